@@ -1,0 +1,1 @@
+"""Shared plumbing for dutyline: the database handle, settings and phone numbers."""

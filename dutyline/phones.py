@@ -1,0 +1,40 @@
+"""Phone numbers in, E.164 out."""
+
+import phonenumbers
+
+
+class InvalidNumber(ValueError):
+    """A phone number that cannot be dialled."""
+
+
+def to_e164(text, region="GB"):
+    """Parse a phone number as people write it and return it in E.164, or raise InvalidNumber."""
+    raw = (text or "").strip()
+    try:
+        parsed = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidNumber(f"not a phone number: {raw!r}") from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidNumber(f"not a valid phone number: {raw!r}")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_mobile(e164):
+    """True when the number is a mobile one (texts can reach it)."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    kind = phonenumbers.number_type(parsed)
+    return kind in (phonenumbers.PhoneNumberType.MOBILE,
+                    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def spoken(e164):
+    """The number as a voice should read it: digit by digit, national format."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+        national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    except phonenumbers.NumberParseException:
+        national = e164 or "an unknown number"
+    return " ".join(ch for ch in national if ch.isdigit()) or "an unknown number"

@@ -1,0 +1,185 @@
+"""Team settings from a TOML file, checked once at start."""
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays as holidays_lib
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+DEFAULT_HOURS = {day: "08:00-18:00" for day in WEEKDAYS[:5]}
+
+
+class SettingsError(ValueError):
+    """A settings value that cannot be used; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    timezone: str = "Europe/London"
+    holidays: str = "GB-ENG"
+    # weekday index (0 = Monday) -> tuple of (start, end) local times
+    hours: dict = field(default_factory=dict)
+    closed: frozenset = frozenset()
+    ring_seconds: int = 15
+    hunt_rounds: int = 1
+    max_wait_seconds: int = 90
+    greeting: str = "Thank you for calling support. Connecting you to an engineer."
+    out_of_hours_greeting: str = (
+        "Thank you for calling support. Our office is closed; connecting you to the engineer on duty."
+    )
+    language: str = "en-GB"
+    voice: str = "Polly.Amy"
+    handover: time = time(18, 0)
+    phone_region: str = "GB"
+    team_name: str = "Support"
+
+    @property
+    def tz(self):
+        return ZoneInfo(self.timezone)
+
+    def holiday_calendar(self, years):
+        """The public holidays of the configured region for the given years (empty when none)."""
+        if not self.holidays:
+            return {}
+        country, _, subdiv = self.holidays.partition("-")
+        return holidays_lib.country_holidays(country, subdiv=subdiv or None, years=years)
+
+
+def _parse_clock(text, key):
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", str(text).strip())
+    if not match:
+        raise SettingsError(f"{key}: expected HH:MM, got {text!r}")
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour == 24 and minute == 0:
+        return None  # end of day
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise SettingsError(f"{key}: not a time of day: {text!r}")
+    return time(hour, minute)
+
+
+def _parse_windows(text, key):
+    """'08:00-12:00, 13:00-17:30' -> ((08:00, 12:00), (13:00, 17:30)); '24:00' ends a day."""
+    windows = []
+    for part in str(text).split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if "-" not in part:
+            raise SettingsError(f"{key}: expected HH:MM-HH:MM, got {part!r}")
+        start_text, end_text = part.split("-", 1)
+        start = _parse_clock(start_text, key)
+        end = _parse_clock(end_text, key)
+        if start is None:
+            raise SettingsError(f"{key}: a window cannot start at 24:00")
+        if end is not None and end <= start:
+            raise SettingsError(f"{key}: window {part!r} ends before it starts")
+        windows.append((start, end or time.max))
+    return tuple(windows)
+
+
+def _int(raw, key, low, high):
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise SettingsError(f"{key}: expected a whole number, got {raw!r}")
+    if not low <= raw <= high:
+        raise SettingsError(f"{key}: must be between {low} and {high}, got {raw}")
+    return raw
+
+
+def _text(raw, key):
+    if not isinstance(raw, str) or not raw.strip():
+        raise SettingsError(f"{key}: expected non-empty text")
+    return raw.strip()
+
+
+def parse_settings(data):
+    """Build Settings from a mapping as read from TOML; raise SettingsError naming the bad key."""
+    data = dict(data)
+    values = {}
+    if "timezone" in data:
+        name = data.pop("timezone")
+        try:
+            ZoneInfo(str(name))
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise SettingsError(f"timezone: unknown time zone {name!r}") from exc
+        values["timezone"] = str(name)
+    if "holidays" in data:
+        region = data.pop("holidays")
+        if not isinstance(region, str):
+            raise SettingsError("holidays: expected text such as \"GB-ENG\" or \"\"")
+        if region:
+            country, _, subdiv = region.partition("-")
+            try:
+                holidays_lib.country_holidays(country, subdiv=subdiv or None, years=2026)
+            except NotImplementedError as exc:
+                raise SettingsError(f"holidays: unknown region {region!r}") from exc
+        values["holidays"] = region
+    hours_raw = data.pop("hours", DEFAULT_HOURS)
+    if not isinstance(hours_raw, dict):
+        raise SettingsError("hours: expected a table of weekdays")
+    hours = {}
+    for day, text in hours_raw.items():
+        if day not in WEEKDAYS:
+            raise SettingsError(f"hours.{day}: not a weekday (use {', '.join(WEEKDAYS)})")
+        hours[WEEKDAYS.index(day)] = _parse_windows(text, f"hours.{day}")
+    values["hours"] = hours
+    if "closed" in data:
+        raw = data.pop("closed")
+        if not isinstance(raw, list):
+            raise SettingsError("closed: expected a list of dates")
+        days = set()
+        for item in raw:
+            try:
+                days.add(item if isinstance(item, date) else date.fromisoformat(str(item)))
+            except ValueError as exc:
+                raise SettingsError(f"closed: not a date: {item!r}") from exc
+        values["closed"] = frozenset(days)
+    if "ring_seconds" in data:
+        values["ring_seconds"] = _int(data.pop("ring_seconds"), "ring_seconds", 5, 120)
+    if "hunt_rounds" in data:
+        values["hunt_rounds"] = _int(data.pop("hunt_rounds"), "hunt_rounds", 1, 5)
+    if "max_wait_seconds" in data:
+        values["max_wait_seconds"] = _int(data.pop("max_wait_seconds"), "max_wait_seconds", 10, 900)
+    for key in ("greeting", "out_of_hours_greeting", "team_name"):
+        if key in data:
+            values[key] = _text(data.pop(key), key)
+    if "language" in data:
+        language = _text(data.pop("language"), "language")
+        if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", language):
+            raise SettingsError(f"language: expected a tag such as en-GB, got {language!r}")
+        values["language"] = language
+    if "voice" in data:
+        voice = _text(data.pop("voice"), "voice")
+        if not re.fullmatch(r"[A-Za-z]+(\.[A-Za-z0-9-]+)?", voice):
+            raise SettingsError(f"voice: expected a Twilio voice such as Polly.Amy, got {voice!r}")
+        values["voice"] = voice
+    if "handover" in data:
+        handover = _parse_clock(data.pop("handover"), "handover")
+        if handover is None:
+            raise SettingsError("handover: use 00:00 rather than 24:00")
+        values["handover"] = handover
+    if "phone_region" in data:
+        region = _text(data.pop("phone_region"), "phone_region").upper()
+        if not re.fullmatch(r"[A-Z]{2}", region):
+            raise SettingsError(f"phone_region: expected a two-letter country code, got {region!r}")
+        values["phone_region"] = region
+    if data:
+        raise SettingsError(f"{sorted(data)[0]}: unknown setting")
+    return Settings(**values)
+
+
+def load_settings(path=None):
+    """Read and check the TOML settings file; no file gives the defaults."""
+    if path is None:
+        return parse_settings({})
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise SettingsError(f"settings file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+    return parse_settings(data)

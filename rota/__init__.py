@@ -1,0 +1,1 @@
+"""Engineers, presence and the out-of-hours duty rota."""

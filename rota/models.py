@@ -1,0 +1,38 @@
+"""Tables of the rota: engineers and duty periods."""
+
+from peewee import (AutoField, BooleanField, CharField, DateField, ForeignKeyField,
+                    IntegerField)
+
+from dutyline.db import BaseModel, UTCDateTimeField
+
+OFFICE = "office"
+REMOTE = "remote"
+
+
+class Engineer(BaseModel):
+    id = AutoField()
+    name = CharField(unique=True)
+    mobile = CharField()
+    desk = CharField(null=True)
+    email = CharField(null=True)
+    rotation = IntegerField(index=True)  # position in the in-hours hunt
+    signed_in = BooleanField(default=False)
+    location = CharField(default=OFFICE)  # office | remote
+    active = BooleanField(default=True)
+
+    def hunt_number(self):
+        """The number to ring in hours: the desk phone in the office, else the mobile."""
+        if self.location == OFFICE and self.desk:
+            return self.desk
+        return self.mobile
+
+
+class DutyPeriod(BaseModel):
+    """One out-of-hours duty period, from a handover to the next."""
+
+    id = AutoField()
+    day = DateField(unique=True)  # the local date the period starts on
+    starts_at = UTCDateTimeField(index=True)
+    ends_at = UTCDateTimeField(index=True)
+    primary = ForeignKeyField(Engineer, null=True, backref="primary_periods")
+    backup = ForeignKeyField(Engineer, null=True, backref="backup_periods")

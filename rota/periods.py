@@ -1,0 +1,59 @@
+"""Duty periods: from one handover to the next, in local wall-clock time."""
+
+from datetime import datetime, timedelta, timezone
+
+from dutyline.db import database
+from rota.engineers import RotaError
+from rota.models import DutyPeriod
+
+
+def local_handover(day, settings):
+    """The handover instant on a local date, as an aware UTC datetime."""
+    local = datetime.combine(day, settings.handover, tzinfo=settings.tz)
+    return local.astimezone(timezone.utc)
+
+
+def period_bounds(day, settings):
+    """(start, end) in UTC of the daily period that starts at the handover on `day`."""
+    return local_handover(day, settings), local_handover(day + timedelta(days=1), settings)
+
+
+def assign_period(day, primary, backup, settings):
+    """Put `primary` (and `backup`) on duty from the handover on `day` to the next one."""
+    if backup is not None and backup.id == primary.id:
+        raise RotaError("the backup must be someone other than the primary")
+    starts_at, ends_at = period_bounds(day, settings)
+    with database.atomic():
+        period = DutyPeriod.get_or_none(DutyPeriod.day == day)
+        if period is None:
+            period = DutyPeriod(day=day)
+        period.starts_at, period.ends_at = starts_at, ends_at
+        period.primary, period.backup = primary, backup
+        period.save()
+    return period
+
+
+def period_at(now):
+    """The duty period covering the aware instant `now`, or None."""
+    return (DutyPeriod
+            .select()
+            .where(DutyPeriod.starts_at <= now, DutyPeriod.ends_at > now)
+            .order_by(DutyPeriod.starts_at.desc())
+            .first())
+
+
+def duty_at(now):
+    """(primary, backup) engineers on duty at `now`; either may be None."""
+    period = period_at(now)
+    if period is None:
+        return None, None
+    return period.primary, period.backup
+
+
+def next_period_after(now):
+    """The first period that starts after `now`, or None."""
+    return (DutyPeriod
+            .select()
+            .where(DutyPeriod.starts_at > now)
+            .order_by(DutyPeriod.starts_at)
+            .first())

@@ -1,0 +1,254 @@
+"""The call log around the routing decision: arrival, legs, acceptance, the end of a call."""
+
+import json
+import logging
+from datetime import timedelta
+
+from peewee import IntegrityError
+
+from dutyline.db import database
+from rota.models import Engineer
+from rota.periods import duty_at
+from telephony.hours import OUT_OF_HOURS
+from telephony.models import Call, HuntPosition, Leg
+from telephony.routing import HUNT, Person, RouteState, Target, decide_route, next_step
+
+log = logging.getLogger(__name__)
+
+# A leg with no news for this long is taken to have ended (a lost status callback).
+RINGING_STALE = timedelta(minutes=3)
+CONNECTED_STALE = timedelta(hours=4)
+CLAIM_ATTEMPTS = 20
+
+
+def _person(engineer):
+    return Person(id=engineer.id, name=engineer.name, rotation=engineer.rotation,
+                  mobile=engineer.mobile, desk=engineer.desk,
+                  in_office=engineer.location == "office", signed_in=engineer.signed_in)
+
+
+def busy_engineer_ids(now):
+    """Engineers whose phone is ringing or connected for a support call right now."""
+    rows = (Leg
+            .select(Leg.engineer)
+            .where(Leg.ended_at.is_null(),
+                   Leg.engineer.is_null(False),
+                   ((Leg.accepted_at.is_null(False) & (Leg.started_at > now - CONNECTED_STALE))
+                    | (Leg.started_at > now - RINGING_STALE)))
+            .tuples())
+    return frozenset(engineer_id for (engineer_id,) in rows)
+
+
+def _hunt_position():
+    position = HuntPosition.get_or_none(HuntPosition.id == 1)
+    if position is None:
+        try:
+            with database.atomic():
+                position = HuntPosition.create(id=1, last_rotation=0, version=0)
+        except IntegrityError:
+            position = HuntPosition.get(HuntPosition.id == 1)
+    return position
+
+
+def load_route_state(settings, now, fallback_number=None):
+    """Read what decide_route needs: engineers, hunt position, busy legs, duty engineers."""
+    engineers = tuple(_person(e) for e in Engineer.select().where(Engineer.active))
+    primary, backup = duty_at(now)
+    position = _hunt_position()
+    state = RouteState(settings=settings, engineers=engineers,
+                       last_rotation=position.last_rotation, busy_ids=busy_engineer_ids(now),
+                       primary=_person(primary) if primary else None,
+                       backup=_person(backup) if backup else None,
+                       fallback_number=fallback_number)
+    return state, position.version
+
+
+def decide_and_claim(settings, now, fallback_number=None):
+    """Decide the route and move the shared hunt position to its first engineer, atomically.
+
+    Compare-and-set on a version number: two calls deciding at the same moment cannot both
+    claim the same start; the loser decides again from the new position.
+    """
+    for _ in range(CLAIM_ATTEMPTS):
+        state, version = load_route_state(settings, now, fallback_number)
+        plan = decide_route(state, now)
+        first = plan.first_rotation
+        if first is None:
+            return plan, state
+        claimed = (HuntPosition
+                   .update(last_rotation=first, version=HuntPosition.version + 1)
+                   .where(HuntPosition.id == 1, HuntPosition.version == version)
+                   .execute())
+        if claimed:
+            return plan, state
+    raise RuntimeError("could not claim the hunt position")
+
+
+def targets_of(call):
+    return [Target.from_dict(item) for item in json.loads(call.plan or "[]")]
+
+
+def log_arrival(sid, from_number, to_number, now):
+    """The call row for this CallSid, created once however often Twilio retries."""
+    try:
+        with database.atomic():
+            return Call.create(sid=sid, from_number=from_number or "", to_number=to_number or "",
+                               started_at=now), True
+    except IntegrityError:
+        return Call.get(Call.sid == sid), False
+
+
+def start_call(settings, sid, from_number, to_number, now, fallback_number=None):
+    """Log the call and decide its route; returns (call, plan-or-None, first step or None).
+
+    A retried arrival (same CallSid) replays the stored plan instead of deciding again.
+    """
+    call, created = log_arrival(sid, from_number, to_number, now)
+    if not created and call.plan is not None:
+        targets = targets_of(call)
+        step = begin_leg(call, targets, 0, now) if targets else None
+        return call, None, step
+    plan, state = decide_and_claim(settings, now, fallback_number)
+    call.mode = plan.mode
+    call.plan = json.dumps([t.as_dict() for t in plan.targets])
+    if plan.mode == OUT_OF_HOURS and state.primary is not None:
+        call.duty_engineer = state.primary.id
+    call.save()
+    step = begin_leg(call, list(plan.targets), 0, now) if plan.targets else None
+    return call, plan, step
+
+
+def begin_leg(call, targets, index, now):
+    """The leg for step `index` of the call (created once); moves the hunt position on."""
+    target = targets[index]
+    leg = Leg.get_or_none(Leg.call == call, Leg.step == index)
+    if leg is None:
+        try:
+            with database.atomic():
+                leg = Leg.create(call=call, step=index, engineer=target.engineer_id,
+                                 number=target.number, role=target.role, started_at=now)
+        except IntegrityError:
+            leg = Leg.get(Leg.call == call, Leg.step == index)
+        if target.role == HUNT and index > 0:
+            (HuntPosition
+             .update(last_rotation=target.rotation, version=HuntPosition.version + 1)
+             .where(HuntPosition.id == 1)
+             .execute())
+    return target, leg.id
+
+
+def get_leg(leg_id):
+    """The leg named in a callback URL, or None."""
+    try:
+        return Leg.select(Leg, Call).join(Call).where(Leg.id == int(leg_id)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def record_pickup(leg, now):
+    """The engineer's phone answered (a person, or their personal voicemail)."""
+    (Leg
+     .update(picked_up_at=now)
+     .where(Leg.id == leg.id, Leg.picked_up_at.is_null())
+     .execute())
+
+
+def record_accept(leg, now):
+    """The engineer pressed 1: only this connects the caller."""
+    with database.atomic():
+        (Leg
+         .update(accepted_at=now, outcome="accepted")
+         .where(Leg.id == leg.id, Leg.accepted_at.is_null())
+         .execute())
+        (Call
+         .update(status="answered", answered_by=leg.engineer_id, answered_at=now)
+         .where(Call.id == leg.call_id, Call.answered_at.is_null())
+         .execute())
+
+
+DIAL_OUTCOMES = {"busy", "no-answer", "failed", "canceled"}
+
+
+def after_dial(leg, dial_status, settings, now):
+    """Close a leg after its <Dial> and say what comes next.
+
+    Returns "done" when the engineer had accepted (the conversation is over), else the next
+    (target, leg_id) to ring, else None for voicemail. DialCallStatus alone never counts as
+    an answer: a whisper that hung up reports 'completed' too.
+    """
+    leg = Leg.get_by_id(leg.id)
+    accepted = leg.accepted_at is not None
+    if leg.ended_at is None:
+        outcome = "accepted" if accepted else (
+            dial_status if dial_status in DIAL_OUTCOMES else "not-accepted")
+        (Leg
+         .update(ended_at=now, outcome=outcome)
+         .where(Leg.id == leg.id, Leg.ended_at.is_null())
+         .execute())
+    if accepted or dial_status == "canceled":
+        return "done"
+    call = leg.call
+    targets = targets_of(call)
+    ready = frozenset(e.id for e in Engineer.select(Engineer.id)
+                      .where(Engineer.active, Engineer.signed_in)) - busy_engineer_ids(now)
+    waited = (now - call.started_at).total_seconds()
+    index = next_step(targets, leg.step, ready, waited, settings)
+    if index is None:
+        return None
+    return begin_leg(call, targets, index, now)
+
+
+TERMINAL_LEG = {"completed", "busy", "no-answer", "failed", "canceled"}
+
+
+def update_leg_status(leg, status, child_sid, now):
+    """Record a status callback of an engineer leg."""
+    changes = {}
+    if child_sid and not leg.child_sid:
+        changes["child_sid"] = child_sid
+    if status == "in-progress" and leg.picked_up_at is None:
+        changes["picked_up_at"] = now
+    if status in TERMINAL_LEG and leg.ended_at is None:
+        changes["ended_at"] = now
+        if leg.accepted_at is None:
+            changes["outcome"] = status if status != "completed" else "not-accepted"
+    if changes:
+        Leg.update(**changes).where(Leg.id == leg.id).execute()
+
+
+def finish_call(sid, duration, now):
+    """The caller's call has ended: close its open legs and settle its status."""
+    call = Call.get_or_none(Call.sid == sid)
+    if call is None:
+        return None
+    with database.atomic():
+        Leg.update(ended_at=now).where(Leg.call == call, Leg.ended_at.is_null()).execute()
+        status = call.status
+        if status == "ringing":
+            status = "missed"
+        seconds = int(duration) if str(duration or "").isdigit() else None
+        (Call
+         .update(ended_at=now, duration=seconds, status=status)
+         .where(Call.id == call.id, Call.ended_at.is_null())
+         .execute())
+    return call
+
+
+def mark_voicemail(call):
+    Call.update(status="voicemail").where(Call.id == call.id, Call.status != "answered").execute()
+
+
+def list_calls(limit=100):
+    """The most recent calls, newest first, with who answered."""
+    return list(Call
+                .select()
+                .order_by(Call.started_at.desc(), Call.id.desc())
+                .limit(limit))
+
+
+def call_as_dict(call):
+    return {"sid": call.sid, "from": call.from_number, "to": call.to_number,
+            "started_at": call.started_at.isoformat(), "mode": call.mode, "status": call.status,
+            "answered_by": call.answered_by.name if call.answered_by_id else None,
+            "ended_at": call.ended_at.isoformat() if call.ended_at else None,
+            "duration": call.duration}

@@ -1,0 +1,50 @@
+"""Tables of the call log: calls, the legs rung for them, and the hunt position."""
+
+from peewee import AutoField, CharField, ForeignKeyField, IntegerField, TextField
+
+from dutyline.db import BaseModel, UTCDateTimeField
+from rota.models import Engineer
+
+
+class HuntPosition(BaseModel):
+    """Round robin with memory: the rotation of the last engineer rung, shared by all calls."""
+
+    id = IntegerField(primary_key=True)
+    last_rotation = IntegerField(default=0)
+    version = IntegerField(default=0)
+
+
+class Call(BaseModel):
+    id = AutoField()
+    sid = CharField(unique=True)
+    from_number = CharField()
+    to_number = CharField(default="")
+    started_at = UTCDateTimeField(index=True)
+    mode = CharField(default="")  # in_hours | out_of_hours | fallback
+    plan = TextField(null=True)  # JSON list of targets decided at arrival
+    duty_engineer = ForeignKeyField(Engineer, null=True)
+    status = CharField(default="ringing")  # ringing | answered | voicemail | missed
+    answered_by = ForeignKeyField(Engineer, null=True, backref="answered_calls")
+    answered_at = UTCDateTimeField(null=True)
+    ended_at = UTCDateTimeField(null=True)
+    duration = IntegerField(null=True)
+
+
+class Leg(BaseModel):
+    """One attempt to reach one engineer for one call."""
+
+    id = AutoField()
+    call = ForeignKeyField(Call, backref="legs", on_delete="CASCADE")
+    step = IntegerField()
+    engineer = ForeignKeyField(Engineer, null=True, backref="legs")
+    number = CharField()
+    role = CharField()  # hunt | primary | backup
+    child_sid = CharField(null=True)
+    started_at = UTCDateTimeField()
+    picked_up_at = UTCDateTimeField(null=True)
+    accepted_at = UTCDateTimeField(null=True)
+    ended_at = UTCDateTimeField(null=True, index=True)
+    outcome = CharField(default="ringing")
+
+    class Meta:
+        indexes = ((("call", "step"), True),)

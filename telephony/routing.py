@@ -1,0 +1,120 @@
+"""Who a call should reach: a pure decision from loaded data and the call's instant."""
+
+from dataclasses import dataclass, field
+
+from telephony.hours import IN_HOURS, OUT_OF_HOURS, mode_at
+
+HUNT = "hunt"
+PRIMARY = "primary"
+BACKUP = "backup"
+
+
+@dataclass(frozen=True)
+class Person:
+    """An engineer as the router sees them."""
+
+    id: int
+    name: str
+    rotation: int
+    mobile: str
+    desk: str | None = None
+    in_office: bool = True
+    signed_in: bool = True
+
+    @property
+    def hunt_number(self):
+        return self.desk if self.in_office and self.desk else self.mobile
+
+
+@dataclass(frozen=True)
+class Target:
+    """One engineer to ring, on one number, in one role."""
+
+    engineer_id: int
+    name: str
+    number: str
+    role: str
+    rotation: int = 0
+
+    def as_dict(self):
+        return {"engineer_id": self.engineer_id, "name": self.name, "number": self.number,
+                "role": self.role, "rotation": self.rotation}
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class RouteState:
+    """Everything the decision needs, loaded before it is made."""
+
+    settings: object
+    engineers: tuple = ()
+    last_rotation: int = 0
+    busy_ids: frozenset = frozenset()
+    primary: Person | None = None
+    backup: Person | None = None
+    fallback_number: str | None = None
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    mode: str
+    greeting: str
+    targets: tuple = field(default_factory=tuple)
+    fallback_number: str | None = None  # dialled plainly when there is nobody to hunt
+
+    @property
+    def first_rotation(self):
+        return self.targets[0].rotation if self.targets and self.targets[0].role == HUNT else None
+
+
+def hunt_order(engineers, last_rotation, busy_ids=frozenset()):
+    """Signed-in, idle engineers in rotation order, starting after the last one rung."""
+    ready = sorted((p for p in engineers if p.signed_in and p.id not in busy_ids),
+                   key=lambda p: (p.rotation, p.id))
+    after = [p for p in ready if p.rotation > last_rotation]
+    before = [p for p in ready if p.rotation <= last_rotation]
+    return after + before
+
+
+def decide_route(state, now):
+    """The plan for a call arriving at the aware instant `now`."""
+    settings = state.settings
+    mode = mode_at(settings, now)
+    if mode == IN_HOURS:
+        order = hunt_order(state.engineers, state.last_rotation, state.busy_ids)
+        targets = tuple(Target(p.id, p.name, p.hunt_number, HUNT, p.rotation)
+                        for _ in range(settings.hunt_rounds) for p in order)
+        greeting = settings.greeting
+    else:
+        duty = [(state.primary, PRIMARY), (state.backup, BACKUP)]
+        targets = tuple(Target(p.id, p.name, p.mobile, role, p.rotation)
+                        for p, role in duty if p is not None)
+        # the same engineer as primary and backup is rung once
+        targets = tuple(t for i, t in enumerate(targets)
+                        if t.engineer_id not in {s.engineer_id for s in targets[:i]})
+        greeting = settings.out_of_hours_greeting
+    fallback = state.fallback_number if not targets else None
+    return RoutePlan(mode=mode, greeting=greeting, targets=targets, fallback_number=fallback)
+
+
+def next_step(targets, after_step, ready_ids, waited_seconds, settings):
+    """The index of the next target to ring after `after_step`, or None for voicemail.
+
+    Hunt targets must still be signed in and idle (`ready_ids`); duty targets are always
+    rung. Hunting stops once the caller has waited `max_wait_seconds`.
+    """
+    if waited_seconds >= settings.max_wait_seconds:
+        return None
+    for index in range(after_step + 1, len(targets)):
+        target = targets[index]
+        if target.role != HUNT or target.engineer_id in ready_ids:
+            return index
+    return None
+
+
+def dial_timeout(ring_seconds):
+    """Twilio rings about five seconds longer than a <Dial> timeout says."""
+    return max(5, ring_seconds - 5)

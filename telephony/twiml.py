@@ -1,0 +1,110 @@
+"""TwiML for every step of a call, rendered from data; `url(name, **params)` builds callback URLs."""
+
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from dutyline.phones import spoken
+from telephony.routing import dial_timeout
+
+VOICEMAIL_PROMPT = ("Please leave your name, your number and a short description of the problem "
+                    "after the tone. Press the hash key when you have finished.")
+NO_MESSAGE = "We did not receive a message. Please call again. Goodbye."
+MAX_RECORDING_SECONDS = 120
+WHISPER_WAIT_SECONDS = 8
+
+
+def _say(node, text, settings, **extra):
+    node.say(text, voice=settings.voice, language=settings.language, **extra)
+
+
+def add_dial(response, target, leg_id, url, settings):
+    """Ring one engineer; the leg runs the press-1 whisper before the caller is connected."""
+    dial = response.dial(action=url("dial_result", leg=leg_id), method="POST",
+                         timeout=dial_timeout(settings.ring_seconds))
+    dial.number(target.number, url=url("whisper", leg=leg_id), method="POST",
+                status_callback=url("leg_status", leg=leg_id), status_callback_method="POST",
+                status_callback_event="initiated ringing answered completed")
+    return response
+
+
+def add_voicemail(response, url, settings):
+    """Prompt, record, and a fallback verb for an empty recording (which calls no action)."""
+    _say(response, VOICEMAIL_PROMPT, settings)
+    response.record(action=url("recorded"), method="POST", max_length=MAX_RECORDING_SECONDS,
+                    timeout=5, finish_on_key="#", play_beep=True,
+                    recording_status_callback=url("recording_status"),
+                    recording_status_callback_method="POST",
+                    recording_status_callback_event="completed")
+    _say(response, NO_MESSAGE, settings)
+    response.hangup()
+    return response
+
+
+def add_fallback_dial(response, number, url, settings):
+    """Dial the fallback number plainly; its action goes to voicemail unless it was answered."""
+    dial = response.dial(action=url("fallback_result"), method="POST",
+                         timeout=dial_timeout(settings.ring_seconds * 2))
+    dial.number(number)
+    return response
+
+
+def render_arrival(greeting, step, url, settings, fallback_number=None):
+    """Greeting, then the first engineer (`step` is (target, leg_id)), else fallback, else voicemail."""
+    response = VoiceResponse()
+    _say(response, greeting, settings)
+    return render_step(step, url, settings, fallback_number, response)
+
+
+def render_step(step, url, settings, fallback_number=None, response=None):
+    """The next engineer leg, else the fallback number, else voicemail."""
+    response = response if response is not None else VoiceResponse()
+    if step is not None:
+        target, leg_id = step
+        return add_dial(response, target, leg_id, url, settings)
+    if fallback_number:
+        return add_fallback_dial(response, fallback_number, url, settings)
+    return add_voicemail(response, url, settings)
+
+
+def render_whisper(caller_label, leg_id, url, settings):
+    """What the engineer hears on pick-up: who is calling and 'press 1'; silence hangs up."""
+    response = VoiceResponse()
+    gather = Gather(num_digits=1, timeout=WHISPER_WAIT_SECONDS, action=url("accept", leg=leg_id),
+                    method="POST")
+    _say(gather, f"Support call from {caller_label}. Press 1 to accept.", settings, loop=2)
+    response.append(gather)
+    response.hangup()
+    return response
+
+
+def render_accepted():
+    """An empty whisper answer: Twilio bridges the caller to the engineer."""
+    return VoiceResponse()
+
+
+def render_hangup():
+    response = VoiceResponse()
+    response.hangup()
+    return response
+
+
+def render_ticket_confirmation(ticket_number, settings):
+    digits = " ".join(str(ticket_number))
+    response = VoiceResponse()
+    _say(response, f"Thank you. Your message has been logged as ticket number {digits}. "
+                   f"Again, your ticket number is {digits}. Goodbye.", settings)
+    response.hangup()
+    return response
+
+
+def render_fallback(url, settings, fallback_number=None):
+    """Safe TwiML for any failure: apologise, then the fallback number or voicemail."""
+    response = VoiceResponse()
+    _say(response, "Sorry, we are having a technical problem.", settings)
+    if fallback_number:
+        return add_fallback_dial(response, fallback_number, url, settings)
+    return add_voicemail(response, url, settings)
+
+
+def caller_label(number):
+    """How the whisper names a caller it has no customer for."""
+    return spoken(number) if number else "a withheld number"

@@ -1,0 +1,90 @@
+"""The Flask app: Twilio webhooks, feeds and the dutyline command line."""
+
+import logging
+import os
+
+from dotenv import load_dotenv
+from flask import Flask, request
+from twilio.request_validator import RequestValidator
+
+from dutyline.db import DEFAULT_URL, create_tables, database, open_database
+from dutyline.phones import to_e164
+from dutyline.settings import Settings, load_settings, parse_settings
+from webhooks.runtime import Runtime, read_config, utc_now
+
+log = logging.getLogger(__name__)
+
+
+class ConfigError(ValueError):
+    """Configuration that stops the app from starting; the message names the key."""
+
+
+def _settings(config):
+    given = config.get("SETTINGS")
+    if isinstance(given, Settings):
+        return given
+    if isinstance(given, dict):
+        return parse_settings(given)
+    path = config.get("DUTYLINE_SETTINGS")
+    if path:
+        return load_settings(path)
+    return load_settings("dutyline.toml") if os.path.exists("dutyline.toml") else load_settings()
+
+
+def build_runtime(config):
+    """Settings, clock, validator and URLs, checked once at start."""
+    settings = _settings(config)
+    fallback = config.get("FALLBACK_NUMBER")
+    if fallback:
+        try:
+            fallback = to_e164(fallback, settings.phone_region)
+        except ValueError as exc:
+            raise ConfigError(f"FALLBACK_NUMBER: {exc}") from exc
+    public_url = config.get("PUBLIC_URL")
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise ConfigError(f"PUBLIC_URL: expected an http(s) URL, got {public_url!r}")
+    token = config.get("TWILIO_AUTH_TOKEN")
+    if not token:
+        log.warning("webhooks.create_app: TWILIO_AUTH_TOKEN is not set; every webhook answers 403")
+    return Runtime(settings=settings, clock=config.get("CLOCK") or utc_now,
+                   validator=RequestValidator(token) if token else None,
+                   public_url=public_url or None, fallback_number=fallback or None)
+
+
+def create_app(config=None):
+    """The dutyline web app; `config` overrides the environment (and a .env file)."""
+    load_dotenv(override=False)
+    config = read_config(config)
+    app = Flask(__name__)
+    app.config.update({key: value for key, value in config.items() if value is not None})
+    app.extensions["dutyline"] = build_runtime(config)
+    open_database(config.get("DATABASE_URL") or DEFAULT_URL)
+    if config.get("CREATE_TABLES", True):
+        create_tables()
+
+    from webhooks import voice
+
+    app.register_blueprint(voice.bp)
+
+    @app.teardown_request
+    def close_database(_exc):
+        if not database.is_closed():
+            database.close()
+
+    @app.errorhandler(Exception)
+    def last_resort(exc):
+        # Whatever escaped a handler: Twilio's voice requests still get a path for the caller.
+        from werkzeug.exceptions import HTTPException
+
+        if isinstance(exc, HTTPException):
+            return exc
+        log.exception("webhooks.app: unhandled path=%s", request.path)
+        if request.path.startswith("/voice/"):
+            return voice.fallback_twiml()
+        return "internal error\n", 500
+
+    @app.get("/")
+    def index():
+        return "dutyline is running\n", 200, {"Content-Type": "text/plain"}
+
+    return app

@@ -1,0 +1,77 @@
+"""A demo team, a month of rota and a few simulated calls, in a fresh SQLite file."""
+
+import os
+import secrets
+from datetime import datetime, time, timedelta
+
+from dutyline.db import database
+from rota import engineers, periods
+from telephony.hours import is_closed_day
+from webhooks.runtime import runtime
+from webhooks.simulator import Scenario, Simulator
+
+TEAM = [
+    # name, mobile, desk, signed in, location
+    ("Ben Smith", "07911 123401", "020 7946 0101", True, "office"),
+    ("Tobi Jones", "07911 123402", "020 7946 0102", True, "remote"),
+    ("Asha Patel", "07911 123403", "020 7946 0103", True, "office"),
+    ("Chris Wong", "07911 123404", None, False, "remote"),
+]
+
+
+def _next_weekday(day, settings):
+    while day.weekday() >= 5 or is_closed_day(settings, day):
+        day += timedelta(days=1)
+    return day
+
+
+def run_demo(db_path, port, echo=print):
+    """Build the demo database, play a few calls, and return the app ready to serve."""
+    from webhooks import create_app
+
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        if os.path.exists(db_path + suffix):
+            os.remove(db_path + suffix)
+    token = os.environ.get("TWILIO_AUTH_TOKEN") or secrets.token_hex(16)
+    app = create_app({"DATABASE_URL": f"sqlite:///{os.path.abspath(db_path)}",
+                      "TWILIO_AUTH_TOKEN": token, "PUBLIC_URL": f"http://127.0.0.1:{port}"})
+    with app.app_context():
+        settings = runtime().settings
+        clock = runtime().clock
+        with database.connection_context():
+            team = []
+            for name, mobile, desk, signed_in, location in TEAM:
+                engineer = engineers.add_engineer(name, mobile, desk, region=settings.phone_region)
+                engineers.set_signed_in(name, signed_in)
+                engineers.set_location(name, location)
+                team.append(engineer)
+            today = clock().astimezone(settings.tz).date()
+            for offset in range(-1, 31):
+                day = today + timedelta(days=offset)
+                primary = team[offset % len(team)]
+                backup = team[(offset + 1) % len(team)]
+                periods.assign_period(day, primary, backup, settings)
+    echo(f"Demo database: {db_path} ({len(TEAM)} engineers, duty rota from {today:%d %b} "
+         f"for a month; handover {settings.handover:%H:%M} {settings.timezone}).")
+
+    weekday = _next_weekday(today + timedelta(days=1), settings)
+    tz = settings.tz
+    at = lambda day, hour, minute=0: datetime.combine(day, time(hour, minute), tzinfo=tz)  # noqa: E731
+    scenarios = [
+        ("In hours: the first engineer lets it ring, the second accepts",
+         Scenario(at=at(weekday, 10), answers={"Asha Patel": "accept"}, others="ignore")),
+        ("In hours: a personal voicemail picks up, hunting goes on",
+         Scenario(at=at(weekday, 10, 30), answers={"Ben Smith": "voicemail"}, others="accept")),
+        ("Out of hours at 03:00: the duty engineer accepts",
+         Scenario(at=at(weekday, 3), others="accept")),
+        ("Out of hours: nobody answers, the caller leaves a message",
+         Scenario(at=at(weekday, 22), others="ignore")),
+    ]
+    simulator = Simulator(app, echo=lambda line: echo("  " + line))
+    for title, scenario in scenarios:
+        echo(f"\n== {title}")
+        simulator.run(scenario)
+    echo(f"\nTry: DATABASE_URL=sqlite:///{db_path} dutyline calls list")
+    echo(f"     DATABASE_URL=sqlite:///{db_path} dutyline simulate --at "
+         f"{weekday:%Y-%m-%d}T11:00 --answer 'Tobi Jones=accept'")
+    return app

@@ -1,0 +1,64 @@
+"""What the web layer holds for the life of the app: settings, clock, validator, URLs."""
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import urlencode
+
+from flask import current_app
+from twilio.request_validator import RequestValidator
+
+ENV_KEYS = ("DATABASE_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PUBLIC_URL",
+            "FALLBACK_NUMBER", "DUTYLINE_SETTINGS")
+
+# Callback names used by telephony.twiml, and the paths they are served on.
+PATHS = {
+    "incoming": "/voice/incoming",
+    "dial_result": "/voice/dial-result",
+    "whisper": "/voice/whisper",
+    "accept": "/voice/accept",
+    "leg_status": "/voice/leg-status",
+    "recorded": "/voice/recorded",
+    "recording_status": "/voice/recording-status",
+    "fallback_result": "/voice/fallback-result",
+    "status": "/voice/status",
+    "fallback": "/voice/fallback",
+}
+
+
+def utc_now():
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Runtime:
+    settings: object
+    clock: object
+    validator: RequestValidator | None
+    public_url: str | None
+    fallback_number: str | None
+
+    def url(self, name, **params):
+        """The absolute URL Twilio should call for a callback name."""
+        base = (self.public_url or "").rstrip("/")
+        query = f"?{urlencode(params)}" if params else ""
+        return f"{base}{PATHS[name]}{query}"
+
+    def url_twilio_used(self, request):
+        """The URL a request was signed for: the configured public base plus path and query."""
+        if not self.public_url:
+            return request.url
+        query = request.query_string.decode("latin-1")
+        path = request.path
+        return f"{self.public_url.rstrip('/')}{path}" + (f"?{query}" if query else "")
+
+
+def read_config(overrides=None):
+    """Environment (after .env) overridden by an explicit mapping."""
+    config = {key: os.environ.get(key) for key in ENV_KEYS}
+    config.update(overrides or {})
+    return config
+
+
+def runtime():
+    return current_app.extensions["dutyline"]

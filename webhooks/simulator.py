@@ -1,0 +1,302 @@
+"""Plays Twilio's part against the app: a caller, engineers who accept or not, voicemail.
+
+It follows the TwiML the app returns verb by verb, posts the callbacks Twilio would post
+(signed with the app's auth token), and prints every step.
+"""
+
+import re
+import secrets
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from rota.models import Engineer
+from webhooks.runtime import PATHS, runtime
+
+ENGINEER_ACTIONS = ("accept", "ignore", "voicemail", "busy")
+CALLER_ACTIONS = ("message", "hangup")
+TALK_SECONDS = 120
+MESSAGE_SECONDS = 30
+TICKET_SPOKEN = re.compile(r"ticket number ((?:\d )*\d)")
+
+
+class SimClock:
+    """A clock the app reads while the simulation moves it forward."""
+
+    def __init__(self, start):
+        self.now = start
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += timedelta(seconds=seconds)
+
+
+@dataclass
+class Scenario:
+    at: object  # aware datetime of the call
+    caller: str = "+447700900123"
+    to: str = "+442071838750"
+    answers: dict = field(default_factory=dict)  # engineer name -> action
+    others: str = "ignore"  # what engineers not named in `answers` do
+    caller_action: str = "message"
+    fallback_answers: bool = True
+
+
+@dataclass
+class Outcome:
+    call_sid: str
+    lines: list
+    responses: list  # (path, status code, body)
+    answered_by: str | None = None
+    ticket_number: int | None = None
+
+
+def _sid(prefix):
+    return prefix + secrets.token_hex(16)
+
+
+class Simulator:
+    def __init__(self, app, echo=None):
+        self.app = app
+        self.client = app.test_client()
+        self.echo = echo
+
+    # -- plumbing -------------------------------------------------------------------------
+    def _say(self, text):
+        local = self.clock().astimezone(self.rt.settings.tz)
+        line = f"[{local:%a %d %b %H:%M:%S}] {text}"
+        self.outcome.lines.append(line)
+        if self.echo:
+            self.echo(line)
+
+    def _absolute(self, url):
+        if url.startswith(("http://", "https://")):
+            return url
+        base = (self.rt.public_url or "http://localhost").rstrip("/")
+        return f"{base}{url}"
+
+    def post(self, url, params):
+        """POST a Twilio-signed form to an app URL; returns the response body."""
+        url = self._absolute(url)
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        with self.app.app_context():
+            signature = self.rt.validator.compute_signature(url, params) if self.rt.validator else ""
+        response = self.client.post(path, data=params, headers={"X-Twilio-Signature": signature},
+                                    base_url=f"{parts.scheme}://{parts.netloc}")
+        body = response.get_data(as_text=True)
+        self.outcome.responses.append((parts.path, response.status_code, body))
+        if response.status_code != 200:
+            self._say(f"app answered {response.status_code} to {parts.path}")
+        return body
+
+    def _call_params(self, **extra):
+        params = {"CallSid": self.call_sid, "AccountSid": "ACsimulator", "From": self.scenario.caller,
+                  "To": self.scenario.to, "CallStatus": "in-progress", "Direction": "inbound",
+                  "ApiVersion": "2010-04-01"}
+        params.update(extra)
+        return params
+
+    # -- the call -------------------------------------------------------------------------
+    def run(self, scenario):
+        """Play one call through the app and return what happened."""
+        self.scenario = scenario
+        self.rt = runtime_of(self.app)
+        self.clock = SimClock(scenario.at)
+        self.rt.clock = self.clock
+        self.call_sid = _sid("CA")
+        self.outcome = Outcome(call_sid=self.call_sid, lines=[], responses=[])
+        self.started = scenario.at
+        self.actions = self._actions_by_number(scenario)
+        self._say(f"call {self.call_sid[:10]}… from {scenario.caller} to {scenario.to}")
+        body = self.post(PATHS["incoming"], self._call_params(CallStatus="ringing"))
+        self._follow(body)
+        duration = int((self.clock() - self.started).total_seconds())
+        self.post(PATHS["status"], self._call_params(CallStatus="completed",
+                                                     CallDuration=str(duration)))
+        self._say(f"call ended after {duration} s")
+        return self.outcome
+
+    def _actions_by_number(self, scenario):
+        wanted = {name.strip().lower(): action for name, action in scenario.answers.items()}
+        actions = {}
+        with self.app.app_context():
+            from dutyline.db import database
+
+            with database.connection_context():
+                for engineer in Engineer.select():
+                    action = wanted.get(engineer.name.lower(), scenario.others)
+                    for number in (engineer.mobile, engineer.desk):
+                        if number:
+                            actions[number] = (engineer.name, action)
+        return actions
+
+    def _follow(self, body):
+        """Run a caller-side TwiML document; a verb with an action hands over to its answer."""
+        while body is not None:
+            body = self._run_document(body)
+
+    def _run_document(self, body):
+        root = ET.fromstring(body)
+        for verb in root:
+            if verb.tag == "Say":
+                self._say(f"caller hears: {verb.text}")
+                self.clock.advance(max(1, len(verb.text or "") // 15))
+            elif verb.tag == "Pause":
+                self.clock.advance(int(verb.get("length", "1")))
+            elif verb.tag == "Hangup":
+                self._say("app hangs up")
+                return None
+            elif verb.tag == "Redirect":
+                return self.post(verb.text, self._call_params())
+            elif verb.tag == "Dial":
+                following = self._dial(verb)
+                if following is not None:
+                    return following
+            elif verb.tag == "Record":
+                return self._record(verb)
+            elif verb.tag == "Gather":
+                following = self._caller_gather(verb)
+                if following is not None:
+                    return following
+            else:
+                self._say(f"(simulator ignores <{verb.tag}>)")
+        self._say("end of instructions: Twilio hangs up")
+        return None
+
+    def _caller_gather(self, verb):
+        for child in verb:
+            if child.tag == "Say":
+                self._say(f"caller hears: {child.text}")
+        self._say("caller presses nothing")
+        return None
+
+    def _dial(self, dial):
+        number_node = dial.find("Number")
+        number = (number_node.text or "").strip()
+        timeout = int(dial.get("timeout", "30"))
+        if number_node.get("url"):
+            status, bridged, seconds = self._engineer_leg(number_node, timeout)
+        else:
+            status, bridged, seconds = self._plain_leg(number, timeout)
+        action = dial.get("action")
+        if not action:
+            return None
+        params = self._call_params(DialCallStatus=status, DialBridged=str(bridged).lower())
+        if seconds:
+            params["DialCallDuration"] = str(seconds)
+        return self.post(action, params)
+
+    def _plain_leg(self, number, timeout):
+        self._say(f"dialling fallback {number}")
+        if self.scenario.fallback_answers:
+            self.clock.advance(5)
+            self._say("fallback number answers and talks")
+            self.clock.advance(TALK_SECONDS)
+            return "completed", True, TALK_SECONDS
+        self.clock.advance(timeout + 5)
+        return "no-answer", False, 0
+
+    def _engineer_leg(self, node, timeout):
+        number = node.text.strip()
+        name, action = self.actions.get(number, (number, self.scenario.others))
+        child = _sid("CA")
+        status_url = node.get("statusCallback")
+
+        def leg_status(status, **extra):
+            if status_url:
+                self.post(status_url, self._leg_params(child, number, status, **extra))
+
+        self._say(f"ringing {name} on {number} ({action})")
+        leg_status("initiated")
+        leg_status("ringing")
+        if action == "busy":
+            self._say(f"{name} is busy")
+            leg_status("busy")
+            return "busy", False, 0
+        if action == "ignore":
+            self.clock.advance(timeout + 5)
+            self._say(f"{name} does not answer")
+            leg_status("no-answer")
+            return "no-answer", False, 0
+        self.clock.advance(4 if action == "accept" else 10)
+        who = "personal voicemail" if action == "voicemail" else name
+        self._say(f"{who} picks up; whisper plays")
+        leg_status("in-progress")
+        body = self.post(node.get("url"), self._leg_params(child, number, "in-progress"))
+        key = "1" if action == "accept" else None
+        bridged = self._whisper(body, child, number, key)
+        if not bridged:
+            self._say(f"leg to {name} dropped without acceptance")
+            leg_status("completed", CallDuration="10")
+            return "completed", False, 0
+        self._say(f"caller connected to {name}")
+        self.outcome.answered_by = name
+        self.clock.advance(TALK_SECONDS)
+        self._say(f"{name} and the caller hang up after {TALK_SECONDS} s")
+        leg_status("completed", CallDuration=str(TALK_SECONDS))
+        return "completed", True, TALK_SECONDS
+
+    def _whisper(self, body, child, number, key):
+        """Run the whisper on the engineer's leg; True when it ends by bridging."""
+        while True:
+            root = ET.fromstring(body)
+            next_body = None
+            for verb in root:
+                if verb.tag == "Say":
+                    self._say(f"engineer hears: {verb.text}")
+                elif verb.tag == "Hangup":
+                    return False
+                elif verb.tag == "Gather":
+                    for child_verb in verb:
+                        if child_verb.tag == "Say":
+                            self._say(f"engineer hears: {child_verb.text}")
+                    if key is None:
+                        self.clock.advance(int(verb.get("timeout", "5")))
+                        self._say("no key pressed")
+                        continue
+                    self._say(f"engineer presses {key}")
+                    params = self._leg_params(child, number, "in-progress", Digits=key)
+                    next_body = self.post(verb.get("action"), params)
+                    key = None  # one press only
+                    break
+                else:
+                    raise AssertionError(f"<{verb.tag}> is not allowed in a whisper")
+            if next_body is None:
+                return True  # the document ended without hanging up: Twilio bridges
+            body = next_body
+
+    def _leg_params(self, child, number, status, **extra):
+        params = {"CallSid": child, "ParentCallSid": self.call_sid, "AccountSid": "ACsimulator",
+                  "From": self.scenario.to, "To": number, "CallStatus": status,
+                  "Direction": "outbound-dial", "ApiVersion": "2010-04-01"}
+        params.update(extra)
+        return params
+
+    def _record(self, verb):
+        if self.scenario.caller_action != "message":
+            self._say("caller hangs up without leaving a message")
+            return None
+        self._say("beep; caller leaves a message")
+        self.clock.advance(MESSAGE_SECONDS)
+        recording = _sid("RE")
+        url = f"https://api.twilio.com/2010-04-01/Accounts/ACsimulator/Recordings/{recording}"
+        body = self.post(verb.get("action"), self._call_params(
+            RecordingUrl=url, RecordingDuration=str(MESSAGE_SECONDS), Digits="#"))
+        if verb.get("recordingStatusCallback"):
+            self.post(verb.get("recordingStatusCallback"), self._call_params(
+                RecordingSid=recording, RecordingUrl=url, RecordingStatus="completed",
+                RecordingDuration=str(MESSAGE_SECONDS), RecordingChannels="1",
+                RecordingSource="RecordVerb"))
+        match = TICKET_SPOKEN.search(body)
+        if match:
+            self.outcome.ticket_number = int(match.group(1).replace(" ", ""))
+        return body
+
+
+def runtime_of(app):
+    with app.app_context():
+        return runtime()

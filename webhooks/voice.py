@@ -1,0 +1,166 @@
+"""The Twilio voice webhooks: thin handlers around telephony and voicemail."""
+
+import logging
+import time
+from functools import wraps
+
+from flask import Blueprint, Response, request
+
+from dutyline.db import database
+from telephony import calls, twiml
+from voicemail import tickets
+from webhooks.runtime import runtime
+from webhooks.signature import twilio_only
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("voice", __name__, url_prefix="/voice")
+
+
+def xml(response):
+    return Response(str(response), mimetype="text/xml")
+
+
+def fallback_twiml():
+    rt = runtime()
+    return xml(twiml.render_fallback(rt.url, rt.settings, rt.fallback_number))
+
+
+def voice_webhook(view):
+    """Signature first; then any failure still answers the caller with fallback TwiML."""
+
+    @twilio_only
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            database.connect(reuse_if_open=True)
+            response = view(*args, **kwargs)
+            outcome = "ok"
+        except Exception:  # the caller must always get a path, whatever broke
+            log.exception("webhooks.voice: failed endpoint=%s call=%s", request.path,
+                          request.form.get("CallSid", "-"))
+            response = fallback_twiml()
+            outcome = "fallback"
+        log.info("webhooks.voice: endpoint=%s call=%s outcome=%s ms=%.1f", request.path,
+                 request.form.get("CallSid", "-"), outcome, (time.perf_counter() - started) * 1000)
+        return response
+
+    return guarded
+
+
+@bp.post("/incoming")
+@voice_webhook
+def incoming():
+    rt = runtime()
+    form = request.form
+    now = rt.clock()
+    call, plan, step = calls.start_call(rt.settings, form.get("CallSid", ""), form.get("From", ""),
+                                        form.get("To", ""), now, rt.fallback_number)
+    if plan is None:  # a retry of an arrival already answered
+        return xml(twiml.render_step(step, rt.url, rt.settings))
+    return xml(twiml.render_arrival(plan.greeting, step, rt.url, rt.settings,
+                                    plan.fallback_number))
+
+
+@bp.post("/dial-result")
+@voice_webhook
+def dial_result():
+    rt = runtime()
+    leg = calls.get_leg(request.args.get("leg"))
+    if leg is None:
+        return fallback_twiml()
+    following = calls.after_dial(leg, request.form.get("DialCallStatus", ""), rt.settings,
+                                 rt.clock())
+    if following == "done":
+        return xml(twiml.render_hangup())
+    return xml(twiml.render_step(following, rt.url, rt.settings))
+
+
+@bp.post("/whisper")
+@voice_webhook
+def whisper():
+    rt = runtime()
+    leg = calls.get_leg(request.args.get("leg"))
+    if leg is None:
+        return xml(twiml.render_hangup())
+    calls.record_pickup(leg, rt.clock())
+    label = twiml.caller_label(leg.call.from_number)
+    return xml(twiml.render_whisper(label, leg.id, rt.url, rt.settings))
+
+
+@bp.post("/accept")
+@voice_webhook
+def accept():
+    rt = runtime()
+    leg = calls.get_leg(request.args.get("leg"))
+    if leg is None:
+        return xml(twiml.render_hangup())
+    if request.form.get("Digits", "") == "1":
+        calls.record_accept(leg, rt.clock())
+        return xml(twiml.render_accepted())
+    label = twiml.caller_label(leg.call.from_number)
+    return xml(twiml.render_whisper(label, leg.id, rt.url, rt.settings))
+
+
+@bp.post("/leg-status")
+@voice_webhook
+def leg_status():
+    rt = runtime()
+    leg = calls.get_leg(request.args.get("leg"))
+    if leg is not None:
+        calls.update_leg_status(leg, request.form.get("CallStatus", ""),
+                                request.form.get("CallSid"), rt.clock())
+    return xml(twiml.VoiceResponse())
+
+
+@bp.post("/recorded")
+@voice_webhook
+def recorded():
+    rt = runtime()
+    form = request.form
+    call = tickets.find_call(form.get("CallSid", ""))
+    if call is None or not form.get("RecordingUrl"):
+        return xml(twiml.render_hangup())
+    ticket = tickets.record_voicemail(call, rt.clock(), recording_url=form.get("RecordingUrl"),
+                                      seconds=form.get("RecordingDuration"))
+    return xml(twiml.render_ticket_confirmation(ticket.number, rt.settings))
+
+
+@bp.post("/recording-status")
+@voice_webhook
+def recording_status():
+    rt = runtime()
+    form = request.form
+    call = tickets.find_call(form.get("CallSid", ""))
+    if call is not None and form.get("RecordingStatus", "completed") == "completed" \
+            and form.get("RecordingSid"):
+        tickets.record_voicemail(call, rt.clock(), recording_url=form.get("RecordingUrl"),
+                                 seconds=form.get("RecordingDuration"),
+                                 recording_sid=form.get("RecordingSid"))
+    return xml(twiml.VoiceResponse())
+
+
+@bp.post("/status")
+@voice_webhook
+def status():
+    rt = runtime()
+    form = request.form
+    if form.get("CallStatus") in ("completed", "busy", "failed", "no-answer", "canceled"):
+        calls.finish_call(form.get("CallSid", ""), form.get("CallDuration"), rt.clock())
+    return xml(twiml.VoiceResponse())
+
+
+@bp.post("/fallback-result")
+@voice_webhook
+def fallback_result():
+    rt = runtime()
+    if request.form.get("DialCallStatus") == "completed":
+        return xml(twiml.render_hangup())
+    return xml(twiml.add_voicemail(twiml.VoiceResponse(), rt.url, rt.settings))
+
+
+@bp.post("/fallback")
+@voice_webhook
+def fallback():
+    return fallback_twiml()

@@ -4,7 +4,7 @@ import logging
 import os
 
 from dotenv import load_dotenv
-from flask import Flask, request
+from flask import Flask, g, request
 from twilio.request_validator import RequestValidator
 
 from dutyline.db import DEFAULT_URL, create_tables, database, open_database
@@ -68,7 +68,8 @@ def create_app(config=None):
 
     @app.teardown_request
     def close_database(_exc):
-        if not database.is_closed():
+        # only the connection this request opened; a CLI command or test may hold its own
+        if g.pop("opened_database", False) and not database.is_closed():
             database.close()
 
     @app.errorhandler(Exception)

@@ -4,7 +4,7 @@ import logging
 import time
 from functools import wraps
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, g, request
 
 from dutyline.db import database
 from telephony import calls, twiml
@@ -34,7 +34,7 @@ def voice_webhook(view):
     def guarded(*args, **kwargs):
         started = time.perf_counter()
         try:
-            database.connect(reuse_if_open=True)
+            g.opened_database = database.connect(reuse_if_open=True)
             response = view(*args, **kwargs)
             outcome = "ok"
         except Exception:  # the caller must always get a path, whatever broke

@@ -1,0 +1,150 @@
+"""Shared fixtures: an app on a fresh database, a fixed clock, signed Twilio requests."""
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from lxml import etree
+
+from dutyline.db import database
+from dutyline.settings import parse_settings
+from rota import engineers as engineer_service
+from webhooks import create_app
+from webhooks.runtime import runtime
+
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+PUBLIC_URL = "https://support.example.com"
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "shared" / "twiml-schema"
+if not SCHEMA_DIR.exists():  # a checkout with shared/ inside rather than beside it
+    SCHEMA_DIR = Path(__file__).resolve().parents[1] / "shared" / "twiml-schema"
+
+
+@pytest.fixture(scope="session")
+def twiml_schema():
+    path = SCHEMA_DIR / "twiml_v20100401_twilioRealtimeCallSchema.xsd"
+    assert path.exists(), f"TwiML schema not found at {path}"
+    return etree.XMLSchema(etree.parse(str(path)))
+
+
+def assert_valid_twiml(schema, body):
+    document = etree.fromstring(body.encode() if isinstance(body, str) else body)
+    assert schema.validate(document), f"{schema.error_log}\n{body}"
+
+
+class FixedClock:
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def set(self, now):
+        self.now = now
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """The database the app under test uses; DUTYLINE_TEST_DATABASE_URL picks another server."""
+    return os.environ.get("DUTYLINE_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def settings_data():
+    """Team settings for the test; override in a test module to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, clock, settings_data):
+    app = create_app({
+        "DATABASE_URL": database_url,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "PUBLIC_URL": PUBLIC_URL,
+        "FALLBACK_NUMBER": None,
+        "SETTINGS": parse_settings(settings_data),
+        "CLOCK": clock,
+    })
+    yield app
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def settings(app):
+    with app.app_context():
+        return runtime().settings
+
+
+@pytest.fixture
+def db(app):
+    """An open connection for direct use of the models in a test."""
+    with database.connection_context():
+        yield database
+
+
+@pytest.fixture
+def twilio(app, twiml_schema):
+    """Posts Twilio-signed forms to the app; every voice answer is checked against the schema."""
+    from twilio.request_validator import RequestValidator
+
+    validator = RequestValidator(AUTH_TOKEN)
+    client = app.test_client()
+
+    class Twilio:
+        def post(self, url, params=None, signature=None, validate=True):
+            params = params or {}
+            if not url.startswith("http"):
+                url = PUBLIC_URL + url
+            parts = urlsplit(url)
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            if signature is None:
+                signature = validator.compute_signature(url, params)
+            headers = {"X-Twilio-Signature": signature} if signature else {}
+            response = client.post(path, data=params, headers=headers,
+                                   base_url="http://internal:8000")
+            if validate and response.status_code == 200 and parts.path.startswith("/voice/"):
+                assert response.mimetype == "text/xml"
+                assert_valid_twiml(twiml_schema, response.get_data())
+            return response
+
+    return Twilio()
+
+
+@pytest.fixture
+def make_engineer(app):
+    """Adds an engineer: make_engineer("Ben Smith", signed_in=True, location="office")."""
+    counter = {"n": 0}
+
+    def make(name, mobile=None, desk=None, signed_in=True, location="remote", email=None):
+        counter["n"] += 1
+        n = counter["n"]
+        mobile = mobile or f"+4479111234{n:02d}"
+        with database.connection_context():
+            engineer = engineer_service.add_engineer(name, mobile, desk, email)
+            engineer_service.set_signed_in(name, signed_in)
+            engineer = engineer_service.set_location(name, location)
+        return engineer
+
+    return make
+
+
+@pytest.fixture
+def simulate(app, twiml_schema):
+    """Runs a Scenario through the simulator; every TwiML answer is checked against the schema."""
+    from webhooks.simulator import Simulator
+
+    def run(scenario):
+        outcome = Simulator(app).run(scenario)
+        for path, status, body in outcome.responses:
+            assert status == 200, (path, status, body)
+            assert_valid_twiml(twiml_schema, body)
+        return outcome
+
+    return run

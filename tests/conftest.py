@@ -1,6 +1,5 @@
 """Shared fixtures: an app on a fresh database, a fixed clock, signed Twilio requests."""
 
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -49,10 +48,25 @@ def clock():
     return FixedClock(datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc))
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One PostgreSQL server for the session, started on first use."""
+    from tests.postgres import TemporaryPostgres
+
+    server = TemporaryPostgres().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    return postgres_server.new_database()
+
+
 @pytest.fixture
 def database_url(tmp_path):
-    """The database the app under test uses; DUTYLINE_TEST_DATABASE_URL picks another server."""
-    return os.environ.get("DUTYLINE_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+    """The database the app under test uses: a fresh SQLite file unless a test asks otherwise."""
+    return f"sqlite:///{tmp_path / 'test.db'}"
 
 
 @pytest.fixture

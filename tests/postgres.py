@@ -1,0 +1,68 @@
+"""A throw-away PostgreSQL server for the tests, from the Debian packages' binaries."""
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+
+
+def _bindir():
+    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if os.path.exists(os.path.join(candidate, "pg_ctl")):
+            return candidate
+    found = shutil.which("pg_ctl")
+    if found:
+        return os.path.dirname(os.path.realpath(found))
+    raise RuntimeError("PostgreSQL server binaries not found: apt-get install postgresql "
+                       "(bash .ci/run does it)")
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class TemporaryPostgres:
+    """initdb + pg_ctl in a temporary folder, listening on a free loopback port."""
+
+    def __init__(self):
+        self.bindir = _bindir()
+        self.root = tempfile.mkdtemp(prefix="dutyline-pg-")
+        self.data = os.path.join(self.root, "data")
+        self.port = _free_port()
+        # PostgreSQL refuses to run as root; use the postgres account then.
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_user:
+            shutil.chown(self.root, "postgres")
+
+    def _run(self, *args):
+        subprocess.run(self.as_user + list(args), check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, cwd=self.root)
+
+    def start(self):
+        self._run(os.path.join(self.bindir, "initdb"), "-D", self.data, "-A", "trust",
+                  "-U", "postgres", "--no-sync", "-E", "UTF8")
+        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                   "-c max_connections=200")
+        self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-o", options,
+                  "-l", os.path.join(self.root, "log"), "-w", "start")
+        return self
+
+    def new_database(self):
+        """A fresh, empty database; returns its URL."""
+        name = "t_" + uuid.uuid4().hex[:12]
+        self._run(os.path.join(self.bindir, "createdb"), "-h", "127.0.0.1", "-p",
+                  str(self.port), "-U", "postgres", name)
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop(self):
+        try:
+            self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-m", "immediate",
+                      "-w", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)

@@ -227,7 +227,7 @@ def tickets_list(as_json):
 
 @main.command()
 @click.option("--at", "at_text", required=True, help="when the call arrives (ISO-8601, local)")
-@click.option("--from", "caller", default="+447700900123", show_default=True)
+@click.option("--from", "caller", default="+447400123456", show_default=True)
 @click.option("--answer", "answers", multiple=True, metavar="NAME=ACTION",
               help="what an engineer does: accept, ignore, voicemail or busy (repeatable)")
 @click.option("--others", type=click.Choice(["accept", "ignore", "voicemail", "busy"]),
@@ -245,7 +245,7 @@ def simulate(at_text, caller, answers, others, caller_action):
     for item in answers:
         name, _, action = item.rpartition("=")
         if not name or action not in ENGINEER_ACTIONS:
-            raise click.BadParameter(f"expected NAME=ACTION with ACTION one of "
+            raise click.ClickException(f"expected NAME=ACTION with ACTION one of "
                                      f"{', '.join(ENGINEER_ACTIONS)}: {item!r}")
         engineer_service.find_engineer(name)
         wanted[name] = action

@@ -37,7 +37,7 @@ class SimClock:
 @dataclass
 class Scenario:
     at: object  # aware datetime of the call
-    caller: str = "+447700900123"
+    caller: str = "+447400123456"
     to: str = "+442071838750"
     answers: dict = field(default_factory=dict)  # engineer name -> action
     others: str = "ignore"  # what engineers not named in `answers` do

@@ -10,7 +10,7 @@ def parse_instant(text, tz):
     try:
         value = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise click.BadParameter(f"not an ISO-8601 date-time: {text!r}") from exc
+        raise click.ClickException(f"not an ISO-8601 date-time: {text!r}") from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
     return value
@@ -20,4 +20,4 @@ def parse_day(text):
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise click.BadParameter(f"not a date (YYYY-MM-DD): {text!r}") from exc
+        raise click.ClickException(f"not a date (YYYY-MM-DD): {text!r}") from exc

@@ -73,7 +73,7 @@ def test_nobody_answers_and_a_ticket_is_made(simulate, team, db):
     assert [leg[0] for leg in legs(db, outcome)] == ["Ben Smith", "Tobi Jones", "Asha Patel"]
     ticket = Ticket.get()
     assert outcome.ticket_number == ticket.number == 1001
-    assert ticket.caller == "+447700900123"
+    assert ticket.caller == "+447400123456"
     assert ticket.recording_url.startswith("https://api.twilio.com/")
     assert ticket.recording_seconds == 30
     assert ticket.recording_sid.startswith("RE")

@@ -13,7 +13,7 @@ from tests.conftest import AUTH_TOKEN, PUBLIC_URL, FixedClock
 from webhooks import create_app
 
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/London"))
-INCOMING = {"CallSid": "CA" + "1" * 32, "From": "+447700900123", "To": "+442071838750",
+INCOMING = {"CallSid": "CA" + "1" * 32, "From": "+447400123456", "To": "+442071838750",
             "CallStatus": "ringing"}
 
 

@@ -1,0 +1,76 @@
+"""Team settings: defaults, and a bad value stops the start with a message naming the key."""
+
+from datetime import date, time
+
+import pytest
+
+from dutyline.settings import SettingsError, load_settings, parse_settings
+
+
+def test_defaults():
+    settings = parse_settings({})
+    assert settings.timezone == "Europe/London"
+    assert settings.holidays == "GB-ENG"
+    assert settings.hours[0] == ((time(8), time(18)),)
+    assert 5 not in settings.hours and 6 not in settings.hours
+    assert (settings.ring_seconds, settings.hunt_rounds, settings.max_wait_seconds) == (15, 1, 90)
+    assert settings.handover == time(18)
+    assert settings.language == "en-GB"
+
+
+def test_file_is_read(tmp_path):
+    path = tmp_path / "dutyline.toml"
+    path.write_text('timezone = "Europe/Dublin"\nholidays = "IE"\nclosed = ["2026-12-24"]\n'
+                    'ring_seconds = 20\nhandover = "17:30"\n[hours]\nmon = "09:00-17:00"\n')
+    settings = load_settings(str(path))
+    assert settings.timezone == "Europe/Dublin"
+    assert settings.closed == frozenset({date(2026, 12, 24)})
+    assert settings.hours == {0: ((time(9), time(17)),)}
+    assert settings.handover == time(17, 30)
+
+
+@pytest.mark.parametrize("data, key", [
+    # header: bad settings -> the key the message must name
+    ({"timezone": "Europe/Londn"}, "timezone"),
+    ({"holidays": "XX-YY"}, "holidays"),
+    ({"hours": {"mon": "18:00-08:00"}}, "hours.mon"),
+    ({"hours": {"mon": "8am-6pm"}}, "hours.mon"),
+    ({"hours": {"monday": "08:00-18:00"}}, "hours.monday"),
+    ({"closed": ["24 December"]}, "closed"),
+    ({"ring_seconds": 0}, "ring_seconds"),
+    ({"ring_seconds": "15"}, "ring_seconds"),
+    ({"hunt_rounds": 9}, "hunt_rounds"),
+    ({"max_wait_seconds": -1}, "max_wait_seconds"),
+    ({"greeting": ""}, "greeting"),
+    ({"language": "English"}, "language"),
+    ({"voice": "Polly Amy"}, "voice"),
+    ({"handover": "25:00"}, "handover"),
+    ({"ring_secs": 15}, "ring_secs"),
+])
+def test_bad_value_names_the_key(data, key):
+    with pytest.raises(SettingsError) as error:
+        parse_settings(data)
+    assert str(error.value).startswith(f"{key}:")
+
+
+def test_bad_toml_and_missing_file(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text("timezone = \n")
+    with pytest.raises(SettingsError, match="not valid TOML"):
+        load_settings(str(path))
+    with pytest.raises(SettingsError, match="not found"):
+        load_settings(str(tmp_path / "absent.toml"))
+
+
+def test_bad_settings_stop_the_command_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from webhooks.cli import main
+
+    path = tmp_path / "dutyline.toml"
+    path.write_text("ring_seconds = 1000\n")
+    monkeypatch.setenv("DUTYLINE_SETTINGS", str(path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    result = CliRunner().invoke(main, ["engineer", "list"])
+    assert result.exit_code != 0
+    assert "ring_seconds: must be between 5 and 120" in result.output

@@ -1,0 +1,136 @@
+"""The dutyline command: forms users rely on, one-line errors that change nothing."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from webhooks.cli import main
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "cli-token")
+    monkeypatch.setenv("PUBLIC_URL", "https://support.example.com")
+    for key in ("DUTYLINE_SETTINGS", "FALLBACK_NUMBER"):
+        monkeypatch.delenv(key, raising=False)
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return run
+
+
+def engineers(cli):
+    return json.loads(cli("engineer", "list", "--json").output)
+
+
+def test_add_and_list_engineers(cli):
+    assert cli("db", "init").exit_code == 0
+    result = cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401",
+                 "--desk", "020 7946 0101", "--email", "ben@example.com")
+    assert result.exit_code == 0, result.output
+    cli("engineer", "add", "Tobi Jones", "--mobile", "+44 7911 123402")
+    listed = engineers(cli)
+    assert [(e["name"], e["mobile"], e["desk"], e["rotation"]) for e in listed] == [
+        ("Ben Smith", "+447911123401", "+442079460101", 1),
+        ("Tobi Jones", "+447911123402", None, 2)]
+    assert "Ben Smith" in cli("engineer", "list").output
+
+
+@pytest.mark.parametrize("args, message", [
+    # header: command -> the one line it prints
+    (["engineer", "add", "Asha Patel", "--mobile", "12345"], "not a valid phone number"),
+    (["engineer", "add", "Asha Patel", "--mobile", "07911 123403", "--desk", "call me"],
+     "not a phone number"),
+    (["engineer", "add", "ben smith", "--mobile", "07911 123409"], "already exists"),
+    (["engineer", "sign-in", "Nobody"], "unknown engineer: 'Nobody'"),
+    (["engineer", "where", "Nobody", "office"], "unknown engineer"),
+    (["rota", "assign", "2026-12-01", "Nobody"], "unknown engineer"),
+    (["rota", "assign", "2026-12-01", "Ben Smith", "--backup", "Nobody"], "unknown engineer"),
+    (["rota", "assign", "2026-12-01", "Ben Smith", "--backup", "Ben Smith"], "backup must be"),
+    (["rota", "assign", "1 Dec", "Ben Smith"], "not a date"),
+])
+def test_bad_input_exits_non_zero_with_one_line_and_changes_nothing(cli, args, message):
+    cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401")
+    before = engineers(cli), cli("rota", "who", "--at", "2026-12-01T20:00", "--json").output
+    result = cli(*args)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    after = engineers(cli), cli("rota", "who", "--at", "2026-12-01T20:00", "--json").output
+    assert after == before
+
+
+def test_presence_and_location(cli):
+    cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401", "--desk", "020 7946 0101")
+    assert engineers(cli)[0]["signed_in"] is False
+    cli("engineer", "sign-in", "ben smith")
+    cli("engineer", "where", "Ben Smith", "remote")
+    assert engineers(cli)[0]["signed_in"] is True
+    assert engineers(cli)[0]["location"] == "remote"
+    cli("engineer", "sign-out", "Ben Smith")
+    assert engineers(cli)[0]["signed_in"] is False
+
+
+def test_rota_assign_and_who_across_the_october_change(cli):
+    cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401")
+    cli("engineer", "add", "Tobi Jones", "--mobile", "07911 123402")
+    # Saturday 24 October 18:00 BST to Sunday 25 October 18:00 GMT: 25 hours
+    assert cli("rota", "assign", "2026-10-24", "Ben Smith", "--backup", "Tobi Jones").exit_code == 0
+    cli("rota", "assign", "2026-10-25", "Tobi Jones")
+    at_night = json.loads(cli("rota", "who", "--at", "2026-10-25T03:00", "--json").output)
+    assert at_night["mode"] == "out_of_hours"
+    assert at_night["now"]["primary"]["name"] == "Ben Smith"
+    assert at_night["now"]["backup"]["name"] == "Tobi Jones"
+    assert at_night["now"]["starts_at"] == "2026-10-24T17:00:00+00:00"
+    assert at_night["now"]["ends_at"] == "2026-10-25T18:00:00+00:00"
+    assert at_night["next"]["primary"]["name"] == "Tobi Jones"
+    handover = json.loads(cli("rota", "who", "--at", "2026-10-25T18:00", "--json").output)
+    assert handover["now"]["primary"]["name"] == "Tobi Jones"
+    text = cli("rota", "who", "--at", "2026-10-25T03:00").output
+    assert "on duty: Ben Smith, backup Tobi Jones (18:00 Sat 24 Oct to 18:00 Sun 25 Oct" in text
+
+
+def test_simulate_prints_every_step_and_logs_the_call(cli):
+    cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401")
+    cli("engineer", "add", "Tobi Jones", "--mobile", "07911 123402")
+    cli("engineer", "sign-in", "Ben Smith")
+    cli("engineer", "sign-in", "Tobi Jones")
+    result = cli("simulate", "--at", "2026-12-01T10:00", "--answer", "Tobi Jones=accept")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any("ringing Ben Smith" in line and "(ignore)" in line for line in lines)
+    assert any("engineer presses 1" in line for line in lines)
+    assert any("caller connected to Tobi Jones" in line for line in lines)
+    logged = json.loads(cli("calls", "list", "--json").output)
+    assert [(c["status"], c["answered_by"], c["mode"]) for c in logged] == [
+        ("answered", "Tobi Jones", "in_hours")]
+
+
+def test_simulate_voicemail_makes_a_ticket(cli):
+    cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401")
+    cli("rota", "assign", "2026-12-01", "Ben Smith")
+    result = cli("simulate", "--at", "2026-12-02T03:00", "--others", "ignore")
+    assert "ticket number 1 0 0 1" in result.output
+    listed = json.loads(cli("tickets", "list", "--json").output)
+    assert [(t["number"], t["engineer"], t["recording_seconds"]) for t in listed] == [
+        (1001, "Ben Smith", 30)]
+    assert "#1001" in cli("tickets", "list").output
+
+
+def test_simulate_refuses_unknown_engineer_and_action(cli):
+    cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401")
+    assert cli("simulate", "--at", "2026-12-01T10:00", "--answer", "Nobody=accept").exit_code != 0
+    assert cli("simulate", "--at", "2026-12-01T10:00", "--answer", "Ben Smith=dance").exit_code != 0
+    assert json.loads(cli("calls", "list", "--json").output) == []
+
+
+def test_demo_builds_a_team_and_plays_calls(cli, tmp_path):
+    result = cli("demo", "--no-serve", "--database", str(tmp_path / "demo.db"))
+    assert result.exit_code == 0, result.output
+    assert "caller connected to" in result.output
+    assert "ticket number" in result.output

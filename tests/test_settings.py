@@ -74,3 +74,22 @@ def test_bad_settings_stop_the_command_line(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["engineer", "list"])
     assert result.exit_code != 0
     assert "ring_seconds: must be between 5 and 120" in result.output
+
+
+def test_dotenv_in_the_working_directory_is_read(tmp_path, monkeypatch):
+    from webhooks import create_app
+    from webhooks.runtime import runtime
+
+    monkeypatch.chdir(tmp_path)
+    for key in ("FALLBACK_NUMBER", "PUBLIC_URL", "DATABASE_URL", "DUTYLINE_SETTINGS"):
+        monkeypatch.delenv(key, raising=False)
+    (tmp_path / ".env").write_text("FALLBACK_NUMBER=020 7946 0999\n"
+                                   "PUBLIC_URL=https://line.example.org\n"
+                                   f"DATABASE_URL=sqlite:///{tmp_path / 'env.db'}\n")
+    app = create_app()
+    with app.app_context():
+        assert runtime().fallback_number == "+442079460999"
+        assert runtime().url("incoming") == "https://line.example.org/voice/incoming"
+    assert (tmp_path / "env.db").exists()
+    for key in ("FALLBACK_NUMBER", "PUBLIC_URL", "DATABASE_URL"):
+        monkeypatch.delenv(key, raising=False)

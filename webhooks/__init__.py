@@ -3,7 +3,7 @@
 import logging
 import os
 
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 from flask import Flask, g, request
 from twilio.request_validator import RequestValidator
 
@@ -53,7 +53,7 @@ def build_runtime(config):
 
 def create_app(config=None):
     """The dutyline web app; `config` overrides the environment (and a .env file)."""
-    load_dotenv(override=False)
+    load_dotenv(find_dotenv(usecwd=True), override=False)  # the .env where the service runs
     config = read_config(config)
     app = Flask(__name__)
     app.config.update({key: value for key, value in config.items() if value is not None})

@@ -51,9 +51,10 @@ def all_models():
     """Every table of the application, in creation order."""
     from rota.models import DutyPeriod, Engineer
     from telephony.models import Call, HuntPosition, Leg
+    from voicemail.customers import Customer, CustomerNumber
     from voicemail.models import Ticket
 
-    return [Engineer, DutyPeriod, HuntPosition, Call, Leg, Ticket]
+    return [Engineer, DutyPeriod, HuntPosition, Customer, CustomerNumber, Call, Leg, Ticket]
 
 
 def create_tables():

@@ -4,7 +4,7 @@ import json
 import logging
 from datetime import timedelta
 
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError
 
 from dutyline.db import database
 from rota.models import Engineer
@@ -12,6 +12,7 @@ from rota.periods import duty_at
 from telephony.hours import OUT_OF_HOURS
 from telephony.models import Call, HuntPosition, Leg
 from telephony.routing import HUNT, Person, RouteState, Target, decide_route, next_step
+from voicemail.customers import customer_for_number
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def _hunt_position():
     return position
 
 
-def load_route_state(settings, now, fallback_number=None):
+def load_route_state(settings, now, fallback_number=None, customer=None):
     """Read what decide_route needs: engineers, hunt position, busy legs, duty engineers."""
     engineers = tuple(_person(e) for e in Engineer.select().where(Engineer.active))
     primary, backup = duty_at(now)
@@ -59,18 +60,19 @@ def load_route_state(settings, now, fallback_number=None):
                        last_rotation=position.last_rotation, busy_ids=busy_engineer_ids(now),
                        primary=_person(primary) if primary else None,
                        backup=_person(backup) if backup else None,
-                       fallback_number=fallback_number)
+                       fallback_number=fallback_number,
+                       customer_hours=customer.hours if customer else None)
     return state, position.version
 
 
-def decide_and_claim(settings, now, fallback_number=None):
+def decide_and_claim(settings, now, fallback_number=None, customer=None):
     """Decide the route and move the shared hunt position to its first engineer, atomically.
 
     Compare-and-set on a version number: two calls deciding at the same moment cannot both
     claim the same start; the loser decides again from the new position.
     """
     for _ in range(CLAIM_ATTEMPTS):
-        state, version = load_route_state(settings, now, fallback_number)
+        state, version = load_route_state(settings, now, fallback_number, customer)
         plan = decide_route(state, now)
         first = plan.first_rotation
         if first is None:
@@ -90,10 +92,11 @@ def targets_of(call):
 
 def log_arrival(sid, from_number, to_number, now):
     """The call row for this CallSid, created once however often Twilio retries."""
+    customer = customer_for_number(from_number)
     try:
         with database.atomic():
             return Call.create(sid=sid, from_number=from_number or "", to_number=to_number or "",
-                               started_at=now), True
+                               customer=customer, started_at=now), True
     except IntegrityError:
         return Call.get(Call.sid == sid), False
 
@@ -106,16 +109,25 @@ def start_call(settings, sid, from_number, to_number, now, fallback_number=None)
     call, created = log_arrival(sid, from_number, to_number, now)
     if not created and call.plan is not None:
         targets = targets_of(call)
-        step = begin_leg(call, targets, 0, now) if targets else None
+        started = Leg.select().where(Leg.call == call).exists()
+        step = begin_leg(call, targets, 0, now) if targets and (started or not call.gated) else None
         return call, None, step
-    plan, state = decide_and_claim(settings, now, fallback_number)
+    customer = call.customer if call.customer_id else None
+    plan, state = decide_and_claim(settings, now, fallback_number, customer)
     call.mode = plan.mode
     call.plan = json.dumps([t.as_dict() for t in plan.targets])
+    call.gated = plan.gate
     if plan.mode == OUT_OF_HOURS and state.primary is not None:
         call.duty_engineer = state.primary.id
     call.save()
-    step = begin_leg(call, list(plan.targets), 0, now) if plan.targets else None
+    step = begin_leg(call, list(plan.targets), 0, now) if plan.targets and not plan.gate else None
     return call, plan, step
+
+
+def pass_gate(call, now):
+    """The caller pressed 1 for an emergency: the first duty leg, or None when nobody is on duty."""
+    targets = targets_of(call)
+    return begin_leg(call, targets, 0, now) if targets else None
 
 
 def begin_leg(call, targets, index, now):
@@ -141,6 +153,14 @@ def get_leg(leg_id):
     """The leg named in a callback URL, or None."""
     try:
         return Leg.select(Leg, Call).join(Call).where(Leg.id == int(leg_id)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def get_call(call_id):
+    """The call named in a callback URL, or None."""
+    try:
+        return Call.get_or_none(Call.id == int(call_id))
     except (TypeError, ValueError):
         return None
 
@@ -238,12 +258,16 @@ def mark_voicemail(call):
     Call.update(status="voicemail").where(Call.id == call.id, Call.status != "answered").execute()
 
 
-def list_calls(limit=100):
+def list_calls(status=None, limit=200):
     """The most recent calls, newest first, with who answered."""
-    return list(Call
-                .select()
-                .order_by(Call.started_at.desc(), Call.id.desc())
-                .limit(limit))
+    query = (Call
+             .select(Call, Engineer)
+             .join(Engineer, JOIN.LEFT_OUTER, on=(Call.answered_by == Engineer.id))
+             .order_by(Call.started_at.desc(), Call.id.desc())
+             .limit(limit))
+    if status:
+        query = query.where(Call.status == status)
+    return list(query)
 
 
 def call_as_dict(call):

@@ -1,9 +1,11 @@
 """Tables of the call log: calls, the legs rung for them, and the hunt position."""
 
-from peewee import AutoField, CharField, ForeignKeyField, IntegerField, TextField
+from peewee import (AutoField, BooleanField, CharField, ForeignKeyField, IntegerField,
+                    TextField)
 
 from dutyline.db import BaseModel, UTCDateTimeField
 from rota.models import Engineer
+from voicemail.customers import Customer
 
 
 class HuntPosition(BaseModel):
@@ -19,10 +21,12 @@ class Call(BaseModel):
     sid = CharField(unique=True)
     from_number = CharField()
     to_number = CharField(default="")
+    customer = ForeignKeyField(Customer, null=True, backref="calls")
     started_at = UTCDateTimeField(index=True)
     mode = CharField(default="")  # in_hours | out_of_hours | fallback
     plan = TextField(null=True)  # JSON list of targets decided at arrival
     duty_engineer = ForeignKeyField(Engineer, null=True)
+    gated = BooleanField(default=False)  # waits for 'press 1 for an emergency'
     status = CharField(default="ringing")  # ringing | answered | voicemail | missed
     answered_by = ForeignKeyField(Engineer, null=True, backref="answered_calls")
     answered_at = UTCDateTimeField(null=True)

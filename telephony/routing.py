@@ -7,6 +7,7 @@ from telephony.hours import IN_HOURS, OUT_OF_HOURS, mode_at
 HUNT = "hunt"
 PRIMARY = "primary"
 BACKUP = "backup"
+CORE_HOURS = "core"
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class RouteState:
     primary: Person | None = None
     backup: Person | None = None
     fallback_number: str | None = None
+    customer_hours: str | None = None  # the caller's contract: core | 24x7 | None (unknown)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class RoutePlan:
     greeting: str
     targets: tuple = field(default_factory=tuple)
     fallback_number: str | None = None  # dialled plainly when there is nobody to hunt
+    gate: bool = False  # out of hours for a core-hours customer: press 1 for an emergency
 
     @property
     def first_rotation(self):
@@ -97,7 +100,9 @@ def decide_route(state, now):
                         if t.engineer_id not in {s.engineer_id for s in targets[:i]})
         greeting = settings.out_of_hours_greeting
     fallback = state.fallback_number if not targets else None
-    return RoutePlan(mode=mode, greeting=greeting, targets=targets, fallback_number=fallback)
+    gate = mode == OUT_OF_HOURS and state.customer_hours == CORE_HOURS
+    return RoutePlan(mode=mode, greeting=greeting, targets=targets, fallback_number=fallback,
+                     gate=gate)
 
 
 def next_step(targets, after_step, ready_ids, waited_seconds, settings):

@@ -8,6 +8,9 @@ from telephony.routing import dial_timeout
 VOICEMAIL_PROMPT = ("Please leave your name, your number and a short description of the problem "
                     "after the tone. Press the hash key when you have finished.")
 NO_MESSAGE = "We did not receive a message. Please call again. Goodbye."
+OUTSIDE_CONTRACT = ("You are calling outside your contracted support hours. If this is an emergency, "
+                    "press 1 now to reach the engineer on duty. Otherwise, stay on the line and "
+                    "leave a message after the tone.")
 MAX_RECORDING_SECONDS = 120
 WHISPER_WAIT_SECONDS = 8
 
@@ -33,7 +36,8 @@ def add_voicemail(response, url, settings):
                     timeout=5, finish_on_key="#", play_beep=True,
                     recording_status_callback=url("recording_status"),
                     recording_status_callback_method="POST",
-                    recording_status_callback_event="completed")
+                    recording_status_callback_event="completed",
+                    transcribe=True, transcribe_callback=url("transcription"))
     _say(response, NO_MESSAGE, settings)
     response.hangup()
     return response
@@ -62,6 +66,17 @@ def render_step(step, url, settings, fallback_number=None, response=None):
         return add_dial(response, target, leg_id, url, settings)
     if fallback_number:
         return add_fallback_dial(response, fallback_number, url, settings)
+    return add_voicemail(response, url, settings)
+
+
+def render_gate(greeting, call_id, url, settings):
+    """Out of hours for a core-hours customer: press 1 for an emergency, else a message."""
+    response = VoiceResponse()
+    _say(response, greeting, settings)
+    gather = Gather(num_digits=1, timeout=WHISPER_WAIT_SECONDS,
+                    action=url("emergency", call=call_id), method="POST")
+    _say(gather, OUTSIDE_CONTRACT, settings)
+    response.append(gather)
     return add_voicemail(response, url, settings)
 
 
@@ -105,6 +120,8 @@ def render_fallback(url, settings, fallback_number=None):
     return add_voicemail(response, url, settings)
 
 
-def caller_label(number):
-    """How the whisper names a caller it has no customer for."""
+def caller_label(number, customer_name=None):
+    """How the whisper names the caller: the customer, else the number read out."""
+    if customer_name:
+        return customer_name
     return spoken(number) if number else "a withheld number"

@@ -1,10 +1,11 @@
 """Tables of voicemail tickets."""
 
-from peewee import AutoField, CharField, ForeignKeyField, IntegerField
+from peewee import AutoField, CharField, ForeignKeyField, IntegerField, TextField
 
 from dutyline.db import BaseModel, UTCDateTimeField
 from rota.models import Engineer
 from telephony.models import Call
+from voicemail.customers import Customer
 
 TICKET_BASE = 1000  # ticket numbers start at 1001 so they read as references, not counters
 
@@ -17,8 +18,14 @@ class Ticket(BaseModel):
     recording_url = CharField(null=True)
     recording_seconds = IntegerField(null=True)
     engineer = ForeignKeyField(Engineer, null=True, backref="tickets")
+    customer = ForeignKeyField(Customer, null=True, backref="tickets")
+    transcript = TextField(null=True)
     status = CharField(default="new")  # new | acknowledged | closed
     created_at = UTCDateTimeField()
+    deadline = UTCDateTimeField(null=True)  # reaction due, counted from the contract
+    acknowledged_at = UTCDateTimeField(null=True)
+    acknowledged_by = ForeignKeyField(Engineer, null=True, backref="acknowledged_tickets")
+    closed_at = UTCDateTimeField(null=True)
 
     @property
     def number(self):

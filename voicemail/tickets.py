@@ -1,11 +1,23 @@
 """Voicemail tickets: one per call, whichever callback arrives first."""
 
-from peewee import IntegrityError
+from datetime import timedelta
+
+from peewee import JOIN, IntegrityError
 
 from dutyline.db import database
+from rota.models import Engineer
+from telephony.business_time import add_business_time
 from telephony.calls import mark_voicemail
 from telephony.models import Call
-from voicemail.models import Ticket
+from voicemail.customers import ALL_HOURS, Customer
+from voicemail.models import TICKET_BASE, Ticket
+
+DEFAULT_REACTION_MINUTES = 240
+STATUSES = ("new", "acknowledged", "closed")
+
+
+class TicketError(ValueError):
+    """A ticket request that cannot be carried out; the message says why."""
 
 
 def _duration(value):
@@ -13,16 +25,31 @@ def _duration(value):
     return int(text) if text.isdigit() else None
 
 
-def record_voicemail(call, now, recording_url=None, seconds=None, recording_sid=None):
+def reaction_deadline(settings, customer, created_at):
+    """When the reaction is due: contract time in business hours; a 24x7 contract runs always."""
+    if customer is not None and customer.hours == ALL_HOURS:
+        return created_at + timedelta(minutes=customer.reaction_minutes)
+    minutes = customer.reaction_minutes if customer is not None else DEFAULT_REACTION_MINUTES
+    return add_business_time(settings, created_at, minutes)
+
+
+def _create(call, now, settings):
+    customer = call.customer if call.customer_id else None
+    try:
+        with database.atomic():
+            return Ticket.create(call=call, caller=call.from_number, customer=customer,
+                                 engineer=call.duty_engineer_id, created_at=now,
+                                 deadline=reaction_deadline(settings, customer, now)), True
+    except IntegrityError:
+        return Ticket.get(Ticket.call == call), False
+
+
+def record_voicemail(call, now, settings, recording_url=None, seconds=None, recording_sid=None,
+                     transcript=None):
     """The ticket for the call's voicemail, created once and completed by later callbacks."""
     ticket = Ticket.get_or_none(Ticket.call == call)
     if ticket is None:
-        try:
-            with database.atomic():
-                ticket = Ticket.create(call=call, caller=call.from_number,
-                                       engineer=call.duty_engineer_id, created_at=now)
-        except IntegrityError:
-            ticket = Ticket.get(Ticket.call == call)
+        ticket, _ = _create(call, now, settings)
     changes = {}
     if recording_url and not ticket.recording_url:
         changes["recording_url"] = recording_url
@@ -31,6 +58,8 @@ def record_voicemail(call, now, recording_url=None, seconds=None, recording_sid=
         changes["recording_seconds"] = seconds
     if recording_sid and not ticket.recording_sid:
         changes["recording_sid"] = recording_sid
+    if transcript and not ticket.transcript:
+        changes["transcript"] = transcript.strip()
     if changes:
         Ticket.update(**changes).where(Ticket.id == ticket.id).execute()
         for key, value in changes.items():
@@ -43,17 +72,65 @@ def find_call(sid):
     return Call.get_or_none(Call.sid == sid)
 
 
-def list_tickets(limit=100):
-    """The most recent tickets, newest first."""
-    return list(Ticket
-                .select()
-                .order_by(Ticket.id.desc())
-                .limit(limit))
+def get_ticket(number):
+    """The ticket with this reference number, or TicketError."""
+    try:
+        ticket_id = int(str(number).lstrip("#")) - TICKET_BASE
+    except ValueError as exc:
+        raise TicketError(f"not a ticket number: {number!r}") from exc
+    ticket = Ticket.get_or_none(Ticket.id == ticket_id) if ticket_id > 0 else None
+    if ticket is None:
+        raise TicketError(f"no ticket #{number}")
+    return ticket
+
+
+def acknowledge(number, now, engineer=None):
+    """Mark a new ticket acknowledged (by an engineer); acknowledging twice changes nothing."""
+    ticket = get_ticket(number)
+    if ticket.status == "closed":
+        raise TicketError(f"ticket #{ticket.number} is closed")
+    (Ticket
+     .update(status="acknowledged", acknowledged_at=now,
+             acknowledged_by=engineer.id if engineer else None)
+     .where(Ticket.id == ticket.id, Ticket.status == "new")
+     .execute())
+    return Ticket.get_by_id(ticket.id)
+
+
+def close(number, now):
+    """Close a ticket."""
+    ticket = get_ticket(number)
+    Ticket.update(status="closed", closed_at=now).where(Ticket.id == ticket.id,
+                                                        Ticket.status != "closed").execute()
+    return Ticket.get_by_id(ticket.id)
+
+
+def list_tickets(status=None, limit=200):
+    """The most recent tickets, newest first, with their customer and engineer."""
+    if status is not None and status not in STATUSES:
+        raise TicketError(f"status must be one of {', '.join(STATUSES)}")
+    query = (Ticket
+             .select(Ticket, Customer, Engineer)
+             .join(Customer, JOIN.LEFT_OUTER, on=(Ticket.customer == Customer.id))
+             .switch(Ticket)
+             .join(Engineer, JOIN.LEFT_OUTER, on=(Ticket.engineer == Engineer.id))
+             .order_by(Ticket.id.desc())
+             .limit(limit))
+    if status:
+        query = query.where(Ticket.status == status)
+    return list(query)
 
 
 def ticket_as_dict(ticket):
+    def stamp(value):
+        return value.isoformat() if value else None
+
     return {"number": ticket.number, "caller": ticket.caller, "status": ticket.status,
+            "customer": ticket.customer.name if ticket.customer_id else None,
             "recording_url": ticket.recording_url, "recording_seconds": ticket.recording_seconds,
-            "recording_sid": ticket.recording_sid,
+            "recording_sid": ticket.recording_sid, "transcript": ticket.transcript,
             "engineer": ticket.engineer.name if ticket.engineer_id else None,
-            "created_at": ticket.created_at.isoformat()}
+            "created_at": stamp(ticket.created_at), "deadline": stamp(ticket.deadline),
+            "acknowledged_at": stamp(ticket.acknowledged_at),
+            "acknowledged_by": ticket.acknowledged_by.name if ticket.acknowledged_by_id else None,
+            "closed_at": stamp(ticket.closed_at)}

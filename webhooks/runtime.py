@@ -23,6 +23,8 @@ PATHS = {
     "fallback_result": "/voice/fallback-result",
     "status": "/voice/status",
     "fallback": "/voice/fallback",
+    "emergency": "/voice/emergency",
+    "transcription": "/voice/transcription",
 }
 
 

@@ -42,6 +42,7 @@ class Scenario:
     answers: dict = field(default_factory=dict)  # engineer name -> action
     others: str = "ignore"  # what engineers not named in `answers` do
     caller_action: str = "message"
+    caller_presses: str | None = None  # the key the caller presses when asked, e.g. "1"
     fallback_answers: bool = True
 
 
@@ -171,8 +172,13 @@ class Simulator:
         for child in verb:
             if child.tag == "Say":
                 self._say(f"caller hears: {child.text}")
-        self._say("caller presses nothing")
-        return None
+                self.clock.advance(max(1, len(child.text or "") // 15))
+        if not self.scenario.caller_presses:
+            self.clock.advance(int(verb.get("timeout", "5")))
+            self._say("caller presses nothing")
+            return None
+        self._say(f"caller presses {self.scenario.caller_presses}")
+        return self.post(verb.get("action"), self._call_params(Digits=self.scenario.caller_presses))
 
     def _dial(self, dial):
         number_node = dial.find("Number")

@@ -21,6 +21,10 @@ def xml(response):
     return Response(str(response), mimetype="text/xml")
 
 
+def whisper_label(call):
+    return twiml.caller_label(call.from_number, call.customer.name if call.customer_id else None)
+
+
 def fallback_twiml():
     rt = runtime()
     return xml(twiml.render_fallback(rt.url, rt.settings, rt.fallback_number))
@@ -57,10 +61,24 @@ def incoming():
     now = rt.clock()
     call, plan, step = calls.start_call(rt.settings, form.get("CallSid", ""), form.get("From", ""),
                                         form.get("To", ""), now, rt.fallback_number)
+    greeting = plan.greeting if plan is not None else ""
+    if call.gated and step is None:
+        return xml(twiml.render_gate(greeting or rt.settings.out_of_hours_greeting, call.id,
+                                     rt.url, rt.settings))
     if plan is None:  # a retry of an arrival already answered
         return xml(twiml.render_step(step, rt.url, rt.settings))
-    return xml(twiml.render_arrival(plan.greeting, step, rt.url, rt.settings,
-                                    plan.fallback_number))
+    return xml(twiml.render_arrival(greeting, step, rt.url, rt.settings, plan.fallback_number))
+
+
+@bp.post("/emergency")
+@voice_webhook
+def emergency():
+    rt = runtime()
+    call = calls.get_call(request.args.get("call"))
+    if call is None or request.form.get("Digits", "") != "1":
+        return xml(twiml.add_voicemail(twiml.VoiceResponse(), rt.url, rt.settings))
+    step = calls.pass_gate(call, rt.clock())
+    return xml(twiml.render_step(step, rt.url, rt.settings, rt.fallback_number))
 
 
 @bp.post("/dial-result")
@@ -85,7 +103,7 @@ def whisper():
     if leg is None:
         return xml(twiml.render_hangup())
     calls.record_pickup(leg, rt.clock())
-    label = twiml.caller_label(leg.call.from_number)
+    label = whisper_label(leg.call)
     return xml(twiml.render_whisper(label, leg.id, rt.url, rt.settings))
 
 
@@ -99,7 +117,7 @@ def accept():
     if request.form.get("Digits", "") == "1":
         calls.record_accept(leg, rt.clock())
         return xml(twiml.render_accepted())
-    label = twiml.caller_label(leg.call.from_number)
+    label = whisper_label(leg.call)
     return xml(twiml.render_whisper(label, leg.id, rt.url, rt.settings))
 
 
@@ -122,7 +140,8 @@ def recorded():
     call = tickets.find_call(form.get("CallSid", ""))
     if call is None or not form.get("RecordingUrl"):
         return xml(twiml.render_hangup())
-    ticket = tickets.record_voicemail(call, rt.clock(), recording_url=form.get("RecordingUrl"),
+    ticket = tickets.record_voicemail(call, rt.clock(), rt.settings,
+                                      recording_url=form.get("RecordingUrl"),
                                       seconds=form.get("RecordingDuration"))
     return xml(twiml.render_ticket_confirmation(ticket.number, rt.settings))
 
@@ -135,9 +154,24 @@ def recording_status():
     call = tickets.find_call(form.get("CallSid", ""))
     if call is not None and form.get("RecordingStatus", "completed") == "completed" \
             and form.get("RecordingSid"):
-        tickets.record_voicemail(call, rt.clock(), recording_url=form.get("RecordingUrl"),
+        tickets.record_voicemail(call, rt.clock(), rt.settings,
+                                 recording_url=form.get("RecordingUrl"),
                                  seconds=form.get("RecordingDuration"),
                                  recording_sid=form.get("RecordingSid"))
+    return xml(twiml.VoiceResponse())
+
+
+@bp.post("/transcription")
+@voice_webhook
+def transcription():
+    rt = runtime()
+    form = request.form
+    call = tickets.find_call(form.get("CallSid", ""))
+    if call is not None and form.get("TranscriptionStatus") == "completed":
+        tickets.record_voicemail(call, rt.clock(), rt.settings,
+                                 recording_url=form.get("RecordingUrl"),
+                                 recording_sid=form.get("RecordingSid"),
+                                 transcript=form.get("TranscriptionText"))
     return xml(twiml.VoiceResponse())
 
 

@@ -134,3 +134,33 @@ def test_demo_builds_a_team_and_plays_calls(cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert "caller connected to" in result.output
     assert "ticket number" in result.output
+
+
+def test_tickets_ack_close_and_filters(cli):
+    cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401")
+    cli("rota", "assign", "2026-12-01", "Ben Smith")
+    cli("simulate", "--at", "2026-12-02T03:00", "--others", "ignore")
+    cli("simulate", "--at", "2026-12-02T04:00", "--others", "ignore")
+    assert "acknowledged" in cli("tickets", "ack", "1001", "--by", "Ben Smith").output
+    assert cli("tickets", "close", "#1002").exit_code == 0
+    new = json.loads(cli("tickets", "list", "--status", "acknowledged", "--json").output)
+    assert [(t["number"], t["acknowledged_by"]) for t in new] == [(1001, "Ben Smith")]
+    closed = json.loads(cli("tickets", "list", "--status", "closed", "--json").output)
+    assert [t["number"] for t in closed] == [1002]
+    shown = cli("tickets", "show", "1001").output
+    assert "acknowledged by" in shown and "Ben Smith" in shown and "deadline" in shown
+    # a closed ticket cannot be acknowledged; an unknown one is named
+    result = cli("tickets", "ack", "1002")
+    assert result.exit_code == 1 and "closed" in result.output
+    result = cli("tickets", "show", "4711")
+    assert result.exit_code == 1 and "no ticket #4711" in result.output
+
+
+def test_missed_calls_are_listed(cli):
+    cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401")
+    cli("engineer", "sign-in", "Ben Smith")
+    cli("simulate", "--at", "2026-12-01T10:00", "--others", "ignore", "--caller-action", "hangup")
+    cli("simulate", "--at", "2026-12-01T11:00", "--others", "accept")
+    missed = json.loads(cli("calls", "list", "--missed", "--json").output)
+    assert [(c["status"], c["from"]) for c in missed] == [("missed", "+447400123456")]
+    assert len(json.loads(cli("calls", "list", "--json").output)) == 2

@@ -1,0 +1,137 @@
+"""Customers, their phone numbers and their support contracts."""
+
+import csv
+import io
+
+from peewee import AutoField, CharField, ForeignKeyField, IntegerField, fn
+
+from dutyline.db import BaseModel, database
+from dutyline.phones import InvalidNumber, to_e164
+from telephony.business_time import format_duration, parse_duration
+
+CORE = "core"
+ALL_HOURS = "24x7"
+DEFAULT_REACTION = "4h"
+
+
+class CustomerError(ValueError):
+    """A customer request that cannot be carried out; the message says why."""
+
+
+class Customer(BaseModel):
+    id = AutoField()
+    name = CharField(unique=True)
+    hours = CharField(default=CORE)  # core | 24x7
+    reaction_minutes = IntegerField(default=240)
+
+
+class CustomerNumber(BaseModel):
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="numbers", on_delete="CASCADE")
+    number = CharField(unique=True)
+
+
+def _checked(name, numbers, hours, reaction, region):
+    name = (name or "").strip()
+    if not name:
+        raise CustomerError("a customer needs a name")
+    if hours not in (CORE, ALL_HOURS):
+        raise CustomerError(f"hours must be {CORE} or {ALL_HOURS}, not {hours!r}")
+    try:
+        minutes = parse_duration(reaction)
+    except ValueError as exc:
+        raise CustomerError(f"reaction: {exc}") from exc
+    parsed = []
+    for number in numbers:
+        try:
+            parsed.append(to_e164(number, region))
+        except InvalidNumber as exc:
+            raise CustomerError(str(exc)) from exc
+    if not parsed:
+        raise CustomerError(f"customer {name!r} needs at least one number")
+    return name, sorted(set(parsed)), hours, minutes
+
+
+def _conflicts(name, numbers):
+    if Customer.select().where(fn.LOWER(Customer.name) == name.lower()).exists():
+        raise CustomerError(f"a customer named {name!r} already exists")
+    taken = (CustomerNumber
+             .select(CustomerNumber, Customer)
+             .join(Customer)
+             .where(CustomerNumber.number.in_(numbers))
+             .first())
+    if taken:
+        raise CustomerError(f"{taken.number} already belongs to {taken.customer.name}")
+
+
+def add_customer(name, numbers, hours=CORE, reaction=DEFAULT_REACTION, region="GB"):
+    """Add a customer with its numbers (E.164) and contract; nothing is written on error."""
+    name, numbers, hours, minutes = _checked(name, numbers, hours, reaction, region)
+    with database.atomic():
+        _conflicts(name, numbers)
+        customer = Customer.create(name=name, hours=hours, reaction_minutes=minutes)
+        for number in numbers:
+            CustomerNumber.create(customer=customer, number=number)
+    return customer
+
+
+def import_customers(text, region="GB"):
+    """Import CSV rows name,numbers,hours,reaction (several numbers separated by ';').
+
+    All or nothing: any bad row raises CustomerError naming every bad line.
+    """
+    rows = list(csv.reader(io.StringIO(text)))
+    if rows and [cell.strip().lower() for cell in rows[0][:2]] == ["name", "numbers"]:
+        rows = [None] + rows[1:]  # a header line keeps its line number
+    errors, seen_names, seen_numbers, checked = [], set(), set(), []
+    for line, row in enumerate(rows, start=1):
+        if row is None or not any(cell.strip() for cell in row):
+            continue
+        cells = [cell.strip() for cell in row] + ["", "", "", ""]
+        numbers = [n.strip() for n in cells[1].split(";") if n.strip()]
+        try:
+            name, numbers, hours, minutes = _checked(cells[0], numbers, cells[2] or CORE,
+                                                     cells[3] or DEFAULT_REACTION, region)
+            if name.lower() in seen_names:
+                raise CustomerError(f"{name!r} appears twice")
+            if seen_numbers & set(numbers):
+                raise CustomerError(f"{sorted(seen_numbers & set(numbers))[0]} appears twice")
+            _conflicts(name, numbers)
+        except CustomerError as exc:
+            errors.append(f"line {line}: {exc}")
+            continue
+        seen_names.add(name.lower())
+        seen_numbers.update(numbers)
+        checked.append((name, numbers, hours, minutes))
+    if errors:
+        raise CustomerError("; ".join(errors) + "; nothing imported")
+    with database.atomic():
+        for name, numbers, hours, minutes in checked:
+            customer = Customer.create(name=name, hours=hours, reaction_minutes=minutes)
+            for number in numbers:
+                CustomerNumber.create(customer=customer, number=number)
+    return len(checked)
+
+
+def customer_for_number(number):
+    """The customer a caller's E.164 number belongs to, or None."""
+    if not number:
+        return None
+    return (Customer
+            .select()
+            .join(CustomerNumber)
+            .where(CustomerNumber.number == number)
+            .first())
+
+
+def list_customers():
+    customers = list(Customer.select().order_by(Customer.name))
+    numbers = {}
+    for row in CustomerNumber.select().order_by(CustomerNumber.number):
+        numbers.setdefault(row.customer_id, []).append(row.number)
+    return [(customer, numbers.get(customer.id, [])) for customer in customers]
+
+
+def customer_as_dict(customer, numbers):
+    return {"name": customer.name, "numbers": numbers, "hours": customer.hours,
+            "reaction": format_duration(customer.reaction_minutes)}

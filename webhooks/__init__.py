@@ -10,6 +10,7 @@ from twilio.request_validator import RequestValidator
 from dutyline.db import DEFAULT_URL, create_tables, database, open_database
 from dutyline.phones import to_e164
 from dutyline.settings import Settings, load_settings, parse_settings
+from webhooks.incidents import DATABASE_FAULTS, IncidentLog
 from webhooks.runtime import Runtime, read_config, utc_now
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,8 @@ def build_runtime(config):
         log.warning("webhooks.create_app: TWILIO_AUTH_TOKEN is not set; every webhook answers 403")
     return Runtime(settings=settings, clock=config.get("CLOCK") or utc_now,
                    validator=RequestValidator(token) if token else None,
-                   public_url=public_url or None, fallback_number=fallback or None)
+                   public_url=public_url or None, fallback_number=fallback or None,
+                   incidents=IncidentLog())
 
 
 def create_app(config=None):
@@ -83,6 +85,18 @@ def create_app(config=None):
         if request.path.startswith("/voice/"):
             return voice.fallback_twiml()
         return "internal error\n", 500
+
+    @app.get("/healthz")
+    def healthz():
+        try:
+            opened = database.connect(reuse_if_open=True)
+            database.execute_sql("SELECT 1")
+            if opened:
+                database.close()
+        except DATABASE_FAULTS as exc:
+            log.warning("webhooks.healthz: database unreachable error=%s", type(exc).__name__)
+            return "database unreachable\n", 503, {"Content-Type": "text/plain"}
+        return "ok\n", 200, {"Content-Type": "text/plain"}
 
     @app.get("/")
     def index():

@@ -39,6 +39,7 @@ class Runtime:
     validator: RequestValidator | None
     public_url: str | None
     fallback_number: str | None
+    incidents: object = None
 
     def url(self, name, **params):
         """The absolute URL Twilio should call for a callback name."""

@@ -1,6 +1,7 @@
 """The Twilio voice webhooks: thin handlers around telephony and voicemail."""
 
 import logging
+import re
 import time
 from functools import wraps
 
@@ -9,6 +10,7 @@ from flask import Blueprint, Response, g, request
 from dutyline.db import database
 from telephony import calls, twiml
 from voicemail import tickets
+from webhooks.incidents import DATABASE_FAULTS
 from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
 
@@ -30,6 +32,18 @@ def fallback_twiml():
     return xml(twiml.render_fallback(rt.url, rt.settings, rt.fallback_number))
 
 
+VERBS = re.compile(r"<(Dial|Record|Gather|Hangup|Say|Number)\b")
+
+
+def decision_of(response):
+    """A short summary of what a TwiML answer does, for the log: e.g. 'Say+Dial+Number'."""
+    seen = []
+    for verb in VERBS.findall(response.get_data(as_text=True)):
+        if verb not in seen:
+            seen.append(verb)
+    return "+".join(seen) or "empty"
+
+
 def voice_webhook(view):
     """Signature first; then any failure still answers the caller with fallback TwiML."""
 
@@ -37,17 +51,22 @@ def voice_webhook(view):
     @wraps(view)
     def guarded(*args, **kwargs):
         started = time.perf_counter()
+        incidents = runtime().incidents
         try:
             g.opened_database = database.connect(reuse_if_open=True)
             response = view(*args, **kwargs)
             outcome = "ok"
+            incidents.succeeded()
+        except DATABASE_FAULTS as exc:
+            incidents.failed(exc, request.path)
+            response, outcome = fallback_twiml(), "fallback"
         except Exception:  # the caller must always get a path, whatever broke
             log.exception("webhooks.voice: failed endpoint=%s call=%s", request.path,
                           request.form.get("CallSid", "-"))
-            response = fallback_twiml()
-            outcome = "fallback"
-        log.info("webhooks.voice: endpoint=%s call=%s outcome=%s ms=%.1f", request.path,
-                 request.form.get("CallSid", "-"), outcome, (time.perf_counter() - started) * 1000)
+            response, outcome = fallback_twiml(), "fallback"
+        log.info("webhooks.voice: endpoint=%s call=%s outcome=%s decision=%s ms=%.1f",
+                 request.path, request.form.get("CallSid", "-")[:34], outcome,
+                 decision_of(response), (time.perf_counter() - started) * 1000)
         return response
 
     return guarded

@@ -1,0 +1,100 @@
+"""A database that is unreachable: callers still get a path, /healthz says so, one log line."""
+
+import logging
+import socket
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from lxml import etree
+from twilio.request_validator import RequestValidator
+
+from dutyline.db import create_tables, database
+from dutyline.settings import parse_settings
+from telephony.models import Call
+from tests.conftest import AUTH_TOKEN, PUBLIC_URL, FixedClock, assert_valid_twiml
+from webhooks import create_app
+
+TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+def unused_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_app(url):
+    return create_app({"DATABASE_URL": url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+                       "PUBLIC_URL": PUBLIC_URL, "FALLBACK_NUMBER": "+442079460999",
+                       "SETTINGS": parse_settings({}), "CREATE_TABLES": False,
+                       "CLOCK": FixedClock(TUESDAY_10)})
+
+
+def post_call(app, n):
+    form = {"CallSid": f"CA{n:032d}", "From": "+447400123456", "To": "+442071838750"}
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_URL + "/voice/incoming",
+                                                               form)
+    return app.test_client().post("/voice/incoming", data=form,
+                                  headers={"X-Twilio-Signature": signature})
+
+
+@pytest.fixture(params=["sqlite-missing-folder", "postgres-stopped", "postgres-unknown-role"])
+def broken_url(request, tmp_path):
+    if request.param == "sqlite-missing-folder":
+        return f"sqlite:///{tmp_path / 'not-yet' / 'x.db'}"
+    if request.param == "postgres-stopped":
+        return f"postgresql://postgres@127.0.0.1:{unused_port()}/dutyline?connect_timeout=2"
+    server = request.getfixturevalue("postgres_server")
+    return f"postgresql://nobody:wrong@127.0.0.1:{server.port}/postgres"
+
+
+def test_unreachable_database_gives_fallback_twiml_and_503_health(broken_url, twiml_schema,
+                                                                  caplog):
+    app = make_app(broken_url)
+    caplog.set_level(logging.INFO)
+    for n in range(5):
+        response = post_call(app, n)
+        assert response.status_code == 200
+        assert_valid_twiml(twiml_schema, response.get_data())
+        assert etree.fromstring(response.get_data()).find("Dial/Number").text == "+442079460999"
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, [r.getMessage() for r in errors]
+    assert "database unavailable" in errors[0].getMessage()
+    assert app.test_client().get("/healthz").status_code == 503
+
+
+def test_incident_ends_when_the_database_is_back(tmp_path, caplog):
+    app = make_app(f"sqlite:///{tmp_path / 'later' / 'x.db'}")
+    caplog.set_level(logging.INFO)
+    post_call(app, 1)
+    post_call(app, 2)
+    (tmp_path / "later").mkdir()
+    create_tables()
+    assert post_call(app, 3).status_code == 200
+    with database.connection_context():
+        assert [c.sid for c in Call.select()] == [f"CA{3:032d}"]  # logged: the normal path
+    messages = [r.getMessage() for r in caplog.records if r.name == "webhooks.incidents"]
+    assert len(messages) == 2
+    assert "database unavailable" in messages[0]
+    assert "database back after failed_requests=2" in messages[1]
+    assert app.test_client().get("/healthz").status_code == 200
+    if not database.is_closed():
+        database.close()
+
+
+def test_health_is_200_with_the_database(app):
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200 and response.get_data() == b"ok\n"
+
+
+def test_one_structured_line_per_webhook_without_phone_numbers(twilio, make_engineer, caplog):
+    make_engineer("Ben Smith")
+    caplog.set_level(logging.INFO, logger="webhooks.voice")
+    form = {"CallSid": "CA" + "3" * 32, "From": "+447400123456", "To": "+442071838750"}
+    twilio.post("/voice/incoming", form)
+    lines = [r.getMessage() for r in caplog.records if r.name == "webhooks.voice"]
+    assert len(lines) == 1
+    assert lines[0].startswith("webhooks.voice: endpoint=/voice/incoming call=CA3333")
+    assert "outcome=ok decision=Say+Dial+Number ms=" in lines[0]
+    assert "7400123456" not in lines[0] and "2071838750" not in lines[0]

@@ -1,0 +1,37 @@
+"""Database faults are logged once per incident, not once per request."""
+
+import logging
+import threading
+
+from peewee import DatabaseError, InterfaceError
+
+log = logging.getLogger(__name__)
+
+DATABASE_FAULTS = (DatabaseError, InterfaceError, OSError)
+
+
+class IncidentLog:
+    """Tracks whether the database is failing; logs the start and the end of each incident."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.open = False
+        self.failures = 0
+
+    def failed(self, exc, endpoint):
+        with self._lock:
+            self.failures += 1
+            starting = not self.open
+            self.open = True
+        if starting:
+            log.error("webhooks.incidents: database unavailable endpoint=%s error=%s: %s",
+                      endpoint, type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+
+    def succeeded(self):
+        if not self.open:
+            return
+        with self._lock:
+            if not self.open:
+                return
+            failures, self.open, self.failures = self.failures, False, 0
+        log.warning("webhooks.incidents: database back after failed_requests=%d", failures)

@@ -92,10 +92,12 @@ def targets_of(call):
 
 def log_arrival(sid, from_number, to_number, now):
     """The call row for this CallSid, created once however often Twilio retries."""
+    # Twilio's values are short; anything longer is not a real call and is cut to fit
+    sid, from_number, to_number = sid[:64], (from_number or "")[:64], (to_number or "")[:64]
     customer = customer_for_number(from_number)
     try:
         with database.atomic():
-            return Call.create(sid=sid, from_number=from_number or "", to_number=to_number or "",
+            return Call.create(sid=sid, from_number=from_number, to_number=to_number,
                                customer=customer, started_at=now), True
     except IntegrityError:
         return Call.get(Call.sid == sid), False
@@ -225,7 +227,7 @@ def update_leg_status(leg, status, child_sid, now):
     """Record a status callback of an engineer leg."""
     changes = {}
     if child_sid and not leg.child_sid:
-        changes["child_sid"] = child_sid
+        changes["child_sid"] = child_sid[:64]
     if status == "in-progress" and leg.picked_up_at is None:
         changes["picked_up_at"] = now
     if status in TERMINAL_LEG and leg.ended_at is None:

@@ -1,5 +1,6 @@
 """Shared fixtures: an app on a fresh database, a fixed clock, signed Twilio requests."""
 
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -64,8 +65,11 @@ def postgres_url(postgres_server):
 
 
 @pytest.fixture
-def database_url(tmp_path):
-    """The database the app under test uses: a fresh SQLite file unless a test asks otherwise."""
+def database_url(request, tmp_path):
+    """A fresh database for the app under test: SQLite, or PostgreSQL when
+    DUTYLINE_TEST_DATABASE=postgresql (CI runs the suite both ways)."""
+    if os.environ.get("DUTYLINE_TEST_DATABASE") == "postgresql":
+        return request.getfixturevalue("postgres_url")
     return f"sqlite:///{tmp_path / 'test.db'}"
 
 

@@ -15,7 +15,7 @@ class Ticket(BaseModel):
     call = ForeignKeyField(Call, unique=True, backref="tickets")
     caller = CharField()
     recording_sid = CharField(null=True, unique=True)
-    recording_url = CharField(null=True)
+    recording_url = TextField(null=True)
     recording_seconds = IntegerField(null=True)
     engineer = ForeignKeyField(Engineer, null=True, backref="tickets")
     customer = ForeignKeyField(Customer, null=True, backref="tickets")

@@ -57,7 +57,7 @@ def record_voicemail(call, now, settings, recording_url=None, seconds=None, reco
     if seconds is not None and ticket.recording_seconds is None:
         changes["recording_seconds"] = seconds
     if recording_sid and not ticket.recording_sid:
-        changes["recording_sid"] = recording_sid
+        changes["recording_sid"] = recording_sid[:64]
     if transcript and not ticket.transcript:
         changes["transcript"] = transcript.strip()
     if changes:

@@ -16,8 +16,7 @@ from voicemail.customers import customer_for_number
 
 log = logging.getLogger(__name__)
 
-# A leg with no news for this long is taken to have ended (a lost status callback).
-RINGING_STALE = timedelta(minutes=3)
+# A connected leg with no news for this long is taken to have ended (a lost callback).
 CONNECTED_STALE = timedelta(hours=4)
 CLAIM_ATTEMPTS = 20
 
@@ -29,13 +28,16 @@ def _person(engineer):
 
 
 def busy_engineer_ids(now):
-    """Engineers whose phone is ringing or connected for a support call right now."""
+    """Engineers on a support call right now: picked up (whisper or conversation), not ended.
+
+    A phone that is only ringing does not count: the engineer is not yet on a call.
+    """
     rows = (Leg
             .select(Leg.engineer)
             .where(Leg.ended_at.is_null(),
                    Leg.engineer.is_null(False),
-                   ((Leg.accepted_at.is_null(False) & (Leg.started_at > now - CONNECTED_STALE))
-                    | (Leg.started_at > now - RINGING_STALE)))
+                   Leg.picked_up_at.is_null(False),
+                   Leg.started_at > now - CONNECTED_STALE)
             .tuples())
     return frozenset(engineer_id for (engineer_id,) in rows)
 

@@ -156,3 +156,21 @@ def test_hunting_stops_at_the_longest_wait_or_after_the_rounds(simulate, team, d
     outcome = simulate(Scenario(at=TUESDAY_10, others="ignore"))
     assert [leg[0] for leg in legs(db, outcome)] == names_rung
     assert outcome.ticket_number is not None
+
+
+def test_engineer_on_a_support_call_is_skipped(twilio, simulate, team, db, clock):
+    clock.set(TUESDAY_10)
+    call = {"CallSid": "CA" + "8" * 32, "From": "+447400123456", "To": "+442071838750"}
+    twilio.post("/voice/incoming", call)  # rings Ben
+    leg = Leg.get()
+    twilio.post(f"/voice/whisper?leg={leg.id}", {**call, "CallSid": "CA" + "9" * 32})
+    twilio.post(f"/voice/accept?leg={leg.id}", {**call, "CallSid": "CA" + "9" * 32,
+                                                 "Digits": "1"})
+    # Ben is talking; the next call, which would start with Tobi, must not reach Ben either
+    outcome = simulate(Scenario(at=TUESDAY_10.replace(minute=5), others="ignore"))
+    assert [leg[0] for leg in legs(db, outcome)] == ["Tobi Jones", "Asha Patel"]
+    # his conversation ends: he is rung again
+    twilio.post(f"/voice/dial-result?leg={leg.id}", {**call, "DialCallStatus": "completed",
+                                                      "DialBridged": "true"})
+    outcome = simulate(Scenario(at=TUESDAY_10.replace(minute=10), others="ignore"))
+    assert [leg[0] for leg in legs(db, outcome)] == ["Ben Smith", "Tobi Jones", "Asha Patel"]

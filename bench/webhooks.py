@@ -1,0 +1,194 @@
+"""/voice/incoming through gunicorn under 50 connections, against a bare Flask endpoint.
+
+Usage: python bench/webhooks.py [--seconds 10] [--workers 4] [--big-log 1000000]
+
+Prints p50 and p99 latency and requests per second for dutyline on SQLite and PostgreSQL
+with 1,000 and with --big-log rows in the call log, each beside the bare endpoint measured
+the same way in the same run. Needs wrk (apt-get install wrk) and PostgreSQL's server
+binaries (apt-get install postgresql). Every request is a new call with its own CallSid,
+signed as Twilio signs it.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from twilio.request_validator import RequestValidator  # noqa: E402
+
+from dutyline.db import create_tables, database, open_database  # noqa: E402
+from rota import engineers  # noqa: E402
+from tests.postgres import TemporaryPostgres, _free_port  # noqa: E402
+
+TOKEN = "bench-token"
+ALWAYS_OPEN = 'holidays = ""\n[hours]\n' + "".join(
+    f'{day} = "00:00-24:00"\n' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+REQUESTS_PER_THREAD = 60000
+
+
+def seed(url, log_rows):
+    """Engineers signed in, and `log_rows` old calls in the log."""
+    open_database(url)
+    create_tables()
+    with database.connection_context():
+        for n in range(5):
+            engineers.add_engineer(f"Engineer {n}", f"+4479111234{n:02d}")
+            engineers.set_signed_in(f"Engineer {n}", True)
+        start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+        if url.startswith("postgres"):
+            database.execute_sql(
+                'INSERT INTO "call" (sid, from_number, to_number, started_at, mode, status, gated) '
+                "SELECT 'CAold' || g, '+447400123456', '+442071838750', "
+                "%s::timestamp + g * interval '1 minute', 'in_hours', 'answered', false "
+                "FROM generate_series(1, %s) AS g", (start.replace(tzinfo=None), log_rows))
+        else:
+            database.execute_sql(
+                'WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < ?) '
+                'INSERT INTO "call" (sid, from_number, to_number, started_at, mode, status, gated) '
+                "SELECT 'CAold' || n, '+447400123456', '+442071838750', "
+                "datetime(?, '+' || n || ' minutes'), 'in_hours', 'answered', 0 FROM g",
+                (log_rows, start.replace(tzinfo=None).isoformat(sep=" ")))
+        database.execute_sql("ANALYZE")
+    database.close()
+
+
+def lua_script(path, base, threads):
+    """A wrk script whose every request is a new call, signed for its own body.
+
+    The signed bodies go to a data file that each wrk thread reads at start (a Lua chunk
+    may hold only 65,536 constants).
+    """
+    validator = RequestValidator(TOKEN)
+    url = base + "/voice/incoming"
+    total = REQUESTS_PER_THREAD * threads
+    data = path + ".data"
+    with open(data, "w") as handle:
+        for i in range(total):
+            form = {"CallSid": f"CAbench{i:026d}", "From": "+447400123456",
+                    "To": "+442071838750", "CallStatus": "ringing"}
+            handle.write(f"{validator.compute_signature(url, form)} {urlencode(form)}\n")
+    Path(path).write_text(f"""
+local signatures, bodies, counter, threads = {{}}, {{}}, 1, 0
+local step, statuses = {threads}, {{}}
+function setup(thread) threads = threads + 1; thread:set("id", threads) end
+function init(args)
+  for line in io.lines("{data}") do
+    local signature, body = line:match("^(%S+) (.*)$")
+    signatures[#signatures + 1] = signature
+    bodies[#bodies + 1] = body
+  end
+  counter = id
+end
+function request()
+  local i = counter
+  counter = counter + step
+  if counter > #bodies then counter = counter - #bodies end
+  return wrk.format("POST", "/voice/incoming", {{
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["X-Twilio-Signature"] = signatures[i]}}, bodies[i])
+end
+""")
+
+
+def serve(app_spec, env, workers, cwd):
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "--chdir", str(cwd), app_spec],
+        env={**os.environ, **env, "PUBLIC_URL": f"http://127.0.0.1:{port}"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            break
+        except urllib.error.HTTPError:
+            break  # the server answers
+        except OSError:
+            time.sleep(0.2)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def run_wrk(base, seconds, script):
+    finished = subprocess.run(["wrk", "-t2", "-c50", f"-d{seconds}s", "--latency", "-s", script,
+                               base], capture_output=True, text=True, check=True)
+    if finished.stderr.strip():  # a script error makes wrk fall back to plain GETs
+        raise RuntimeError(f"wrk: {finished.stderr.strip()}")
+    out = finished.stdout
+
+    def latency(label):
+        match = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"p50": latency("50%"), "p99": latency("99%"), "rps": rps,
+            "errors": int(errors.group(1)) if errors else 0}
+
+
+def measure(label, app_spec, env, args, tmp):
+    process, base = serve(app_spec, env, args.workers, tmp)
+    try:
+        script = os.path.join(tmp, f"{label}.lua")
+        lua_script(script, base, 2)
+        return run_wrk(base, args.seconds, script)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--big-log", type=int, default=1_000_000)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    tmp = tempfile.mkdtemp(prefix="dutyline-bench-")
+    settings = Path(tmp) / "dutyline.toml"
+    settings.write_text(ALWAYS_OPEN)
+    postgres = TemporaryPostgres().start()
+    rows = []
+    try:
+        bare = measure("bare", "bench.bare_app:create_app()", {"PYTHONPATH": str(ROOT)}, args,
+                       str(ROOT))
+        rows.append(("bare Flask, fixed TwiML", "-", bare, bare))
+        for backend in ("sqlite", "postgresql"):
+            for log_rows in (1000, args.big_log):
+                if backend == "sqlite":
+                    url = f"sqlite:///{tmp}/bench-{log_rows}.db"
+                else:
+                    url = postgres.new_database()
+                seed(url, log_rows)
+                env = {"DATABASE_URL": url, "TWILIO_AUTH_TOKEN": TOKEN,
+                       "DUTYLINE_SETTINGS": str(settings), "PYTHONPATH": str(ROOT)}
+                result = measure(f"{backend}-{log_rows}", "webhooks:create_app()", env, args, tmp)
+                rows.append((f"dutyline, {backend}", f"{log_rows:,}", result, bare))
+    finally:
+        postgres.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"\n/voice/incoming, gunicorn -w {args.workers}, wrk -t2 -c50 -d{args.seconds}s, "
+          f"{os.cpu_count()} cores\n")
+    print(f"{'endpoint':<26} {'call log':>10} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} "
+          f"{'p50 ×bare':>10} {'req/s ÷bare':>12} {'errors':>7}")
+    for name, log_rows, result, base in rows:
+        print(f"{name:<26} {log_rows:>10} {result['p50']:>8.2f} {result['p99']:>8.2f} "
+              f"{result['rps']:>8.0f} {result['p50'] / base['p50']:>10.2f} "
+              f"{result['rps'] / base['rps']:>12.0%} {result['errors']:>7}")
+
+
+if __name__ == "__main__":
+    main()

@@ -49,11 +49,11 @@ def open_database(url):
 
 def all_models():
     """Every table of the application, in creation order."""
-    from rota.models import DutyPeriod, Engineer
+    from rota.models import Absence, DutyPeriod, Engineer, Override
     from telephony.models import Call, HuntPosition, Leg
     from voicemail.models import Ticket
 
-    return [Engineer, DutyPeriod, HuntPosition, Call, Leg, Ticket]
+    return [Engineer, DutyPeriod, HuntPosition, Call, Leg, Ticket, Override, Absence]
 
 
 def create_tables():

@@ -5,10 +5,10 @@ Fairness works per role (primary, backup) and per kind of period (weeknight, wee
 holiday). First each engineer gets a quota of the month's open periods of each kind, by
 highest averages (D'Hondt) weighted by the share of those periods they can work, so the
 engineers available the whole month end up within one of each other; the extra periods
-go to whoever is behind on the running totals of earlier months. Then a depth-first
-search places the quotas on periods, chronologically, never on an absent engineer and
-never on two consecutive periods. When that cannot be done (too few engineers, too much
-leave) a greedy pass fills what it can and says where it had to give way.
+go to whoever is behind on the running totals of earlier months. Then the quotas are
+placed on periods chronologically, never on an absent engineer, and back-to-back periods
+are swapped away between periods of the same kind (which keeps the shares exact). Where
+some are left (too few engineers, too much leave) the plan says so.
 """
 
 from dataclasses import dataclass, field
@@ -17,7 +17,6 @@ from fractions import Fraction
 PRIMARY = "primary"
 BACKUP = "backup"
 ROLES = (PRIMARY, BACKUP)
-SEARCH_BUDGET = 20000  # nodes the search may visit before the greedy pass takes over
 
 
 @dataclass(frozen=True)
@@ -100,17 +99,35 @@ def plan_month(given):
     month = _Month(given)
     cells = [cell for cell in month.open_cells() if _fillable(month, cell)]
     needed = 4 if given.with_backup else 2
-    if len(month.ids) < needed:
+    too_few = len(month.ids) < needed
+    if too_few:
         month.warnings.append(f"too few engineers ({len(month.ids)}) to avoid back-to-back "
                               f"periods{' with a backup' if given.with_backup else ''}")
-    elif cells:
+    for index, position in month.open_cells():
+        if not _fillable(month, (index, position)):
+            month.warnings.append(f"nobody available as {month.roles[position]} on "
+                                  f"{month.given.slots[index].day:%a %d %b %Y}")
+    if cells:
         quotas = _quotas(month, cells)
-        if _search(month, cells, quotas):
-            return Plan({i: list(row) for i, row in enumerate(month.grid)}, month.warnings)
-        month.warnings.append("could not keep every engineer off consecutive periods within "
-                              "the fair shares; filled greedily instead")
-    _greedy(month)
+        _place(month, cells, quotas)
+        _rebalance(month, cells, quotas)
+        _repair(month, cells)
+    if not too_few:
+        _warn_back_to_back(month)
     return Plan({i: list(row) for i, row in enumerate(month.grid)}, month.warnings)
+
+
+def _warn_back_to_back(month):
+    """One warning per engineer left on consecutive periods, naming the days."""
+    days = {}
+    for index in range(month.count):
+        for e in month.grid[index]:
+            if e is not None and e in _on(month, index - 1):
+                days.setdefault(e, []).append(month.given.slots[index].day)
+    for e in sorted(days, key=month.order.get):
+        listed = ", ".join(f"{d:%a %d %b}" for d in days[e])
+        month.warnings.append(f"{month.names[e]} is on back-to-back periods ({listed}): "
+                              "nobody else could take them without breaking the fair shares")
 
 
 def _fillable(month, cell):
@@ -142,74 +159,117 @@ def _quotas(month, cells):
     return quotas
 
 
-def _search(month, cells, quotas):
-    """Place the quotas on the open cells, depth first; True when every cell is filled."""
+def _place(month, cells, quotas):
+    """Put the quotas on the open cells chronologically, most pressed engineer first."""
     left = {key: dict(share) for key, share in quotas.items()}
-    # capacity[key][e][n]: cells n.. of that key on which e could still be placed
     keyed = [(position, month.kind(index)) for index, position in cells]
-    capacity = {}
+    # capacity[key][e][n]: cells n.. of that key on which e could still be placed
+    capacity = {key: {} for key in left}
     for key in left:
         for e in month.ids:
             running, column = 0, [0] * (len(cells) + 1)
             for n in range(len(cells) - 1, -1, -1):
-                index = cells[n][0]
-                if keyed[n] == key and e not in month.given.absent.get(index, ()):
+                if keyed[n] == key and e not in month.given.absent.get(cells[n][0], ()):
                     running += 1
                 column[n] = running
-            capacity.setdefault(key, {})[e] = column
-    budget = [SEARCH_BUDGET]
-
-    def candidates(n):
-        index, position = cells[n]
+            capacity[key][e] = column
+    for n, (index, position) in enumerate(cells):
         key = keyed[n]
-        taken = set(month.grid[index]) | month.neighbours(index)
-        found = [e for e in month.eligible(index) if left[key][e] > 0 and e not in taken]
-        return sorted(found, key=lambda e: (
-            -Fraction(left[key][e], capacity[key][e][n]),
-            month.history(e, month.roles[position], key[1]), month.order[e]))
-
-    def feasible(n, key):
-        return all(left[key][e] <= capacity[key][e][n + 1] for e in month.ids)
-
-    def place(n):
-        if n == len(cells):
-            return True
-        index, position = cells[n]
-        key = keyed[n]
-        for e in candidates(n):
-            budget[0] -= 1
-            if budget[0] < 0:
-                return False
-            month.grid[index][position] = e
-            left[key][e] -= 1
-            if feasible(n, key) and place(n + 1):
-                return True
-            left[key][e] += 1
-            month.grid[index][position] = None
-        return False
-
-    if place(0):
-        return True
-    for index, position in cells:
-        month.grid[index][position] = None
-    return False
-
-
-def _greedy(month):
-    """Fill the open cells one by one, fairest first, giving way only where it must."""
-    for index, position in month.open_cells():
         role = month.roles[position]
-        kind = month.kind(index)
-        eligible = [e for e in month.eligible(index) if e not in month.grid[index]]
-        day = month.given.slots[index].day
-        if not eligible:
-            month.warnings.append(f"nobody available as {role} on {day:%a %d %b %Y}")
-            continue
         near = month.neighbours(index)
-        chosen = min(eligible, key=lambda e: (
-            e in near, month.month_count(e, position, kind),
-            month.history(e, role, kind), month.history(e, role), month.order[e]))
-        if chosen in near:
-            month.warnings.append(f"{month.names[chosen]} is on consecutive periods around "
-                                  f"{day:%a %d %b %Y}: too few engineers available")
+        free = [e for e in month.eligible(index) if e not in month.grid[index]]
+        owed = [e for e in free if left[key][e] > 0]
+        if owed:
+            chosen = min(owed, key=lambda e: (
+                e in near, -Fraction(left[key][e], capacity[key][e][n]),
+                month.history(e, role, key[1]), month.order[e]))
+            left[key][chosen] -= 1
+        else:  # the shares could not all be honoured (leave in the way): least loaded then
+            chosen = min(free, key=lambda e: (
+                e in near, month.month_count(e, position, key[1]),
+                month.history(e, role, key[1]), month.order[e]))
         month.grid[index][position] = chosen
+
+
+def _on(month, index):
+    if index < 0:
+        return month.given.before
+    if index >= month.count:
+        return month.given.after
+    return month.grid[index]
+
+
+def _clashes(month, people, indices):
+    """How often any of `people` is on both periods of the pairs (k, k + 1), k in `indices`."""
+    return sum(1 for k in indices for e in people
+               if e in _on(month, k) and e in _on(month, k + 1))
+
+
+def _rebalance(month, cells, quotas):
+    """Hand cells from engineers above their share to those below it, where they can go."""
+    for (position, kind), share in sorted(quotas.items()):
+        indices = [i for i, p in cells if p == position and month.kind(i) == kind]
+        for _ in range(len(indices)):
+            held = {e: 0 for e in month.ids}
+            for index in indices:
+                held[month.grid[index][position]] += 1
+            under = [e for e in month.ids if held[e] < share[e]]
+            moves = [(e in month.neighbours(index), month.order[e], index, e)
+                     for e in under for index in indices
+                     if held[month.grid[index][position]] > share[month.grid[index][position]]
+                     and e not in month.given.absent.get(index, ()) and e not in month.grid[index]]
+            if not moves:
+                break
+            _, _, index, e = min(moves)
+            month.grid[index][position] = e
+
+
+def _swap_cells(month, first, second, positions):
+    for position in positions:
+        month.grid[first][position], month.grid[second][position] = (
+            month.grid[second][position], month.grid[first][position])
+
+
+def _can_sit(month, index, positions):
+    """True when the people in `positions` of slot `index` may be there (absences, no double)."""
+    row = month.grid[index]
+    people = [row[p] for p in positions]
+    away = month.given.absent.get(index, ())
+    return (not any(e in away for e in people if e is not None)
+            and len([e for e in row if e is not None]) == len({e for e in row if e is not None}))
+
+
+def _repair(month, cells):
+    """Swap cells of the same role and kind (or whole periods of the same kind) between
+    dates while that removes back-to-back periods: the shares stay exactly as they are."""
+    open_cells = set(cells)
+    whole = {i for i in range(month.count)
+             if all((i, p) in open_cells for p in range(len(month.roles)))}
+    for _ in range(50):
+        improved = False
+        for index in range(month.count):
+            if not _clashes(month, [e for e in month.grid[index] if e is not None],
+                            (index - 1, index)):
+                continue
+            moves = [(other, (position,)) for position in range(len(month.roles))
+                     if (index, position) in open_cells
+                     for other in range(month.count)
+                     if (other, position) in open_cells and other != index]
+            if index in whole:
+                moves += [(other, tuple(range(len(month.roles)))) for other in sorted(whole)
+                          if other != index]
+            for other, positions in moves:
+                if month.kind(other) != month.kind(index):
+                    continue
+                people = {e for k in (index, other) for e in month.grid[k] if e is not None}
+                pairs = sorted({index - 1, index, other - 1, other})
+                before = _clashes(month, people, pairs)
+                _swap_cells(month, index, other, positions)
+                if (_can_sit(month, index, positions) and _can_sit(month, other, positions)
+                        and _clashes(month, people, pairs) < before):
+                    improved = True
+                    break
+                _swap_cells(month, index, other, positions)
+        if not improved:
+            break
+

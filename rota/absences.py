@@ -70,6 +70,7 @@ def is_absent(spans, start, end):
 
 
 def absence_as_dict(absence, tz):
+    """An absence as plain data for output, with local times."""
     return {"id": absence.id, "engineer": absence.engineer.name,
             "starts_at": absence.starts_at.isoformat(), "ends_at": absence.ends_at.isoformat(),
             "local": f"{absence.starts_at.astimezone(tz):%a %d %b %Y %H:%M} to "

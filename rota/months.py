@@ -64,6 +64,7 @@ def month_periods(year, month):
 
 
 def period_as_dict(period, settings):
+    """A stored period as plain data for output, with local times and names."""
     tz = settings.tz
 
     def name(engineer_id):

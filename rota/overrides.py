@@ -40,5 +40,6 @@ def overrides_between(start, end):
 
 
 def override_as_dict(override):
+    """An override as plain data for output."""
     return {"id": override.id, "engineer": override.engineer.name,
             "starts_at": override.starts_at.isoformat(), "ends_at": override.ends_at.isoformat()}

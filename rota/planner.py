@@ -103,10 +103,12 @@ def plan_month(given):
     if too_few:
         month.warnings.append(f"too few engineers ({len(month.ids)}) to avoid back-to-back "
                               f"periods{' with a backup' if given.with_backup else ''}")
-    for index, position in month.open_cells():
-        if not _fillable(month, (index, position)):
-            month.warnings.append(f"nobody available as {month.roles[position]} on "
-                                  f"{month.given.slots[index].day:%a %d %b %Y}")
+    for position, role in enumerate(month.roles):
+        days = [month.given.slots[index].day for index, p in month.open_cells()
+                if p == position and not _fillable(month, (index, p))]
+        if days:
+            month.warnings.append(f"nobody available as {role} on "
+                                  + ", ".join(f"{d:%a %d %b}" for d in days))
     if cells:
         quotas = _quotas(month, cells)
         _place(month, cells, quotas)

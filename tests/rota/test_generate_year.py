@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from rota import absences
+from rota import absences, periods
 from rota.check import check_month
 from rota.generate import generate_month
 from rota.models import DutyPeriod
@@ -78,11 +78,34 @@ def test_a_year_for_six_engineers_with_leave(team, db, settings):
 
 
 def test_generation_is_deterministic_and_keeps_what_is_there(team, db, settings):
+    later = datetime(2026, 11, 2, tzinfo=timezone.utc)
     generate_month(2027, 3, settings, NOW)
-    first = [(p.day, p.primary_id) for p in month_periods(2027, 3)]
-    again = generate_month(2027, 3, settings, NOW)
+    first = [(p.day, p.primary_id, p.updated_at) for p in month_periods(2027, 3)]
+    again = generate_month(2027, 3, settings, later)
     assert again.filled == 0 and again.kept == len(first)
-    assert [(p.day, p.primary_id) for p in month_periods(2027, 3)] == first
-    replaced = generate_month(2027, 3, settings, NOW, replace=True)
+    # nothing changed, so nothing was written: updated_at stays
+    assert [(p.day, p.primary_id, p.updated_at) for p in month_periods(2027, 3)] == first
+    replaced = generate_month(2027, 3, settings, later, replace=True)
     assert replaced.empty == 0
-    assert [(p.day, p.primary_id) for p in month_periods(2027, 3)] == first
+    assert [(p.day, p.primary_id, p.updated_at) for p in month_periods(2027, 3)] == first
+
+
+def test_manual_assignments_kept_and_replace_regenerates(team, db, settings):
+    periods.assign_period(date(2027, 3, 10), team[5], team[4], settings, now=NOW)
+    generate_month(2027, 3, settings, NOW)
+    kept = DutyPeriod.get(DutyPeriod.day == date(2027, 3, 10))
+    assert (kept.primary_id, kept.backup_id) == (team[5].id, team[4].id)
+    # neighbours keep off the manual period's engineers
+    for day in (date(2027, 3, 9), date(2027, 3, 11)):
+        assert DutyPeriod.get(DutyPeriod.day == day).primary_id not in (team[5].id, team[4].id)
+    generate_month(2027, 3, settings, NOW, replace=True)
+    fresh = DutyPeriod.get(DutyPeriod.day == date(2027, 3, 10))
+    assert fresh.backup_id is None
+
+
+def test_same_team_and_leave_give_the_same_rota_in_a_fresh_database(team, db, settings):
+    generate_month(2027, 6, settings, NOW)
+    first = [(p.day, p.primary.name) for p in month_periods(2027, 6)]
+    DutyPeriod.delete().execute()
+    generate_month(2027, 6, settings, NOW)
+    assert [(p.day, p.primary.name) for p in month_periods(2027, 6)] == first

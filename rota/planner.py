@@ -42,7 +42,7 @@ class Plan:
 
 
 class _Month:
-    """Working state shared by the quota, search and greedy steps."""
+    """Working state shared by the quota, placing and repair steps."""
 
     def __init__(self, given):
         self.given = given
@@ -126,6 +126,8 @@ def _warn_back_to_back(month):
         for e in month.grid[index]:
             if e is not None and e in _on(month, index - 1):
                 days.setdefault(e, []).append(month.given.slots[index].day)
+            if e is not None and index == month.count - 1 and e in month.given.after:
+                days.setdefault(e, []).append(month.given.slots[index].day)
     for e in sorted(days, key=month.order.get):
         listed = ", ".join(f"{d:%a %d %b}" for d in days[e])
         month.warnings.append(f"{month.names[e]} is on back-to-back periods ({listed}): "
@@ -180,6 +182,10 @@ def _place(month, cells, quotas):
         role = month.roles[position]
         near = month.neighbours(index)
         free = [e for e in month.eligible(index) if e not in month.grid[index]]
+        if not free:  # the only one there already holds the period's other role
+            month.warnings.append(f"nobody else available as {role} on "
+                                  f"{month.given.slots[index].day:%a %d %b %Y}")
+            continue
         owed = [e for e in free if left[key][e] > 0]
         if owed:
             chosen = min(owed, key=lambda e: (
@@ -214,11 +220,13 @@ def _rebalance(month, cells, quotas):
         for _ in range(len(indices)):
             held = {e: 0 for e in month.ids}
             for index in indices:
-                held[month.grid[index][position]] += 1
+                if month.grid[index][position] is not None:
+                    held[month.grid[index][position]] += 1
             under = [e for e in month.ids if held[e] < share[e]]
             moves = [(e in month.neighbours(index), month.order[e], index, e)
                      for e in under for index in indices
-                     if held[month.grid[index][position]] > share[month.grid[index][position]]
+                     if month.grid[index][position] is not None
+                     and held[month.grid[index][position]] > share[month.grid[index][position]]
                      and e not in month.given.absent.get(index, ()) and e not in month.grid[index]]
             if not moves:
                 break

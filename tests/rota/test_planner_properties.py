@@ -139,3 +139,14 @@ def test_backup_role_is_balanced_too():
         tally = counts(plan, given, 1, kind)
         assert max(tally.values()) - min(tally.values()) <= 1, tally
     assert BACKUP == "backup"
+
+
+def test_a_kept_backup_who_is_the_only_one_there_is_not_made_primary_too():
+    slots = tuple(month_slots(2026, 11, parse_settings({})))
+    engineers = tuple((n, f"E{n}") for n in range(1, 5))
+    # on the 3rd only engineer 1 is there, kept as backup
+    absent = {2: frozenset({2, 3, 4})}
+    plan = plan_month(PlanInput(slots=slots, engineers=engineers, fixed={2: (None, 1)},
+                                absent=absent, with_backup=True))
+    assert plan.assignments[2] == [None, 1]
+    assert any("nobody else available as primary on Tue 03 Nov 2026" in w for w in plan.warnings)

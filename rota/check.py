@@ -29,8 +29,9 @@ class Problem:
         span = (f"{self.starts_at.astimezone(tz):%a %d %b %Y %H:%M} to "
                 f"{self.ends_at.astimezone(tz):%a %d %b %Y %H:%M}")
         if self.kind == GAP:
-            minutes = int((self.ends_at - self.starts_at).total_seconds() // 60)
-            return f"nobody on duty out of hours from {span} ({minutes} min)"
+            hours, minutes = divmod(int((self.ends_at - self.starts_at).total_seconds() // 60), 60)
+            length = f"{hours} h" + (f" {minutes} min" if minutes else "")
+            return f"nobody on duty out of hours from {span} ({length})"
         if self.kind == ABSENT:
             return f"{self.engineer} is {self.role} from {span} but absent then"
         if self.kind == NO_BACKUP:

@@ -44,8 +44,10 @@ def test_a_generated_month_passes(december, settings):
 def test_an_empty_period_is_a_gap_out_of_hours_only(december, settings):
     DutyPeriod.update(primary=None).where(DutyPeriod.day == date(2026, 12, 8)).execute()
     # Tuesday 18:00 to Wednesday 08:00: the in-hours part is the hunt's
-    assert kinds(check_month(2026, 12, settings)) == [
-        (GAP, None, local(2026, 12, 8, 18), local(2026, 12, 9, 8))]
+    problems = check_month(2026, 12, settings)
+    assert kinds(problems) == [(GAP, None, local(2026, 12, 8, 18), local(2026, 12, 9, 8))]
+    assert problems[0].describe(LONDON) == (
+        "nobody on duty out of hours from Tue 08 Dec 2026 18:00 to Wed 09 Dec 2026 08:00 (14 h)")
 
 
 def test_a_month_never_generated_is_one_gap_per_night_and_weekend(team, db, settings):

@@ -67,8 +67,6 @@ def load_plan_input(year, month, settings, replace=False):
         # an absent or departed engineer's place is open again
         kept = [e if e in active and e not in away else None
                 for e in (period.primary_id, period.backup_id)]
-        if kept[0] is None and kept[1] is not None and not settings.backup:
-            kept[1] = None
         fixed[index] = tuple(kept)
     first_day = slots[0].day
     previous = (DutyPeriod.select().where(DutyPeriod.day < first_day)

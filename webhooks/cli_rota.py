@@ -73,8 +73,10 @@ def register(main, rota, with_app, emit):
             click.echo(f"{row['local']} {marker} {row['primary'] or '-':<20} "
                        f"{row['backup'] or ''}")
         for item in extra:
-            click.echo(f"override: {item['engineer']} from {item['starts_at']} "
-                       f"to {item['ends_at']}")
+            starts_at = parse_instant(item["starts_at"], settings.tz).astimezone(settings.tz)
+            ends_at = parse_instant(item["ends_at"], settings.tz).astimezone(settings.tz)
+            click.echo(f"override: {item['engineer']} from {starts_at:%a %d %b %H:%M} "
+                       f"to {ends_at:%a %d %b %H:%M}")
 
     @rota.command("check")
     @click.argument("month")

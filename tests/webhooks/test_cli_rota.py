@@ -106,6 +106,8 @@ def test_swap_and_override_commands(cli, team, db):
     assert "Tobi Jones on duty from Fri 04 Dec 2026 21:00 to Sat 05 Dec 2026 02:00" in made.output
     shown = json.loads(cli("rota", "show", "2026-12", "--json").output)
     assert [o["engineer"] for o in shown["overrides"]] == ["Tobi Jones"]
+    text = cli("rota", "show", "2026-12").output.splitlines()
+    assert text[-1] == "override: Tobi Jones from Fri 04 Dec 21:00 to Sat 05 Dec 02:00"
 
 
 ERRORS = [

@@ -49,15 +49,33 @@ def open_database(url):
 
 def all_models():
     """Every table of the application, in creation order."""
-    from rota.models import DutyPeriod, Engineer
+    from rota.models import Absence, DutyPeriod, Engineer, Override
     from telephony.models import Call, HuntPosition, Leg
     from voicemail.customers import Customer, CustomerNumber
     from voicemail.models import Ticket
 
-    return [Engineer, DutyPeriod, HuntPosition, Customer, CustomerNumber, Call, Leg, Ticket]
+    return [Engineer, DutyPeriod, HuntPosition, Customer, CustomerNumber, Call, Leg, Ticket,
+            Override, Absence]
 
 
 def create_tables():
-    """Create any missing table; safe to run again."""
+    """Create any missing table and nullable column; safe to run again."""
     with database.connection_context():
         database.create_tables(all_models(), safe=True)
+        add_missing_columns(all_models())
+
+
+def add_missing_columns(models):
+    """Add the nullable columns a newer version of a model has and its table lacks."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    migrator = SchemaMigrator.from_database(database.obj)
+    for model in models:
+        table = model._meta.table_name
+        present = {column.name for column in database.get_columns(table)}
+        missing = [field for field in model._meta.sorted_fields
+                   if field.column_name not in present and field.null]
+        if missing:
+            with database.atomic():
+                migrate(*[migrator.add_column(table, field.column_name, field)
+                          for field in missing])

@@ -36,6 +36,14 @@ class Settings:
     handover: time = time(18, 0)
     phone_region: str = "GB"
     team_name: str = "Support"
+    backup: bool = False  # generation fills a backup for every duty period too
+    period: str = "day"  # length of a duty period: "day" or "week"
+    week_start: int = 0  # weekday index (0 = Monday) weekly periods start on
+
+    @property
+    def period_days(self):
+        """Length of one duty period in local days."""
+        return 7 if self.period == "week" else 1
 
     @property
     def tz(self):
@@ -166,9 +174,31 @@ def parse_settings(data):
         if not re.fullmatch(r"[A-Z]{2}", region):
             raise SettingsError(f"phone_region: expected a two-letter country code, got {region!r}")
         values["phone_region"] = region
+    values.update(_parse_rota_keys(data))
     if data:
         raise SettingsError(f"{sorted(data)[0]}: unknown setting")
     return Settings(**values)
+
+
+def _parse_rota_keys(data):
+    """The rota keys (backup, period, week_start), popped from `data`."""
+    values = {}
+    if "backup" in data:
+        raw = data.pop("backup")
+        if not isinstance(raw, bool):
+            raise SettingsError(f"backup: expected true or false, got {raw!r}")
+        values["backup"] = raw
+    if "period" in data:
+        raw = data.pop("period")
+        if raw not in ("day", "week"):
+            raise SettingsError(f"period: expected \"day\" or \"week\", got {raw!r}")
+        values["period"] = raw
+    if "week_start" in data:
+        raw = data.pop("week_start")
+        if not isinstance(raw, str) or raw.strip().lower() not in WEEKDAYS:
+            raise SettingsError(f"week_start: expected one of {', '.join(WEEKDAYS)}, got {raw!r}")
+        values["week_start"] = WEEKDAYS.index(raw.strip().lower())
+    return values
 
 
 def load_settings(path=None):

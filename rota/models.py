@@ -1,7 +1,7 @@
-"""Tables of the rota: engineers and duty periods."""
+"""Tables of the rota: engineers, duty periods, overrides and absences."""
 
 from peewee import (AutoField, BooleanField, CharField, DateField, ForeignKeyField,
-                    IntegerField)
+                    IntegerField, TextField)
 
 from dutyline.db import BaseModel, UTCDateTimeField
 
@@ -36,3 +36,26 @@ class DutyPeriod(BaseModel):
     ends_at = UTCDateTimeField(index=True)
     primary = ForeignKeyField(Engineer, null=True, backref="primary_periods")
     backup = ForeignKeyField(Engineer, null=True, backref="backup_periods")
+    updated_at = UTCDateTimeField(null=True)  # set on every change of the period
+
+
+class Override(BaseModel):
+    """An engineer on duty for a span, over whatever the plan says."""
+
+    id = AutoField()
+    engineer = ForeignKeyField(Engineer, backref="overrides")
+    starts_at = UTCDateTimeField(index=True)
+    ends_at = UTCDateTimeField(index=True)
+    created_at = UTCDateTimeField()
+
+
+class Absence(BaseModel):
+    """An engineer away (leave, training) from one instant to another."""
+
+    id = AutoField()
+    engineer = ForeignKeyField(Engineer, backref="absences")
+    starts_at = UTCDateTimeField(index=True)
+    ends_at = UTCDateTimeField(index=True)
+    reason = TextField(default="")
+    source = TextField(default="")  # "" when entered by hand, else the imported file or URL
+    created_at = UTCDateTimeField()

@@ -3,8 +3,10 @@
 from datetime import datetime, timedelta, timezone
 
 from dutyline.db import database
+from dutyline.settings import WEEKDAYS
 from rota.engineers import RotaError
 from rota.models import DutyPeriod
+from rota.overrides import override_at
 
 
 def local_handover(day, settings):
@@ -14,14 +16,23 @@ def local_handover(day, settings):
 
 
 def period_bounds(day, settings):
-    """(start, end) in UTC of the daily period that starts at the handover on `day`."""
-    return local_handover(day, settings), local_handover(day + timedelta(days=1), settings)
+    """(start, end) in UTC of the period (a day, or a week) that starts at the handover on `day`."""
+    return (local_handover(day, settings),
+            local_handover(day + timedelta(days=settings.period_days), settings))
 
 
-def assign_period(day, primary, backup, settings):
+def check_period_start(day, settings):
+    """Raise RotaError unless a duty period can start on the local date `day`."""
+    if settings.period == "week" and day.weekday() != settings.week_start:
+        raise RotaError(f"weekly periods start on {WEEKDAYS[settings.week_start]}; "
+                        f"{day:%a %d %b %Y} is not one")
+
+
+def assign_period(day, primary, backup, settings, now=None):
     """Put `primary` (and `backup`) on duty from the handover on `day` to the next one."""
     if backup is not None and backup.id == primary.id:
         raise RotaError("the backup must be someone other than the primary")
+    check_period_start(day, settings)
     starts_at, ends_at = period_bounds(day, settings)
     with database.atomic():
         period = DutyPeriod.get_or_none(DutyPeriod.day == day)
@@ -29,6 +40,7 @@ def assign_period(day, primary, backup, settings):
             period = DutyPeriod(day=day)
         period.starts_at, period.ends_at = starts_at, ends_at
         period.primary, period.backup = primary, backup
+        period.updated_at = now or datetime.now(timezone.utc)
         period.save()
     return period
 
@@ -43,11 +55,15 @@ def period_at(now):
 
 
 def duty_at(now):
-    """(primary, backup) engineers on duty at `now`; either may be None."""
+    """(primary, backup) engineers on duty at `now`, an override winning over the plan."""
     period = period_at(now)
-    if period is None:
-        return None, None
-    return period.primary, period.backup
+    primary, backup = (period.primary, period.backup) if period else (None, None)
+    override = override_at(now)
+    if override is not None:
+        primary = override.engineer
+        if backup is not None and backup.id == primary.id:
+            backup = None
+    return primary, backup
 
 
 def next_period_after(now):

@@ -145,7 +145,7 @@ def rota_assign(day, primary, backup):
     day = parse_day(day)
     first = engineer_service.find_engineer(primary)
     second = engineer_service.find_engineer(backup) if backup else None
-    period = periods.assign_period(day, first, second, settings)
+    period = periods.assign_period(day, first, second, settings, now=runtime().clock())
     click.echo(f"{describe_period(period, settings)}: {first.name}"
                + (f", backup {second.name}" if second else ""))
 
@@ -360,3 +360,8 @@ def demo(db_path, serve_after, port):
 @main.result_callback()
 def _done(*_args, **_kwargs):
     sys.stdout.flush()
+
+
+from webhooks.cli_rota import register as _register_rota  # noqa: E402
+
+_register_rota(main, rota, with_app, emit)

@@ -1,0 +1,99 @@
+"""The coverage check of a month: gaps out of hours, absent engineers on duty, bad overrides."""
+
+from dataclasses import dataclass
+
+from rota.absences import absences_between, is_absent
+from rota.models import DutyPeriod, Engineer
+from rota.months import month_periods, month_span
+from rota.overrides import overrides_between
+from rota.spans import merge_spans, out_of_hours_spans, subtract_spans
+
+GAP = "gap"
+ABSENT = "absent"
+NO_BACKUP = "no_backup"
+BAD_OVERRIDE = "bad_override"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the rota, with the span it concerns."""
+
+    kind: str
+    starts_at: object
+    ends_at: object
+    engineer: str | None = None
+    role: str | None = None
+
+    def describe(self, tz):
+        """One line in words, times local to `tz`."""
+        span = (f"{self.starts_at.astimezone(tz):%a %d %b %Y %H:%M} to "
+                f"{self.ends_at.astimezone(tz):%a %d %b %Y %H:%M}")
+        if self.kind == GAP:
+            hours, minutes = divmod(int((self.ends_at - self.starts_at).total_seconds() // 60), 60)
+            length = f"{hours} h" + (f" {minutes} min" if minutes else "")
+            return f"nobody on duty out of hours from {span} ({length})"
+        if self.kind == ABSENT:
+            return f"{self.engineer} is {self.role} from {span} but absent then"
+        if self.kind == NO_BACKUP:
+            return f"no backup from {span}"
+        return f"override for {self.engineer} ends before it starts ({span})"
+
+    def as_dict(self, tz):
+        return {"kind": self.kind, "starts_at": self.starts_at.isoformat(),
+                "ends_at": self.ends_at.isoformat(), "engineer": self.engineer,
+                "role": self.role, "text": self.describe(tz)}
+
+
+def check_month(year, month, settings):
+    """Every problem of the month's rota, in time order (empty when all is well)."""
+    start, end = month_span(year, month, settings)
+    overrides = overrides_between(start, end)
+    valid = [o for o in overrides if o.ends_at > o.starts_at]
+    problems = [Problem(BAD_OVERRIDE, o.starts_at, o.ends_at, o.engineer.name)
+                for o in overrides if o.ends_at <= o.starts_at]
+    problems += _gaps(settings, start, end, valid)
+    problems += _absent_on_duty(year, month, settings, valid)
+    return sorted(problems, key=lambda p: (p.starts_at, p.kind, p.engineer or ""))
+
+
+def _gaps(settings, start, end, overrides):
+    covered = [(p.starts_at, p.ends_at) for p in (DutyPeriod
+                                                  .select()
+                                                  .where(DutyPeriod.starts_at < end,
+                                                         DutyPeriod.ends_at > start,
+                                                         DutyPeriod.primary.is_null(False)))]
+    covered += [(o.starts_at, o.ends_at) for o in overrides]
+    gaps = []
+    for a, b in out_of_hours_spans(settings, start, end):
+        gaps += subtract_spans(a, b, covered)
+    return [Problem(GAP, a, b) for a, b in merge_spans(gaps)]
+
+
+def _absent_on_duty(year, month, settings, overrides):
+    periods = month_periods(year, month)
+    if not periods:
+        return []
+    absences = absences_between(periods[0].starts_at, periods[-1].ends_at)
+    names = {e.id: e.name for e in Engineer.select()}
+    problems = []
+    for period in periods:
+        if period.primary_id is not None:
+            # the parts of the period covered by someone else's override do not count
+            others = [(o.starts_at, o.ends_at) for o in overrides
+                      if o.engineer_id != period.primary_id]
+            duty = subtract_spans(period.starts_at, period.ends_at, others)
+            if any(is_absent(absences.get(period.primary_id, ()), a, b) for a, b in duty):
+                problems.append(Problem(ABSENT, period.starts_at, period.ends_at,
+                                        names[period.primary_id], "primary"))
+        if period.backup_id is not None:
+            if is_absent(absences.get(period.backup_id, ()), period.starts_at, period.ends_at):
+                problems.append(Problem(ABSENT, period.starts_at, period.ends_at,
+                                        names[period.backup_id], "backup"))
+        elif settings.backup and period.primary_id is not None:
+            problems.append(Problem(NO_BACKUP, period.starts_at, period.ends_at))
+    for override in overrides:
+        spans = absences_between(override.starts_at, override.ends_at).get(override.engineer_id, ())
+        if spans:
+            problems.append(Problem(ABSENT, override.starts_at, override.ends_at,
+                                    override.engineer.name, "override"))
+    return problems

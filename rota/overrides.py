@@ -1,0 +1,45 @@
+"""Overrides: an engineer on duty for a span, winning over the planned primary."""
+
+from rota.engineers import RotaError, find_engineer
+from rota.models import Engineer, Override
+
+
+def add_override(name, starts_at, ends_at, now):
+    """Put the engineer called `name` on duty from `starts_at` to `ends_at` (aware instants)."""
+    if starts_at.tzinfo is None or ends_at.tzinfo is None:
+        raise RotaError("an override needs times with a time zone")
+    if ends_at <= starts_at:
+        raise RotaError(f"the override ends ({ends_at.isoformat()}) before it starts "
+                        f"({starts_at.isoformat()})")
+    engineer = find_engineer(name)
+    return Override.create(engineer=engineer, starts_at=starts_at, ends_at=ends_at,
+                           created_at=now)
+
+
+def override_at(now):
+    """The override in force at the aware instant `now` (the latest made wins), or None."""
+    return (Override
+            .select(Override, Engineer)
+            .join(Engineer)
+            .where(Override.starts_at <= now,
+                   Override.ends_at > now,
+                   Engineer.active)
+            .order_by(Override.created_at.desc(), Override.id.desc())
+            .first())
+
+
+def overrides_between(start, end):
+    """Overrides that touch the span [start, end), reversed ones included, by start."""
+    return list(Override
+                .select(Override, Engineer)
+                .join(Engineer)
+                .where(((Override.starts_at < end) & (Override.ends_at > start))
+                       | Override.starts_at.between(start, end)
+                       | Override.ends_at.between(start, end))
+                .order_by(Override.starts_at, Override.id))
+
+
+def override_as_dict(override):
+    """An override as plain data for output."""
+    return {"id": override.id, "engineer": override.engineer.name,
+            "starts_at": override.starts_at.isoformat(), "ends_at": override.ends_at.isoformat()}

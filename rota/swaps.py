@@ -1,0 +1,35 @@
+"""Swapping whole duty periods: the engineers of two periods change places."""
+
+from dutyline.db import database
+from rota.engineers import RotaError
+from rota.models import DutyPeriod
+
+
+def period_on(day, settings):
+    """The stored period running on the local date `day` (the one starting that day first)."""
+    period = (DutyPeriod
+              .select()
+              .where(DutyPeriod.day <= day)
+              .order_by(DutyPeriod.day.desc())
+              .first())
+    if period is None or (day - period.day).days >= settings.period_days:
+        raise RotaError(f"no duty period on {day:%a %d %b %Y}")
+    return period
+
+
+def swap_periods(first_day, second_day, settings, now):
+    """Exchange the primary and backup of the periods on two dates; returns both periods."""
+    first, second = period_on(first_day, settings), period_on(second_day, settings)
+    if first.id == second.id:
+        raise RotaError(f"{first_day} and {second_day} are the same duty period")
+    if first.primary_id is None and second.primary_id is None:
+        raise RotaError("neither period has anyone on duty: nothing to swap")
+    with database.atomic():
+        a = (first.primary_id, first.backup_id)
+        b = (second.primary_id, second.backup_id)
+        first.primary, first.backup = b
+        second.primary, second.backup = a
+        first.updated_at = second.updated_at = now
+        first.save()
+        second.save()
+    return first, second

@@ -1,0 +1,182 @@
+"""The rota and absence commands: output, exit codes, and errors that change nothing."""
+
+import json
+from datetime import date, datetime, timezone
+
+import pytest
+import responses
+from click.testing import CliRunner
+
+from rota.models import Absence, DutyPeriod, Override
+from webhooks.cli import main
+
+ICS = b"""BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//leave//EN
+BEGIN:VEVENT
+UID:summer@example.com
+DTSTAMP:20261101T000000Z
+DTSTART;VALUE=DATE:20261214
+DTEND;VALUE=DATE:20261219
+SUMMARY:Annual leave
+END:VEVENT
+BEGIN:VEVENT
+UID:dentist@example.com
+DTSTAMP:20261101T000000Z
+DTSTART;TZID=Europe/London:20261203T140000
+DTEND;TZID=Europe/London:20261203T160000
+SUMMARY:Dentist
+END:VEVENT
+BEGIN:VEVENT
+UID:choir@example.com
+DTSTAMP:20261101T000000Z
+DTSTART:20261202T190000Z
+DTEND:20261202T210000Z
+RRULE:FREQ=WEEKLY;COUNT=3
+EXDATE:20261209T190000Z
+SUMMARY:Choir
+END:VEVENT
+BEGIN:VEVENT
+UID:off@example.com
+DTSTAMP:20261101T000000Z
+DTSTART;VALUE=DATE:20261224
+STATUS:CANCELLED
+SUMMARY:Called off
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+@pytest.fixture
+def cli(app):
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(main, list(args), obj=app, catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def team(make_engineer):
+    return [make_engineer(n) for n in ("Ben Smith", "Tobi Jones", "Asha Patel", "Chris Wong")]
+
+
+def state(db):
+    """Everything the rota commands could change, to compare before and after."""
+    return ([(p.day, p.primary_id, p.backup_id, p.updated_at) for p in DutyPeriod.select()],
+            [(o.engineer_id, o.starts_at, o.ends_at) for o in Override.select()],
+            [(a.engineer_id, a.starts_at, a.ends_at) for a in Absence.select()])
+
+
+def test_generate_show_check(cli, team, db):
+    result = cli("rota", "generate", "2026-12")
+    assert result.exit_code == 0, result.output
+    assert "31 periods, 31 places filled" in result.output
+    shown = json.loads(cli("rota", "show", "2026-12", "--json").output)
+    assert len(shown["periods"]) == 31 and all(p["primary"] for p in shown["periods"])
+    checked = cli("rota", "check", "2026-12", "--json")
+    assert checked.exit_code == 0 and json.loads(checked.output)["ok"] is True
+    text = cli("rota", "show", "2026-12").output.splitlines()
+    assert text[0].startswith("Tue 01 Dec 18:00 to Wed 02 Dec 18:00")
+
+
+def test_check_fails_after_absence_and_generate_mends_it(cli, team, db):
+    cli("rota", "generate", "2026-12")
+    on_duty = DutyPeriod.get(DutyPeriod.day == date(2026, 12, 9)).primary.name
+    added = cli("absence", "add", on_duty, "--from", "2026-12-09", "--to", "2026-12-09",
+                "--reason", "sick")
+    assert added.exit_code == 0, added.output
+    failed = cli("rota", "check", "2026-12")
+    assert failed.exit_code == 1 and f"{on_duty} is primary" in failed.output
+    assert cli("rota", "generate", "2026-12").exit_code == 0
+    assert cli("rota", "check", "2026-12").exit_code == 0
+
+
+def test_swap_and_override_commands(cli, team, db):
+    cli("rota", "generate", "2026-12")
+    first = DutyPeriod.get(DutyPeriod.day == date(2026, 12, 3)).primary_id
+    second = DutyPeriod.get(DutyPeriod.day == date(2026, 12, 10)).primary_id
+    assert cli("rota", "swap", "2026-12-03", "2026-12-10").exit_code == 0
+    assert DutyPeriod.get(DutyPeriod.day == date(2026, 12, 3)).primary_id == second
+    assert DutyPeriod.get(DutyPeriod.day == date(2026, 12, 10)).primary_id == first
+    made = cli("rota", "override", "Tobi Jones", "--from", "2026-12-04T21:00",
+               "--to", "2026-12-05T02:00")
+    assert made.exit_code == 0, made.output
+    assert "Tobi Jones on duty from Fri 04 Dec 2026 21:00 to Sat 05 Dec 2026 02:00" in made.output
+    shown = json.loads(cli("rota", "show", "2026-12", "--json").output)
+    assert [o["engineer"] for o in shown["overrides"]] == ["Tobi Jones"]
+    text = cli("rota", "show", "2026-12").output.splitlines()
+    assert text[-1] == "override: Tobi Jones from Fri 04 Dec 21:00 to Sat 05 Dec 02:00"
+
+
+ERRORS = [
+    # command                                                                  says
+    (["rota", "generate", "2026-13"],                                           "not a month"),
+    (["rota", "generate", "December"],                                          "not a month"),
+    (["rota", "check", "2026-1"],                                               "not a month"),
+    (["rota", "swap", "2026-12-03", "2026-12-32"],                              "not a date"),
+    (["rota", "swap", "2026-12-03", "2027-05-01"],                              "no duty period"),
+    (["rota", "override", "Nobody", "--from", "2026-12-04T21:00", "--to", "2026-12-05T02:00"],
+     "unknown engineer"),
+    (["rota", "override", "Ben Smith", "--from", "tonight", "--to", "2026-12-05T02:00"],
+     "not an ISO-8601"),
+    (["rota", "override", "Ben Smith", "--from", "2026-12-05T02:00", "--to", "2026-12-04T21:00"],
+     "ends"),
+    (["absence", "add", "Nobody", "--from", "2026-12-01", "--to", "2026-12-02"], "unknown engineer"),
+    (["absence", "add", "Ben Smith", "--from", "2026-12-05", "--to", "2026-12-01"], "ends"),
+    (["absence", "add", "Ben Smith", "--from", "2026-02-30", "--to", "2026-03-01"], "not a date"),
+    (["absence", "import", "Nobody", "leave.ics"],                              "unknown engineer"),
+    (["absence", "import", "Ben Smith", "/nonexistent/leave.ics"],              "cannot read"),
+]
+
+
+@pytest.mark.parametrize("args, says", ERRORS)
+def test_errors_exit_non_zero_in_one_line_and_change_nothing(cli, team, db, args, says):
+    cli("rota", "generate", "2026-12")
+    before = state(db)
+    result = cli(*args)
+    assert result.exit_code != 0
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0], result.output
+    assert state(db) == before
+
+
+def test_absence_import_from_a_file(cli, team, db, tmp_path, clock):
+    clock.set(datetime(2026, 11, 25, 9, tzinfo=timezone.utc))
+    path = tmp_path / "leave.ics"
+    path.write_bytes(ICS)
+    result = cli("absence", "import", "Tobi Jones", str(path))
+    assert result.exit_code == 0, result.output
+    assert "4 absences imported" in result.output
+    listed = json.loads(cli("absence", "list", "--json").output)
+    assert [(a["engineer"], a["reason"], a["local"]) for a in listed] == [
+        ("Tobi Jones", "Choir", "Wed 02 Dec 2026 19:00 to Wed 02 Dec 2026 21:00"),
+        ("Tobi Jones", "Dentist", "Thu 03 Dec 2026 14:00 to Thu 03 Dec 2026 16:00"),
+        ("Tobi Jones", "Annual leave", "Mon 14 Dec 2026 00:00 to Sat 19 Dec 2026 00:00"),
+        ("Tobi Jones", "Choir", "Wed 16 Dec 2026 19:00 to Wed 16 Dec 2026 21:00"),
+    ]
+    # importing again replaces, never doubles
+    assert cli("absence", "import", "Tobi Jones", str(path)).exit_code == 0
+    assert Absence.select().count() == 4
+
+
+@responses.activate
+def test_absence_import_from_a_url(cli, team, db, clock):
+    clock.set(datetime(2026, 11, 25, 9, tzinfo=timezone.utc))
+    responses.add(responses.GET, "https://calendar.example.com/tobi.ics", body=ICS,
+                  content_type="text/calendar")
+    responses.add(responses.GET, "https://calendar.example.com/gone.ics", status=404)
+    assert cli("absence", "import", "Tobi Jones",
+               "https://calendar.example.com/tobi.ics").exit_code == 0
+    assert Absence.select().count() == 4
+    failed = cli("absence", "import", "Tobi Jones", "https://calendar.example.com/gone.ics")
+    assert failed.exit_code == 1 and "cannot fetch" in failed.output
+    assert Absence.select().count() == 4
+
+
+def test_generate_says_when_there_are_too_few_engineers(cli, make_engineer, db):
+    make_engineer("Solo Person")
+    result = cli("rota", "generate", "2026-12")
+    assert result.exit_code == 0
+    assert "warning: too few engineers (1)" in result.output

@@ -52,8 +52,10 @@ def all_models():
     from rota.models import DutyPeriod, Engineer
     from telephony.models import Call, HuntPosition, Leg
     from voicemail.models import Ticket
+    from calendars.models import FeedToken, PublishedEvent, PublishedFeed
 
-    return [Engineer, DutyPeriod, HuntPosition, Call, Leg, Ticket]
+    return [Engineer, DutyPeriod, HuntPosition, Call, Leg, Ticket,
+            FeedToken, PublishedEvent, PublishedFeed]
 
 
 def create_tables():

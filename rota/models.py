@@ -36,3 +36,5 @@ class DutyPeriod(BaseModel):
     ends_at = UTCDateTimeField(index=True)
     primary = ForeignKeyField(Engineer, null=True, backref="primary_periods")
     backup = ForeignKeyField(Engineer, null=True, backref="backup_periods")
+    # when the row last changed (UTC); every write path sets it, so feeds can tell a change cheaply
+    updated_at = UTCDateTimeField(null=True, index=True)

@@ -18,7 +18,7 @@ def period_bounds(day, settings):
     return local_handover(day, settings), local_handover(day + timedelta(days=1), settings)
 
 
-def assign_period(day, primary, backup, settings):
+def assign_period(day, primary, backup, settings, now=None):
     """Put `primary` (and `backup`) on duty from the handover on `day` to the next one."""
     if backup is not None and backup.id == primary.id:
         raise RotaError("the backup must be someone other than the primary")
@@ -29,6 +29,7 @@ def assign_period(day, primary, backup, settings):
             period = DutyPeriod(day=day)
         period.starts_at, period.ends_at = starts_at, ends_at
         period.primary, period.backup = primary, backup
+        period.updated_at = now or datetime.now(timezone.utc)
         period.save()
     return period
 

@@ -143,7 +143,7 @@ def rota_assign(day, primary, backup):
     day = parse_day(day)
     first = engineer_service.find_engineer(primary)
     second = engineer_service.find_engineer(backup) if backup else None
-    period = periods.assign_period(day, first, second, settings)
+    period = periods.assign_period(day, first, second, settings, now=runtime().clock())
     click.echo(f"{describe_period(period, settings)}: {first.name}"
                + (f", backup {second.name}" if second else ""))
 

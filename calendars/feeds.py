@@ -132,11 +132,10 @@ def build_feed(request, settings, generated_at):
     window = feed_window(settings, generated_at)
     marker = rota_marker(request, settings, window)
     periods = load_periods(window)
-    shown = publish(request.scope, feed_events_for(request, periods, settings), window,
-                    generated_at)
-    body = render_calendar(calendar_name(request, settings), [row.ics.encode() for row in shown])
-    last_modified = max((row.modified_at for row in shown), default=generated_at)
-    last_modified = last_modified.replace(microsecond=0)
+    blocks, latest = publish(request.scope, feed_events_for(request, periods, settings), window,
+                             generated_at)
+    body = render_calendar(calendar_name(request, settings), [block.encode() for block in blocks])
+    last_modified = (latest or generated_at).replace(microsecond=0)
     (PublishedFeed
      .insert(scope=request.scope, marker=marker, last_modified=last_modified)
      .on_conflict(conflict_target=[PublishedFeed.scope],

@@ -2,7 +2,7 @@
 
 from datetime import timedelta, timezone
 
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, vDatetime, vDuration, vInt, vText
 
 PRODID = "-//dutyline//duty rota feeds//EN"
 REFRESH = timedelta(hours=1)
@@ -15,17 +15,19 @@ def _utc(instant):
 
 def render_event(event, sequence, modified_at, cancelled=False):
     """One VEVENT as bytes; DTSTAMP and LAST-MODIFIED are the event's last change."""
+    # typed values rather than add(): a year of events is rendered when a rota is first published
+    changed = vDatetime(_utc(modified_at))
     vevent = Event()
-    vevent.add("uid", event.uid)
-    vevent.add("dtstamp", _utc(modified_at))
-    vevent.add("dtstart", _utc(event.starts_at))
-    vevent.add("dtend", _utc(event.ends_at))
-    vevent.add("summary", event.summary)
-    vevent.add("description", event.description)
-    vevent.add("sequence", sequence)
-    vevent.add("last-modified", _utc(modified_at))
-    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    vevent.add("transp", "TRANSPARENT")
+    vevent["UID"] = vText(event.uid)
+    vevent["DTSTAMP"] = changed
+    vevent["DTSTART"] = vDatetime(_utc(event.starts_at))
+    vevent["DTEND"] = vDatetime(_utc(event.ends_at))
+    vevent["SUMMARY"] = vText(event.summary)
+    vevent["DESCRIPTION"] = vText(event.description)
+    vevent["SEQUENCE"] = vInt(sequence)
+    vevent["LAST-MODIFIED"] = changed
+    vevent["STATUS"] = vText("CANCELLED" if cancelled else "CONFIRMED")
+    vevent["TRANSP"] = vText("TRANSPARENT")
     return vevent.to_ical()
 
 

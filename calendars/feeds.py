@@ -136,10 +136,15 @@ def build_feed(request, settings, generated_at):
                              generated_at)
     body = render_calendar(calendar_name(request, settings), [block.encode() for block in blocks])
     last_modified = (latest or generated_at).replace(microsecond=0)
+    if published_last_modified(request, marker) != last_modified:
+        _record_publication(request, marker, last_modified)
+    return Feed(body=body, etag=etag_for(marker), last_modified=last_modified)
+
+
+def _record_publication(request, marker, last_modified):
     (PublishedFeed
      .insert(scope=request.scope, marker=marker, last_modified=last_modified)
      .on_conflict(conflict_target=[PublishedFeed.scope],
                   update={PublishedFeed.marker: marker,
                           PublishedFeed.last_modified: last_modified})
      .execute())
-    return Feed(body=body, etag=etag_for(marker), last_modified=last_modified)

@@ -122,7 +122,7 @@ def handover_events(periods, settings):
             continue
         if incoming is not None and outgoing is not None and incoming.id == outgoing.id:
             continue  # the same engineer stays on: nothing is handed over
-        names = f"{outgoing.name if outgoing else 'nobody'} → {incoming.name if incoming else 'nobody'}"
+        names = " → ".join(person.name if person else "nobody" for person in (outgoing, incoming))
         if incoming is not None:
             detail = f"{incoming.name} takes over, {_numbers(incoming)}"
         else:

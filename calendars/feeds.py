@@ -62,7 +62,8 @@ def feed_window(settings, now):
 
 def _period_days(window):
     # one day more at the start: the first handover needs the period before it
-    return (DutyPeriod.day >= window.first_day - timedelta(days=1)) & (DutyPeriod.day <= window.last_day)
+    return ((DutyPeriod.day >= window.first_day - timedelta(days=1))
+            & (DutyPeriod.day <= window.last_day))
 
 
 def rota_marker(request, settings, window):

@@ -28,7 +28,7 @@ def new_token_text():
 
 
 def issue_token(now, engineer=None, label=None):
-    """Create a token for an engineer (their own feed) or, with `label`, a manager; return the text."""
+    """Create a token for an engineer or, with `label`, for a manager; return its text."""
     if (engineer is None) == (label is None):
         raise TokenError("a token is for an engineer or a manager label, not both")
     if label is not None and not label.strip():

@@ -1,7 +1,7 @@
 """Simultaneous first fetches of a feed publish each event once and all get the same feed."""
 
 import threading
-from datetime import date, timedelta
+from datetime import date
 
 from calendars.models import PublishedEvent
 from dutyline.db import database

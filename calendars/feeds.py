@@ -92,6 +92,7 @@ def published_last_modified(request, marker):
 
 def load_periods(window):
     """The duty periods the window needs, as plain values, in time order."""
+    # Overrides are not loaded yet: the override table does not exist so far (docs/calendars.md).
     primary, backup = Engineer.alias(), Engineer.alias()
     rows = (DutyPeriod
             .select(DutyPeriod.day, DutyPeriod.starts_at, DutyPeriod.ends_at, DutyPeriod.updated_at,

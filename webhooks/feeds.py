@@ -4,6 +4,7 @@ import logging
 import time
 
 from flask import Blueprint, Response, g, request
+from werkzeug.http import http_date
 
 from calendars.feeds import (FeedNotFound, build_feed, etag_for, feed_request, feed_window,
                              published_last_modified, rota_marker)
@@ -35,7 +36,7 @@ def _not_modified(etag, last_modified):
 def _headers(etag, last_modified):
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
     if last_modified is not None:
-        headers["Last-Modified"] = last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
+        headers["Last-Modified"] = http_date(last_modified)
     return headers
 
 

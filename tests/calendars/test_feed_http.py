@@ -208,3 +208,14 @@ def test_revoked_token_is_404(december, app, fetch, tokens, clock):
         revoke_token(tokens["ben"][:8], clock())
     assert fetch("ben", "mine").status_code == 404
     assert fetch("tobi", "mine").status_code == 200
+
+
+def test_if_modified_since_does_not_hide_a_removed_period(december, fetch, remove_period):
+    before = fetch("manager", "rota")
+    remove_period(DECEMBER_1 + timedelta(days=2))
+    # nothing newer than Last-Modified was written, but the rota did change
+    after = fetch("manager", "rota", {"If-Modified-Since": before.headers["Last-Modified"]})
+    assert after.status_code == 200
+    assert events(after)["rota-20261203-primary@support.dutyline"][2] == "CANCELLED"
+    assert fetch("manager", "rota", {"If-Modified-Since": after.headers["Last-Modified"]}
+                 ).status_code == 304

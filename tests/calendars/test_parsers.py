@@ -1,5 +1,7 @@
 """Every feed read by parsers that are not the generator, including DST nights and cancellations."""
 
+import subprocess
+import sys
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -116,3 +118,23 @@ def test_radicale_check_reports_a_broken_object(feed_files, tmp_path):
     (workdir := tmp_path / "items").mkdir()
     _, failures = parsers.verify_with_radicale([broken], workdir)
     assert [name for name, *_ in failures] == ["broken-1.ics"]
+
+
+def test_an_empty_personal_feed_is_readable(team, make_engineer, app, tmp_path):
+    # a new engineer with no duty yet still gets a calendar every parser accepts
+    from calendars.tokens import issue_token
+    from dutyline.db import database
+
+    newcomer = make_engineer("Noor Khan")
+    with database.connection_context():
+        token = issue_token(datetime(2026, 11, 20, tzinfo=timezone.utc), engineer=newcomer)
+    response = app.test_client().get(f"/calendars/{token}/mine.ics")
+    assert response.status_code == 200
+    path = tmp_path / "empty.ics"
+    path.write_bytes(response.get_data())
+    text = response.get_data(as_text=True)
+    assert parsers.with_vobject(text)[1] == {} and parsers.with_ical(text) == {}
+    assert parsers.with_icaljs([path])[str(path)]["name"] == "Support: duty of Noor Khan"
+    result = subprocess.run([sys.executable, "-m", "radicale", "--verify-item", str(path)],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr

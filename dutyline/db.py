@@ -51,11 +51,12 @@ def all_models():
     """Every table of the application, in creation order."""
     from rota.models import Absence, DutyPeriod, Engineer, Override
     from telephony.models import Call, HuntPosition, Leg
+    from calendars.models import FeedToken, PublishedEvent, PublishedFeed
     from voicemail.customers import Customer, CustomerNumber
     from voicemail.models import Ticket
 
     return [Engineer, DutyPeriod, HuntPosition, Customer, CustomerNumber, Call, Leg, Ticket,
-            Override, Absence]
+            Override, Absence, FeedToken, PublishedEvent, PublishedFeed]
 
 
 def create_tables():

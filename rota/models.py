@@ -36,7 +36,8 @@ class DutyPeriod(BaseModel):
     ends_at = UTCDateTimeField(index=True)
     primary = ForeignKeyField(Engineer, null=True, backref="primary_periods")
     backup = ForeignKeyField(Engineer, null=True, backref="backup_periods")
-    updated_at = UTCDateTimeField(null=True)  # set on every change of the period
+    # when the row last changed (UTC); every write path sets it, so feeds can tell a change cheaply
+    updated_at = UTCDateTimeField(null=True)
 
 
 class Override(BaseModel):

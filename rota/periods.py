@@ -38,6 +38,12 @@ def assign_period(day, primary, backup, settings, now=None):
         period = DutyPeriod.get_or_none(DutyPeriod.day == day)
         if period is None:
             period = DutyPeriod(day=day)
+        unchanged = (period.id is not None
+                     and (period.starts_at, period.ends_at) == (starts_at, ends_at)
+                     and period.primary_id == primary.id
+                     and period.backup_id == (backup.id if backup is not None else None))
+        if unchanged:  # re-assigning the same people is no change: the feeds stay as they are
+            return period
         period.starts_at, period.ends_at = starts_at, ends_at
         period.primary, period.backup = primary, backup
         period.updated_at = now or datetime.now(timezone.utc)

@@ -357,6 +357,10 @@ def demo(db_path, serve_after, port):
         app.run(host="127.0.0.1", port=port)
 
 
+from webhooks.cli_calendars import calendars  # noqa: E402  (it uses with_app from here)
+main.add_command(calendars)
+
+
 @main.result_callback()
 def _done(*_args, **_kwargs):
     sys.stdout.flush()

@@ -1,0 +1,152 @@
+"""The three feeds: who may read which, their window, their change marker, and building them."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from peewee import JOIN, fn
+
+from calendars import events as feed_events
+from calendars.models import ENGINEER, PublishedFeed
+from calendars.publish import Window, publish
+from calendars.render import render_calendar
+from rota.models import DutyPeriod, Engineer
+
+FEED_NAMES = ("rota", "mine", "handovers")
+DAYS_BACK = 31
+DAYS_AHEAD = 365
+KEEP_CANCELLED_DAYS = 31
+FORMAT_VERSION = "1"  # raise when the rendering changes, so every ETag changes with it
+
+
+class FeedNotFound(LookupError):
+    """No such feed for this token; the web layer answers a plain 404."""
+
+
+@dataclass(frozen=True)
+class FeedRequest:
+    """Which feed a token asks for: its kind, its scope in the published events, whose it is."""
+
+    kind: str
+    scope: str
+    engineer_id: int | None
+
+
+@dataclass(frozen=True)
+class Feed:
+    body: bytes
+    etag: str
+    last_modified: datetime
+
+
+def feed_request(token, name):
+    """The feed `name` for a live token, or FeedNotFound (mine.ics needs an engineer's token)."""
+    if name not in FEED_NAMES:
+        raise FeedNotFound(name)
+    if name == "mine":
+        if token.kind != ENGINEER or token.engineer_id is None:
+            raise FeedNotFound(name)
+        return FeedRequest("mine", f"mine:{token.engineer_id}", token.engineer_id)
+    return FeedRequest(name, name, None)
+
+
+def feed_window(settings, now):
+    """From 31 days back to 365 days ahead of today in the team's time zone."""
+    today = now.astimezone(settings.tz).date()
+    first_day = today - timedelta(days=DAYS_BACK)
+    since = datetime.combine(today - timedelta(days=KEEP_CANCELLED_DAYS), datetime.min.time(),
+                             tzinfo=settings.tz).astimezone(timezone.utc)
+    return Window(first_day=first_day, last_day=today + timedelta(days=DAYS_AHEAD),
+                  cancelled_since=since)
+
+
+def _period_days(window):
+    # one day more at the start: the first handover needs the period before it
+    return ((DutyPeriod.day >= window.first_day - timedelta(days=1))
+            & (DutyPeriod.day <= window.last_day))
+
+
+def rota_marker(request, settings, window):
+    """A short text that changes whenever the feed's content may change; one cheap query."""
+    count, latest = (DutyPeriod
+                     .select(fn.COUNT(DutyPeriod.id), fn.MAX(DutyPeriod.updated_at))
+                     .where(_period_days(window))
+                     .tuples()
+                     .get())
+    return "|".join((FORMAT_VERSION, request.scope, window.first_day.isoformat(),
+                     settings.team_name, settings.timezone, str(count), str(latest)))
+
+
+def etag_for(marker):
+    """The strong ETag of a marker."""
+    return '"' + hashlib.sha256(marker.encode()).hexdigest()[:32] + '"'
+
+
+def published_last_modified(request, marker):
+    """Last-Modified of the publication made for this marker, or None when there is none yet."""
+    row = PublishedFeed.get_or_none(PublishedFeed.scope == request.scope)
+    if row is None or row.marker != marker:
+        return None
+    return row.last_modified
+
+
+def load_periods(window):
+    """The duty periods the window needs, as plain values, in time order."""
+    # Overrides are not loaded yet: the override table does not exist so far (docs/calendars.md).
+    primary, backup = Engineer.alias(), Engineer.alias()
+    rows = (DutyPeriod
+            .select(DutyPeriod.day, DutyPeriod.starts_at, DutyPeriod.ends_at, DutyPeriod.updated_at,
+                    primary.id, primary.name, primary.mobile, primary.desk,
+                    backup.id, backup.name, backup.mobile, backup.desk)
+            .join_from(DutyPeriod, primary, JOIN.LEFT_OUTER, on=(DutyPeriod.primary == primary.id))
+            .join_from(DutyPeriod, backup, JOIN.LEFT_OUTER, on=(DutyPeriod.backup == backup.id))
+            .where(_period_days(window))
+            .order_by(DutyPeriod.starts_at)
+            .tuples())
+
+    def person(values):
+        return feed_events.Person(*values) if values[0] is not None else None
+
+    return [feed_events.Period(day=row[0], starts_at=row[1], ends_at=row[2], updated_at=row[3],
+                               primary=person(row[4:8]), backup=person(row[8:12]))
+            for row in rows]
+
+
+def calendar_name(request, settings):
+    """X-WR-CALNAME: the team and the feed."""
+    if request.kind == "mine":
+        engineer = Engineer.get_by_id(request.engineer_id)
+        return f"{settings.team_name}: duty of {engineer.name}"
+    return f"{settings.team_name}: {'duty rota' if request.kind == 'rota' else 'handovers'}"
+
+
+def feed_events_for(request, periods, settings):
+    """The events the feed should carry for these periods."""
+    if request.kind == "rota":
+        return feed_events.rota_events(periods, settings)
+    if request.kind == "mine":
+        return feed_events.mine_events(periods, request.engineer_id, settings)
+    return feed_events.handover_events(periods, settings)
+
+
+def build_feed(request, settings, generated_at):
+    """Publish the feed's current events and render them; same rota and day give the same bytes."""
+    window = feed_window(settings, generated_at)
+    marker = rota_marker(request, settings, window)
+    periods = load_periods(window)
+    blocks, latest = publish(request.scope, feed_events_for(request, periods, settings), window,
+                             generated_at)
+    body = render_calendar(calendar_name(request, settings), [block.encode() for block in blocks])
+    last_modified = (latest or generated_at).replace(microsecond=0)
+    if published_last_modified(request, marker) != last_modified:
+        _record_publication(request, marker, last_modified)
+    return Feed(body=body, etag=etag_for(marker), last_modified=last_modified)
+
+
+def _record_publication(request, marker, last_modified):
+    (PublishedFeed
+     .insert(scope=request.scope, marker=marker, last_modified=last_modified)
+     .on_conflict(conflict_target=[PublishedFeed.scope],
+                  update={PublishedFeed.marker: marker,
+                          PublishedFeed.last_modified: last_modified})
+     .execute())

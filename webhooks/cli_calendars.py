@@ -1,0 +1,70 @@
+"""`dutyline calendars`: feed tokens and their URLs."""
+
+import click
+
+from calendars import tokens
+from rota import engineers as engineer_service
+from webhooks.cli import emit, with_app
+from webhooks.runtime import runtime
+
+ENGINEER_FEEDS = ("mine", "handovers", "rota")
+MANAGER_FEEDS = ("rota", "handovers")
+
+
+def feed_urls(public_url, token, names):
+    """(https URL, webcal URL) of each named feed for a token."""
+    base = public_url.rstrip("/")
+    webcal = "webcal://" + base.split("://", 1)[1]
+    return [(f"{base}/calendars/{token}/{name}.ics", f"{webcal}/calendars/{token}/{name}.ics")
+            for name in names]
+
+
+@click.group("calendars")
+def calendars():
+    """Calendar feeds of the rota and their tokens."""
+
+
+@calendars.command("token")
+@click.argument("name")
+@click.option("--manager", is_flag=True, help="NAME is a label; the token reads rota and handovers")
+@with_app
+def calendars_token(name, manager):
+    """Make a feed token for engineer NAME (or a manager labelled NAME) and print its URLs."""
+    rt = runtime()
+    if not rt.public_url:
+        raise click.ClickException("PUBLIC_URL is not set; feed URLs need it")
+    try:
+        if manager:
+            token = tokens.issue_token(rt.clock(), label=name)
+            names = MANAGER_FEEDS
+        else:
+            token = tokens.issue_token(rt.clock(), engineer=engineer_service.find_engineer(name))
+            names = ENGINEER_FEEDS
+    except tokens.TokenError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"token {token[:tokens.PREFIX_LENGTH]}… for {name}; it is shown only now")
+    for https, webcal in feed_urls(rt.public_url, token, names):
+        click.echo(f"  {https}\n  {webcal}")
+
+
+@calendars.command("tokens")
+@click.option("--json", "as_json", is_flag=True)
+@with_app
+def calendars_tokens(as_json):
+    """Every feed token: prefix, kind, owner, created, revoked."""
+    rows = [tokens.token_as_dict(token) for token in tokens.list_tokens()]
+    emit(rows, as_json, lambda r: (
+        f"{r['prefix']}  {r['kind']:<8} {r['label']:<24} created {r['created_at'][:16]}"
+        + (f"  revoked {r['revoked_at'][:16]}" if r["revoked_at"] else "")))
+
+
+@calendars.command("revoke")
+@click.argument("prefix")
+@with_app
+def calendars_revoke(prefix):
+    """Revoke the live token starting with PREFIX; its feeds answer 404 from now on."""
+    try:
+        token = tokens.revoke_token(prefix, runtime().clock())
+    except tokens.TokenError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"revoked {token.prefix} ({token.kind} {token.label})")

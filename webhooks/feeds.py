@@ -1,0 +1,69 @@
+"""The calendar feed endpoints: token check, 304 answers from a cheap marker, else the feed."""
+
+import logging
+import time
+
+from flask import Blueprint, Response, g, request
+from werkzeug.http import http_date
+
+from calendars.feeds import (FeedNotFound, build_feed, etag_for, feed_request, feed_window,
+                             published_last_modified, rota_marker)
+from calendars.tokens import resolve_token
+from dutyline.db import database
+from webhooks.runtime import runtime
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("feeds", __name__)
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+# clients revalidate every time (a 304 is cheap); no-transform keeps proxies from compressing
+CACHE_CONTROL = "private, no-cache, no-transform"
+
+
+def not_found():
+    return Response("not found\n", status=404, mimetype="text/plain")
+
+
+def _not_modified(etag, last_modified):
+    if request.if_none_match:
+        # If-None-Match wins over If-Modified-Since when both are sent
+        return request.if_none_match.contains_weak(etag.strip('"'))
+    since = request.if_modified_since
+    return since is not None and last_modified is not None and last_modified <= since
+
+
+def _headers(etag, last_modified):
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+    if last_modified is not None:
+        headers["Last-Modified"] = http_date(last_modified)
+    return headers
+
+
+@bp.get("/calendars/<token>/<name>.ics")
+def feed(token, name):
+    started = time.perf_counter()
+    rt = runtime()
+    now = rt.clock()
+    g.opened_database = database.connect(reuse_if_open=True)
+    owner = resolve_token(token)
+    if owner is None:
+        return not_found()
+    try:
+        wanted = feed_request(owner, name)
+    except FeedNotFound:
+        return not_found()
+    marker = rota_marker(wanted, rt.settings, feed_window(rt.settings, now))
+    etag = etag_for(marker)
+    last_modified = None
+    if not request.if_none_match and request.if_modified_since:
+        last_modified = published_last_modified(wanted, marker)
+    if _not_modified(etag, last_modified):
+        log.info("webhooks.feeds: feed=%s token=%s status=304 ms=%.1f", name, owner.prefix,
+                 (time.perf_counter() - started) * 1000)
+        return Response(status=304, headers=_headers(etag, last_modified))
+    built = build_feed(wanted, rt.settings, now)
+    log.info("webhooks.feeds: feed=%s token=%s status=200 bytes=%d ms=%.1f", name, owner.prefix,
+             len(built.body), (time.perf_counter() - started) * 1000)
+    return Response(built.body, status=200, content_type=CONTENT_TYPE,
+                    headers=_headers(built.etag, built.last_modified))

@@ -13,6 +13,7 @@ from dutyline.settings import SettingsError
 from rota import engineers as engineer_service
 from rota import periods
 from rota.engineers import RotaError
+from rota.overrides import override_at
 from telephony import calls
 from telephony.hours import mode_at
 from voicemail import customers, tickets
@@ -177,13 +178,23 @@ def rota_who(at_text, as_json):
         return {"starts_at": period.starts_at.isoformat(), "ends_at": period.ends_at.isoformat(),
                 "primary": person(period.primary), "backup": person(period.backup)}
 
+    override = override_at(at)
     result = {"at": at.astimezone(timezone.utc).isoformat(), "mode": mode_at(settings, at),
-              "now": period_dict(current), "next": period_dict(upcoming)}
+              "now": period_dict(current), "next": period_dict(upcoming),
+              "override": None if override is None else {
+                  "engineer": person(override.engineer),
+                  "starts_at": override.starts_at.isoformat(),
+                  "ends_at": override.ends_at.isoformat()}}
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
     click.echo(f"at {at.astimezone(settings.tz):%a %d %b %Y %H:%M %Z}: "
                f"{'in hours (hunting)' if result['mode'] == 'in_hours' else 'out of hours'}")
+    if override is not None:
+        start = override.starts_at.astimezone(settings.tz)
+        end = override.ends_at.astimezone(settings.tz)
+        click.echo(f"covering now: {override.engineer.name} "
+                   f"({start:%H:%M %a %d %b} to {end:%H:%M %a %d %b}, over the plan)")
     for label, period in (("on duty", current), ("next", upcoming)):
         if period is None:
             click.echo(f"{label}: nobody")

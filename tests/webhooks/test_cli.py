@@ -164,3 +164,19 @@ def test_missed_calls_are_listed(cli):
     missed = json.loads(cli("calls", "list", "--missed", "--json").output)
     assert [(c["status"], c["from"]) for c in missed] == [("missed", "+447400123456")]
     assert len(json.loads(cli("calls", "list", "--json").output)) == 2
+
+
+def test_rota_who_names_the_engineer_covering_by_override(cli):
+    cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401")
+    cli("engineer", "add", "Tobi Jones", "--mobile", "07911 123402")
+    cli("rota", "assign", "2026-12-01", "Ben Smith")
+    result = cli("rota", "override", "Tobi Jones", "--from", "2026-12-01T21:00",
+                 "--to", "2026-12-02T02:00")
+    assert result.exit_code == 0, result.output
+    at_ten = json.loads(cli("rota", "who", "--at", "2026-12-01T22:00", "--json").output)
+    assert at_ten["override"]["engineer"]["name"] == "Tobi Jones"
+    assert at_ten["now"]["primary"]["name"] == "Ben Smith"  # the plan itself is unchanged
+    assert "covering now: Tobi Jones (21:00 Tue 01 Dec to 02:00 Wed 02 Dec" in \
+        cli("rota", "who", "--at", "2026-12-01T22:00").output
+    at_three = json.loads(cli("rota", "who", "--at", "2026-12-02T03:00", "--json").output)
+    assert at_three["override"] is None

@@ -36,13 +36,25 @@ class UTCDateTimeField(DateTimeField):
 
 
 def open_database(url):
-    """Connect the shared proxy to the database named by a URL (sqlite or postgresql)."""
+    """Connect the shared proxy to the database named by a URL (sqlite or postgresql).
+
+    Connections are pooled: a request "closes" its connection back to the pool, so the
+    connection set-up (and SQLite's checkpoint on a last close) is not paid per request.
+    """
+    previous = database.obj
+    if previous is not None and hasattr(previous, "close_all"):
+        previous.close_all()
+    scheme, sep, rest = url.partition("://")
+    if sep and "+pool" not in scheme:
+        url = f"{scheme}+pool://{rest}"
+    options = {"max_connections": 64, "stale_timeout": 300}
     if url.startswith("sqlite"):
         # WAL and a busy timeout let several threads and processes write in turn.
-        db = connect(url, pragmas={"journal_mode": "wal", "busy_timeout": 10000,
-                                   "foreign_keys": 1}, check_same_thread=False)
+        db = connect(url, pragmas={"journal_mode": "wal", "synchronous": "normal",
+                                   "busy_timeout": 10000, "foreign_keys": 1},
+                     check_same_thread=False, **options)
     else:
-        db = connect(url)
+        db = connect(url, **options)
     database.initialize(db)
     return db
 

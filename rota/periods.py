@@ -2,10 +2,12 @@
 
 from datetime import datetime, timedelta, timezone
 
+from peewee import JOIN
+
 from dutyline.db import database
 from dutyline.settings import WEEKDAYS
 from rota.engineers import RotaError
-from rota.models import DutyPeriod
+from rota.models import DutyPeriod, Engineer
 from rota.overrides import override_at
 
 
@@ -52,9 +54,14 @@ def assign_period(day, primary, backup, settings, now=None):
 
 
 def period_at(now):
-    """The duty period covering the aware instant `now`, or None."""
+    """The duty period covering the aware instant `now`, with its engineers, or None."""
+    primary, backup = Engineer.alias(), Engineer.alias()
     return (DutyPeriod
-            .select()
+            .select(DutyPeriod, primary, backup)
+            .join(primary, JOIN.LEFT_OUTER, on=(DutyPeriod.primary == primary.id),
+                  attr="primary")
+            .switch(DutyPeriod)
+            .join(backup, JOIN.LEFT_OUTER, on=(DutyPeriod.backup == backup.id), attr="backup")
             .where(DutyPeriod.starts_at <= now, DutyPeriod.ends_at > now)
             .order_by(DutyPeriod.starts_at.desc())
             .first())

@@ -9,7 +9,7 @@ from peewee import JOIN, IntegrityError
 from dutyline.db import database
 from rota.models import Engineer
 from rota.periods import duty_at
-from telephony.hours import OUT_OF_HOURS
+from telephony.hours import IN_HOURS, OUT_OF_HOURS, mode_at
 from telephony.models import Call, HuntPosition, Leg
 from telephony.routing import HUNT, Person, RouteState, Target, decide_route, next_step
 from voicemail.customers import customer_for_number
@@ -54,17 +54,23 @@ def _hunt_position():
 
 
 def load_route_state(settings, now, fallback_number=None, customer=None):
-    """Read what decide_route needs: engineers, hunt position, busy legs, duty engineers."""
-    engineers = tuple(_person(e) for e in Engineer.select().where(Engineer.active))
+    """Read what decide_route needs at `now`: in hours the hunt, out of hours the duty."""
+    hours = customer.hours if customer else None
+    if mode_at(settings, now) == IN_HOURS:
+        engineers = tuple(_person(e) for e in (Engineer
+                                               .select()
+                                               .where(Engineer.active, Engineer.signed_in)))
+        position = _hunt_position()
+        state = RouteState(settings=settings, engineers=engineers,
+                           last_rotation=position.last_rotation,
+                           busy_ids=busy_engineer_ids(now), fallback_number=fallback_number,
+                           customer_hours=hours)
+        return state, position.version
     primary, backup = duty_at(now)
-    position = _hunt_position()
-    state = RouteState(settings=settings, engineers=engineers,
-                       last_rotation=position.last_rotation, busy_ids=busy_engineer_ids(now),
-                       primary=_person(primary) if primary else None,
+    state = RouteState(settings=settings, primary=_person(primary) if primary else None,
                        backup=_person(backup) if backup else None,
-                       fallback_number=fallback_number,
-                       customer_hours=customer.hours if customer else None)
-    return state, position.version
+                       fallback_number=fallback_number, customer_hours=hours)
+    return state, None
 
 
 def decide_and_claim(settings, now, fallback_number=None, customer=None):
@@ -92,17 +98,12 @@ def targets_of(call):
     return [Target.from_dict(item) for item in json.loads(call.plan or "[]")]
 
 
-def log_arrival(sid, from_number, to_number, now):
-    """The call row for this CallSid, created once however often Twilio retries."""
-    # Twilio's values are short; anything longer is not a real call and is cut to fit
-    sid, from_number, to_number = sid[:64], (from_number or "")[:64], (to_number or "")[:64]
-    customer = customer_for_number(from_number)
-    try:
-        with database.atomic():
-            return Call.create(sid=sid, from_number=from_number, to_number=to_number,
-                               customer=customer, started_at=now), True
-    except IntegrityError:
-        return Call.get(Call.sid == sid), False
+def _replay(call, now):
+    """A retried arrival: the stored plan again, its first leg if it was rung."""
+    targets = targets_of(call)
+    started = Leg.select().where(Leg.call == call).exists()
+    step = begin_leg(call, targets, 0, now) if targets and (started or not call.gated) else None
+    return call, None, step
 
 
 def start_call(settings, sid, from_number, to_number, now, fallback_number=None):
@@ -110,21 +111,24 @@ def start_call(settings, sid, from_number, to_number, now, fallback_number=None)
 
     A retried arrival (same CallSid) replays the stored plan instead of deciding again.
     """
-    call, created = log_arrival(sid, from_number, to_number, now)
-    if not created and call.plan is not None:
-        targets = targets_of(call)
-        started = Leg.select().where(Leg.call == call).exists()
-        step = begin_leg(call, targets, 0, now) if targets and (started or not call.gated) else None
-        return call, None, step
-    customer = call.customer if call.customer_id else None
+    # Twilio's values are short; anything longer is not a real call and is cut to fit
+    sid, from_number, to_number = sid[:64], (from_number or "")[:64], (to_number or "")[:64]
+    existing = Call.get_or_none(Call.sid == sid)
+    if existing is not None:
+        return _replay(existing, now)
+    customer = customer_for_number(from_number)
     plan, state = decide_and_claim(settings, now, fallback_number, customer)
-    call.mode = plan.mode
-    call.plan = json.dumps([t.as_dict() for t in plan.targets])
-    call.gated = plan.gate
-    if plan.mode == OUT_OF_HOURS and state.primary is not None:
-        call.duty_engineer = state.primary.id
-    call.save()
-    step = begin_leg(call, list(plan.targets), 0, now) if plan.targets and not plan.gate else None
+    duty = state.primary.id if plan.mode == OUT_OF_HOURS and state.primary else None
+    try:
+        # one statement in autocommit: a duplicate CallSid raises without spoiling anything
+        call = Call.create(sid=sid, from_number=from_number, to_number=to_number,
+                           customer=customer, started_at=now, mode=plan.mode,
+                           plan=json.dumps([t.as_dict() for t in plan.targets]),
+                           gated=plan.gate, duty_engineer=duty)
+    except IntegrityError:  # the same arrival, retried at the same moment, won the insert
+        return _replay(Call.get(Call.sid == sid), now)
+    step = (begin_leg(call, list(plan.targets), 0, now, fresh=True)
+            if plan.targets and not plan.gate else None)
     return call, plan, step
 
 
@@ -134,16 +138,18 @@ def pass_gate(call, now):
     return begin_leg(call, targets, 0, now) if targets else None
 
 
-def begin_leg(call, targets, index, now):
-    """The leg for step `index` of the call (created once); moves the hunt position on."""
+def begin_leg(call, targets, index, now, fresh=False):
+    """The leg for step `index` of the call (created once); moves the hunt position on.
+
+    `fresh` says the call was just created, so no earlier attempt can have made the leg.
+    """
     target = targets[index]
-    leg = Leg.get_or_none(Leg.call == call, Leg.step == index)
+    leg = None if fresh else Leg.get_or_none(Leg.call == call, Leg.step == index)
     if leg is None:
         try:
-            with database.atomic():
-                leg = Leg.create(call=call, step=index, engineer=target.engineer_id,
-                                 number=target.number, role=target.role, started_at=now)
-        except IntegrityError:
+            leg = Leg.create(call=call, step=index, engineer=target.engineer_id,
+                             number=target.number, role=target.role, started_at=now)
+        except IntegrityError:  # a retried callback made it a moment ago
             leg = Leg.get(Leg.call == call, Leg.step == index)
         if target.role == HUNT and index > 0:
             (HuntPosition

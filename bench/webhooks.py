@@ -138,8 +138,8 @@ def run_wrk(base, seconds, script):
             "errors": int(errors.group(1)) if errors else 0}
 
 
-def measure(label, app_spec, env, args, tmp):
-    process, base = serve(app_spec, env, args.workers, tmp)
+def measure(label, app_spec, env, args, tmp, cwd):
+    process, base = serve(app_spec, env, args.workers, cwd)
     try:
         script = os.path.join(tmp, f"{label}.lua")
         lua_script(script, base, 2)
@@ -164,7 +164,7 @@ def main():
     rows = []
     try:
         bare = measure("bare", "bench.bare_app:create_app()", {"PYTHONPATH": str(ROOT)}, args,
-                       str(ROOT))
+                       tmp, str(ROOT))
         rows.append(("bare Flask, fixed TwiML", "-", bare, bare))
         for backend in ("sqlite", "postgresql"):
             for log_rows in (1000, args.big_log):
@@ -175,7 +175,8 @@ def main():
                 seed(url, log_rows)
                 env = {"DATABASE_URL": url, "TWILIO_AUTH_TOKEN": TOKEN,
                        "DUTYLINE_SETTINGS": str(settings), "PYTHONPATH": str(ROOT)}
-                result = measure(f"{backend}-{log_rows}", "webhooks:create_app()", env, args, tmp)
+                result = measure(f"{backend}-{log_rows}", "webhooks:create_app()", env, args,
+                                 tmp, tmp)
                 rows.append((f"dutyline, {backend}", f"{log_rows:,}", result, bare))
     finally:
         postgres.stop()

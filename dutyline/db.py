@@ -51,9 +51,9 @@ def all_models():
     """Every table of the application, in creation order."""
     from rota.models import DutyPeriod, Engineer
     from telephony.models import Call, HuntPosition, Leg
-    from voicemail.models import Ticket
+    from voicemail.models import OutboxMessage, Ticket
 
-    return [Engineer, DutyPeriod, HuntPosition, Call, Leg, Ticket]
+    return [Engineer, DutyPeriod, HuntPosition, Call, Leg, Ticket, OutboxMessage]
 
 
 def create_tables():

@@ -281,3 +281,8 @@ def demo(db_path, serve_after, port):
 @main.result_callback()
 def _done(*_args, **_kwargs):
     sys.stdout.flush()
+
+
+from webhooks.cli_ops import attach  # noqa: E402  (its commands use the helpers above)
+
+attach(main)

@@ -62,9 +62,10 @@ def create_app(config=None):
     if config.get("CREATE_TABLES", True):
         create_tables()
 
-    from webhooks import voice
+    from webhooks import sms, voice
 
     app.register_blueprint(voice.bp)
+    app.register_blueprint(sms.bp)
 
     @app.teardown_request
     def close_database(_exc):

@@ -283,6 +283,4 @@ def _done(*_args, **_kwargs):
     sys.stdout.flush()
 
 
-from webhooks.cli_ops import attach  # noqa: E402  (its commands use the helpers above)
-
-attach(main)
+import webhooks.cli_ops  # noqa: E402,F401  (adds the outbox and clock commands to main)

@@ -5,14 +5,16 @@ import os
 import socket
 import time
 import uuid
+from functools import wraps
 
 import click
 
+from dutyline.db import database
 from dutyline.phones import InvalidNumber, to_e164
 from rota import handover
 from voicemail import outbox
 from voicemail.sms import TwilioSms
-from webhooks.cli import emit, with_app
+from webhooks.cli import emit, main, make_app, with_app
 from webhooks.runtime import runtime
 
 log = logging.getLogger(__name__)
@@ -36,16 +38,37 @@ def build_senders(app):
                                   app.config["TWILIO_AUTH_TOKEN"], from_number)}
 
 
-def repeat(once, interval, work):
-    """Run `work` once, or every `interval` seconds until interrupted."""
+def repeat(once, interval, work, sleep=time.sleep):
+    """Run `work` once, or every `interval` seconds until interrupted, surviving a failed pass."""
+    # Each pass has its own connection: a connection lost between passes costs one pass.
     while True:
-        work()
+        try:
+            with database.connection_context():
+                work()
+        except Exception:  # a lost database connection or similar: log it and go on
+            if once:
+                raise
+            log.exception("webhooks.cli_ops.repeat: pass failed; next in %ss", interval)
         if once:
             return
         try:
-            time.sleep(interval)
+            sleep(interval)
         except KeyboardInterrupt:
             return
+
+
+def in_app(command):
+    """Run a long-running command inside the app, without holding a database connection."""
+
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        ctx = click.get_current_context()
+        app = ctx.obj if ctx.obj is not None else make_app()
+        ctx.obj = app
+        with app.app_context():
+            return command(*args, **kwargs)
+
+    return wrapper
 
 
 @click.group("outbox")
@@ -56,7 +79,7 @@ def outbox_group():
 @outbox_group.command("work")
 @click.option("--once", is_flag=True, help="one pass, then exit")
 @click.option("--interval", default=5.0, show_default=True, help="seconds between passes")
-@with_app
+@in_app
 def outbox_work(once, interval):
     """Deliver due messages, with retries and backoff."""
     app = click.get_current_context().obj
@@ -87,7 +110,7 @@ def outbox_list(failed_only, as_json):
 @click.command("clock")
 @click.option("--once", is_flag=True, help="one pass, then exit")
 @click.option("--interval", default=60.0, show_default=True, help="seconds between passes")
-@with_app
+@in_app
 def clock(once, interval):
     """Queue handover texts and reminders as they fall due."""
     rt = runtime()
@@ -100,7 +123,5 @@ def clock(once, interval):
     repeat(once, interval, work)
 
 
-def attach(group):
-    """Add these commands to the dutyline group."""
-    group.add_command(outbox_group)
-    group.add_command(clock)
+main.add_command(outbox_group)
+main.add_command(clock)

@@ -1,10 +1,11 @@
 """Handover notices: a reminder the day before, a text to the incoming engineer at the handover,
 and a confirmation to the outgoing one; computed from the rota and `now`, queued in the outbox.
 
-Each notice has a dedupe key (kind, handover instant, engineer), so a clock that runs twice,
-restarts, or runs beside a second clock queues it once. A notice is sent from its due time
-until LATE_LIMIT after it (a clock an hour late still sends); older notices are dropped, so a
-clock that was down for a day does not text about handovers long past. LATE_LIMIT is shorter
+Each notice has a dedupe key (kind, handover instant, engineer; the on-duty text only one per
+handover), so a clock that runs twice, restarts, or runs beside a second clock queues it once.
+A notice is sent from its due time until LATE_LIMIT after it (a clock an hour late still
+sends); older notices are dropped, so a clock that was down for a day does not text about
+handovers long past. LATE_LIMIT is shorter
 than REMINDER_AHEAD, so a reminder is never sent after its period has started.
 """
 
@@ -38,6 +39,10 @@ class Notice:
     def key(self):
         """The outbox dedupe key: one notice of a kind per handover and engineer."""
         at = self.due_at.astimezone(timezone.utc)
+        if self.kind == ON_DUTY:
+            # One on-duty text per handover: an engineer who TAKEs the period after it
+            # started already knows, and must not be told "you are on duty from 18:00".
+            return f"rota.{self.kind}:{at:%Y-%m-%dT%H:%M:%SZ}"
         return f"rota.{self.kind}:{at:%Y-%m-%dT%H:%M:%SZ}:{self.engineer_id}"
 
 
@@ -48,7 +53,7 @@ def local_label(instant, tz):
 
 
 def notices_for(period, outgoing, tz):
-    """A period's notices: reminder and on-duty text to its primary, confirmation to the outgoing one."""
+    """A period's notices: reminder and on-duty text to its primary, confirmation to the outgoing."""
     start, end = local_label(period.starts_at, tz), local_label(period.ends_at, tz)
     incoming = period.primary
     notices = []

@@ -40,7 +40,7 @@ def _primary_is(engineer_id):
 
 
 def take_duty(engineer, now, settings):
-    """Make `engineer` the primary from now to the end of the current period; tell the previous one."""
+    """Make `engineer` the primary from now to the period's end; tell the previous primary."""
     for _ in range(ATTEMPTS):
         period = period_at(now)
         if period is None:

@@ -34,7 +34,7 @@ def engineer_by_mobile(number, region):
 
 
 def parse_command(text):
-    """The command word of a text: first word, any case, surrounding spaces and punctuation ignored."""
+    """The command word of a text: the first word, upper-cased, without punctuation around it."""
     words = (text or "").split()
     return words[0].strip(".!?,;:").upper() if words else ""
 

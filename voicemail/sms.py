@@ -36,7 +36,7 @@ class TwilioSms:
         self.client = client or Client(account_sid, auth_token, http_client=_http_client(timeout))
 
     def send(self, to, body):
-        """Create the message at Twilio; 5xx, 429 and network errors are retryable, other 4xx not."""
+        """Create the message at Twilio; 5xx, 429 and network errors can be retried, other 4xx not."""
         try:
             message = self.client.messages.create(to=to, from_=self.from_number, body=body)
         except TwilioRestException as exc:

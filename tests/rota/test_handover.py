@@ -31,6 +31,10 @@ def rota(db, team, settings):
     periods.assign_period(date(2026, 11, 25), team["Asha"], None, settings)
 
 
+def utc(local):
+    return local.astimezone(timezone.utc)
+
+
 def run(settings, local):
     added = handover.queue_handover_notices(settings, local.astimezone(timezone.utc))
     return sorted((n.kind, n.to) for n in added)
@@ -148,7 +152,7 @@ def test_across_the_end_of_summer_time(db, team, settings):
     assert OutboxMessage.get(OutboxMessage.recipient == ASHA).body == (
         "Reminder: you are on duty from 18:00 Sun 25 Oct to 18:00 Mon 26 Oct.")
     sunday = datetime(2026, 10, 25, 18, 0, tzinfo=LONDON)
-    assert sunday.astimezone(timezone.utc) - saturday.astimezone(timezone.utc) == timedelta(hours=25)
+    assert utc(sunday) - utc(saturday) == timedelta(hours=25)
     assert run(settings, sunday) == [("off-duty", TOBI), ("on-duty", ASHA)]
 
 
@@ -158,7 +162,7 @@ def test_across_the_start_of_summer_time(db, team, settings):
     periods.assign_period(date(2027, 3, 28), team["Tobi"], None, settings)
     saturday = datetime(2027, 3, 27, 18, 0, tzinfo=LONDON)
     sunday = datetime(2027, 3, 28, 18, 0, tzinfo=LONDON)
-    assert sunday.astimezone(timezone.utc) - saturday.astimezone(timezone.utc) == timedelta(hours=23)
+    assert utc(sunday) - utc(saturday) == timedelta(hours=23)
     assert sunday.astimezone(timezone.utc).hour == 17  # BST again
     assert run(settings, sunday) == [("off-duty", BEN), ("on-duty", TOBI)]
     assert "your duty ended at 18:00 Sun 28 Mar" in OutboxMessage.get(

@@ -1,11 +1,11 @@
 """TAKE: duty moves now, the call flow follows, and the right engineer is told."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from rota import periods, take
+from rota import handover, periods, take
 from rota.models import DutyPeriod
 from voicemail.models import OutboxMessage
 from webhooks.simulator import Scenario
@@ -54,3 +54,14 @@ def test_taking_a_period_with_nobody_on_duty_tells_nobody(db, team, settings):
     assert (result.previous, result.already) == (None, False)
     assert DutyPeriod.get().primary.name == "Tobi Jones"
     assert OutboxMessage.select().count() == 0
+
+
+def test_taking_after_the_handover_text_brings_no_second_on_duty_text(rota, team, settings):
+    handover_at = datetime(2026, 11, 25, 18, 0, tzinfo=LONDON).astimezone(timezone.utc)
+    assert [n.to for n in handover.queue_handover_notices(settings, handover_at)] == [
+        "+447911000001"]  # Ben is told he is on duty
+    take.take_duty(team["Asha"], WEDNESDAY_2100 - timedelta(hours=2), settings)
+    # the clock runs on within the late limit: Asha took over knowingly, nothing more is sent
+    assert handover.queue_handover_notices(settings, handover_at + timedelta(minutes=90)) == []
+    assert sorted(m.recipient for m in OutboxMessage.select()) == [
+        "+447911000001", "+447911000001"]  # the on-duty text, then "Asha has taken over"

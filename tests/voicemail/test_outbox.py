@@ -24,8 +24,8 @@ TO = "+447911123401"
 CREATED = {"sid": "SM0123456789abcdef0123456789abcdef", "status": "queued", "to": TO,
            "from": FROM, "body": "hello"}
 SERVER_ERROR = {"code": 20500, "message": "Internal Server Error", "status": 500}
-INVALID_TO = {"code": 21211, "message": "The 'To' number +447911123401 is not a valid phone number.",
-              "status": 400}
+INVALID_TO = {"code": 21211, "status": 400,
+              "message": "The 'To' number +447911123401 is not a valid phone number."}
 
 
 @pytest.fixture
@@ -119,7 +119,8 @@ def test_a_server_error_is_retried_after_the_backoff(db, api, twilio_sms):
 
 
 def test_a_connection_error_is_retried(db, api, twilio_sms):
-    api.add(responses.POST, MESSAGES_URL, body=requests.exceptions.ConnectionError("connection reset"))
+    api.add(responses.POST, MESSAGES_URL,
+            body=requests.exceptions.ConnectionError("connection reset"))
     queue()
     assert outbox.deliver_due({"sms": twilio_sms}, NOW)["retry"] == 1
     assert row().status == QUEUED and "unreachable" in row().last_error

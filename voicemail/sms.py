@@ -24,8 +24,10 @@ class Sms(Protocol):
         """Hand one text to the provider; return its id, or raise DeliveryError."""
 
 
-# Answers that a later attempt can fix: the provider or the network was having a bad moment.
-RETRYABLE_STATUS = frozenset({408, 409, 425, 429})
+# Answers that a later attempt can fix: the provider or the network was having a bad moment
+# (408, 409, 425, 429), or our credentials are wrong (401), which an operator can put right
+# without every queued text being given up at once.
+RETRYABLE_STATUS = frozenset({401, 408, 409, 425, 429})
 
 
 class TwilioSms:
@@ -36,7 +38,7 @@ class TwilioSms:
         self.client = client or Client(account_sid, auth_token, http_client=_http_client(timeout))
 
     def send(self, to, body):
-        """Create the message at Twilio; 5xx, 429 and network errors can be retried, other 4xx not."""
+        """Create the message at Twilio; 5xx, 401, 429 and network errors may be retried, no other 4xx."""
         try:
             message = self.client.messages.create(to=to, from_=self.from_number, body=body)
         except TwilioRestException as exc:

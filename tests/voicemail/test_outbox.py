@@ -126,6 +126,31 @@ def test_a_connection_error_is_retried(db, api, twilio_sms):
     assert row().status == QUEUED and "unreachable" in row().last_error
 
 
+# Twilio's answer -> what the outbox does with the row
+@pytest.mark.parametrize("status, code, outcome", [
+    (500, 20500, "retry"),
+    (503, 20503, "retry"),
+    (429, 20429, "retry"),    # too many requests
+    (401, 20003, "retry"),    # wrong credentials: an operator fixes them, the texts wait
+    (400, 21211, "failed"),   # invalid 'To' number
+    (400, 21610, "failed"),   # the recipient replied STOP
+    (404, 20404, "failed"),
+])
+def test_twilio_answers_decide_retry_or_failure(db, api, twilio_sms, status, code, outcome):
+    api.add(responses.POST, MESSAGES_URL, status=status,
+            json={"code": code, "status": status, "message": "an error"})
+    queue()
+    assert outbox.deliver_due({"sms": twilio_sms}, NOW)[outcome] == 1
+    assert row().status == {"retry": QUEUED, "failed": FAILED}[outcome]
+    assert str(code) in row().last_error
+
+
+def test_an_unknown_channel_is_refused(db):
+    with pytest.raises(ValueError):
+        outbox.enqueue("pigeon", TO, "hello", "k", NOW)
+    assert OutboxMessage.select().count() == 0
+
+
 def test_an_invalid_number_fails_at_once_and_is_not_retried(db, api, twilio_sms):
     api.add(responses.POST, MESSAGES_URL, status=400, json=INVALID_TO)
     queue()

@@ -10,6 +10,7 @@ from dutyline.db import database
 from rota import periods
 from rota.models import DutyPeriod, Engineer
 from voicemail.models import OutboxMessage
+from webhooks import sms
 
 LONDON = ZoneInfo("Europe/London")
 WEDNESDAY_2100 = datetime(2026, 11, 25, 21, 0, tzinfo=LONDON)
@@ -145,3 +146,11 @@ def test_a_forged_signature_is_refused_and_nothing_changes(twilio, rota, signatu
                            signature=signature or False)
     assert response.status_code == 403
     assert state() == before
+
+
+def test_an_error_still_answers_the_engineer(twilio, team, monkeypatch):
+    def broken(*_args):
+        raise RuntimeError("database locked")
+
+    monkeypatch.setattr(sms, "handle_text", broken)
+    assert text(twilio, BEN, "WHO") == (200, sms.SORRY)

@@ -38,7 +38,7 @@ class TwilioSms:
         self.client = client or Client(account_sid, auth_token, http_client=_http_client(timeout))
 
     def send(self, to, body):
-        """Create the message at Twilio; 5xx, 401, 429 and network errors may be retried, no other 4xx."""
+        """Create the message at Twilio; 5xx, 401, 429 and network errors may be retried."""
         try:
             message = self.client.messages.create(to=to, from_=self.from_number, body=body)
         except TwilioRestException as exc:

@@ -179,3 +179,26 @@ def test_cli_clock_once(app, rota, clock):
     assert "queued 0 notice(s)" in result.output
     with database.connection_context():
         assert queued() == AT_TUESDAY_HANDOVER
+
+
+# instant (UTC) -> how an engineer in that zone reads it
+@pytest.mark.parametrize("zone, instant, label", [
+    ("Europe/London", datetime(2026, 10, 24, 17, 0, tzinfo=timezone.utc), "18:00 Sat 24 Oct"),
+    ("Europe/London", datetime(2026, 10, 25, 18, 0, tzinfo=timezone.utc), "18:00 Sun 25 Oct"),
+    ("Europe/London", datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc), "23:30 Thu 31 Dec"),
+    ("Europe/Berlin", datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc), "00:30 Fri 1 Jan"),
+    ("America/New_York", datetime(2026, 10, 31, 22, 0, tzinfo=timezone.utc), "18:00 Sat 31 Oct"),
+    ("America/New_York", datetime(2026, 11, 1, 23, 0, tzinfo=timezone.utc), "18:00 Sun 1 Nov"),
+])
+def test_local_labels(zone, instant, label):
+    assert handover.local_label(instant, ZoneInfo(zone)) == label
+
+
+@pytest.mark.parametrize("settings_data", [{"timezone": "America/New_York"}])
+def test_handover_texts_in_another_zone(db, team, settings, settings_data):
+    # US summer time ends on Sunday 1 November 2026: Saturday's night lasts 25 hours
+    periods.assign_period(date(2026, 10, 31), team["Ben"], None, settings)
+    saturday = datetime(2026, 10, 31, 18, 0, tzinfo=ZoneInfo("America/New_York"))
+    assert run(settings, saturday) == [("on-duty", BEN)]
+    assert OutboxMessage.get().body.startswith(
+        "You are on duty from 18:00 Sat 31 Oct to 18:00 Sun 1 Nov;")

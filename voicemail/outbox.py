@@ -139,6 +139,18 @@ def deliver_due(senders, now, worker=None, limit=BATCH, max_attempts=MAX_ATTEMPT
     return counts
 
 
+def requeue_failed(now, ids=None):
+    """Put failed messages (all, or those with these ids) back in the queue; returns how many."""
+    query = (OutboxMessage
+             .update(status=QUEUED, attempts=0, next_attempt_at=now)
+             .where(OutboxMessage.status == FAILED))
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(list(ids)))
+    count = query.execute()
+    log.info("voicemail.outbox.requeue_failed: ids=%s count=%s", ids or "all", count)
+    return count
+
+
 def list_messages(failed_only=False, limit=100):
     """The most recent messages, newest first; only failed ones when asked."""
     query = OutboxMessage.select()

@@ -107,6 +107,18 @@ def outbox_list(failed_only, as_json):
         f"{r['key']}" + (f"  error: {r['last_error']}" if r["last_error"] else "")))
 
 
+@outbox_group.command("retry")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all-failed", is_flag=True, help="every failed message")
+@with_app
+def outbox_retry(ids, all_failed):
+    """Queue failed messages again (by id, or --all-failed), e.g. after fixing a number."""
+    if not ids and not all_failed:
+        raise click.UsageError("name message ids, or pass --all-failed")
+    count = outbox.requeue_failed(runtime().clock(), None if all_failed else ids)
+    click.echo(f"queued {count} message(s) again")
+
+
 @click.command("clock")
 @click.option("--once", is_flag=True, help="one pass, then exit")
 @click.option("--interval", default=60.0, show_default=True, help="seconds between passes")

@@ -267,3 +267,24 @@ def test_cli_worker_names_the_missing_twilio_key(app, db):
     result = CliRunner().invoke(main, ["outbox", "work", "--once"], obj=app)
     assert result.exit_code != 0
     assert "TWILIO_FROM_NUMBER" in result.output
+
+
+def test_cli_retry_queues_failed_messages_again(app, db, clock):
+    clock.set(NOW)
+    app.config["SENDERS"] = {"sms": RecordingSms(fail_with=[
+        DeliveryError("invalid", permanent=True), DeliveryError("invalid", permanent=True)])}
+    queue("one")
+    queue("two")
+    runner = CliRunner()
+    runner.invoke(main, ["outbox", "work", "--once"], obj=app)
+    assert [m.status for m in OutboxMessage.select().order_by(OutboxMessage.id)] == [
+        FAILED, FAILED]
+    assert runner.invoke(main, ["outbox", "retry"], obj=app).exit_code != 0
+    result = runner.invoke(main, ["outbox", "retry", str(row("two").id)], obj=app)
+    assert "queued 1 message(s) again" in result.output
+    assert (row("one").status, row("two").status, row("two").attempts) == (FAILED, QUEUED, 0)
+    result = runner.invoke(main, ["outbox", "work", "--once"], obj=app)
+    assert "sent=1" in result.output
+    assert app.config["SENDERS"]["sms"].sent == [(TO, "hello")]
+    result = runner.invoke(main, ["outbox", "retry", "--all-failed"], obj=app)
+    assert "queued 1 message(s) again" in result.output

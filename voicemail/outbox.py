@@ -125,12 +125,14 @@ def deliver_one(message, sender, now, token, max_attempts=MAX_ATTEMPTS):
     return outcome
 
 
-def deliver_due(senders, now, worker=None, limit=BATCH, max_attempts=MAX_ATTEMPTS):
+def deliver_due(senders, now, worker=None, limit=BATCH, max_attempts=MAX_ATTEMPTS, stop=None):
     """One pass: claim and send every due message of the channels we have senders for."""
     token = worker or uuid.uuid4().hex
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
     counts["failed"] += _give_up_abandoned(now, max_attempts)
     for message_id in _due_ids(senders.keys(), now, limit):
+        if stop is not None and stop():
+            break  # asked to shut down: never leave a claimed row half done
         if not claim(message_id, now, token, max_attempts=max_attempts):
             counts["skipped"] += 1  # another worker has it
             continue

@@ -2,8 +2,9 @@
 
 import logging
 import os
+import signal
 import socket
-import time
+import threading
 import uuid
 from functools import wraps
 
@@ -38,9 +39,10 @@ def build_senders(app):
                                   app.config["TWILIO_AUTH_TOKEN"], from_number)}
 
 
-def repeat(once, interval, work, sleep=time.sleep):
-    """Run `work` once, or every `interval` seconds until interrupted, surviving a failed pass."""
+def repeat(once, interval, work, stop=None):
+    """Run `work` once, or every `interval` seconds until `stop` is set, surviving a failed pass."""
     # Each pass has its own connection: a connection lost between passes costs one pass.
+    stop = stop or threading.Event()
     while True:
         try:
             with database.connection_context():
@@ -49,12 +51,20 @@ def repeat(once, interval, work, sleep=time.sleep):
             if once:
                 raise
             log.exception("webhooks.cli_ops.repeat: pass failed; next in %ss", interval)
-        if once:
+        if once or stop.is_set():
             return
         try:
-            sleep(interval)
+            if stop.wait(interval):
+                return
         except KeyboardInterrupt:
             return
+
+
+def stop_on_sigterm():
+    """An event set by SIGTERM (a platform stopping the process), checked between messages."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
+    return stop
 
 
 def in_app(command):
@@ -86,13 +96,14 @@ def outbox_work(once, interval):
     senders = build_senders(app)
     rt = runtime()
     worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    stop = threading.Event() if once else stop_on_sigterm()
 
     def work():
-        counts = outbox.deliver_due(senders, rt.clock(), worker=worker)
+        counts = outbox.deliver_due(senders, rt.clock(), worker=worker, stop=stop.is_set)
         if once or any(counts[key] for key in ("sent", "retry", "failed")):
             click.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
 
-    repeat(once, interval, work)
+    repeat(once, interval, work, stop)
 
 
 @outbox_group.command("list")
@@ -132,7 +143,7 @@ def clock(once, interval):
         if once or added:
             click.echo(f"queued {len(added)} notice(s)")
 
-    repeat(once, interval, work)
+    repeat(once, interval, work, None if once else stop_on_sigterm())
 
 
 main.add_command(outbox_group)

@@ -5,8 +5,8 @@ Each notice has a dedupe key (kind, handover instant, engineer; the on-duty text
 handover), so a clock that runs twice, restarts, or runs beside a second clock queues it once.
 A notice is sent from its due time until LATE_LIMIT after it (a clock an hour late still
 sends); older notices are dropped, so a clock that was down for a day does not text about
-handovers long past. LATE_LIMIT is shorter
-than REMINDER_AHEAD, so a reminder is never sent after its period has started.
+handovers long past. LATE_LIMIT is shorter than REMINDER_AHEAD, so a reminder is never sent
+after its period has started.
 """
 
 import logging
@@ -37,7 +37,7 @@ class Notice:
 
     @property
     def key(self):
-        """The outbox dedupe key: one notice of a kind per handover and engineer."""
+        """The outbox dedupe key: one notice of a kind per handover (and engineer)."""
         at = self.due_at.astimezone(timezone.utc)
         if self.kind == ON_DUTY:
             # One on-duty text per handover: an engineer who TAKEs the period after it

@@ -34,8 +34,9 @@ DELIVER = {
 def enqueue(channel, recipient, body, dedupe_key, now, subject=None):
     """Queue a message unless one with this dedupe key exists; True when it was added.
 
-    Safe inside the caller's transaction: a duplicate is skipped by the database
-    (INSERT … ON CONFLICT DO NOTHING), not by an error that would spoil the transaction.
+    Safe inside the caller's transaction: a duplicate key is skipped by the database
+    (INSERT … ON CONFLICT (dedupe_key) DO NOTHING), not by an error that would spoil the
+    transaction; any other broken constraint (no recipient) still raises.
     """
     if channel not in DELIVER:
         raise ValueError(f"unknown outbox channel: {channel!r}")
@@ -43,7 +44,7 @@ def enqueue(channel, recipient, body, dedupe_key, now, subject=None):
              .insert(channel=channel, recipient=recipient, subject=subject, body=body,
                      dedupe_key=dedupe_key, status=QUEUED, attempts=0, next_attempt_at=now,
                      created_at=now)
-             .on_conflict_ignore())
+             .on_conflict(action="NOTHING", conflict_target=[OutboxMessage.dedupe_key]))
     added = database.execute(query).rowcount == 1
     log.info("voicemail.outbox.enqueue: key=%s channel=%s to=%s added=%s",
              dedupe_key, channel, recipient, added)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
+from peewee import IntegrityError
 import responses
 from click.testing import CliRunner
 
@@ -143,6 +144,13 @@ def test_twilio_answers_decide_retry_or_failure(db, api, twilio_sms, status, cod
     assert outbox.deliver_due({"sms": twilio_sms}, NOW)[outcome] == 1
     assert row().status == {"retry": QUEUED, "failed": FAILED}[outcome]
     assert str(code) in row().last_error
+
+
+def test_a_message_without_recipient_is_an_error_not_a_duplicate(db):
+    with pytest.raises(IntegrityError):
+        with database.atomic():
+            outbox.enqueue(outbox.SMS, None, "hello", "k", NOW)
+    assert OutboxMessage.select().count() == 0
 
 
 def test_an_unknown_channel_is_refused(db):

@@ -56,14 +56,19 @@ def retry_delay(attempts, first=FIRST_RETRY, longest=LONGEST_WAIT):
     return min(first * (2 ** max(attempts - 1, 0)), longest)
 
 
+def _free(now):
+    """Rows a worker may take: queued and due, or held by a worker whose lease ran out."""
+    return (((OutboxMessage.status == QUEUED) & (OutboxMessage.next_attempt_at <= now))
+            | ((OutboxMessage.status == SENDING) & (OutboxMessage.lease_until < now)))
+
+
 def claim(message_id, now, token, lease=LEASE, max_attempts=MAX_ATTEMPTS):
     """Take one due row for this worker; True only for the one worker that wins it."""
-    free = (((OutboxMessage.status == QUEUED) & (OutboxMessage.next_attempt_at <= now))
-            | ((OutboxMessage.status == SENDING) & (OutboxMessage.lease_until < now)))
     won = (OutboxMessage
            .update(status=SENDING, lease_token=token, lease_until=now + lease,
                    attempts=OutboxMessage.attempts + 1)
-           .where(OutboxMessage.id == message_id, OutboxMessage.attempts < max_attempts, free)
+           .where(OutboxMessage.id == message_id, OutboxMessage.attempts < max_attempts,
+                  _free(now))
            .execute())
     return won == 1
 
@@ -71,9 +76,7 @@ def claim(message_id, now, token, lease=LEASE, max_attempts=MAX_ATTEMPTS):
 def _due_ids(channels, now, limit):
     rows = (OutboxMessage
             .select(OutboxMessage.id)
-            .where(OutboxMessage.channel.in_(list(channels)),
-                   ((OutboxMessage.status == QUEUED) & (OutboxMessage.next_attempt_at <= now))
-                   | ((OutboxMessage.status == SENDING) & (OutboxMessage.lease_until < now)))
+            .where(OutboxMessage.channel.in_(list(channels)), _free(now))
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(limit)
             .tuples())

@@ -65,10 +65,10 @@ def all_models():
     from telephony.models import Call, HuntPosition, Leg
     from calendars.models import FeedToken, PublishedEvent, PublishedFeed
     from voicemail.customers import Customer, CustomerNumber
-    from voicemail.models import Ticket
+    from voicemail.models import OutboxMessage, Ticket
 
     return [Engineer, DutyPeriod, HuntPosition, Customer, CustomerNumber, Call, Leg, Ticket,
-            Override, Absence, FeedToken, PublishedEvent, PublishedFeed]
+            Override, Absence, FeedToken, PublishedEvent, PublishedFeed, OutboxMessage]
 
 
 def create_tables():

@@ -30,3 +30,29 @@ class Ticket(BaseModel):
     @property
     def number(self):
         return TICKET_BASE + self.id
+
+
+QUEUED = "queued"
+SENDING = "sending"
+SENT = "sent"
+FAILED = "failed"
+
+
+class OutboxMessage(BaseModel):
+    """One outgoing message (a text now; e-mail and webhooks later), delivered by the worker."""
+
+    id = AutoField()
+    channel = CharField(index=True)  # sms | (later) email, webhook
+    recipient = CharField()
+    subject = CharField(null=True)  # for channels that have one
+    body = TextField()
+    dedupe_key = CharField(unique=True)  # the same notice is enqueued once, however often asked
+    status = CharField(default=QUEUED, index=True)  # queued | sending | sent | failed
+    attempts = IntegerField(default=0)
+    next_attempt_at = UTCDateTimeField(index=True)
+    lease_token = CharField(null=True)  # which worker holds the row while sending
+    lease_until = UTCDateTimeField(null=True)
+    last_error = TextField(null=True)
+    provider_id = CharField(null=True)  # e.g. the Twilio message SID
+    created_at = UTCDateTimeField()
+    sent_at = UTCDateTimeField(null=True)

@@ -64,9 +64,10 @@ def create_app(config=None):
     if config.get("CREATE_TABLES", True):
         create_tables()
 
-    from webhooks import feeds, voice
+    from webhooks import feeds, sms, voice
 
     app.register_blueprint(voice.bp)
+    app.register_blueprint(sms.bp)
     app.register_blueprint(feeds.bp)
 
     @app.teardown_request

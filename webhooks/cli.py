@@ -380,3 +380,4 @@ def _done(*_args, **_kwargs):
 from webhooks.cli_rota import register as _register_rota  # noqa: E402
 
 _register_rota(main, rota, with_app, emit)
+import webhooks.cli_ops  # noqa: E402,F401  (adds the outbox and clock commands to main)

@@ -9,7 +9,7 @@ from flask import current_app
 from twilio.request_validator import RequestValidator
 
 ENV_KEYS = ("DATABASE_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PUBLIC_URL",
-            "FALLBACK_NUMBER", "DUTYLINE_SETTINGS")
+            "FALLBACK_NUMBER", "DUTYLINE_SETTINGS", "TWILIO_FROM_NUMBER")
 
 # Callback names used by telephony.twiml, and the paths they are served on.
 PATHS = {

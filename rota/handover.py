@@ -1,0 +1,118 @@
+"""Handover notices: a reminder the day before, a text to the incoming engineer at the handover,
+and a confirmation to the outgoing one; computed from the rota and `now`, queued in the outbox.
+
+Each notice has a dedupe key (kind, handover instant, engineer; the on-duty text only one per
+handover), so a clock that runs twice, restarts, or runs beside a second clock queues it once.
+A notice is sent from its due time until LATE_LIMIT after it (a clock an hour late still
+sends); older notices are dropped, so a clock that was down for a day does not text about
+handovers long past. LATE_LIMIT is shorter than REMINDER_AHEAD, so a reminder is never sent
+after its period has started.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from dutyline.db import database
+from rota.models import DutyPeriod
+from voicemail import outbox
+
+log = logging.getLogger(__name__)
+
+REMINDER_AHEAD = timedelta(hours=24)
+LATE_LIMIT = timedelta(hours=3)
+
+REMINDER = "reminder"
+ON_DUTY = "on-duty"
+OFF_DUTY = "off-duty"
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str
+    due_at: datetime
+    engineer_id: int
+    to: str
+    body: str
+
+    @property
+    def key(self):
+        """The outbox dedupe key: one notice of a kind per handover (and engineer)."""
+        at = self.due_at.astimezone(timezone.utc)
+        if self.kind == ON_DUTY:
+            # One on-duty text per handover: an engineer who TAKEs the period after it
+            # started already knows, and must not be told "you are on duty from 18:00".
+            return f"rota.{self.kind}:{at:%Y-%m-%dT%H:%M:%SZ}"
+        return f"rota.{self.kind}:{at:%Y-%m-%dT%H:%M:%SZ}:{self.engineer_id}"
+
+
+def local_label(instant, tz):
+    """An instant as engineers read it in the team's time zone: '18:00 Tue 24 Nov'."""
+    local = instant.astimezone(tz)
+    return f"{local:%H:%M %a} {local.day} {local:%b}"
+
+
+def notices_for(period, outgoing, tz):
+    """A period's notices: reminder and on-duty text to its primary, confirmation to the outgoing."""
+    start, end = local_label(period.starts_at, tz), local_label(period.ends_at, tz)
+    incoming = period.primary
+    notices = []
+    if incoming is not None:
+        notices.append(Notice(REMINDER, period.starts_at - REMINDER_AHEAD, incoming.id,
+                              incoming.mobile,
+                              f"Reminder: you are on duty from {start} to {end}."))
+        backup = f" Backup: {period.backup.name}." if period.backup is not None else ""
+        notices.append(Notice(ON_DUTY, period.starts_at, incoming.id, incoming.mobile,
+                              f"You are on duty from {start} to {end}; the support line "
+                              f"forwards to you on {incoming.mobile}.{backup}"))
+    if outgoing is not None and (incoming is None or outgoing.id != incoming.id):
+        successor = (f"{incoming.name} is on duty until {end}" if incoming is not None
+                     else "nobody is on duty after you; please tell your manager")
+        notices.append(Notice(OFF_DUTY, period.starts_at, outgoing.id, outgoing.mobile,
+                              f"Handover done: your duty ended at {start}; {successor}."))
+    return notices
+
+
+def is_due(notice, period, now):
+    """Due from its time until LATE_LIMIT after it, and never once its period is over."""
+    return notice.due_at <= now < notice.due_at + LATE_LIMIT and now < period.ends_at
+
+
+def due_notices(periods_with_outgoing, now, tz):
+    """The notices to send at `now`, from (period, outgoing engineer or None) pairs."""
+    return [notice
+            for period, outgoing in periods_with_outgoing
+            for notice in notices_for(period, outgoing, tz)
+            if is_due(notice, period, now)]
+
+
+def _outgoing(period):
+    before = (DutyPeriod
+              .select()
+              .where(DutyPeriod.ends_at == period.starts_at)
+              .first())
+    return before.primary if before is not None else None
+
+
+def load_nearby_periods(now):
+    """Periods whose notices could be due at `now`, each with the engineer handing over to it."""
+    periods = (DutyPeriod
+               .select()
+               .where(DutyPeriod.starts_at > now - LATE_LIMIT,
+                      DutyPeriod.starts_at <= now + REMINDER_AHEAD)
+               .order_by(DutyPeriod.starts_at))
+    return [(period, _outgoing(period)) for period in periods]
+
+
+def queue_handover_notices(settings, now):
+    """One pass of the clock: queue every notice due at `now`; returns the ones newly queued."""
+    notices = due_notices(load_nearby_periods(now), now, settings.tz)
+    added = []
+    with database.atomic():
+        for notice in notices:
+            if outbox.enqueue(outbox.SMS, notice.to, notice.body, notice.key, now):
+                added.append(notice)
+    for notice in added:
+        log.info("rota.handover.queue_handover_notices: kind=%s engineer=%s due=%s",
+                 notice.kind, notice.engineer_id, notice.due_at.isoformat())
+    return added

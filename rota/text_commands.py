@@ -1,0 +1,96 @@
+"""Engineers' text messages to the support number: WHO, ON, OFF, TAKE, HELP.
+
+Pure of the web: given the sender's number, the text and `now`, it does the change and
+returns the reply. The sender is matched on an active engineer's mobile (E.164); anyone
+else gets a short refusal and nothing changes.
+"""
+
+import logging
+
+from dutyline.phones import InvalidNumber, to_e164
+from rota.engineers import set_signed_in
+from rota.handover import local_label
+from rota.models import Engineer
+from rota.periods import next_period_after, period_at
+from rota.take import NothingToTake, take_duty
+
+log = logging.getLogger(__name__)
+
+REFUSAL = "Sorry, this number is not registered with the support line."
+HELP_TEXT = ("Commands: WHO (on duty now and next), ON / OFF (join or leave in-hours calls), "
+             "TAKE (take duty now until the next handover), HELP.")
+
+
+def engineer_by_mobile(number, region):
+    """The active engineer whose mobile is `number`, or None."""
+    try:
+        e164 = to_e164(number, region)
+    except InvalidNumber:
+        return None
+    return (Engineer
+            .select()
+            .where(Engineer.mobile == e164, Engineer.active)
+            .first())
+
+
+def parse_command(text):
+    """The command word of a text: the first word, upper-cased, without punctuation around it."""
+    words = (text or "").split()
+    return words[0].strip(".!?,;:").upper() if words else ""
+
+
+def _names(period):
+    name = period.primary.name if period.primary is not None else "nobody"
+    if period.backup is not None:
+        name += f" (backup {period.backup.name})"
+    return name
+
+
+def who_text(now, tz):
+    """Who is on duty now and next, with local times."""
+    current = period_at(now)
+    upcoming = next_period_after(now)
+    if current is None:
+        parts = ["On duty now: nobody."]
+    else:
+        parts = [f"On duty now: {_names(current)} until {local_label(current.ends_at, tz)}."]
+    if upcoming is not None:
+        parts.append(f"Next: {_names(upcoming)} from {local_label(upcoming.starts_at, tz)} "
+                     f"to {local_label(upcoming.ends_at, tz)}.")
+    return " ".join(parts)
+
+
+def _take(engineer, now, settings):
+    try:
+        taken = take_duty(engineer, now, settings)
+    except NothingToTake:
+        return "There is no duty period now, so there is nothing to take."
+    until = local_label(taken.period.ends_at, settings.tz)
+    if taken.already:
+        return f"You are already on duty until {until}."
+    told = f" {taken.previous.name} has been told." if taken.previous is not None else ""
+    return f"You are on duty now until {until}; the support line forwards to you.{told}"
+
+
+def handle_text(sender, text, now, settings):
+    """Carry out an engineer's text command and return the reply to send back."""
+    engineer = engineer_by_mobile(sender, settings.phone_region)
+    command = parse_command(text)
+    if engineer is None:
+        log.warning("rota.text_commands.handle_text: unknown sender=%s", sender)
+        return REFUSAL
+    log.info("rota.text_commands.handle_text: engineer=%s command=%s", engineer.id,
+             command or "-")
+    if command == "WHO":
+        return who_text(now, settings.tz)
+    if command == "ON":
+        set_signed_in(engineer.name, True)
+        return "You are signed in: in-hours calls will ring you."
+    if command == "OFF":
+        set_signed_in(engineer.name, False)
+        return "You are signed out: in-hours calls will not ring you."
+    if command == "TAKE":
+        return _take(engineer, now, settings)
+    if command == "HELP":
+        return HELP_TEXT
+    return f"Unknown command. {HELP_TEXT}"

@@ -1,0 +1,110 @@
+"""The background loops keep going after a failed pass and stop cleanly when asked."""
+
+import os
+import signal
+import threading
+from datetime import datetime, timezone
+
+import pytest
+
+from voicemail import outbox
+from voicemail.models import QUEUED, SENT, OutboxMessage
+from voicemail.sms import RecordingSms
+from webhooks.cli_ops import repeat, stop_on_sigterm
+
+NOW = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
+
+
+class Interrupt(BaseException):
+    pass
+
+
+class WaitCounter:
+    """Stands in for the stop event: counts the waits, and ends the test loop on the n-th."""
+
+    def __init__(self, interrupt_on):
+        self.waits = 0
+        self.interrupt_on = interrupt_on
+        self.event = threading.Event()
+
+    def is_set(self):
+        return self.event.is_set()
+
+    def set(self):
+        self.event.set()
+
+    def wait(self, _seconds):
+        self.waits += 1
+        if self.waits == self.interrupt_on:
+            raise Interrupt()
+        return self.event.is_set()
+
+
+def test_a_failed_pass_does_not_stop_the_loop(app):
+    passes = []
+
+    def work():
+        passes.append(len(passes))
+        if len(passes) == 1:
+            raise RuntimeError("database went away")
+
+    with pytest.raises(Interrupt):
+        repeat(False, 5, work, WaitCounter(interrupt_on=3))
+    assert passes == [0, 1, 2]
+
+
+def test_once_runs_one_pass_and_lets_errors_out(app):
+    passes = []
+
+    def work():
+        passes.append(1)
+        raise RuntimeError("broken")
+
+    with pytest.raises(RuntimeError):
+        repeat(True, 5, work)
+    assert passes == [1]
+
+
+def test_a_stop_during_a_pass_ends_the_loop_after_it(app):
+    stop = WaitCounter(interrupt_on=99)
+    passes = []
+
+    def work():
+        passes.append(1)
+        if len(passes) == 2:
+            stop.set()
+
+    repeat(False, 5, work, stop)
+    assert passes == [1, 1]
+    assert stop.waits == 1
+
+
+def test_an_interrupt_while_waiting_ends_the_loop(app):
+    class CtrlC(WaitCounter):
+        def wait(self, _seconds):
+            raise KeyboardInterrupt()
+
+    passes = []
+    repeat(False, 5, lambda: passes.append(1), CtrlC(interrupt_on=0))
+    assert passes == [1]
+
+
+def test_sigterm_sets_the_stop_event():
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        stop = stop_on_sigterm()
+        assert not stop.is_set()
+        os.kill(os.getpid(), signal.SIGTERM)
+        assert stop.wait(5)
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def test_a_stopping_worker_leaves_the_rest_queued(db):
+    for n in range(3):
+        outbox.enqueue(outbox.SMS, "+447911123401", f"text {n}", f"k{n}", NOW)
+    fake = RecordingSms()
+    counts = outbox.deliver_due({"sms": fake}, NOW, stop=lambda: len(fake.sent) == 2)
+    assert counts["sent"] == 2
+    statuses = [m.status for m in OutboxMessage.select().order_by(OutboxMessage.id)]
+    assert statuses == [SENT, SENT, QUEUED]

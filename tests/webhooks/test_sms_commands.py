@@ -1,0 +1,156 @@
+"""Engineers' texts to the support number, signed as Twilio signs them."""
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from lxml import etree
+
+from dutyline.db import database
+from rota import periods
+from rota.models import DutyPeriod, Engineer
+from voicemail.models import OutboxMessage
+from webhooks import sms
+
+LONDON = ZoneInfo("Europe/London")
+WEDNESDAY_2100 = datetime(2026, 11, 25, 21, 0, tzinfo=LONDON)
+SUPPORT = "+442079460000"
+BEN, TOBI, ASHA = "+447911000001", "+447911000002", "+447911000003"
+
+
+@pytest.fixture
+def team(make_engineer):
+    return {"Ben": make_engineer("Ben Smith", mobile=BEN),
+            "Tobi": make_engineer("Tobi Jones", mobile=TOBI),
+            "Asha": make_engineer("Asha Patel", mobile=ASHA, signed_in=False)}
+
+
+@pytest.fixture
+def rota(app, team, settings, clock):
+    """Ben on duty from Wed 25 Nov 18:00 with Tobi as backup; Asha from Thu 26 Nov. It is 21:00."""
+    with database.connection_context():
+        periods.assign_period(date(2026, 11, 25), team["Ben"], team["Tobi"], settings)
+        periods.assign_period(date(2026, 11, 26), team["Asha"], None, settings)
+    clock.set(WEDNESDAY_2100.astimezone(timezone.utc))
+
+
+def text(twilio, sender, body, **kwargs):
+    """Post an incoming text; returns (status, the reply's text or None)."""
+    response = twilio.post("/sms/incoming", {"MessageSid": "SM" + "0" * 32, "From": sender,
+                                             "To": SUPPORT, "Body": body}, **kwargs)
+    if response.status_code != 200:
+        return response.status_code, None
+    assert response.mimetype == "text/xml"
+    document = etree.fromstring(response.get_data())
+    assert document.tag == "Response"
+    assert [child.tag for child in document] == ["Message"]
+    return 200, document[0].text
+
+
+def state():
+    """Everything a text could change."""
+    with database.connection_context():
+        return ([(e.name, e.signed_in) for e in Engineer.select().order_by(Engineer.id)],
+                [(p.day, p.primary_id, p.backup_id) for p in DutyPeriod.select().order_by(
+                    DutyPeriod.day)],
+                OutboxMessage.select().count())
+
+
+def test_who_says_who_is_on_duty_now_and_next(twilio, rota):
+    assert text(twilio, TOBI, "WHO") == (200, (
+        "On duty now: Ben Smith (backup Tobi Jones) until 18:00 Thu 26 Nov. "
+        "Next: Asha Patel from 18:00 Thu 26 Nov to 18:00 Fri 27 Nov."))
+
+
+def test_who_with_nobody_on_duty(twilio, team):
+    assert text(twilio, BEN, "who") == (200, "On duty now: nobody.")
+
+
+# what the engineer sends -> whether they are signed in afterwards
+@pytest.mark.parametrize("body, signed_in", [
+    ("ON", True),
+    ("on", True),
+    ("  On  ", True),
+    ("on!", True),
+    ("OFF", False),
+    ("off\n", False),
+    (" oFf please", False),
+])
+def test_on_and_off_join_or_leave_hunting(twilio, team, body, signed_in):
+    name = "Asha Patel" if signed_in else "Ben Smith"  # each starts in the other state
+    mobile = ASHA if signed_in else BEN
+    status, reply = text(twilio, mobile, body)
+    assert status == 200
+    assert reply.startswith("You are signed in" if signed_in else "You are signed out")
+    with database.connection_context():
+        assert Engineer.get(Engineer.name == name).signed_in is signed_in
+
+
+def test_take_moves_duty_and_tells_the_previous_engineer(twilio, rota, team):
+    status, reply = text(twilio, ASHA, "take")
+    assert status == 200
+    assert reply == ("You are on duty now until 18:00 Thu 26 Nov; the support line forwards "
+                     "to you. Ben Smith has been told.")
+    with database.connection_context():
+        primary, backup = periods.duty_at(WEDNESDAY_2100)
+        assert (primary.name, backup.name) == ("Asha Patel", "Tobi Jones")
+        message = OutboxMessage.get()
+        assert (message.recipient, message.channel, message.status) == (BEN, "sms", "queued")
+        assert message.body == ("Asha Patel has taken over duty from you at 21:00 Wed 25 Nov "
+                                "until 18:00 Thu 26 Nov; the support line no longer forwards "
+                                "to you.")
+        # the next period is untouched
+        assert periods.duty_at(datetime(2026, 11, 26, 21, 0, tzinfo=LONDON))[0].name == \
+            "Asha Patel"
+
+
+def test_take_by_the_backup_swaps_the_roles(twilio, rota):
+    assert text(twilio, TOBI, "TAKE")[0] == 200
+    with database.connection_context():
+        primary, backup = periods.duty_at(WEDNESDAY_2100)
+        assert (primary.name, backup.name) == ("Tobi Jones", "Ben Smith")
+
+
+def test_take_when_already_on_duty_changes_nothing(twilio, rota):
+    before = state()
+    assert text(twilio, BEN, "TAKE") == (200, "You are already on duty until 18:00 Thu 26 Nov.")
+    assert state() == before
+
+
+def test_take_without_a_period(twilio, team):
+    before = state()
+    assert text(twilio, BEN, "TAKE") == (
+        200, "There is no duty period now, so there is nothing to take.")
+    assert state() == before
+
+
+def test_help_and_unknown_commands(twilio, team):
+    status, reply = text(twilio, BEN, "help")
+    assert status == 200 and all(word in reply for word in ("WHO", "ON", "OFF", "TAKE"))
+    status, reply = text(twilio, BEN, "dance")
+    assert status == 200 and reply.startswith("Unknown command.") and "TAKE" in reply
+
+
+@pytest.mark.parametrize("body", ["TAKE", "OFF", "ON", "WHO"])
+def test_an_unknown_sender_is_refused_and_nothing_changes(twilio, rota, body):
+    before = state()
+    assert text(twilio, "+447700900999", body) == (
+        200, "Sorry, this number is not registered with the support line.")
+    assert state() == before
+
+
+@pytest.mark.parametrize("signature", ["forged", ""])
+def test_a_forged_signature_is_refused_and_nothing_changes(twilio, rota, signature):
+    before = state()
+    response = twilio.post("/sms/incoming", {"From": BEN, "To": SUPPORT, "Body": "OFF"},
+                           signature=signature or False)
+    assert response.status_code == 403
+    assert state() == before
+
+
+def test_an_error_still_answers_the_engineer(twilio, team, monkeypatch):
+    def broken(*_args):
+        raise RuntimeError("database locked")
+
+    monkeypatch.setattr(sms, "handle_text", broken)
+    assert text(twilio, BEN, "WHO") == (200, sms.SORRY)

@@ -1,0 +1,180 @@
+"""The outbox: messages written with the change that causes them, delivered later with retries.
+
+A row is claimed by one worker with a conditional UPDATE (status and lease) that only one
+worker can win, on SQLite and PostgreSQL alike; the result is written back only by the
+holder of the lease. A worker that dies while sending leaves its lease to expire, and the
+row is then tried again: a text is never sent twice after it was recorded as sent, but a
+crash between the provider's answer and that record can repeat it once.
+"""
+
+import logging
+import uuid
+from datetime import timedelta
+
+from dutyline.db import database
+from voicemail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
+from voicemail.sms import DeliveryError
+
+log = logging.getLogger(__name__)
+
+SMS = "sms"
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_WAIT = timedelta(hours=1)
+LEASE = timedelta(minutes=5)  # far longer than one provider call (20 s timeout)
+BATCH = 50
+
+# How each channel hands a message to its sender; later channels (e-mail, webhooks) add theirs.
+DELIVER = {
+    SMS: lambda sender, message: sender.send(message.recipient, message.body),
+}
+
+
+def enqueue(channel, recipient, body, dedupe_key, now, subject=None):
+    """Queue a message unless one with this dedupe key exists; True when it was added.
+
+    Safe inside the caller's transaction: a duplicate key is skipped by the database
+    (INSERT … ON CONFLICT (dedupe_key) DO NOTHING), not by an error that would spoil the
+    transaction; any other broken constraint (no recipient) still raises.
+    """
+    if channel not in DELIVER:
+        raise ValueError(f"unknown outbox channel: {channel!r}")
+    query = (OutboxMessage
+             .insert(channel=channel, recipient=recipient, subject=subject, body=body,
+                     dedupe_key=dedupe_key, status=QUEUED, attempts=0, next_attempt_at=now,
+                     created_at=now)
+             .on_conflict(action="NOTHING", conflict_target=[OutboxMessage.dedupe_key]))
+    added = database.execute(query).rowcount == 1
+    log.info("voicemail.outbox.enqueue: key=%s channel=%s to=%s added=%s",
+             dedupe_key, channel, recipient, added)
+    return added
+
+
+def retry_delay(attempts, first=FIRST_RETRY, longest=LONGEST_WAIT):
+    """Exponential backoff: the wait after the n-th failed attempt (30 s, 1 min, 2 min … 1 h)."""
+    return min(first * (2 ** max(attempts - 1, 0)), longest)
+
+
+def _free(now):
+    """Rows a worker may take: queued and due, or held by a worker whose lease ran out."""
+    return (((OutboxMessage.status == QUEUED) & (OutboxMessage.next_attempt_at <= now))
+            | ((OutboxMessage.status == SENDING) & (OutboxMessage.lease_until < now)))
+
+
+def claim(message_id, now, token, lease=LEASE, max_attempts=MAX_ATTEMPTS):
+    """Take one due row for this worker; True only for the one worker that wins it."""
+    won = (OutboxMessage
+           .update(status=SENDING, lease_token=token, lease_until=now + lease,
+                   attempts=OutboxMessage.attempts + 1)
+           .where(OutboxMessage.id == message_id, OutboxMessage.attempts < max_attempts,
+                  _free(now))
+           .execute())
+    return won == 1
+
+
+def _due_ids(channels, now, limit):
+    rows = (OutboxMessage
+            .select(OutboxMessage.id)
+            .where(OutboxMessage.channel.in_(list(channels)), _free(now))
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+            .tuples())
+    return [message_id for (message_id,) in rows]
+
+
+def _give_up_abandoned(now, max_attempts):
+    """Rows whose worker died during their last allowed attempt fail instead of waiting forever."""
+    return (OutboxMessage
+            .update(status=FAILED, lease_token=None, lease_until=None,
+                    last_error="the worker stopped during the last attempt")
+            .where(OutboxMessage.status == SENDING, OutboxMessage.lease_until < now,
+                   OutboxMessage.attempts >= max_attempts)
+            .execute())
+
+
+def _finish(message_id, token, **changes):
+    """Write the outcome, but only while this worker still holds the lease."""
+    return (OutboxMessage
+            .update(lease_token=None, lease_until=None, **changes)
+            .where(OutboxMessage.id == message_id, OutboxMessage.lease_token == token)
+            .execute())
+
+
+def deliver_one(message, sender, now, token, max_attempts=MAX_ATTEMPTS):
+    """Send one claimed message and record the outcome: 'sent', 'retry' or 'failed'."""
+    try:
+        provider_id = DELIVER[message.channel](sender, message)
+    except DeliveryError as exc:
+        error, permanent = str(exc), exc.permanent
+    except Exception as exc:  # an adapter bug must not stop the worker; the row is retried
+        log.exception("voicemail.outbox.deliver_one: id=%s unexpected error", message.id)
+        error, permanent = f"{exc.__class__.__name__}: {exc}", False
+    else:
+        _finish(message.id, token, status=SENT, sent_at=now, provider_id=provider_id,
+                last_error=None)
+        log.info("voicemail.outbox.deliver_one: id=%s channel=%s to=%s outcome=sent "
+                 "attempt=%s", message.id, message.channel, message.recipient, message.attempts)
+        return "sent"
+    if permanent or message.attempts >= max_attempts:
+        _finish(message.id, token, status=FAILED, last_error=error)
+        outcome = "failed"
+    else:
+        _finish(message.id, token, status=QUEUED, last_error=error,
+                next_attempt_at=now + retry_delay(message.attempts))
+        outcome = "retry"
+    log.warning("voicemail.outbox.deliver_one: id=%s channel=%s to=%s outcome=%s attempt=%s "
+                "error=%s", message.id, message.channel, message.recipient, outcome,
+                message.attempts, error)
+    return outcome
+
+
+def deliver_due(senders, now, worker=None, limit=BATCH, max_attempts=MAX_ATTEMPTS, stop=None):
+    """One pass: claim and send every due message of the channels we have senders for."""
+    token = worker or uuid.uuid4().hex
+    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    counts["failed"] += _give_up_abandoned(now, max_attempts)
+    for message_id in _due_ids(senders.keys(), now, limit):
+        if stop is not None and stop():
+            break  # asked to shut down: never leave a claimed row half done
+        if not claim(message_id, now, token, max_attempts=max_attempts):
+            counts["skipped"] += 1  # another worker has it
+            continue
+        message = OutboxMessage.get_by_id(message_id)
+        counts[deliver_one(message, senders[message.channel], now, token, max_attempts)] += 1
+    return counts
+
+
+def requeue_failed(now, ids=None):
+    """Put failed messages (all, or those with these ids) back in the queue; returns how many."""
+    query = (OutboxMessage
+             .update(status=QUEUED, attempts=0, next_attempt_at=now)
+             .where(OutboxMessage.status == FAILED))
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(list(ids)))
+    count = query.execute()
+    log.info("voicemail.outbox.requeue_failed: ids=%s count=%s", ids or "all", count)
+    return count
+
+
+def list_messages(failed_only=False, limit=100):
+    """The most recent messages, newest first; only failed ones when asked."""
+    query = OutboxMessage.select()
+    if failed_only:
+        query = query.where(OutboxMessage.status == FAILED)
+    return list(query
+                .order_by(OutboxMessage.id.desc())
+                .limit(limit))
+
+
+def message_as_dict(message):
+    def stamp(value):
+        return value.isoformat() if value else None
+
+    return {"id": message.id, "channel": message.channel, "to": message.recipient,
+            "subject": message.subject, "body": message.body, "key": message.dedupe_key,
+            "status": message.status, "attempts": message.attempts,
+            "next_attempt_at": stamp(message.next_attempt_at), "last_error": message.last_error,
+            "provider_id": message.provider_id, "created_at": stamp(message.created_at),
+            "sent_at": stamp(message.sent_at)}
+

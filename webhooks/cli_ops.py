@@ -1,0 +1,150 @@
+"""Background commands: the outbox worker and list, and the handover clock."""
+
+import logging
+import os
+import signal
+import socket
+import threading
+import uuid
+from functools import wraps
+
+import click
+
+from dutyline.db import database
+from dutyline.phones import InvalidNumber, to_e164
+from rota import handover
+from voicemail import outbox
+from voicemail.sms import TwilioSms
+from webhooks.cli import emit, main, make_app, with_app
+from webhooks.runtime import runtime
+
+log = logging.getLogger(__name__)
+
+SMS_KEYS = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER")
+
+
+def build_senders(app):
+    """The senders per outbox channel: given in the app config (tests), else Twilio from the env."""
+    given = app.config.get("SENDERS")
+    if given is not None:
+        return given
+    for key in SMS_KEYS:
+        if not app.config.get(key):
+            raise click.ClickException(f"{key}: not set; the outbox worker needs it to send texts")
+    try:
+        from_number = to_e164(app.config["TWILIO_FROM_NUMBER"], runtime().settings.phone_region)
+    except InvalidNumber as exc:
+        raise click.ClickException(f"TWILIO_FROM_NUMBER: {exc}") from exc
+    return {outbox.SMS: TwilioSms(app.config["TWILIO_ACCOUNT_SID"],
+                                  app.config["TWILIO_AUTH_TOKEN"], from_number)}
+
+
+def repeat(once, interval, work, stop=None):
+    """Run `work` once, or every `interval` seconds until `stop` is set, surviving a failed pass."""
+    # Each pass has its own connection: a connection lost between passes costs one pass.
+    stop = stop or threading.Event()
+    while True:
+        try:
+            with database.connection_context():
+                work()
+        except Exception:  # a lost database connection or similar: log it and go on
+            if once:
+                raise
+            log.exception("webhooks.cli_ops.repeat: pass failed; next in %ss", interval)
+        if once or stop.is_set():
+            return
+        try:
+            if stop.wait(interval):
+                return
+        except KeyboardInterrupt:
+            return
+
+
+def stop_on_sigterm():
+    """An event set by SIGTERM (a platform stopping the process), checked between messages."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
+    return stop
+
+
+def in_app(command):
+    """Run a long-running command inside the app, without holding a database connection."""
+
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        ctx = click.get_current_context()
+        app = ctx.obj if ctx.obj is not None else make_app()
+        ctx.obj = app
+        with app.app_context():
+            return command(*args, **kwargs)
+
+    return wrapper
+
+
+@click.group("outbox")
+def outbox_group():
+    """Outgoing messages (texts) and their delivery."""
+
+
+@outbox_group.command("work")
+@click.option("--once", is_flag=True, help="one pass, then exit")
+@click.option("--interval", default=5.0, show_default=True, help="seconds between passes")
+@in_app
+def outbox_work(once, interval):
+    """Deliver due messages, with retries and backoff."""
+    app = click.get_current_context().obj
+    senders = build_senders(app)
+    rt = runtime()
+    worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    stop = threading.Event() if once else stop_on_sigterm()
+
+    def work():
+        counts = outbox.deliver_due(senders, rt.clock(), worker=worker, stop=stop.is_set)
+        if once or any(counts[key] for key in ("sent", "retry", "failed")):
+            click.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
+
+    repeat(once, interval, work, stop)
+
+
+@outbox_group.command("list")
+@click.option("--failed", "failed_only", is_flag=True, help="only messages that gave up")
+@click.option("--json", "as_json", is_flag=True)
+@with_app
+def outbox_list(failed_only, as_json):
+    """Recent messages, newest first."""
+    rows = [outbox.message_as_dict(m) for m in outbox.list_messages(failed_only)]
+    emit(rows, as_json, lambda r: (
+        f"{r['id']:>5}  {r['status']:<8} {r['attempts']:>2}x  {r['channel']:<5} {r['to']:<16} "
+        f"{r['key']}" + (f"  error: {r['last_error']}" if r["last_error"] else "")))
+
+
+@outbox_group.command("retry")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all-failed", is_flag=True, help="every failed message")
+@with_app
+def outbox_retry(ids, all_failed):
+    """Queue failed messages again (by id, or --all-failed), e.g. after fixing a number."""
+    if not ids and not all_failed:
+        raise click.UsageError("name message ids, or pass --all-failed")
+    count = outbox.requeue_failed(runtime().clock(), None if all_failed else ids)
+    click.echo(f"queued {count} message(s) again")
+
+
+@click.command("clock")
+@click.option("--once", is_flag=True, help="one pass, then exit")
+@click.option("--interval", default=60.0, show_default=True, help="seconds between passes")
+@in_app
+def clock(once, interval):
+    """Queue handover texts and reminders as they fall due."""
+    rt = runtime()
+
+    def work():
+        added = handover.queue_handover_notices(rt.settings, rt.clock())
+        if once or added:
+            click.echo(f"queued {len(added)} notice(s)")
+
+    repeat(once, interval, work, None if once else stop_on_sigterm())
+
+
+main.add_command(outbox_group)
+main.add_command(clock)

@@ -73,6 +73,8 @@ def duty_at(now):
     primary, backup = (period.primary, period.backup) if period else (None, None)
     override = override_at(now)
     if override is not None:
+        if backup is not None and backup.id == override.engineer.id:
+            backup = primary  # the backup covers: the planned primary stays reachable as backup
         primary = override.engineer
         if backup is not None and backup.id == primary.id:
             backup = None

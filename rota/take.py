@@ -1,9 +1,11 @@
 """TAKE: an engineer takes over duty now, until the next handover.
 
-Implemented as a change of the current period's primary (the call flow already reads it),
-made with a conditional UPDATE so two engineers taking at once cannot both believe they won;
-the engineer it was taken from is told through the outbox in the same transaction. When the
-backup takes over, the former primary becomes the backup, so the period keeps two people.
+Implemented as an override from now to the end of the current period, so the plan (and
+the fairness counts built on it) keeps who was rostered, while the call flow, `rota who`
+and the personal calendar show who actually covers. Two engineers taking at the same
+moment are serialised by a compare-and-set on the period's `updated_at` (which also tells
+the calendar feeds that something changed); the engineer it was taken from is told through
+the outbox in the same transaction.
 """
 
 import logging
@@ -13,8 +15,8 @@ from datetime import timezone
 from dutyline.db import database
 from rota.engineers import RotaError
 from rota.handover import local_label
-from rota.models import DutyPeriod, Engineer
-from rota.periods import period_at
+from rota.models import DutyPeriod, Engineer, Override
+from rota.periods import duty_at, period_at
 from voicemail import outbox
 
 log = logging.getLogger(__name__)
@@ -33,32 +35,30 @@ class Taken:
     already: bool  # the engineer was on duty already; nothing changed
 
 
-def _primary_is(engineer_id):
-    if engineer_id is None:
-        return DutyPeriod.primary.is_null()
-    return DutyPeriod.primary == engineer_id
+def _stamp_is(value):
+    if value is None:
+        return DutyPeriod.updated_at.is_null()
+    return DutyPeriod.updated_at == value
 
 
 def take_duty(engineer, now, settings):
-    """Make `engineer` the primary from now to the period's end; tell the previous primary."""
+    """Put `engineer` on duty from now to the period's end; tell whoever was on duty."""
     for _ in range(ATTEMPTS):
         period = period_at(now)
         if period is None:
             raise NothingToTake("no duty period covers this moment")
-        if period.primary_id == engineer.id:
+        previous, _backup = duty_at(now)
+        if previous is not None and previous.id == engineer.id:
             return Taken(period, None, already=True)
-        previous_id = period.primary_id
-        changes = {DutyPeriod.primary: engineer.id}
-        if period.backup_id == engineer.id:
-            changes[DutyPeriod.backup] = previous_id
         with database.atomic():
             won = (DutyPeriod
-                   .update(changes)
-                   .where(DutyPeriod.id == period.id, _primary_is(previous_id))
+                   .update(updated_at=now)
+                   .where(DutyPeriod.id == period.id, _stamp_is(period.updated_at))
                    .execute())
             if not won:
-                continue  # someone else changed the period meanwhile: look again
-            previous = Engineer.get_by_id(previous_id) if previous_id is not None else None
+                continue  # someone changed the period or took it meanwhile: look again
+            Override.create(engineer=engineer, starts_at=now, ends_at=period.ends_at,
+                            created_at=now)
             if previous is not None:
                 outbox.enqueue(outbox.SMS, previous.mobile,
                                f"{engineer.name} has taken over duty from you at "
@@ -67,7 +67,7 @@ def take_duty(engineer, now, settings):
                                "the support line no longer forwards to you.",
                                _notice_key(period, previous, engineer, now), now)
         log.info("rota.take.take_duty: period=%s engineer=%s previous=%s", period.id,
-                 engineer.id, previous_id)
+                 engineer.id, previous.id if previous else None)
         return Taken(DutyPeriod.get_by_id(period.id), previous, already=False)
     raise RotaError("the duty period kept changing; try again")
 

@@ -41,7 +41,8 @@ def test_a_take_that_loses_a_race_tells_the_engineer_who_won(rota, team, setting
                         periods.period_at(now))
     result = take.take_duty(team["Asha"], WEDNESDAY_2100, settings)
     assert result.previous.name == "Tobi Jones"
-    assert DutyPeriod.get().primary.name == "Asha Patel"
+    assert periods.duty_at(WEDNESDAY_2100)[0].name == "Asha Patel"
+    assert DutyPeriod.get().primary.name == "Ben Smith"  # the plan still says who was rostered
     told = sorted(m.recipient for m in OutboxMessage.select())
     assert told == ["+447911000001", "+447911000002"]  # Ben by Tobi's take, Tobi by Asha's
 
@@ -52,7 +53,7 @@ def test_taking_a_period_with_nobody_on_duty_tells_nobody(db, team, settings):
     period.save()
     result = take.take_duty(team["Tobi"], WEDNESDAY_2100, settings)
     assert (result.previous, result.already) == (None, False)
-    assert DutyPeriod.get().primary.name == "Tobi Jones"
+    assert periods.duty_at(WEDNESDAY_2100)[0].name == "Tobi Jones"
     assert OutboxMessage.select().count() == 0
 
 
@@ -65,3 +66,15 @@ def test_taking_after_the_handover_text_brings_no_second_on_duty_text(rota, team
     assert handover.queue_handover_notices(settings, handover_at + timedelta(minutes=90)) == []
     assert sorted(m.recipient for m in OutboxMessage.select()) == [
         "+447911000001", "+447911000001"]  # the on-duty text, then "Asha has taken over"
+
+
+def test_take_lasts_until_the_next_handover_and_keeps_the_plan(rota, team, settings):
+    result = take.take_duty(team["Asha"], WEDNESDAY_2100, settings)
+    assert result.previous.name == "Ben Smith"
+    end = datetime(2026, 11, 26, 18, 0, tzinfo=LONDON)
+    assert periods.duty_at(end - timedelta(minutes=1))[0].name == "Asha Patel"
+    assert periods.duty_at(WEDNESDAY_2100 - timedelta(minutes=1))[0].name == "Ben Smith"
+    assert periods.duty_at(end)[0] is None  # no period after: nobody, not Asha
+    assert DutyPeriod.get().primary.name == "Ben Smith"
+    again = take.take_duty(team["Asha"], WEDNESDAY_2100 + timedelta(hours=1), settings)
+    assert again.already

@@ -72,23 +72,7 @@ def all_models():
 
 
 def create_tables():
-    """Create any missing table and nullable column; safe to run again."""
-    with database.connection_context():
-        database.create_tables(all_models(), safe=True)
-        add_missing_columns(all_models())
+    """Bring the schema up to date (the versioned migrations); safe to run again."""
+    from dutyline.migrations import upgrade
 
-
-def add_missing_columns(models):
-    """Add the nullable columns a newer version of a model has and its table lacks."""
-    from playhouse.migrate import SchemaMigrator, migrate
-
-    migrator = SchemaMigrator.from_database(database.obj)
-    for model in models:
-        table = model._meta.table_name
-        present = {column.name for column in database.get_columns(table)}
-        missing = [field for field in model._meta.sorted_fields
-                   if field.column_name not in present and field.null]
-        if missing:
-            with database.atomic():
-                migrate(*[migrator.add_column(table, field.column_name, field)
-                          for field in missing])
+    return upgrade()

@@ -34,9 +34,12 @@ def _models(*names):
 def _ensure(*names):
     """Create the named models' missing tables, then add their missing columns."""
     models = _models(*names)
-    database.create_tables(models, safe=True)
+    absent = [model for model in models if not database.table_exists(model._meta.table_name)]
+    database.create_tables(absent)
     migrator = SchemaMigrator.from_database(database.obj)
     for model in models:
+        if model in absent:
+            continue
         table = model._meta.table_name
         present = {column.name for column in database.get_columns(table)}
         missing = [field for field in model._meta.sorted_fields if field.column_name not in present]
@@ -60,6 +63,7 @@ MIGRATIONS = [
      lambda: _ensure("DutyPeriod", "Override", "Absence")),
     (4, "calendar feeds: tokens and published events",
      lambda: _ensure("FeedToken", "PublishedEvent", "PublishedFeed")),
+    (5, "the outbox of outgoing messages", lambda: _ensure("OutboxMessage")),
 ]
 LATEST = MIGRATIONS[-1][0]
 
@@ -83,9 +87,21 @@ def upgrade(now=None):
         postgres = isinstance(database.obj, PostgresqlDatabase)
         if postgres:
             database.execute_sql("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK,))
+        else:
+            # SQLite rebuilds a table to add a NOT NULL column; its documented procedure
+            # turns foreign keys off (outside the transaction) while it does so
+            database.execute_sql("PRAGMA foreign_keys = OFF")
         try:
             with database.atomic(*([] if postgres else ["IMMEDIATE"])):
                 current = _current_version()
+                if current == 0:  # a new database: today's tables, every version recorded
+                    from dutyline.db import all_models
+
+                    database.create_tables(all_models())
+                    for version, _description, _step in MIGRATIONS:
+                        SchemaVersion.insert(version=version, applied_at=now).execute()
+                    log.info("dutyline.migrations.upgrade: new database at version=%s", LATEST)
+                    return [version for version, _, _ in MIGRATIONS]
                 for version, description, step in MIGRATIONS:
                     if version <= current:
                         continue
@@ -97,6 +113,8 @@ def upgrade(now=None):
         finally:
             if postgres:
                 database.execute_sql("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK,))
+            else:
+                database.execute_sql("PRAGMA foreign_keys = ON")
     return applied
 
 

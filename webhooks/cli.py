@@ -72,8 +72,24 @@ def db():
 @db.command("init")
 @with_app
 def db_init():
-    """Create the tables (safe to run again)."""
-    click.echo("database ready")
+    """Create the tables, or bring them up to date (safe to run again)."""
+    from dutyline.migrations import schema_version
+
+    click.echo(f"database ready (schema version {schema_version()})")
+
+
+@db.command("upgrade")
+def db_upgrade():
+    """Apply the schema migrations the database lacks (the Procfile's release step)."""
+    from dutyline.migrations import LATEST, schema_version, upgrade
+
+    make_app(CREATE_TABLES=False)
+    before = schema_version()
+    applied = upgrade()
+    if applied:
+        click.echo(f"schema upgraded from version {before} to {applied[-1]}")
+    else:
+        click.echo(f"schema already at version {LATEST}")
 
 
 @main.group()

@@ -64,6 +64,7 @@ MIGRATIONS = [
     (4, "calendar feeds: tokens and published events",
      lambda: _ensure("FeedToken", "PublishedEvent", "PublishedFeed")),
     (5, "the outbox of outgoing messages", lambda: _ensure("OutboxMessage")),
+    (6, "outbox threads (e-mail follow-ups)", lambda: _ensure("OutboxMessage")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -1,4 +1,4 @@
-"""Engineers' text messages to the support number: WHO, ON, OFF, TAKE, HELP.
+"""Engineers' text messages to the support number: WHO, ON, OFF, TAKE, ACK, HELP.
 
 Pure of the web: given the sender's number, the text and `now`, it does the change and
 returns the reply. The sender is matched on an active engineer's mobile (E.164); anyone
@@ -12,13 +12,15 @@ from rota.engineers import set_signed_in
 from rota.handover import local_label
 from rota.models import Engineer
 from rota.periods import next_period_after, period_at
+from rota.overrides import override_at
 from rota.take import NothingToTake, take_duty
 
 log = logging.getLogger(__name__)
 
 REFUSAL = "Sorry, this number is not registered with the support line."
 HELP_TEXT = ("Commands: WHO (on duty now and next), ON / OFF (join or leave in-hours calls), "
-             "TAKE (take duty now until the next handover), HELP.")
+             "TAKE (take duty now until the next handover), ACK 1234 (acknowledge ticket "
+             "1234), HELP.")
 
 
 def engineer_by_mobile(number, region):
@@ -50,7 +52,11 @@ def who_text(now, tz):
     """Who is on duty now and next, with local times."""
     current = period_at(now)
     upcoming = next_period_after(now)
-    if current is None:
+    override = override_at(now)
+    if override is not None:
+        parts = [f"On duty now: {override.engineer.name} (covering) until "
+                 f"{local_label(override.ends_at, tz)}."]
+    elif current is None:
         parts = ["On duty now: nobody."]
     else:
         parts = [f"On duty now: {_names(current)} until {local_label(current.ends_at, tz)}."]
@@ -72,12 +78,29 @@ def _take(engineer, now, settings):
     return f"You are on duty now until {until}; the support line forwards to you.{told}"
 
 
+def _ack(engineer, text, now):
+    from voicemail.tickets import TicketError, acknowledge
+
+    words = (text or "").split()
+    if len(words) < 2:
+        return "Send ACK and the ticket number, e.g. ACK 1234."
+    try:
+        ticket = acknowledge(words[1].strip(".!?,;:#"), now, engineer)
+    except TicketError as exc:
+        return f"Not acknowledged: {exc}."
+    by = ticket.acknowledged_by.name if ticket.acknowledged_by_id else "someone"
+    if ticket.acknowledged_by_id == engineer.id:
+        return f"Ticket #{ticket.number} acknowledged. Thank you."
+    return f"Ticket #{ticket.number} was already acknowledged by {by}."
+
+
 def handle_text(sender, text, now, settings):
     """Carry out an engineer's text command and return the reply to send back."""
     engineer = engineer_by_mobile(sender, settings.phone_region)
     command = parse_command(text)
     if engineer is None:
-        log.warning("rota.text_commands.handle_text: unknown sender=%s", sender)
+        log.warning("rota.text_commands.handle_text: unknown sender=%s…",
+                    (sender or "")[:-4] if len(sender or "") > 6 else "-")
         return REFUSAL
     log.info("rota.text_commands.handle_text: engineer=%s command=%s", engineer.id,
              command or "-")
@@ -91,6 +114,8 @@ def handle_text(sender, text, now, settings):
         return "You are signed out: in-hours calls will not ring you."
     if command == "TAKE":
         return _take(engineer, now, settings)
+    if command == "ACK":
+        return _ack(engineer, text, now)
     if command == "HELP":
         return HELP_TEXT
     return f"Unknown command. {HELP_TEXT}"

@@ -80,14 +80,23 @@ def settings_data():
 
 
 @pytest.fixture
-def app(database_url, clock, settings_data):
+def app_config():
+    """More configuration for the app under test; override in a test module."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, clock, settings_data, app_config):
     app = create_app({
         "DATABASE_URL": database_url,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "PUBLIC_URL": PUBLIC_URL,
         "FALLBACK_NUMBER": None,
+        "HELPDESK_EMAIL": None,
+        "TICKET_WEBHOOK_URL": None,
         "SETTINGS": parse_settings(settings_data),
         "CLOCK": clock,
+        **app_config,
     })
     yield app
     if not database.is_closed():

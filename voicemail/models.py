@@ -45,6 +45,7 @@ class OutboxMessage(BaseModel):
     channel = CharField(index=True)  # sms | (later) email, webhook
     recipient = CharField()
     subject = CharField(null=True)  # for channels that have one
+    thread_key = CharField(null=True)  # the dedupe key of the message this one follows up
     body = TextField()
     dedupe_key = CharField(unique=True)  # the same notice is enqueued once, however often asked
     status = CharField(default=QUEUED, index=True)  # queued | sending | sent | failed

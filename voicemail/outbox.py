@@ -18,6 +18,8 @@ from voicemail.sms import DeliveryError
 log = logging.getLogger(__name__)
 
 SMS = "sms"
+EMAIL = "email"
+WEBHOOK = "webhook"
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
@@ -28,11 +30,17 @@ BATCH = 50
 # How each channel hands a message to its sender; later channels (e-mail, webhooks) add theirs.
 DELIVER = {
     SMS: lambda sender, message: sender.send(message.recipient, message.body),
+    EMAIL: lambda sender, message: sender.send(message.recipient, message.subject, message.body,
+                                               message.dedupe_key, message.thread_key),
+    WEBHOOK: lambda sender, message: sender.send(message.recipient, message.body),
 }
 
 
-def enqueue(channel, recipient, body, dedupe_key, now, subject=None):
+def enqueue(channel, recipient, body, dedupe_key, now, subject=None, thread_key=None,
+            not_before=None):
     """Queue a message unless one with this dedupe key exists; True when it was added.
+
+    `not_before` holds it back until then; `thread_key` names the message it follows up.
 
     Safe inside the caller's transaction: a duplicate key is skipped by the database
     (INSERT … ON CONFLICT (dedupe_key) DO NOTHING), not by an error that would spoil the
@@ -42,13 +50,22 @@ def enqueue(channel, recipient, body, dedupe_key, now, subject=None):
         raise ValueError(f"unknown outbox channel: {channel!r}")
     query = (OutboxMessage
              .insert(channel=channel, recipient=recipient, subject=subject, body=body,
-                     dedupe_key=dedupe_key, status=QUEUED, attempts=0, next_attempt_at=now,
-                     created_at=now)
+                     dedupe_key=dedupe_key, thread_key=thread_key, status=QUEUED, attempts=0,
+                     next_attempt_at=not_before or now, created_at=now)
              .on_conflict(action="NOTHING", conflict_target=[OutboxMessage.dedupe_key]))
     added = database.execute(query).rowcount == 1
     log.info("voicemail.outbox.enqueue: key=%s channel=%s to=%s added=%s",
              dedupe_key, channel, recipient, added)
     return added
+
+
+def amend_queued(dedupe_key, body):
+    """Replace the body of a message not yet handed over; True when it was still waiting."""
+    return (OutboxMessage
+            .update(body=body)
+            .where(OutboxMessage.dedupe_key == dedupe_key, OutboxMessage.status == QUEUED,
+                   OutboxMessage.attempts == 0)
+            .execute()) == 1
 
 
 def retry_delay(attempts, first=FIRST_RETRY, longest=LONGEST_WAIT):

@@ -10,7 +10,9 @@ from telephony.business_time import add_business_time
 from telephony.calls import mark_voicemail
 from telephony.models import Call
 from voicemail.customers import ALL_HOURS, Customer
+from voicemail import notify
 from voicemail.models import TICKET_BASE, Ticket
+from voicemail.notify import Delivery
 
 DEFAULT_REACTION_MINUTES = 240
 STATUSES = ("new", "acknowledged", "closed")
@@ -36,7 +38,7 @@ def reaction_deadline(settings, customer, created_at):
 def _create(call, now, settings):
     customer = call.customer if call.customer_id else None
     try:
-        with database.atomic():
+        with database.atomic():  # a savepoint: a duplicate leaves the outer transaction usable
             return Ticket.create(call=call, caller=call.from_number, customer=customer,
                                  engineer=call.duty_engineer_id, created_at=now,
                                  deadline=reaction_deadline(settings, customer, now)), True
@@ -45,26 +47,38 @@ def _create(call, now, settings):
 
 
 def record_voicemail(call, now, settings, recording_url=None, seconds=None, recording_sid=None,
-                     transcript=None):
-    """The ticket for the call's voicemail, created once and completed by later callbacks."""
-    ticket = Ticket.get_or_none(Ticket.call == call)
-    if ticket is None:
-        ticket, _ = _create(call, now, settings)
-    changes = {}
-    if recording_url and not ticket.recording_url:
-        changes["recording_url"] = recording_url
-    seconds = _duration(seconds)
-    if seconds is not None and ticket.recording_seconds is None:
-        changes["recording_seconds"] = seconds
-    if recording_sid and not ticket.recording_sid:
-        changes["recording_sid"] = recording_sid[:64]
-    if transcript and not ticket.transcript:
-        changes["transcript"] = transcript.strip()
-    if changes:
-        Ticket.update(**changes).where(Ticket.id == ticket.id).execute()
-        for key, value in changes.items():
-            setattr(ticket, key, value)
-    mark_voicemail(call)
+                     transcript=None, delivery=None):
+    """The ticket for the call's voicemail, created once and completed by later callbacks.
+
+    Its notices are queued in the same transaction: the new ticket's once, whichever
+    callback makes it; the transcript's once, when it first arrives.
+    """
+    delivery = delivery or Delivery()
+    with database.atomic():
+        ticket = Ticket.get_or_none(Ticket.call == call)
+        created = False
+        if ticket is None:
+            ticket, created = _create(call, now, settings)
+        changes = {}
+        if recording_url and not ticket.recording_url:
+            changes["recording_url"] = recording_url
+        seconds = _duration(seconds)
+        if seconds is not None and ticket.recording_seconds is None:
+            changes["recording_seconds"] = seconds
+        if recording_sid and not ticket.recording_sid:
+            changes["recording_sid"] = recording_sid[:64]
+        transcribed = bool(transcript and transcript.strip() and not ticket.transcript)
+        if transcribed:
+            changes["transcript"] = transcript.strip()
+        if changes:
+            Ticket.update(**changes).where(Ticket.id == ticket.id).execute()
+            for key, value in changes.items():
+                setattr(ticket, key, value)
+        mark_voicemail(call)
+        if created:
+            notify.queue_ticket_created(ticket, call, delivery, settings, now)
+        elif transcribed:
+            notify.queue_transcript(ticket, call, delivery, settings, now)
     return ticket
 
 

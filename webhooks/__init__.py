@@ -10,6 +10,7 @@ from twilio.request_validator import RequestValidator
 from dutyline.db import DEFAULT_URL, create_tables, database, open_database
 from dutyline.phones import to_e164
 from dutyline.settings import Settings, load_settings, parse_settings
+from voicemail.notify import Delivery
 from webhooks.incidents import DATABASE_FAULTS, IncidentLog
 from webhooks.runtime import Runtime, read_config, utc_now
 
@@ -47,10 +48,19 @@ def build_runtime(config):
     token = config.get("TWILIO_AUTH_TOKEN")
     if not token:
         log.warning("webhooks.create_app: TWILIO_AUTH_TOKEN is not set; every webhook answers 403")
+    helpdesk = config.get("HELPDESK_EMAIL")
+    if helpdesk and "@" not in helpdesk:
+        raise ConfigError(f"HELPDESK_EMAIL: not an e-mail address: {helpdesk!r}")
+    webhook = config.get("TICKET_WEBHOOK_URL")
+    if webhook and not webhook.startswith(("http://", "https://")):
+        raise ConfigError(f"TICKET_WEBHOOK_URL: expected an http(s) URL, got {webhook!r}")
+    if webhook and not config.get("TICKET_WEBHOOK_SECRET"):
+        raise ConfigError("TICKET_WEBHOOK_SECRET: needed to sign posts to TICKET_WEBHOOK_URL")
+    delivery = Delivery(helpdesk_email=helpdesk or None, webhook_url=webhook or None)
     return Runtime(settings=settings, clock=config.get("CLOCK") or utc_now,
                    validator=RequestValidator(token) if token else None,
                    public_url=public_url or None, fallback_number=fallback or None,
-                   incidents=IncidentLog())
+                   incidents=IncidentLog(), delivery=delivery)
 
 
 def create_app(config=None):

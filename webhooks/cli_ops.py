@@ -14,7 +14,9 @@ from dutyline.db import database
 from dutyline.phones import InvalidNumber, to_e164
 from rota import handover
 from voicemail import outbox
+from voicemail.mail import MailConfigError, SmtpMailer
 from voicemail.sms import TwilioSms
+from voicemail.ticket_webhook import WebhookPoster
 from webhooks.cli import emit, main, make_app, with_app
 from webhooks.runtime import runtime
 
@@ -24,19 +26,43 @@ SMS_KEYS = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER")
 
 
 def build_senders(app):
-    """The senders per outbox channel: given in the app config (tests), else Twilio from the env."""
+    """The senders per outbox channel: given in the app config (tests), else from the env.
+
+    Texts need the three Twilio keys, e-mail SMTP_URL, webhooks TICKET_WEBHOOK_SECRET. A
+    channel left unconfigured keeps its messages queued until a worker that has it runs.
+    """
     given = app.config.get("SENDERS")
     if given is not None:
         return given
-    for key in SMS_KEYS:
-        if not app.config.get(key):
-            raise click.ClickException(f"{key}: not set; the outbox worker needs it to send texts")
-    try:
-        from_number = to_e164(app.config["TWILIO_FROM_NUMBER"], runtime().settings.phone_region)
-    except InvalidNumber as exc:
-        raise click.ClickException(f"TWILIO_FROM_NUMBER: {exc}") from exc
-    return {outbox.SMS: TwilioSms(app.config["TWILIO_ACCOUNT_SID"],
-                                  app.config["TWILIO_AUTH_TOKEN"], from_number)}
+    config = app.config
+    senders = {}
+    if any(config.get(key) for key in SMS_KEYS):
+        for key in SMS_KEYS:
+            if not config.get(key):
+                raise click.ClickException(f"{key}: not set; the outbox worker needs it to "
+                                           "send texts")
+        try:
+            from_number = to_e164(config["TWILIO_FROM_NUMBER"], runtime().settings.phone_region)
+        except InvalidNumber as exc:
+            raise click.ClickException(f"TWILIO_FROM_NUMBER: {exc}") from exc
+        senders[outbox.SMS] = TwilioSms(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
+                                        from_number)
+    if config.get("SMTP_URL"):
+        sender = config.get("MAIL_FROM") or "dutyline@localhost"
+        try:
+            senders[outbox.EMAIL] = SmtpMailer(config["SMTP_URL"], sender)
+        except MailConfigError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if config.get("TICKET_WEBHOOK_SECRET"):
+        senders[outbox.WEBHOOK] = WebhookPoster(config["TICKET_WEBHOOK_SECRET"])
+    if not senders:
+        raise click.ClickException("TWILIO_ACCOUNT_SID: not set; the outbox worker needs it to "
+                                   "send texts (or SMTP_URL for e-mail)")
+    missing = sorted(set(outbox.DELIVER) - set(senders))
+    if missing:
+        log.warning("webhooks.cli_ops.build_senders: no sender for %s; those stay queued",
+                    ", ".join(missing))
+    return senders
 
 
 def repeat(once, interval, work, stop=None):

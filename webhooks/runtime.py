@@ -9,7 +9,8 @@ from flask import current_app
 from twilio.request_validator import RequestValidator
 
 ENV_KEYS = ("DATABASE_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PUBLIC_URL",
-            "FALLBACK_NUMBER", "DUTYLINE_SETTINGS", "TWILIO_FROM_NUMBER")
+            "FALLBACK_NUMBER", "DUTYLINE_SETTINGS", "TWILIO_FROM_NUMBER", "HELPDESK_EMAIL",
+            "SMTP_URL", "MAIL_FROM", "TICKET_WEBHOOK_URL", "TICKET_WEBHOOK_SECRET")
 
 # Callback names used by telephony.twiml, and the paths they are served on.
 PATHS = {
@@ -40,6 +41,7 @@ class Runtime:
     public_url: str | None
     fallback_number: str | None
     incidents: object = None
+    delivery: object = None  # voicemail.notify.Delivery: where ticket notices go
 
     def url(self, name, **params):
         """The absolute URL Twilio should call for a callback name."""

@@ -159,7 +159,7 @@ def recorded():
     call = tickets.find_call(form.get("CallSid", ""))
     if call is None or not form.get("RecordingUrl"):
         return xml(twiml.render_hangup())
-    ticket = tickets.record_voicemail(call, rt.clock(), rt.settings,
+    ticket = tickets.record_voicemail(call, rt.clock(), rt.settings, delivery=rt.delivery,
                                       recording_url=form.get("RecordingUrl"),
                                       seconds=form.get("RecordingDuration"))
     return xml(twiml.render_ticket_confirmation(ticket.number, rt.settings))
@@ -173,7 +173,7 @@ def recording_status():
     call = tickets.find_call(form.get("CallSid", ""))
     if call is not None and form.get("RecordingStatus", "completed") == "completed" \
             and form.get("RecordingSid"):
-        tickets.record_voicemail(call, rt.clock(), rt.settings,
+        tickets.record_voicemail(call, rt.clock(), rt.settings, delivery=rt.delivery,
                                  recording_url=form.get("RecordingUrl"),
                                  seconds=form.get("RecordingDuration"),
                                  recording_sid=form.get("RecordingSid"))
@@ -187,7 +187,7 @@ def transcription():
     form = request.form
     call = tickets.find_call(form.get("CallSid", ""))
     if call is not None and form.get("TranscriptionStatus") == "completed":
-        tickets.record_voicemail(call, rt.clock(), rt.settings,
+        tickets.record_voicemail(call, rt.clock(), rt.settings, delivery=rt.delivery,
                                  recording_url=form.get("RecordingUrl"),
                                  recording_sid=form.get("RecordingSid"),
                                  transcript=form.get("TranscriptionText"))

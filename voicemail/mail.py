@@ -1,0 +1,85 @@
+"""E-mail out: an SMTP sender (STARTTLS when offered) behind the outbox's sender interface."""
+
+import logging
+import re
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate
+from urllib.parse import unquote, urlsplit
+
+from voicemail.sms import DeliveryError
+
+log = logging.getLogger(__name__)
+
+
+class MailConfigError(ValueError):
+    """An SMTP_URL that cannot be used; the message says why."""
+
+
+def message_id(key, domain):
+    """A stable Message-ID for an outbox key, so a resent message is recognisably the same."""
+    return f"<{re.sub(r'[^A-Za-z0-9.-]', '.', key)}@{domain}>"
+
+
+class SmtpMailer:
+    """Sends mail through `smtp://user:pass@host:port` (or `smtps://` for TLS from the start)."""
+
+    def __init__(self, url, sender, timeout=20):
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise MailConfigError(f"SMTP_URL: expected smtp://user:pass@host:port, got {url!r}")
+        self.secure = parts.scheme == "smtps"
+        self.host = parts.hostname
+        self.port = parts.port or (465 if self.secure else 25)
+        self.user = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.sender = sender
+        self.domain = sender.rpartition("@")[2] or "localhost"
+        self.timeout = timeout
+
+    def build(self, to, subject, body, key, thread_key=None):
+        """The message as it is sent: threaded under `thread_key` when it follows one up."""
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = to
+        message["Subject"] = subject
+        message["Date"] = formatdate(localtime=False)
+        message["Message-ID"] = message_id(key, self.domain)
+        if thread_key:
+            parent = message_id(thread_key, self.domain)
+            message["In-Reply-To"] = parent
+            message["References"] = parent
+        message.set_content(body)
+        return message
+
+    def send(self, to, subject, body, key, thread_key=None):
+        """Hand one message to the SMTP server; return its Message-ID, or raise DeliveryError."""
+        message = self.build(to, subject, body, key, thread_key)
+        try:
+            if self.secure:
+                server = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                          context=ssl.create_default_context())
+            else:
+                server = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            with server:
+                server.ehlo()
+                if not self.secure and server.has_extn("starttls"):
+                    server.starttls(context=ssl.create_default_context())
+                    server.ehlo()
+                if self.user:
+                    server.login(self.user, self.password or "")
+                server.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            raise DeliveryError(f"smtp refused the recipient: {exc.recipients}",
+                                permanent=all(500 <= code < 600 for code in codes)) from exc
+        except smtplib.SMTPResponseException as exc:
+            # 5xx is final, except a failed login (535) that an operator can put right
+            permanent = 500 <= exc.smtp_code < 600 and exc.smtp_code != 535
+            raise DeliveryError(f"smtp {exc.smtp_code}: {exc.smtp_error!r}",
+                                permanent=permanent) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(f"smtp unreachable: {exc.__class__.__name__}: {exc}") from exc
+        log.info("voicemail.mail.send: key=%s", key)
+        return message["Message-ID"]

@@ -1,0 +1,128 @@
+"""Who hears of a voicemail ticket, and what they are told; queued in the ticket's transaction.
+
+- the caller: a text with the reference, when the number is a mobile;
+- the duty engineer (out of hours) or the engineers signed in (in hours): a text with the
+  reference, customer, callback number and the start of the transcript. It is held back a
+  minute so that the transcript, which Twilio sends a little later, can be in it; once
+  sent, it is not sent again;
+- the helpdesk: an e-mail, and a second one in the same thread when the transcript comes;
+- optionally a signed JSON webhook for each of those two events.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+from dutyline.phones import is_mobile
+from rota.models import Engineer
+from telephony.business_time import format_duration
+from telephony.hours import OUT_OF_HOURS
+from voicemail import outbox
+
+ENGINEER_TEXT_HOLD = timedelta(seconds=60)
+TRANSCRIPT_IN_TEXT = 120  # characters of the transcript in an engineer's text
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where ticket notices go besides texts (from the environment)."""
+
+    helpdesk_email: str | None = None
+    webhook_url: str | None = None
+
+
+def _who(ticket):
+    customer = ticket.customer.name if ticket.customer_id else None
+    return f"{customer} ({ticket.caller})" if customer else (ticket.caller or "a withheld number")
+
+
+def _local(instant, tz):
+    return instant.astimezone(tz).strftime("%a %d %b %Y %H:%M %Z") if instant else "-"
+
+
+def subject(ticket):
+    return f"[dutyline #{ticket.number}] Voicemail from {_who(ticket)}"
+
+
+def engineer_text(ticket):
+    text = (f"Voicemail ticket #{ticket.number} from {_who(ticket)}. "
+            f"Call back: {ticket.caller or 'withheld'}.")
+    if ticket.transcript:
+        start = ticket.transcript[:TRANSCRIPT_IN_TEXT]
+        text += f' "{start}{"…" if len(ticket.transcript) > TRANSCRIPT_IN_TEXT else ""}"'
+    return text + f" Reply ACK {ticket.number} to acknowledge."
+
+
+def mail_body(ticket, tz):
+    if ticket.customer_id:
+        customer = ticket.customer
+        contract = (f"{customer.name} ({'24x7' if customer.hours == '24x7' else 'core hours'}, "
+                    f"reaction {format_duration(customer.reaction_minutes)})")
+    else:
+        contract = "unknown caller (no contract on file)"
+    lines = [
+        f"Voicemail ticket #{ticket.number}",
+        "",
+        f"Customer:      {contract}",
+        f"Caller:        {ticket.caller or 'withheld'}",
+        f"Received:      {_local(ticket.created_at, tz)}",
+        f"Reaction due:  {_local(ticket.deadline, tz)}",
+        f"Recording:     {ticket.recording_url or '-'}"
+        + (f" ({ticket.recording_seconds} s)" if ticket.recording_seconds is not None else ""),
+        f"Sent to:       {ticket.engineer.name if ticket.engineer_id else 'the engineers on shift'}",
+        "",
+        "Transcript:",
+        ticket.transcript or "(not yet available; it follows in a reply to this message)",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def event_body(event, ticket):
+    from voicemail.tickets import ticket_as_dict
+
+    return json.dumps({"event": event, "ticket": ticket_as_dict(ticket)}, sort_keys=True)
+
+
+def _engineers_for(ticket, call):
+    if call.mode == OUT_OF_HOURS:
+        return [ticket.engineer] if ticket.engineer_id else []
+    return list(Engineer
+                .select()
+                .where(Engineer.active, Engineer.signed_in)
+                .order_by(Engineer.rotation))
+
+
+def queue_ticket_created(ticket, call, delivery, settings, now):
+    """Queue the caller's, the engineers' and the helpdesk's notices of a new ticket."""
+    key = f"ticket:{ticket.number}"
+    if ticket.caller and is_mobile(ticket.caller):
+        outbox.enqueue(outbox.SMS, ticket.caller,
+                       f"Thank you for your message to support. Your reference is "
+                       f"#{ticket.number}; an engineer will call you back.",
+                       f"{key}:caller-text", now)
+    for engineer in _engineers_for(ticket, call):
+        outbox.enqueue(outbox.SMS, engineer.mobile, engineer_text(ticket),
+                       f"{key}:engineer-text:{engineer.id}", now,
+                       not_before=now + ENGINEER_TEXT_HOLD)
+    if delivery.helpdesk_email:
+        outbox.enqueue(outbox.EMAIL, delivery.helpdesk_email, mail_body(ticket, settings.tz),
+                       f"{key}:mail", now, subject=subject(ticket))
+    if delivery.webhook_url:
+        outbox.enqueue(outbox.WEBHOOK, delivery.webhook_url, event_body("ticket.created", ticket),
+                       f"{key}:webhook:created", now)
+
+
+def queue_transcript(ticket, call, delivery, settings, now):
+    """The transcript arrived: into the engineers' held texts, and a follow-up to the helpdesk."""
+    key = f"ticket:{ticket.number}"
+    for engineer in _engineers_for(ticket, call):
+        outbox.amend_queued(f"{key}:engineer-text:{engineer.id}", engineer_text(ticket))
+    if delivery.helpdesk_email:
+        outbox.enqueue(outbox.EMAIL, delivery.helpdesk_email,
+                       f"Transcript of voicemail ticket #{ticket.number}:\n\n{ticket.transcript}\n",
+                       f"{key}:mail:transcript", now, subject=f"Re: {subject(ticket)}",
+                       thread_key=f"{key}:mail")
+    if delivery.webhook_url:
+        outbox.enqueue(outbox.WEBHOOK, delivery.webhook_url,
+                       event_body("ticket.transcribed", ticket), f"{key}:webhook:transcribed",
+                       now)

@@ -134,7 +134,7 @@ def test_night_voicemail_reaches_caller_engineer_helpdesk_and_webhook(simulate, 
     assert first["To"] == HELPDESK
     body = first.get_content()
     assert "Customer:      ACME Ltd (24x7, reaction 1h)" in body
-    assert f"Recording:     https://api.twilio.com/2010-04-01/Accounts/ACsimulator/Recordings/" \
+    assert "Recording:     https://api.twilio.com/2010-04-01/Accounts/ACsimulator/Recordings/" \
            in body and "(30 s)" in body
     assert "Reaction due:  Wed 02 Dec 2026 04:0" in body
     assert "not yet available" in body

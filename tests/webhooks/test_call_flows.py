@@ -1,6 +1,6 @@
 """Whole calls through the simulator, signed as Twilio signs them."""
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest

@@ -8,7 +8,8 @@ from telephony.routing import dial_timeout
 VOICEMAIL_PROMPT = ("Please leave your name, your number and a short description of the problem "
                     "after the tone. Press the hash key when you have finished.")
 NO_MESSAGE = "We did not receive a message. Please call again. Goodbye."
-OUTSIDE_CONTRACT = ("You are calling outside your contracted support hours. If this is an emergency, "
+OUTSIDE_CONTRACT = ("Thank you for calling support. You are calling outside your contracted "
+                    "support hours. If this is an emergency, "
                     "press 1 now to reach the engineer on duty. Otherwise, stay on the line and "
                     "leave a message after the tone.")
 MAX_RECORDING_SECONDS = 120
@@ -69,10 +70,12 @@ def render_step(step, url, settings, fallback_number=None, response=None):
     return add_voicemail(response, url, settings)
 
 
-def render_gate(greeting, call_id, url, settings):
-    """Out of hours for a core-hours customer: press 1 for an emergency, else a message."""
+def render_gate(call_id, url, settings):
+    """Out of hours for a core-hours customer: press 1 for an emergency, else a message.
+
+    No greeting first: "connecting you" would promise what the gate may not do.
+    """
     response = VoiceResponse()
-    _say(response, greeting, settings)
     gather = Gather(num_digits=1, timeout=WHISPER_WAIT_SECONDS,
                     action=url("emergency", call=call_id), method="POST")
     _say(gather, OUTSIDE_CONTRACT, settings)

@@ -5,11 +5,14 @@ import secrets
 from datetime import datetime, time, timedelta
 
 from dutyline.db import database
+from dutyline.phones import to_e164
 from rota import engineers, periods
 from telephony.hours import is_closed_day
+from voicemail import customers, outbox
 from webhooks.runtime import runtime
 from webhooks.simulator import Scenario, Simulator
 
+ACME = "020 7946 0500"
 TEAM = [
     # name, mobile, desk, signed in, location
     ("Ben Smith", "07911 123401", "020 7946 0101", True, "office"),
@@ -45,6 +48,9 @@ def run_demo(db_path, port, echo=print):
                 engineers.set_signed_in(name, signed_in)
                 engineers.set_location(name, location)
                 team.append(engineer)
+            customers.add_customer("ACME Ltd", [ACME], "core", "4h", settings.phone_region)
+            customers.add_customer("Globex", ["0161 496 0000"], "24x7", "1h",
+                                   settings.phone_region)
             today = clock().astimezone(settings.tz).date()
             for offset in range(-1, 31):
                 day = today + timedelta(days=offset)
@@ -57,20 +63,28 @@ def run_demo(db_path, port, echo=print):
     weekday = _next_weekday(today + timedelta(days=1), settings)
     tz = settings.tz
     at = lambda day, hour, minute=0: datetime.combine(day, time(hour, minute), tzinfo=tz)  # noqa: E731
+    acme = to_e164(ACME, settings.phone_region)
     scenarios = [
-        ("In hours: the first engineer lets it ring, the second accepts",
-         Scenario(at=at(weekday, 10), answers={"Asha Patel": "accept"}, others="ignore")),
+        ("In hours: ACME Ltd calls; the first engineer lets it ring, the second accepts",
+         Scenario(at=at(weekday, 10), caller=acme, answers={"Asha Patel": "accept"},
+                  others="ignore")),
         ("In hours: a personal voicemail picks up, hunting goes on",
          Scenario(at=at(weekday, 10, 30), answers={"Ben Smith": "voicemail"}, others="accept")),
         ("Out of hours at 03:00: the duty engineer accepts",
          Scenario(at=at(weekday, 3), others="accept")),
         ("Out of hours: nobody answers, the caller leaves a message",
          Scenario(at=at(weekday, 22), others="ignore")),
+        ("Out of hours: ACME Ltd (core-hours contract) presses 1 for an emergency",
+         Scenario(at=at(weekday, 23), caller=acme, caller_presses="1", others="accept")),
     ]
     simulator = Simulator(app, echo=lambda line: echo("  " + line))
     for title, scenario in scenarios:
         echo(f"\n== {title}")
         simulator.run(scenario)
+    with app.app_context(), database.connection_context():
+        queued = [m for m in outbox.list_messages() if m.status == "queued"]
+    echo(f"\n{len(queued)} notices wait in the outbox for `dutyline outbox work` "
+         "(the caller's reference, the engineers' texts).")
     echo(f"\nTry: DATABASE_URL=sqlite:///{db_path} dutyline calls list")
     echo(f"     DATABASE_URL=sqlite:///{db_path} dutyline simulate --at "
          f"{weekday:%Y-%m-%d}T11:00 --answer 'Tobi Jones=accept'")

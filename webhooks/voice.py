@@ -80,13 +80,12 @@ def incoming():
     now = rt.clock()
     call, plan, step = calls.start_call(rt.settings, form.get("CallSid", ""), form.get("From", ""),
                                         form.get("To", ""), now, rt.fallback_number)
-    greeting = plan.greeting if plan is not None else ""
     if call.gated and step is None:
-        return xml(twiml.render_gate(greeting or rt.settings.out_of_hours_greeting, call.id,
-                                     rt.url, rt.settings))
+        return xml(twiml.render_gate(call.id, rt.url, rt.settings))
     if plan is None:  # a retry of an arrival already answered
         return xml(twiml.render_step(step, rt.url, rt.settings))
-    return xml(twiml.render_arrival(greeting, step, rt.url, rt.settings, plan.fallback_number))
+    return xml(twiml.render_arrival(plan.greeting, step, rt.url, rt.settings,
+                                    plan.fallback_number))
 
 
 @bp.post("/emergency")

@@ -1,5 +1,6 @@
-"""Handover notices: a reminder the day before, a text to the incoming engineer at the handover,
-and a confirmation to the outgoing one; computed from the rota and `now`, queued in the outbox.
+"""Handover notices: a reminder the day before (to the primary and to the backup), a text to
+the incoming engineer at the handover, and a confirmation to the outgoing one; computed from
+the rota and `now`, queued in the outbox.
 
 Each notice has a dedupe key (kind, handover instant, engineer; the on-duty text only one per
 handover), so a clock that runs twice, restarts, or runs beside a second clock queues it once.
@@ -25,6 +26,7 @@ LATE_LIMIT = timedelta(hours=3)
 REMINDER = "reminder"
 ON_DUTY = "on-duty"
 OFF_DUTY = "off-duty"
+BACKUP = "backup"
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,13 @@ def notices_for(period, outgoing, tz):
         notices.append(Notice(ON_DUTY, period.starts_at, incoming.id, incoming.mobile,
                               f"You are on duty from {start} to {end}; the support line "
                               f"forwards to you on {incoming.mobile}.{backup}"))
+    second = period.backup
+    if second is not None and (incoming is None or second.id != incoming.id):
+        first = f"if {incoming.name} does not answer" if incoming is not None else "first"
+        notices.append(Notice(BACKUP, period.starts_at - REMINDER_AHEAD, second.id,
+                              second.mobile,
+                              f"Reminder: you are backup on duty from {start} to {end}; the "
+                              f"support line rings you {first}."))
     if outgoing is not None and (incoming is None or outgoing.id != incoming.id):
         successor = (f"{incoming.name} is on duty until {end}" if incoming is not None
                      else "nobody is on duty after you; please tell your manager")

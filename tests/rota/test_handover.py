@@ -73,13 +73,23 @@ def test_running_twice_queues_each_notice_once(rota, settings):
 
 
 def test_a_restart_or_a_late_clock_adds_nothing_twice(rota, settings):
-    run(settings, TUESDAY_1800 - timedelta(hours=24))  # Monday's pass sent Tobi's reminder
+    # Monday's pass reminds Tobi, and Asha that she is his backup
+    run(settings, TUESDAY_1800 - timedelta(hours=24))
     run(settings, TUESDAY_1800)
     # the clock restarts and catches up an hour later, then every minute after
     for minutes in (60, 61, 62, 179):
         assert run(settings, TUESDAY_1800 + timedelta(minutes=minutes)) == []
     assert queued() == sorted(AT_TUESDAY_HANDOVER + [("rota.on-duty", BEN),
-                                                     ("rota.reminder", TOBI)])
+                                                     ("rota.reminder", TOBI),
+                                                     ("rota.backup", ASHA)])
+
+
+def test_the_backup_is_reminded_the_day_before(rota, settings):
+    added = handover.queue_handover_notices(settings, utc(TUESDAY_1800 - timedelta(hours=24)))
+    backup = [n for n in added if n.kind == handover.BACKUP]
+    assert [(n.to, n.body) for n in backup] == [
+        (ASHA, "Reminder: you are backup on duty from 18:00 Tue 24 Nov to 18:00 Wed 25 Nov; "
+               "the support line rings you if Tobi Jones does not answer.")]
 
 
 def test_two_clocks_at_once_queue_each_notice_once(app, rota, settings):

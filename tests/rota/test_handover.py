@@ -17,13 +17,6 @@ TUESDAY_1800 = datetime(2026, 11, 24, 18, 0, tzinfo=LONDON)
 
 
 @pytest.fixture
-def team(make_engineer):
-    return {"Ben": make_engineer("Ben Smith", mobile="+447911000001"),
-            "Tobi": make_engineer("Tobi Jones", mobile="+447911000002"),
-            "Asha": make_engineer("Asha Patel", mobile="+447911000003")}
-
-
-@pytest.fixture
 def rota(db, team, settings):
     """Ben from Mon 23 Nov, Tobi from Tue 24 Nov (Asha backup), Asha from Wed 25 Nov, 18:00."""
     periods.assign_period(date(2026, 11, 23), team["Ben"], None, settings)

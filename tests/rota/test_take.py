@@ -15,13 +15,6 @@ WEDNESDAY_2100 = datetime(2026, 11, 25, 21, 0, tzinfo=LONDON)
 
 
 @pytest.fixture
-def team(make_engineer):
-    return {"Ben": make_engineer("Ben Smith", mobile="+447911000001"),
-            "Tobi": make_engineer("Tobi Jones", mobile="+447911000002"),
-            "Asha": make_engineer("Asha Patel", mobile="+447911000003")}
-
-
-@pytest.fixture
 def rota(db, team, settings):
     periods.assign_period(date(2026, 11, 25), team["Ben"], None, settings)
 

@@ -41,9 +41,10 @@ def run_demo(db_path, port, echo=print):
         with database.connection_context():
             team = []
             for name, mobile, desk, signed_in, location in TEAM:
-                engineer = engineers.add_engineer(name, mobile, desk, region=settings.phone_region)
-                engineers.set_signed_in(name, signed_in)
-                engineers.set_location(name, location)
+                engineer = engineers.add_engineer(name, mobile, desk, region=settings.phone_region,
+                                                  now=clock())
+                engineers.set_signed_in(name, signed_in, now=clock())
+                engineers.set_location(name, location, now=clock())
                 team.append(engineer)
             today = clock().astimezone(settings.tz).date()
             for offset in range(-1, 31):

@@ -112,11 +112,12 @@ def _cut(span, cuts):
 
 
 def covers_in_force(overrides):
-    """The parts of each override (given in the order they were made) that no later one overrides."""
+    """The parts of each override (given in the order made) that no later override takes."""
     valid = [o for o in overrides if o.ends_at > o.starts_at]
     covers = []
     for n, made in enumerate(valid):
-        later = [o for o in valid[n + 1:] if o.starts_at < made.ends_at and o.ends_at > made.starts_at]
+        later = [o for o in valid[n + 1:]
+                 if o.starts_at < made.ends_at and o.ends_at > made.starts_at]
         pieces = _cut((made.starts_at, made.ends_at), [(o.starts_at, o.ends_at) for o in later])
         changed_at = max([made.created_at] + [o.created_at for o in later])
         covers += [Cover(made, start, end, part, changed_at)

@@ -71,7 +71,7 @@ def _local_midnight(day, settings):
 
 
 def _override_span(window, settings):
-    # the overrides touching the loaded periods: from the day before the window to its last period's end
+    # overrides touching the loaded periods: the day before the window to its last period's end
     start = _local_midnight(window.first_day - timedelta(days=1), settings)
     end = _local_midnight(window.last_day + timedelta(days=2), settings)
     return (Override.starts_at < end) & (Override.ends_at > start)

@@ -94,7 +94,8 @@ def update_engineer(name, now, new_name=None, mobile=None, desk=None, email=None
         try:
             _write(engineer, now, **changes)
         except IntegrityError as exc:
-            raise DuplicateEngineer(f"an engineer named {changes['name']!r} already exists") from exc
+            raise DuplicateEngineer(
+                f"an engineer named {changes['name']!r} already exists") from exc
     return engineer
 
 

@@ -126,7 +126,8 @@ def engineer_set(name, new_name, mobile, desk, email):
 @with_app
 def engineer_sign_in(name):
     """Join in-hours hunting."""
-    click.echo(f"{engineer_service.set_signed_in(name, True, now=runtime().clock()).name} signed in")
+    changed = engineer_service.set_signed_in(name, True, now=runtime().clock())
+    click.echo(f"{changed.name} signed in")
 
 
 @engineer.command("sign-out")
@@ -134,7 +135,8 @@ def engineer_sign_in(name):
 @with_app
 def engineer_sign_out(name):
     """Leave in-hours hunting."""
-    click.echo(f"{engineer_service.set_signed_in(name, False, now=runtime().clock()).name} signed out")
+    changed = engineer_service.set_signed_in(name, False, now=runtime().clock())
+    click.echo(f"{changed.name} signed out")
 
 
 @engineer.command("where")
@@ -143,7 +145,8 @@ def engineer_sign_out(name):
 @with_app
 def engineer_where(name, location):
     """Office (desk phone) or remote (mobile)."""
-    click.echo(f"{engineer_service.set_location(name, location, now=runtime().clock()).name} is {location}")
+    changed = engineer_service.set_location(name, location, now=runtime().clock())
+    click.echo(f"{changed.name} is {location}")
 
 
 @main.group()

@@ -223,7 +223,8 @@ def test_if_modified_since_does_not_hide_a_removed_period(december, fetch, remov
 
 
 LONDON = ZoneInfo("Europe/London")
-TOBI_COVERS = (datetime(2026, 12, 1, 21, 0, tzinfo=LONDON), datetime(2026, 12, 2, 2, 0, tzinfo=LONDON))
+TOBI_COVERS = (datetime(2026, 12, 1, 21, 0, tzinfo=LONDON),
+               datetime(2026, 12, 2, 2, 0, tzinfo=LONDON))
 COVER_UID = "{feed}-20261201T210000Z-20261202T020000Z-cover@support.dutyline"
 
 
@@ -237,7 +238,8 @@ def test_an_override_reaches_mine_and_rota_and_changes_the_etag(december, fetch,
         assert response.status_code == 200, (who, feed)
         assert response.headers["ETag"] != old.headers["ETag"]
     tobi = events(fetch("tobi", "mine"))
-    assert tobi[COVER_UID.format(feed="mine")][:3] == ("On duty (cover): Tobi Jones", 0, "CONFIRMED")
+    assert tobi[COVER_UID.format(feed="mine")][:3] == ("On duty (cover): Tobi Jones", 0,
+                                                       "CONFIRMED")
     rota = events(fetch("manager", "rota"))
     assert rota[COVER_UID.format(feed="rota")][0] == "On duty (cover): Tobi Jones"
     # Ben's own night says who covers part of it, as a new version of the same event

@@ -21,19 +21,21 @@ def local(*fields):
 
 # overrides in the feeds: UID without feed and team, who, local start and end
 COVERS = {
-    "20261202T210000Z-20261203T020000Z-cover": ("Ben Smith", local(2026, 12, 2, 21), local(2026, 12, 3, 2)),
+    "20261202T210000Z-20261203T020000Z-cover": ("Ben Smith", local(2026, 12, 2, 21),
+                                                local(2026, 12, 3, 2)),
     # across the spring-forward night: 00:30 GMT to 03:30 BST is two hours
     "20270328T003000Z-20270328T023000Z-cover": ("Tobi Jones", local(2027, 3, 28, 0, 30),
                                                 local(2027, 3, 28, 3, 30)),
     # made, published, then removed
-    "20261203T220000Z-20261203T230000Z-cover": ("Ben Smith", local(2026, 12, 3, 22), local(2026, 12, 3, 23)),
+    "20261203T220000Z-20261203T230000Z-cover": ("Ben Smith", local(2026, 12, 3, 22),
+                                                local(2026, 12, 3, 23)),
 }
 REMOVED_COVER = "20261203T220000Z-20261203T230000Z-cover"
 
 
 @pytest.fixture
 def feed_files(team, assign, remove_period, cover, uncover, fetch, tmp_path):
-    """rota, Ben's mine and handovers with DST nights, a reassigned and a removed period, overrides."""
+    """rota, Ben's mine and handovers: DST nights, a reassigned and a removed period, overrides."""
     ben, tobi, asha = team
     people = [(ben, tobi), (tobi, asha), (asha, ben)]
     for first in (DECEMBER_1, date(2027, 3, 27), date(2027, 10, 30)):
@@ -85,7 +87,8 @@ def test_vobject_validates_every_feed(feed_files):
     _, rota = parsers.with_vobject(texts(feed_files)["rota"])
     assert rota["rota-20270329-primary@support.dutyline"]["status"] == "CANCELLED"
     assert rota["rota-20270329-primary@support.dutyline"]["sequence"] == 1
-    covers = {uid.split("@")[0]: event for uid, event in {**mine, **rota}.items() if "-cover" in uid}
+    covers = {uid.split("@")[0]: event for uid, event in {**mine, **rota}.items()
+              if "-cover" in uid}
     assert sorted(covers) == sorted(f"{feed}-{key}" for feed in ("mine", "rota") for key in COVERS
                                     if feed == "rota" or COVERS[key][0] == "Ben Smith")
     for uid, event in covers.items():

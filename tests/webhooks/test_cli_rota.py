@@ -119,7 +119,8 @@ def test_swap_and_override_commands(cli, team, db):
 
 
 def test_engineer_set_renames_and_changes_numbers(cli, team, db):
-    changed = cli("engineer", "set", "Tobi Jones", "--name", "Tobi Evans", "--mobile", "07911 123456")
+    changed = cli("engineer", "set", "Tobi Jones", "--name", "Tobi Evans",
+                  "--mobile", "07911 123456")
     assert changed.exit_code == 0, changed.output
     tobi = Engineer.get(Engineer.name == "Tobi Evans")
     assert tobi.mobile == "+447911123456"

@@ -42,7 +42,8 @@ def main():
                       "TWILIO_AUTH_TOKEN": "bench"})
     with app.app_context(), database.connection_context():
         settings = app.extensions["dutyline"].settings
-        team = [engineers.add_engineer(f"Engineer {n:02d}", f"+4479111{n:05d}") for n in range(ENGINEERS)]
+        team = [engineers.add_engineer(f"Engineer {n:02d}", f"+4479111{n:05d}", now=NOW)
+                for n in range(ENGINEERS)]
         first = NOW.astimezone(settings.tz).date()
         with database.atomic():
             for n in range(DAYS):

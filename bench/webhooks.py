@@ -43,10 +43,10 @@ def seed(url, log_rows):
     open_database(url)
     create_tables()
     with database.connection_context():
-        for n in range(5):
-            engineers.add_engineer(f"Engineer {n}", f"+4479111234{n:02d}")
-            engineers.set_signed_in(f"Engineer {n}", True)
         start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+        for n in range(5):
+            engineers.add_engineer(f"Engineer {n}", f"+4479111234{n:02d}", now=start)
+            engineers.set_signed_in(f"Engineer {n}", True, now=start)
         if url.startswith("postgres"):
             database.execute_sql(
                 'INSERT INTO "call" (sid, from_number, to_number, started_at, mode, status, gated) '

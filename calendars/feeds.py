@@ -10,13 +10,13 @@ from calendars import events as feed_events
 from calendars.models import ENGINEER, PublishedFeed
 from calendars.publish import Window, publish
 from calendars.render import render_calendar
-from rota.models import DutyPeriod, Engineer
+from rota.models import DutyPeriod, Engineer, Override
 
 FEED_NAMES = ("rota", "mine", "handovers")
 DAYS_BACK = 31
 DAYS_AHEAD = 365
 KEEP_CANCELLED_DAYS = 31
-FORMAT_VERSION = "1"  # raise when the rendering changes, so every ETag changes with it
+FORMAT_VERSION = "2"  # raise when the rendering changes, so every ETag changes with it
 
 
 class FeedNotFound(LookupError):
@@ -66,15 +66,33 @@ def _period_days(window):
             & (DutyPeriod.day <= window.last_day))
 
 
+def _local_midnight(day, settings):
+    return datetime.combine(day, datetime.min.time(), tzinfo=settings.tz).astimezone(timezone.utc)
+
+
+def _override_span(window, settings):
+    # overrides touching the loaded periods: the day before the window to its last period's end
+    start = _local_midnight(window.first_day - timedelta(days=1), settings)
+    end = _local_midnight(window.last_day + timedelta(days=2), settings)
+    return (Override.starts_at < end) & (Override.ends_at > start)
+
+
 def rota_marker(request, settings, window):
     """A short text that changes whenever the feed's content may change; one cheap query."""
-    count, latest = (DutyPeriod
-                     .select(fn.COUNT(DutyPeriod.id), fn.MAX(DutyPeriod.updated_at))
-                     .where(_period_days(window))
-                     .tuples()
-                     .get())
+    in_span = _override_span(window, settings)
+    count_covers = Override.select(fn.COUNT(Override.id)).where(in_span)
+    latest_cover = Override.select(fn.MAX(Override.created_at)).where(in_span)
+    latest_person = Engineer.select(fn.MAX(Engineer.updated_at))
+    count, latest, covers, covered_at, people = (DutyPeriod
+                                                 .select(fn.COUNT(DutyPeriod.id),
+                                                         fn.MAX(DutyPeriod.updated_at),
+                                                         count_covers, latest_cover, latest_person)
+                                                 .where(_period_days(window))
+                                                 .tuples()
+                                                 .get())
     return "|".join((FORMAT_VERSION, request.scope, window.first_day.isoformat(),
-                     settings.team_name, settings.timezone, str(count), str(latest)))
+                     settings.team_name, settings.timezone, str(count), str(latest), str(covers),
+                     str(covered_at), str(people)))
 
 
 def etag_for(marker):
@@ -92,7 +110,6 @@ def published_last_modified(request, marker):
 
 def load_periods(window):
     """The duty periods the window needs, as plain values, in time order."""
-    # Overrides are not loaded yet: the override table does not exist so far (docs/calendars.md).
     primary, backup = Engineer.alias(), Engineer.alias()
     rows = (DutyPeriod
             .select(DutyPeriod.day, DutyPeriod.starts_at, DutyPeriod.ends_at, DutyPeriod.updated_at,
@@ -112,6 +129,21 @@ def load_periods(window):
             for row in rows]
 
 
+def load_covers(window, settings):
+    """The parts of the window's overrides still in force (those of inactive engineers ignored)."""
+    rows = (Override
+            .select(Override.starts_at, Override.ends_at, Override.created_at,
+                    Engineer.id, Engineer.name, Engineer.mobile, Engineer.desk)
+            .join(Engineer)
+            .where(_override_span(window, settings), Engineer.active)
+            .order_by(Override.created_at, Override.id)
+            .tuples())
+    return feed_events.covers_in_force([
+        feed_events.OverrideSpan(person=feed_events.Person(*row[3:7]), starts_at=row[0],
+                                 ends_at=row[1], created_at=row[2])
+        for row in rows])
+
+
 def calendar_name(request, settings):
     """X-WR-CALNAME: the team and the feed."""
     if request.kind == "mine":
@@ -120,12 +152,12 @@ def calendar_name(request, settings):
     return f"{settings.team_name}: {'duty rota' if request.kind == 'rota' else 'handovers'}"
 
 
-def feed_events_for(request, periods, settings):
-    """The events the feed should carry for these periods."""
+def feed_events_for(request, periods, settings, covers=()):
+    """The events the feed should carry for these periods and overrides in force."""
     if request.kind == "rota":
-        return feed_events.rota_events(periods, settings)
+        return feed_events.rota_events(periods, settings, covers)
     if request.kind == "mine":
-        return feed_events.mine_events(periods, request.engineer_id, settings)
+        return feed_events.mine_events(periods, request.engineer_id, settings, covers)
     return feed_events.handover_events(periods, settings)
 
 
@@ -134,8 +166,9 @@ def build_feed(request, settings, generated_at):
     window = feed_window(settings, generated_at)
     marker = rota_marker(request, settings, window)
     periods = load_periods(window)
-    blocks, latest = publish(request.scope, feed_events_for(request, periods, settings), window,
-                             generated_at)
+    covers = load_covers(window, settings) if request.kind != "handovers" else ()
+    blocks, latest = publish(request.scope, feed_events_for(request, periods, settings, covers),
+                             window, generated_at)
     body = render_calendar(calendar_name(request, settings), [block.encode() for block in blocks])
     last_modified = (latest or generated_at).replace(microsecond=0)
     if published_last_modified(request, marker) != last_modified:

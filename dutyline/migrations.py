@@ -65,6 +65,8 @@ MIGRATIONS = [
      lambda: _ensure("FeedToken", "PublishedEvent", "PublishedFeed")),
     (5, "the outbox of outgoing messages", lambda: _ensure("OutboxMessage")),
     (6, "outbox threads (e-mail follow-ups)", lambda: _ensure("OutboxMessage")),
+    (7, "engineer.updated_at, so calendar feeds see renames and new numbers",
+     lambda: _ensure("Engineer")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

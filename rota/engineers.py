@@ -30,7 +30,7 @@ def find_engineer(name):
     return engineer
 
 
-def add_engineer(name, mobile, desk=None, email=None, region="GB"):
+def add_engineer(name, mobile, desk=None, email=None, region="GB", *, now):
     """Add an engineer at the end of the rotation; numbers are stored in E.164."""
     name = (name or "").strip()
     if not name:
@@ -49,7 +49,7 @@ def add_engineer(name, mobile, desk=None, email=None, region="GB"):
         last = Engineer.select(fn.MAX(Engineer.rotation)).scalar() or 0
         try:
             return Engineer.create(name=name, mobile=mobile, desk=desk, email=email,
-                                   rotation=last + 1)
+                                   rotation=last + 1, updated_at=now)
         except IntegrityError as exc:
             raise DuplicateEngineer(f"an engineer named {name!r} already exists") from exc
 
@@ -62,21 +62,64 @@ def list_engineers():
                 .order_by(Engineer.rotation, Engineer.id))
 
 
-def set_signed_in(name, signed_in):
-    """Join or leave in-hours hunting."""
+def update_engineer(name, now, new_name=None, mobile=None, desk=None, email=None, region="GB"):
+    """Rename an engineer or change their numbers or e-mail; only the values given change."""
     engineer = find_engineer(name)
-    Engineer.update(signed_in=signed_in).where(Engineer.id == engineer.id).execute()
-    engineer.signed_in = signed_in
+    changes = {}
+    if new_name is not None:
+        new_name = new_name.strip()
+        if not new_name:
+            raise RotaError("an engineer needs a name")
+        changes["name"] = new_name
+    if mobile is not None:
+        changes["mobile"] = to_e164(mobile, region)
+    if desk is not None:
+        changes["desk"] = to_e164(desk, region) if desk else None
+    if email is not None:
+        if email and "@" not in email:
+            raise RotaError(f"not an e-mail address: {email!r}")
+        changes["email"] = email or None
+    changes = {key: value for key, value in changes.items() if getattr(engineer, key) != value}
+    if not changes:
+        return engineer
+    with database.atomic():
+        if "name" in changes:
+            taken = (Engineer
+                     .select()
+                     .where(fn.LOWER(Engineer.name) == changes["name"].lower(),
+                            Engineer.id != engineer.id)
+                     .exists())
+            if taken:
+                raise DuplicateEngineer(f"an engineer named {changes['name']!r} already exists")
+        try:
+            _write(engineer, now, **changes)
+        except IntegrityError as exc:
+            raise DuplicateEngineer(
+                f"an engineer named {changes['name']!r} already exists") from exc
     return engineer
 
 
-def set_location(name, location):
+def _write(engineer, now, **changes):
+    # every write stamps updated_at: the calendar feeds' change marker reads it
+    changes["updated_at"] = now
+    Engineer.update(**changes).where(Engineer.id == engineer.id).execute()
+    for key, value in changes.items():
+        setattr(engineer, key, value)
+
+
+def set_signed_in(name, signed_in, *, now):
+    """Join or leave in-hours hunting."""
+    engineer = find_engineer(name)
+    _write(engineer, now, signed_in=signed_in)
+    return engineer
+
+
+def set_location(name, location, *, now):
     """Office (ring the desk phone) or remote (ring the mobile)."""
     if location not in (OFFICE, REMOTE):
         raise RotaError(f"location must be {OFFICE} or {REMOTE}, not {location!r}")
     engineer = find_engineer(name)
-    Engineer.update(location=location).where(Engineer.id == engineer.id).execute()
-    engineer.location = location
+    _write(engineer, now, location=location)
     return engineer
 
 

@@ -19,6 +19,8 @@ class Engineer(BaseModel):
     signed_in = BooleanField(default=False)
     location = CharField(default=OFFICE)  # office | remote
     active = BooleanField(default=True)
+    # when the row last changed (UTC); every write in rota/engineers.py sets it (feed markers)
+    updated_at = UTCDateTimeField(null=True)
 
     def hunt_number(self):
         """The number to ring in hours: the desk phone in the office, else the mobile."""

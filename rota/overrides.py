@@ -16,6 +16,13 @@ def add_override(name, starts_at, ends_at, now):
                            created_at=now)
 
 
+def remove_override(override_id):
+    """Delete the override with this id (as `rota show --json` lists it)."""
+    removed = Override.delete().where(Override.id == override_id).execute()
+    if not removed:
+        raise RotaError(f"no override with id {override_id}")
+
+
 def override_at(now):
     """The override in force at the aware instant `now` (the latest made wins), or None."""
     return (Override

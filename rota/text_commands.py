@@ -107,10 +107,10 @@ def handle_text(sender, text, now, settings):
     if command == "WHO":
         return who_text(now, settings.tz)
     if command == "ON":
-        set_signed_in(engineer.name, True)
+        set_signed_in(engineer.name, True, now=now)
         return "You are signed in: in-hours calls will ring you."
     if command == "OFF":
-        set_signed_in(engineer.name, False)
+        set_signed_in(engineer.name, False, now=now)
         return "You are signed out: in-hours calls will not ring you."
     if command == "TAKE":
         return _take(engineer, now, settings)

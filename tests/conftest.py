@@ -16,6 +16,7 @@ from webhooks.runtime import runtime
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 PUBLIC_URL = "https://support.example.com"
+ADDED_AT = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)  # when test engineers are added
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "shared" / "twiml-schema"
 if not SCHEMA_DIR.exists():  # a checkout with shared/ inside rather than beside it
     SCHEMA_DIR = Path(__file__).resolve().parents[1] / "shared" / "twiml-schema"
@@ -154,9 +155,9 @@ def make_engineer(app):
         n = counter["n"]
         mobile = mobile or f"+4479111234{n:02d}"
         with database.connection_context():
-            engineer = engineer_service.add_engineer(name, mobile, desk, email)
-            engineer_service.set_signed_in(name, signed_in)
-            engineer = engineer_service.set_location(name, location)
+            engineer = engineer_service.add_engineer(name, mobile, desk, email, now=ADDED_AT)
+            engineer_service.set_signed_in(name, signed_in, now=ADDED_AT)
+            engineer = engineer_service.set_location(name, location, now=ADDED_AT)
         return engineer
 
     return make

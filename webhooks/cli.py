@@ -104,7 +104,8 @@ def engineer():
 def engineer_add(name, mobile, desk, email):
     """Add an engineer at the end of the rotation."""
     added = engineer_service.add_engineer(name, mobile, desk, email,
-                                          region=runtime().settings.phone_region)
+                                          region=runtime().settings.phone_region,
+                                          now=runtime().clock())
     click.echo(f"added {added.name} (mobile {added.mobile}, rotation {added.rotation})")
 
 
@@ -119,12 +120,29 @@ def engineer_list(as_json):
         f"{r['location']:<6} mobile {r['mobile']}" + (f" desk {r['desk']}" if r["desk"] else "")))
 
 
+@engineer.command("set")
+@click.argument("name")
+@click.option("--name", "new_name", help="a new name")
+@click.option("--mobile")
+@click.option("--desk", help='a desk number, or "" for none')
+@click.option("--email", help='an e-mail address, or "" for none')
+@with_app
+def engineer_set(name, new_name, mobile, desk, email):
+    """Rename an engineer or change their numbers; the calendar feeds follow."""
+    changed = engineer_service.update_engineer(name, runtime().clock(), new_name=new_name,
+                                               mobile=mobile, desk=desk, email=email,
+                                               region=runtime().settings.phone_region)
+    click.echo(f"{changed.name}: mobile {changed.mobile}"
+               + (f", desk {changed.desk}" if changed.desk else ""))
+
+
 @engineer.command("sign-in")
 @click.argument("name")
 @with_app
 def engineer_sign_in(name):
     """Join in-hours hunting."""
-    click.echo(f"{engineer_service.set_signed_in(name, True).name} signed in")
+    changed = engineer_service.set_signed_in(name, True, now=runtime().clock())
+    click.echo(f"{changed.name} signed in")
 
 
 @engineer.command("sign-out")
@@ -132,7 +150,8 @@ def engineer_sign_in(name):
 @with_app
 def engineer_sign_out(name):
     """Leave in-hours hunting."""
-    click.echo(f"{engineer_service.set_signed_in(name, False).name} signed out")
+    changed = engineer_service.set_signed_in(name, False, now=runtime().clock())
+    click.echo(f"{changed.name} signed out")
 
 
 @engineer.command("where")
@@ -141,7 +160,8 @@ def engineer_sign_out(name):
 @with_app
 def engineer_where(name, location):
     """Office (desk phone) or remote (mobile)."""
-    click.echo(f"{engineer_service.set_location(name, location).name} is {location}")
+    changed = engineer_service.set_location(name, location, now=runtime().clock())
+    click.echo(f"{changed.name} is {location}")
 
 
 @main.group()

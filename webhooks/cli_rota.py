@@ -76,7 +76,7 @@ def register(main, rota, with_app, emit):
             starts_at = parse_instant(item["starts_at"], settings.tz).astimezone(settings.tz)
             ends_at = parse_instant(item["ends_at"], settings.tz).astimezone(settings.tz)
             click.echo(f"override: {item['engineer']} from {starts_at:%a %d %b %H:%M} "
-                       f"to {ends_at:%a %d %b %H:%M}")
+                       f"to {ends_at:%a %d %b %H:%M} (id {item['id']})")
 
     @rota.command("check")
     @click.argument("month")
@@ -123,7 +123,15 @@ def register(main, rota, with_app, emit):
         made = overrides.add_override(name, _instant(starts, tz), _instant(ends, tz), rt.clock())
         starts_at, ends_at = made.starts_at.astimezone(tz), made.ends_at.astimezone(tz)
         click.echo(f"{made.engineer.name} on duty from {starts_at:%a %d %b %Y %H:%M} "
-                   f"to {ends_at:%a %d %b %Y %H:%M}")
+                   f"to {ends_at:%a %d %b %Y %H:%M} (override {made.id})")
+
+    @rota.command("override-remove")
+    @click.argument("override_id", type=int)
+    @with_app
+    def rota_override_remove(override_id):
+        """Remove the override OVERRIDE_ID (its id from `rota override` or `rota show --json`)."""
+        overrides.remove_override(override_id)
+        click.echo(f"override {override_id} removed")
 
     @main.group("absence")
     def absence():

@@ -44,9 +44,10 @@ def run_demo(db_path, port, echo=print):
         with database.connection_context():
             team = []
             for name, mobile, desk, signed_in, location in TEAM:
-                engineer = engineers.add_engineer(name, mobile, desk, region=settings.phone_region)
-                engineers.set_signed_in(name, signed_in)
-                engineers.set_location(name, location)
+                engineer = engineers.add_engineer(name, mobile, desk, region=settings.phone_region,
+                                                  now=clock())
+                engineers.set_signed_in(name, signed_in, now=clock())
+                engineers.set_location(name, location, now=clock())
                 team.append(engineer)
             customers.add_customer("ACME Ltd", [ACME], "core", "4h", settings.phone_region)
             customers.add_customer("Globex", ["0161 496 0000"], "24x7", "1h",

@@ -6,7 +6,7 @@ import pytest
 
 from calendars.tokens import issue_token
 from dutyline.db import database
-from rota import periods
+from rota import overrides, periods
 from rota.models import DutyPeriod
 
 
@@ -37,6 +37,30 @@ def remove_period(app):
     def run(day):
         with database.connection_context():
             DutyPeriod.delete().where(DutyPeriod.day == day).execute()
+
+    return run
+
+
+@pytest.fixture
+def cover(app):
+    """cover(name, starts_at, ends_at, at=instant): an override made at `at`; returns its id."""
+
+    def run(name, starts_at, ends_at, at=None):
+        with database.connection_context():
+            made = overrides.add_override(
+                name, starts_at, ends_at, at or datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc))
+        return made.id
+
+    return run
+
+
+@pytest.fixture
+def uncover(app):
+    """Removes an override by its id."""
+
+    def run(override_id):
+        with database.connection_context():
+            overrides.remove_override(override_id)
 
     return run
 

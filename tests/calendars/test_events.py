@@ -4,8 +4,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from calendars.events import (Period, Person, event_uid, handover_events, mine_events,
-                              rota_events, team_slug)
+from calendars.events import (OverrideSpan, Period, Person, cover_uid, covers_in_force,
+                              event_uid, handover_events, mine_events, rota_events, team_slug)
 from dutyline.settings import parse_settings
 from rota.periods import period_bounds
 
@@ -93,3 +93,80 @@ def test_content_hash_follows_what_subscribers_see():
     other_backup = rota_events([period(day, BEN, ASHA)], SETTINGS)[0]
     assert base.content_hash() == same.content_hash()
     assert base.content_hash() != other_backup.content_hash()
+
+
+def at(day, hour, minute=0):
+    """An instant given in London wall-clock time."""
+    return datetime(2026, 12, day, hour, minute, tzinfo=SETTINGS.tz).astimezone(timezone.utc)
+
+
+def override(person, start, end, made_hour):
+    return OverrideSpan(person, start, end, datetime(2026, 11, 20, made_hour, tzinfo=timezone.utc))
+
+
+# overrides, in the order made                          parts in force: (who, start, end, part)
+COVERS = [
+    # one override: all of it
+    ([(TOBI, at(4, 21), at(5, 2))],                      [(TOBI, at(4, 21), at(5, 2), 1)]),
+    # a later one in the middle cuts the first in two
+    ([(TOBI, at(4, 21), at(5, 2)), (ASHA, at(4, 23), at(5, 0))],
+     [(TOBI, at(4, 21), at(4, 23), 1), (ASHA, at(4, 23), at(5, 0), 1),
+      (TOBI, at(5, 0), at(5, 2), 2)]),
+    # a later one over the same span leaves nothing of the first
+    ([(TOBI, at(4, 21), at(5, 2)), (ASHA, at(4, 21), at(5, 2))],
+     [(ASHA, at(4, 21), at(5, 2), 1)]),
+    # an earlier one does not cut a later one
+    ([(ASHA, at(4, 23), at(5, 0)), (TOBI, at(4, 21), at(5, 2))],
+     [(TOBI, at(4, 21), at(5, 2), 1)]),
+    # a reversed override covers nothing
+    ([(TOBI, at(5, 2), at(4, 21))],                      []),
+]
+
+
+@pytest.mark.parametrize("made, expected", COVERS)
+def test_covers_in_force(made, expected):
+    spans = [override(person, start, end, n) for n, (person, start, end) in enumerate(made)]
+    found = covers_in_force(spans)
+    assert [(c.made.person, c.starts_at, c.ends_at, c.part) for c in found] == expected
+
+
+def test_cover_events_in_rota_and_mine():
+    periods = [period(date(2026, 12, 4), BEN, ASHA)]
+    covers = covers_in_force([override(TOBI, at(4, 21), at(5, 2), 9)])
+    rota = {e.uid: e for e in rota_events(periods, SETTINGS, covers)}
+    cover = rota["rota-20261204T210000Z-20261205T020000Z-cover@night-owls-co.dutyline"]
+    assert cover.summary == "On duty (cover): Tobi Jones"
+    assert cover.description.splitlines() == [
+        "On duty (cover): Tobi Jones, mobile +447911123402",
+        "Instead of: Ben Smith",
+        "Cover: 21:00 Fri 04 Dec 2026 to 02:00 Sat 05 Dec 2026 (Europe/London)"]
+    assert cover.day == date(2026, 12, 4)
+    assert cover.changed_at == datetime(2026, 11, 20, 9, tzinfo=timezone.utc)
+    primary = rota["rota-20261204-primary@night-owls-co.dutyline"]
+    assert primary.description.splitlines()[-1] == (
+        "Covered by Tobi Jones from 21:00 Fri 04 Dec 2026 to 02:00 Sat 05 Dec 2026")
+    assert [e.summary for e in mine_events(periods, TOBI.id, SETTINGS, covers)] == [
+        "On duty (cover): Tobi Jones"]
+    assert [e.summary for e in mine_events(periods, BEN.id, SETTINGS, covers)] == [
+        "On duty: Ben Smith"]
+
+
+def test_cover_uid_follows_the_span_not_the_person():
+    asha = covers_in_force([override(ASHA, at(4, 21), at(5, 2), 9)])[0]
+    tobi = covers_in_force([override(TOBI, at(4, 21), at(5, 2), 10)])[0]
+    later = covers_in_force([override(TOBI, at(4, 22), at(5, 2), 10)])[0]
+    assert cover_uid("mine", asha, "Support") == cover_uid("mine", tobi, "Support")
+    assert cover_uid("mine", later, "Support") != cover_uid("mine", tobi, "Support")
+
+
+def test_a_cut_override_says_so_and_its_second_part_has_its_own_uid():
+    covers = covers_in_force([override(TOBI, at(4, 21), at(5, 2), 9),
+                              override(ASHA, at(4, 23), at(5, 0), 10)])
+    tobi = [e for e in rota_events([], SETTINGS, covers) if "Tobi" in e.summary]
+    assert [e.uid.split("@")[0] for e in tobi] == [
+        "rota-20261204T210000Z-20261205T020000Z-cover",
+        "rota-20261204T210000Z-20261205T020000Z-cover-2"]
+    assert tobi[0].description.splitlines()[-1] == (
+        "The override runs from 21:00 Fri 04 Dec 2026 to 02:00 Sat 05 Dec 2026; "
+        "later overrides take the rest")
+    assert all(e.changed_at == datetime(2026, 11, 20, 10, tzinfo=timezone.utc) for e in tobi)

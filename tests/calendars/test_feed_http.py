@@ -1,6 +1,7 @@
 """The feed endpoints over HTTP: headers, 304 answers, changes, cancellations, who may read what."""
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 import vobject
@@ -219,3 +220,93 @@ def test_if_modified_since_does_not_hide_a_removed_period(december, fetch, remov
     assert events(after)["rota-20261203-primary@support.dutyline"][2] == "CANCELLED"
     assert fetch("manager", "rota", {"If-Modified-Since": after.headers["Last-Modified"]}
                  ).status_code == 304
+
+
+LONDON = ZoneInfo("Europe/London")
+TOBI_COVERS = (datetime(2026, 12, 1, 21, 0, tzinfo=LONDON),
+               datetime(2026, 12, 2, 2, 0, tzinfo=LONDON))
+COVER_UID = "{feed}-20261201T210000Z-20261202T020000Z-cover@support.dutyline"
+
+
+def test_an_override_reaches_mine_and_rota_and_changes_the_etag(december, fetch, cover):
+    before = {who: fetch(who, feed) for who, feed in (("tobi", "mine"), ("manager", "rota"),
+                                                       ("ben", "mine"))}
+    cover("Tobi Jones", *TOBI_COVERS)
+    for (who, feed), old in zip((("tobi", "mine"), ("manager", "rota"), ("ben", "mine")),
+                                before.values()):
+        response = fetch(who, feed, {"If-None-Match": old.headers["ETag"]})
+        assert response.status_code == 200, (who, feed)
+        assert response.headers["ETag"] != old.headers["ETag"]
+    tobi = events(fetch("tobi", "mine"))
+    assert tobi[COVER_UID.format(feed="mine")][:3] == ("On duty (cover): Tobi Jones", 0,
+                                                       "CONFIRMED")
+    rota = events(fetch("manager", "rota"))
+    assert rota[COVER_UID.format(feed="rota")][0] == "On duty (cover): Tobi Jones"
+    # Ben's own night says who covers part of it, as a new version of the same event
+    ben = fetch("ben", "mine")
+    assert events(ben)["mine-20261201-primary@support.dutyline"][1] == 1
+    unfolded = ben.get_data(as_text=True).replace("\r\n ", "")
+    assert "Covered by Tobi Jones from 21:00 Tue 01 Dec 2026 to 02:00 Wed 02 Dec 2026" in unfolded
+    assert COVER_UID.format(feed="mine") not in events(ben)
+    body = fetch("tobi", "mine").get_data(as_text=True)
+    assert "DTSTART:20261201T210000Z" in body and "DTEND:20261202T020000Z" in body
+
+
+def test_a_removed_override_is_cancelled_with_a_higher_sequence(december, fetch, cover, uncover):
+    made = cover("Tobi Jones", *TOBI_COVERS)
+    before = fetch("tobi", "mine")
+    assert events(before)[COVER_UID.format(feed="mine")][1:3] == (0, "CONFIRMED")
+    assert events(fetch("manager", "rota"))[COVER_UID.format(feed="rota")][2] == "CONFIRMED"
+    uncover(made)
+    after = fetch("tobi", "mine", {"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert events(after)[COVER_UID.format(feed="mine")][1:3] == (1, "CANCELLED")
+    assert events(fetch("manager", "rota"))[COVER_UID.format(feed="rota")][2] == "CANCELLED"
+
+
+def test_an_override_made_again_for_the_same_span_keeps_its_uid(december, fetch, cover, uncover):
+    uid = COVER_UID.format(feed="rota")
+    made = cover("Tobi Jones", *TOBI_COVERS)
+    assert events(fetch("manager", "rota"))[uid][:3] == ("On duty (cover): Tobi Jones", 0,
+                                                         "CONFIRMED")
+    uncover(made)
+    assert events(fetch("manager", "rota"))[uid][1:3] == (1, "CANCELLED")
+    cover("Asha Patel", *TOBI_COVERS, at=datetime(2026, 11, 23, 9, tzinfo=timezone.utc))
+    assert events(fetch("manager", "rota"))[uid][:3] == ("On duty (cover): Asha Patel", 2,
+                                                         "CONFIRMED")
+
+
+def test_renaming_an_engineer_changes_the_etag_and_the_events(december, fetch):
+    from dutyline.db import database
+    from rota.engineers import update_engineer
+
+    before = {who: fetch(who, feed) for who, feed in (("tobi", "mine"), ("manager", "rota"))}
+    with database.connection_context():
+        update_engineer("Tobi Jones", datetime(2026, 11, 22, 9, tzinfo=timezone.utc),
+                        new_name="Tobi Evans")
+    mine = fetch("tobi", "mine", {"If-None-Match": before["tobi"].headers["ETag"]})
+    assert mine.status_code == 200
+    assert "X-WR-CALNAME:Support: duty of Tobi Evans" in mine.get_data(as_text=True)
+    rota = fetch("manager", "rota", {"If-None-Match": before["manager"].headers["ETag"]})
+    assert rota.status_code == 200
+    renamed = events(rota)["rota-20261202-primary@support.dutyline"]
+    assert renamed[:2] == ("On duty: Tobi Evans", 1)
+
+
+def test_a_changed_number_changes_the_etag_and_the_description(december, fetch):
+    from dutyline.db import database
+    from rota.engineers import update_engineer
+
+    before = fetch("manager", "rota")
+    with database.connection_context():
+        update_engineer("Asha Patel", datetime(2026, 11, 22, 9, tzinfo=timezone.utc),
+                        mobile="+447911123499")
+    after = fetch("manager", "rota", {"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert "+447911123499" in after.get_data(as_text=True)
+    assert events(after)["rota-20261203-primary@support.dutyline"][1] == 1
+    # setting the same number again is no change: the old ETag stays good
+    with database.connection_context():
+        update_engineer("Asha Patel", datetime(2026, 11, 23, 9, tzinfo=timezone.utc),
+                        mobile="+447911123499")
+    assert fetch("manager", "rota", {"If-None-Match": after.headers["ETag"]}).status_code == 304

@@ -28,8 +28,9 @@ def render_all(settings, generated_at, owners):
 
 
 @pytest.fixture
-def history(team, assign, remove_period, tokens, settings):
-    """Three nights published, then Ben's first night given to Asha and the third night removed."""
+def history(team, assign, remove_period, cover, tokens, settings):
+    """Three nights published; then Ben's first night given to Asha, the third night removed, and
+    Ben covering 21:00 to 02:00 of Tobi's night."""
     ben, tobi, asha = team
     for day, (primary, backup) in zip(days(DECEMBER_1, 3), [(ben, tobi), (tobi, asha), (ben, asha)]):
         assign(day, primary, backup, at=PUBLISHED)
@@ -40,6 +41,8 @@ def history(team, assign, remove_period, tokens, settings):
     render_all(settings, PUBLISHED, owners)
     assign(DECEMBER_1, asha, tobi, at=CHANGED)
     remove_period(date(2026, 12, 3))
+    cover("Ben Smith", datetime(2026, 12, 2, 21, 0, tzinfo=timezone.utc),
+          datetime(2026, 12, 3, 2, 0, tzinfo=timezone.utc), at=CHANGED)
     return owners
 
 

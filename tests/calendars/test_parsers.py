@@ -2,7 +2,7 @@
 
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,19 +14,40 @@ LONDON = ZoneInfo("Europe/London")
 FEEDS = [("manager", "rota"), ("ben", "mine"), ("manager", "handovers")]
 
 
+def local(*fields):
+    """An instant given in London wall-clock time."""
+    return datetime(*fields, tzinfo=LONDON)
+
+
+# overrides in the feeds: UID without feed and team, who, local start and end
+COVERS = {
+    "20261202T210000Z-20261203T020000Z-cover": ("Ben Smith", local(2026, 12, 2, 21),
+                                                local(2026, 12, 3, 2)),
+    # across the spring-forward night: 00:30 GMT to 03:30 BST is two hours
+    "20270328T003000Z-20270328T023000Z-cover": ("Tobi Jones", local(2027, 3, 28, 0, 30),
+                                                local(2027, 3, 28, 3, 30)),
+    # made, published, then removed
+    "20261203T220000Z-20261203T230000Z-cover": ("Ben Smith", local(2026, 12, 3, 22),
+                                                local(2026, 12, 3, 23)),
+}
+REMOVED_COVER = "20261203T220000Z-20261203T230000Z-cover"
+
+
 @pytest.fixture
-def feed_files(team, assign, remove_period, fetch, tmp_path):
-    """rota, Ben's mine and handovers with DST nights, a reassigned and a removed period."""
+def feed_files(team, assign, remove_period, cover, uncover, fetch, tmp_path):
+    """rota, Ben's mine and handovers: DST nights, a reassigned and a removed period, overrides."""
     ben, tobi, asha = team
     people = [(ben, tobi), (tobi, asha), (asha, ben)]
     for first in (DECEMBER_1, date(2027, 3, 27), date(2027, 10, 30)):
         for day, (primary, backup) in zip(days(first, 3), people):
             assign(day, primary, backup)
+    made = {key: cover(name, start, end) for key, (name, start, end) in COVERS.items()}
     for feed in FEEDS:
         fetch(*feed)  # published once, so the changes below become new sequences
     later = datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)
     assign(DECEMBER_1, asha, tobi, at=later)  # Ben's first night goes to Asha
     remove_period(date(2027, 3, 29))
+    uncover(made[REMOVED_COVER])
     paths = {}
     for who, feed in FEEDS:
         response = fetch(who, feed)
@@ -41,7 +62,11 @@ def texts(feed_files):
 
 
 def assert_local_1800(uid, start, end):
-    if uid.startswith("handover-"):
+    """Periods run 18:00 to 18:00 local, handovers 15 minutes from 18:00, covers as made."""
+    key = uid.split("@")[0].split("-", 1)[1]
+    if key in COVERS:
+        assert (start, end) == COVERS[key][1:], uid
+    elif uid.startswith("handover-"):
         assert start.astimezone(LONDON).strftime("%H:%M") == "18:00", uid
         assert (end - start).total_seconds() == 15 * 60, uid
     else:
@@ -62,6 +87,17 @@ def test_vobject_validates_every_feed(feed_files):
     _, rota = parsers.with_vobject(texts(feed_files)["rota"])
     assert rota["rota-20270329-primary@support.dutyline"]["status"] == "CANCELLED"
     assert rota["rota-20270329-primary@support.dutyline"]["sequence"] == 1
+    covers = {uid.split("@")[0]: event for uid, event in {**mine, **rota}.items()
+              if "-cover" in uid}
+    assert sorted(covers) == sorted(f"{feed}-{key}" for feed in ("mine", "rota") for key in COVERS
+                                    if feed == "rota" or COVERS[key][0] == "Ben Smith")
+    for uid, event in covers.items():
+        key = uid.split("-", 1)[1]
+        assert event["summary"] == f"On duty (cover): {COVERS[key][0]}"
+        assert (event["status"], event["sequence"]) == (
+            ("CANCELLED", 1) if key == REMOVED_COVER else ("CONFIRMED", 0))
+    spring = rota["rota-20270328T003000Z-20270328T023000Z-cover@support.dutyline"]
+    assert spring["end"] - spring["start"] == timedelta(hours=2)
 
 
 def test_ical_package_reads_every_feed_as_vobject_does(feed_files):

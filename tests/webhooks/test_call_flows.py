@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from rota import engineers as engineer_service
+from tests.conftest import ADDED_AT
 from rota import periods
 from telephony.models import Call, Leg
 from voicemail.models import Ticket
@@ -90,13 +91,13 @@ def test_round_robin_remembers_across_calls(simulate, team, db):
 
 
 def test_signed_out_engineers_are_not_rung(simulate, team, db):
-    engineer_service.set_signed_in("Ben Smith", False)
+    engineer_service.set_signed_in("Ben Smith", False, now=ADDED_AT)
     outcome = simulate(Scenario(at=TUESDAY_10, others="ignore"))
     assert [leg[0] for leg in legs(db, outcome)] == ["Tobi Jones", "Asha Patel"]
 
 
 def test_remote_engineer_is_rung_on_the_mobile(simulate, team, db):
-    engineer_service.set_location("Ben Smith", "remote")
+    engineer_service.set_location("Ben Smith", "remote", now=ADDED_AT)
     outcome = simulate(Scenario(at=TUESDAY_10, others="accept"))
     assert legs(db, outcome)[0][1] == team[0].mobile
 

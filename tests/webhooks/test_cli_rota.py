@@ -7,7 +7,8 @@ import pytest
 import responses
 from click.testing import CliRunner
 
-from rota.models import Absence, DutyPeriod, Override
+from rota.models import Absence, DutyPeriod, Engineer, Override
+from tests.conftest import ADDED_AT
 from webhooks.cli import main
 
 ICS = b"""BEGIN:VCALENDAR
@@ -107,7 +108,25 @@ def test_swap_and_override_commands(cli, team, db):
     shown = json.loads(cli("rota", "show", "2026-12", "--json").output)
     assert [o["engineer"] for o in shown["overrides"]] == ["Tobi Jones"]
     text = cli("rota", "show", "2026-12").output.splitlines()
-    assert text[-1] == "override: Tobi Jones from Fri 04 Dec 21:00 to Sat 05 Dec 02:00"
+    override_id = shown["overrides"][0]["id"]
+    assert text[-1] == ("override: Tobi Jones from Fri 04 Dec 21:00 to Sat 05 Dec 02:00 "
+                        f"(id {override_id})")
+    removed = cli("rota", "override-remove", str(override_id))
+    assert removed.exit_code == 0, removed.output
+    assert json.loads(cli("rota", "show", "2026-12", "--json").output)["overrides"] == []
+    again = cli("rota", "override-remove", str(override_id))
+    assert again.exit_code != 0 and f"no override with id {override_id}" in again.output
+
+
+def test_engineer_set_renames_and_changes_numbers(cli, team, db):
+    changed = cli("engineer", "set", "Tobi Jones", "--name", "Tobi Evans",
+                  "--mobile", "07911 123456")
+    assert changed.exit_code == 0, changed.output
+    tobi = Engineer.get(Engineer.name == "Tobi Evans")
+    assert tobi.mobile == "+447911123456"
+    assert tobi.updated_at is not None and tobi.updated_at > ADDED_AT
+    taken = cli("engineer", "set", "Tobi Evans", "--name", "ben smith")
+    assert taken.exit_code != 0 and "already exists" in taken.output
 
 
 ERRORS = [

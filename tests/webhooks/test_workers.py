@@ -16,6 +16,7 @@ from twilio.request_validator import RequestValidator
 
 from dutyline.db import create_tables, database, open_database
 from rota import engineers as engineer_service
+from tests.conftest import ADDED_AT
 from tests.postgres import _free_port
 
 TOKEN = "worker-test-token"
@@ -32,8 +33,8 @@ def server(postgres_url, tmp_path):
     create_tables()
     with database.connection_context():
         for n in range(ENGINEERS):
-            engineer_service.add_engineer(f"Engineer {n}", f"+4479111234{n:02d}")
-            engineer_service.set_signed_in(f"Engineer {n}", True)
+            engineer_service.add_engineer(f"Engineer {n}", f"+4479111234{n:02d}", now=ADDED_AT)
+            engineer_service.set_signed_in(f"Engineer {n}", True, now=ADDED_AT)
     settings = tmp_path / "dutyline.toml"
     settings.write_text(ALWAYS_OPEN)
     port = _free_port()

@@ -30,6 +30,16 @@ def is_mobile(e164):
                     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
+def masked(number):
+    """A number as logs may show it: the country code and the last three digits only."""
+    text = str(number or "")
+    if "@" in text or "://" in text:  # an e-mail address or a URL: the domain is enough
+        return "…" + text[text.index("@"):] if "@" in text else text.split("/")[2]
+    if len(text) <= 6:
+        return "…" if text else "-"
+    return f"{text[:3]}…{text[-3:]}"
+
+
 def spoken(e164):
     """The number as a voice should read it: digit by digit, national format."""
     try:

@@ -7,7 +7,7 @@ else gets a short refusal and nothing changes.
 
 import logging
 
-from dutyline.phones import InvalidNumber, to_e164
+from dutyline.phones import InvalidNumber, masked, to_e164
 from rota.engineers import set_signed_in
 from rota.handover import local_label
 from rota.models import Engineer
@@ -99,8 +99,7 @@ def handle_text(sender, text, now, settings):
     engineer = engineer_by_mobile(sender, settings.phone_region)
     command = parse_command(text)
     if engineer is None:
-        log.warning("rota.text_commands.handle_text: unknown sender=%s…",
-                    (sender or "")[:-4] if len(sender or "") > 6 else "-")
+        log.warning("rota.text_commands.handle_text: unknown sender=%s", masked(sender))
         return REFUSAL
     log.info("rota.text_commands.handle_text: engineer=%s command=%s", engineer.id,
              command or "-")

@@ -12,6 +12,7 @@ import uuid
 from datetime import timedelta
 
 from dutyline.db import database
+from dutyline.phones import masked
 from voicemail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from voicemail.sms import DeliveryError
 
@@ -55,7 +56,7 @@ def enqueue(channel, recipient, body, dedupe_key, now, subject=None, thread_key=
              .on_conflict(action="NOTHING", conflict_target=[OutboxMessage.dedupe_key]))
     added = database.execute(query).rowcount == 1
     log.info("voicemail.outbox.enqueue: key=%s channel=%s to=%s added=%s",
-             dedupe_key, channel, recipient, added)
+             dedupe_key, channel, masked(recipient), added)
     return added
 
 
@@ -131,7 +132,8 @@ def deliver_one(message, sender, now, token, max_attempts=MAX_ATTEMPTS):
         _finish(message.id, token, status=SENT, sent_at=now, provider_id=provider_id,
                 last_error=None)
         log.info("voicemail.outbox.deliver_one: id=%s channel=%s to=%s outcome=sent "
-                 "attempt=%s", message.id, message.channel, message.recipient, message.attempts)
+                 "attempt=%s", message.id, message.channel, masked(message.recipient),
+                 message.attempts)
         return "sent"
     if permanent or message.attempts >= max_attempts:
         _finish(message.id, token, status=FAILED, last_error=error)
@@ -141,7 +143,7 @@ def deliver_one(message, sender, now, token, max_attempts=MAX_ATTEMPTS):
                 next_attempt_at=now + retry_delay(message.attempts))
         outcome = "retry"
     log.warning("voicemail.outbox.deliver_one: id=%s channel=%s to=%s outcome=%s attempt=%s "
-                "error=%s", message.id, message.channel, message.recipient, outcome,
+                "error=%s", message.id, message.channel, masked(message.recipient), outcome,
                 message.attempts, error)
     return outcome
 

@@ -8,6 +8,8 @@ import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
+from dutyline.phones import masked
+
 log = logging.getLogger(__name__)
 
 
@@ -47,7 +49,7 @@ class TwilioSms:
                                 permanent=permanent) from exc
         except (requests.RequestException, TwilioException) as exc:
             raise DeliveryError(f"twilio unreachable: {exc.__class__.__name__}: {exc}") from exc
-        log.info("voicemail.sms.send: to=%s sid=%s", to, message.sid)
+        log.info("voicemail.sms.send: to=%s sid=%s", masked(to), message.sid)
         return message.sid
 
 

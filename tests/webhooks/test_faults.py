@@ -98,3 +98,49 @@ def test_one_structured_line_per_webhook_without_phone_numbers(twilio, make_engi
     assert lines[0].startswith("webhooks.voice: endpoint=/voice/incoming call=CA3333")
     assert "outcome=ok decision=Say+Dial+Number ms=" in lines[0]
     assert "7400123456" not in lines[0] and "2071838750" not in lines[0]
+
+
+def test_locked_sqlite_file_answers_with_the_fallback_in_time(tmp_path, twiml_schema, caplog):
+    import sqlite3
+    import time
+
+    path = tmp_path / "locked.db"
+    app = make_app(f"sqlite:///{path}")
+    with app.app_context():
+        create_tables()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another process holds the write lock
+    caplog.set_level(logging.INFO)
+    try:
+        started = time.monotonic()
+        response = post_call(app, 7)
+        waited = time.monotonic() - started
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert response.status_code == 200
+    assert_valid_twiml(twiml_schema, response.get_data())
+    assert etree.fromstring(response.get_data()).find("Dial/Number").text == "+442079460999"
+    assert waited < 10  # well inside Twilio's 15 s
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR][0].startswith(
+        "webhooks.incidents: database unavailable")
+
+
+def test_logs_show_no_full_phone_numbers(twilio, make_engineer, caplog):
+    from datetime import timedelta
+
+    from voicemail import outbox
+    from voicemail.sms import RecordingSms
+
+    make_engineer("Ben Smith", mobile="+447911123456")
+    caplog.set_level(logging.INFO)  # the level a service runs at; DEBUG shows SQL parameters
+    call = {"CallSid": "CA" + "6" * 32, "From": "+447400654321", "To": "+442071838750"}
+    twilio.post("/voice/incoming", call)
+    twilio.post("/voice/recorded", {**call, "RecordingUrl": "https://r/1", "RecordingDuration": "9"})
+    with database.connection_context():
+        outbox.deliver_due({outbox.SMS: RecordingSms()}, TUESDAY_10 + timedelta(minutes=5))
+    twilio.post("/sms/incoming", {"From": "+447400654321", "Body": "WHO", "MessageSid": "SM1"})
+    text = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
+    assert "voicemail.outbox.enqueue" in text and "outcome=sent" in text
+    for number in ("7400654321", "7911123456"):
+        assert number not in text

@@ -150,46 +150,45 @@ def leg_status():
     return xml(twiml.VoiceResponse())
 
 
+def record_from_form(call, **fields):
+    """Add what a recording callback says to the call's ticket (made on the first one)."""
+    rt = runtime()
+    form = request.form
+    return tickets.record_voicemail(call, rt.clock(), rt.settings, delivery=rt.delivery,
+                                    recording_url=form.get("RecordingUrl"), **fields)
+
+
 @bp.post("/recorded")
 @voice_webhook
 def recorded():
-    rt = runtime()
     form = request.form
     call = tickets.find_call(form.get("CallSid", ""))
     if call is None or not form.get("RecordingUrl"):
         return xml(twiml.render_hangup())
-    ticket = tickets.record_voicemail(call, rt.clock(), rt.settings, delivery=rt.delivery,
-                                      recording_url=form.get("RecordingUrl"),
-                                      seconds=form.get("RecordingDuration"))
-    return xml(twiml.render_ticket_confirmation(ticket.number, rt.settings))
+    ticket = record_from_form(call, seconds=form.get("RecordingDuration"))
+    return xml(twiml.render_ticket_confirmation(ticket.number, runtime().settings))
 
 
 @bp.post("/recording-status")
 @voice_webhook
 def recording_status():
-    rt = runtime()
     form = request.form
     call = tickets.find_call(form.get("CallSid", ""))
     if call is not None and form.get("RecordingStatus", "completed") == "completed" \
             and form.get("RecordingSid"):
-        tickets.record_voicemail(call, rt.clock(), rt.settings, delivery=rt.delivery,
-                                 recording_url=form.get("RecordingUrl"),
-                                 seconds=form.get("RecordingDuration"),
-                                 recording_sid=form.get("RecordingSid"))
+        record_from_form(call, seconds=form.get("RecordingDuration"),
+                         recording_sid=form.get("RecordingSid"))
     return xml(twiml.VoiceResponse())
 
 
 @bp.post("/transcription")
 @voice_webhook
 def transcription():
-    rt = runtime()
     form = request.form
     call = tickets.find_call(form.get("CallSid", ""))
     if call is not None and form.get("TranscriptionStatus") == "completed":
-        tickets.record_voicemail(call, rt.clock(), rt.settings, delivery=rt.delivery,
-                                 recording_url=form.get("RecordingUrl"),
-                                 recording_sid=form.get("RecordingSid"),
-                                 transcript=form.get("TranscriptionText"))
+        record_from_form(call, recording_sid=form.get("RecordingSid"),
+                         transcript=form.get("TranscriptionText"))
     return xml(twiml.VoiceResponse())
 
 

@@ -1,12 +1,13 @@
 """Engineers' text messages to the support number, answered with TwiML <Message>."""
 
 import logging
+import time
 
 from flask import Blueprint, Response, g, request
 from twilio.twiml.messaging_response import MessagingResponse
 
 from dutyline.db import database
-from rota.text_commands import handle_text
+from rota.text_commands import handle_text, parse_command
 from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
 
@@ -29,10 +30,15 @@ def reply(text):
 def incoming():
     rt = runtime()
     form = request.form
-    g.opened_database = database.connect(reuse_if_open=True)
+    started = time.perf_counter()
     try:
+        g.opened_database = database.connect(reuse_if_open=True)
         text = handle_text(form.get("From", ""), form.get("Body", ""), rt.clock(), rt.settings)
+        outcome = "ok"
     except Exception:  # the engineer still hears back; the error is in the log
         log.exception("webhooks.sms.incoming: failed message=%s", form.get("MessageSid", "-"))
-        text = SORRY
+        text, outcome = SORRY, "failed"
+    log.info("webhooks.sms: endpoint=%s message=%s command=%s outcome=%s ms=%.1f", request.path,
+             form.get("MessageSid", "-")[:34], parse_command(form.get("Body", ""))[:10] or "-",
+             outcome, (time.perf_counter() - started) * 1000)
     return reply(text)

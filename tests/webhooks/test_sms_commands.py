@@ -154,3 +154,21 @@ def test_an_error_still_answers_the_engineer(twilio, team, monkeypatch):
 
     monkeypatch.setattr(sms, "handle_text", broken)
     assert text(twilio, BEN, "WHO") == (200, sms.SORRY)
+
+
+def test_database_down_still_answers_the_engineer(tmp_path, twiml_schema):
+    from twilio.request_validator import RequestValidator
+
+    from dutyline.settings import parse_settings
+    from tests.conftest import AUTH_TOKEN, PUBLIC_URL
+    from webhooks import create_app
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'gone' / 'x.db'}",
+                      "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "PUBLIC_URL": PUBLIC_URL,
+                      "SETTINGS": parse_settings({}), "CREATE_TABLES": False})
+    form = {"From": "+447911000001", "Body": "WHO", "MessageSid": "SM" + "9" * 32}
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_URL + "/sms/incoming", form)
+    response = app.test_client().post("/sms/incoming", data=form,
+                                      headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 200
+    assert "Sorry, that did not work" in response.get_data(as_text=True)

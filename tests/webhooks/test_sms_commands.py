@@ -156,7 +156,7 @@ def test_an_error_still_answers_the_engineer(twilio, team, monkeypatch):
     assert text(twilio, BEN, "WHO") == (200, sms.SORRY)
 
 
-def test_database_down_still_answers_the_engineer(tmp_path, twiml_schema):
+def test_database_down_still_answers_the_engineer(tmp_path):
     from twilio.request_validator import RequestValidator
 
     from dutyline.settings import parse_settings

@@ -2,22 +2,19 @@
 
 import json
 import logging
-from datetime import timedelta
 
 from peewee import JOIN, IntegrityError
 
 from dutyline.db import database
 from rota.models import Engineer
 from rota.periods import duty_at
+from telephony import arrival
 from telephony.hours import IN_HOURS, OUT_OF_HOURS, mode_at
 from telephony.models import Call, HuntPosition, Leg
 from telephony.routing import HUNT, Person, RouteState, Target, decide_route, next_step
-from voicemail.customers import customer_for_number
 
 log = logging.getLogger(__name__)
 
-# A connected leg with no news for this long is taken to have ended (a lost callback).
-CONNECTED_STALE = timedelta(hours=4)
 CLAIM_ATTEMPTS = 20
 
 
@@ -28,68 +25,36 @@ def _person(engineer):
 
 
 def busy_engineer_ids(now):
-    """Engineers on a support call right now: picked up (whisper or conversation), not ended.
-
-    A phone that is only ringing does not count: the engineer is not yet on a call.
-    """
-    rows = (Leg
-            .select(Leg.engineer)
-            .where(Leg.ended_at.is_null(),
-                   Leg.engineer.is_null(False),
-                   Leg.picked_up_at.is_null(False),
-                   Leg.started_at > now - CONNECTED_STALE)
-            .tuples())
-    return frozenset(engineer_id for (engineer_id,) in rows)
+    """Engineers on a support call right now (see telephony.arrival)."""
+    return arrival.engineers_on_a_call(now)
 
 
-def _hunt_position():
-    position = HuntPosition.get_or_none(HuntPosition.id == 1)
-    if position is None:
-        try:
-            with database.atomic():
-                position = HuntPosition.create(id=1, last_rotation=0, version=0)
-        except IntegrityError:
-            position = HuntPosition.get(HuntPosition.id == 1)
-    return position
-
-
-def load_route_state(settings, now, fallback_number=None, customer=None):
+def load_route_state(settings, now, fallback_number=None, customer_hours=None):
     """Read what decide_route needs at `now`: in hours the hunt, out of hours the duty."""
-    hours = customer.hours if customer else None
     if mode_at(settings, now) == IN_HOURS:
-        engineers = tuple(_person(e) for e in (Engineer
-                                               .select()
-                                               .where(Engineer.active, Engineer.signed_in)))
-        position = _hunt_position()
-        state = RouteState(settings=settings, engineers=engineers,
-                           last_rotation=position.last_rotation,
-                           busy_ids=busy_engineer_ids(now), fallback_number=fallback_number,
-                           customer_hours=hours)
-        return state, position.version
+        last_rotation, version = arrival.hunt_position()
+        state = RouteState(settings=settings, engineers=arrival.ready_engineers(),
+                           last_rotation=last_rotation, busy_ids=busy_engineer_ids(now),
+                           fallback_number=fallback_number, customer_hours=customer_hours)
+        return state, version
     primary, backup = duty_at(now)
     state = RouteState(settings=settings, primary=_person(primary) if primary else None,
                        backup=_person(backup) if backup else None,
-                       fallback_number=fallback_number, customer_hours=hours)
+                       fallback_number=fallback_number, customer_hours=customer_hours)
     return state, None
 
 
-def decide_and_claim(settings, now, fallback_number=None, customer=None):
+def decide_and_claim(settings, now, fallback_number=None, customer_hours=None):
     """Decide the route and move the shared hunt position to its first engineer, atomically.
 
     Compare-and-set on a version number: two calls deciding at the same moment cannot both
     claim the same start; the loser decides again from the new position.
     """
     for _ in range(CLAIM_ATTEMPTS):
-        state, version = load_route_state(settings, now, fallback_number, customer)
+        state, version = load_route_state(settings, now, fallback_number, customer_hours)
         plan = decide_route(state, now)
         first = plan.first_rotation
-        if first is None:
-            return plan, state
-        claimed = (HuntPosition
-                   .update(last_rotation=first, version=HuntPosition.version + 1)
-                   .where(HuntPosition.id == 1, HuntPosition.version == version)
-                   .execute())
-        if claimed:
+        if first is None or arrival.claim_position(first, version):
             return plan, state
     raise RuntimeError("could not claim the hunt position")
 
@@ -113,22 +78,25 @@ def start_call(settings, sid, from_number, to_number, now, fallback_number=None)
     """
     # Twilio's values are short; anything longer is not a real call and is cut to fit
     sid, from_number, to_number = sid[:64], (from_number or "")[:64], (to_number or "")[:64]
-    existing = Call.get_or_none(Call.sid == sid)
-    if existing is not None:
-        return _replay(existing, now)
-    customer = customer_for_number(from_number)
-    plan, state = decide_and_claim(settings, now, fallback_number, customer)
+    if arrival.call_seen(sid):
+        return _replay(Call.get(Call.sid == sid), now)
+    customer_id, hours = arrival.customer_of(from_number)
+    plan, state = decide_and_claim(settings, now, fallback_number, hours)
     duty = state.primary.id if plan.mode == OUT_OF_HOURS and state.primary else None
+    targets = list(plan.targets)
     try:
         # one statement in autocommit: a duplicate CallSid raises without spoiling anything
-        call = Call.create(sid=sid, from_number=from_number, to_number=to_number,
-                           customer=customer, started_at=now, mode=plan.mode,
-                           plan=json.dumps([t.as_dict() for t in plan.targets]),
-                           gated=plan.gate, duty_engineer=duty)
+        call_id = arrival.insert_call(sid, from_number, to_number, customer_id, now, plan.mode,
+                                      json.dumps([t.as_dict() for t in targets]), plan.gate,
+                                      duty)
     except IntegrityError:  # the same arrival, retried at the same moment, won the insert
         return _replay(Call.get(Call.sid == sid), now)
-    step = (begin_leg(call, list(plan.targets), 0, now, fresh=True)
-            if plan.targets and not plan.gate else None)
+    call = Call(id=call_id, sid=sid, from_number=from_number, to_number=to_number,
+                customer=customer_id, started_at=now, mode=plan.mode, gated=plan.gate,
+                duty_engineer=duty)
+    step = None
+    if targets and not plan.gate:
+        step = targets[0], arrival.insert_leg(call_id, 0, targets[0], now)
     return call, plan, step
 
 
@@ -138,13 +106,10 @@ def pass_gate(call, now):
     return begin_leg(call, targets, 0, now) if targets else None
 
 
-def begin_leg(call, targets, index, now, fresh=False):
-    """The leg for step `index` of the call (created once); moves the hunt position on.
-
-    `fresh` says the call was just created, so no earlier attempt can have made the leg.
-    """
+def begin_leg(call, targets, index, now):
+    """The leg for step `index` of the call (created once); moves the hunt position on."""
     target = targets[index]
-    leg = None if fresh else Leg.get_or_none(Leg.call == call, Leg.step == index)
+    leg = Leg.get_or_none(Leg.call == call, Leg.step == index)
     if leg is None:
         try:
             leg = Leg.create(call=call, step=index, engineer=target.engineer_id,

@@ -24,17 +24,12 @@ def _person(engineer):
                   in_office=engineer.location == "office", signed_in=engineer.signed_in)
 
 
-def busy_engineer_ids(now):
-    """Engineers on a support call right now (see telephony.arrival)."""
-    return arrival.engineers_on_a_call(now)
-
-
 def load_route_state(settings, now, fallback_number=None, customer_hours=None):
     """Read what decide_route needs at `now`: in hours the hunt, out of hours the duty."""
     if mode_at(settings, now) == IN_HOURS:
         last_rotation, version = arrival.hunt_position()
         state = RouteState(settings=settings, engineers=arrival.ready_engineers(),
-                           last_rotation=last_rotation, busy_ids=busy_engineer_ids(now),
+                           last_rotation=last_rotation, busy_ids=arrival.engineers_on_a_call(now),
                            fallback_number=fallback_number, customer_hours=customer_hours)
         return state, version
     primary, backup = duty_at(now)
@@ -185,7 +180,7 @@ def after_dial(leg, dial_status, settings, now):
     call = leg.call
     targets = targets_of(call)
     ready = frozenset(e.id for e in Engineer.select(Engineer.id)
-                      .where(Engineer.active, Engineer.signed_in)) - busy_engineer_ids(now)
+                      .where(Engineer.active, Engineer.signed_in)) - arrival.engineers_on_a_call(now)
     waited = (now - call.started_at).total_seconds()
     index = next_step(targets, leg.step, ready, waited, settings)
     if index is None:

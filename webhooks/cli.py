@@ -32,15 +32,20 @@ def make_app(**overrides):
         raise click.ClickException(str(exc)) from exc
 
 
+def command_app():
+    """The app of this command line, made once and kept on the click context."""
+    ctx = click.get_current_context()
+    if ctx.obj is None:
+        ctx.obj = make_app()
+    return ctx.obj
+
+
 def with_app(command):
     """Run the command inside the app (settings, database) and turn user errors into one line."""
 
     @wraps(command)
     def wrapper(*args, **kwargs):
-        ctx = click.get_current_context()
-        app = ctx.obj if ctx.obj is not None else make_app()
-        ctx.obj = app
-        with app.app_context(), database.connection_context():
+        with command_app().app_context(), database.connection_context():
             try:
                 return command(*args, **kwargs)
             except USER_ERRORS as exc:

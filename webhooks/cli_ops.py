@@ -17,7 +17,7 @@ from voicemail import outbox
 from voicemail.mail import MailConfigError, SmtpMailer
 from voicemail.sms import TwilioSms
 from voicemail.ticket_webhook import WebhookPoster
-from webhooks.cli import emit, main, make_app, with_app
+from webhooks.cli import command_app, emit, main, with_app
 from webhooks.runtime import runtime
 
 log = logging.getLogger(__name__)
@@ -97,10 +97,7 @@ def in_app(command):
 
     @wraps(command)
     def wrapper(*args, **kwargs):
-        ctx = click.get_current_context()
-        app = ctx.obj if ctx.obj is not None else make_app()
-        ctx.obj = app
-        with app.app_context():
+        with command_app().app_context():
             return command(*args, **kwargs)
 
     return wrapper

@@ -47,6 +47,12 @@ def _ensure(*names):
             migrate(*[migrator.add_column(table, field.column_name, field) for field in missing])
 
 
+def _indexes(*names):
+    """Create the named models' missing indexes."""
+    for model in _models(*names):
+        model._schema.create_indexes(safe=True)
+
+
 def _widen_recording_url():
     """Recording links outgrew 255 characters: a text column (PostgreSQL enforces the limit)."""
     if isinstance(database.obj, PostgresqlDatabase):
@@ -67,6 +73,8 @@ MIGRATIONS = [
     (6, "outbox threads (e-mail follow-ups)", lambda: _ensure("OutboxMessage")),
     (7, "engineer.updated_at, so calendar feeds see renames and new numbers",
      lambda: _ensure("Engineer")),
+    (8, "leg_on_a_call: a partial index of the legs engineers are on now",
+     lambda: _indexes("Leg")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

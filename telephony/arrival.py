@@ -1,15 +1,24 @@
-"""The statements every arriving call runs, in plain SQL.
+"""The statements every arriving call runs, in plain SQL: one read, then one write.
 
-This path runs once per call and its cost is mostly the ORM building SQL (about half a
-millisecond a statement against a few microseconds to execute one). So the arrival's
-reads and writes are fixed statements with placeholders; everything else goes through the
-models. Column names follow telephony.models, rota.models and voicemail.customers; the
-call-flow tests run every statement on SQLite and PostgreSQL.
+This path runs once per call and is the line's busiest. Built through the ORM it cost
+about half a millisecond a statement, and each statement was its own round trip and, for a
+write, its own commit. So an arrival is now:
+
+- one read (`arrival_state`): whether the CallSid is logged already, the caller's
+  customer, and in hours the round-robin position and the signed-in engineers, each
+  flagged when on a support call;
+- one write (`record_arrival`): the compare-and-set of the position, the call and its
+  first leg, all or nothing. PostgreSQL does it in one statement (data-modifying CTEs);
+  SQLite in one immediate transaction.
+
+Column names follow telephony.models, rota.models and voicemail.customers; the call-flow
+tests run every statement on SQLite and PostgreSQL.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
-from peewee import IntegrityError
+from peewee import IntegrityError, PostgresqlDatabase
 
 from dutyline.db import UTCDateTimeField, database
 from telephony.routing import Person
@@ -17,6 +26,50 @@ from telephony.routing import Person
 CONNECTED_STALE = timedelta(hours=4)  # a picked-up leg with no news for this long has ended
 
 _to_db = UTCDateTimeField().db_value
+
+# a leg counts as "on a call" when picked up, not ended and not stale; the partial index
+# leg_on_a_call (telephony.models) holds exactly those legs, so this stays cheap however
+# long the call log grows
+ON_A_CALL = ('"l"."engineer_id" = "e"."id" AND "l"."ended_at" IS NULL '
+             'AND "l"."picked_up_at" IS NOT NULL AND "l"."engineer_id" IS NOT NULL '
+             'AND "l"."started_at" > ?')
+
+CALLER = ('SELECT (SELECT "id" FROM "call" WHERE "sid" = ?) AS "seen", '
+          '(SELECT "n"."customer_id" FROM "customer_number" AS "n" WHERE "n"."number" = ?) '
+          'AS "customer_id", '
+          '(SELECT "c"."hours" FROM "customer" AS "c" JOIN "customer_number" AS "n" '
+          'ON "n"."customer_id" = "c"."id" WHERE "n"."number" = ?) AS "hours"')
+
+HUNT = ('SELECT "s".*, "p"."last_rotation", "p"."version", "e"."id", "e"."name", '
+        '"e"."rotation", "e"."mobile", "e"."desk", "e"."location", '
+        f'EXISTS (SELECT 1 FROM "leg" AS "l" WHERE {ON_A_CALL}) '
+        f'FROM ({CALLER}) AS "s" '
+        'LEFT JOIN "hunt_position" AS "p" ON "p"."id" = 1 '
+        'LEFT JOIN "engineer" AS "e" ON "e"."active" = ? AND "e"."signed_in" = ?')
+
+BUSY = ('SELECT DISTINCT "e"."id" FROM "engineer" AS "e" JOIN "leg" AS "l" '
+        f'ON {ON_A_CALL}')
+
+CALL_COLUMNS = ('"sid", "from_number", "to_number", "customer_id", "started_at", "mode", '
+                '"plan", "gated", "duty_engineer_id", "status"')
+LEG_COLUMNS = '"call_id", "step", "engineer_id", "number", "role", "started_at", "outcome"'
+
+
+@dataclass(frozen=True)
+class ArrivalState:
+    """What one read tells an arrival."""
+
+    seen_call_id: int | None  # the call already logged under this CallSid (a retry)
+    customer_id: int | None
+    customer_hours: str | None
+    last_rotation: int = 0
+    version: int | None = None  # None until the position row exists
+    engineers: tuple = ()  # signed-in, active engineers (Person)
+    busy_ids: frozenset = frozenset()
+
+
+def _postgres():
+    return isinstance(database.obj, PostgresqlDatabase)
 
 
 def _run(sql, params=()):
@@ -26,25 +79,34 @@ def _run(sql, params=()):
     return database.execute_sql(sql, params)
 
 
-def call_seen(sid):
-    """True when a call with this CallSid is logged already (a retried arrival)."""
-    return _run('SELECT 1 FROM "call" WHERE "sid" = ?', (sid,)).fetchone() is not None
+def arrival_state(sid, number, now, hunting):
+    """One read: the retry check and the customer; in hours also the hunt's state."""
+    if not hunting:
+        seen, customer_id, hours = _run(CALLER, (sid, number, number)).fetchone()
+        return ArrivalState(seen, customer_id, hours)
+    # placeholders in the order they appear: the EXISTS in the select list comes first
+    rows = _run(HUNT, (_to_db(now - CONNECTED_STALE), sid, number, number, True,
+                       True)).fetchall()
+    seen, customer_id, hours, last_rotation, version = rows[0][:5]
+    if version is None:
+        _make_position()
+    engineers, busy = [], set()
+    for row in rows:
+        if row[5] is None:  # nobody signed in: the one row of the outer join
+            continue
+        engineers.append(Person(id=row[5], name=row[6], rotation=row[7], mobile=row[8],
+                                desk=row[9], in_office=row[10] == "office", signed_in=True))
+        if row[11]:
+            busy.add(row[5])
+    return ArrivalState(seen, customer_id, hours, last_rotation or 0, version,
+                        tuple(engineers), frozenset(busy))
 
 
-def customer_of(number):
-    """(customer id, contract hours) for a caller's number, or (None, None)."""
-    row = _run('SELECT "c"."id", "c"."hours" FROM "customer" AS "c" '
-               'JOIN "customer_number" AS "n" ON "n"."customer_id" = "c"."id" '
-               'WHERE "n"."number" = ?', (number,)).fetchone()
-    return (row[0], row[1]) if row else (None, None)
-
-
-def ready_engineers():
-    """The active, signed-in engineers as the router sees them."""
-    rows = _run('SELECT "id", "name", "rotation", "mobile", "desk", "location" FROM "engineer" '
-                'WHERE "active" = ? AND "signed_in" = ?', (True, True)).fetchall()
-    return tuple(Person(id=row[0], name=row[1], rotation=row[2], mobile=row[3], desk=row[4],
-                        in_office=row[5] == "office", signed_in=True) for row in rows)
+def _make_position():
+    try:
+        _run('INSERT INTO "hunt_position" ("id", "last_rotation", "version") VALUES (1, 0, 0)')
+    except IntegrityError:
+        pass  # another call made it a moment ago
 
 
 def engineers_on_a_call(now):
@@ -52,43 +114,67 @@ def engineers_on_a_call(now):
 
     A phone that is only ringing does not count: the engineer is not yet on a call.
     """
-    rows = _run('SELECT DISTINCT "engineer_id" FROM "leg" WHERE "ended_at" IS NULL '
-                'AND "engineer_id" IS NOT NULL AND "picked_up_at" IS NOT NULL '
-                'AND "started_at" > ?', (_to_db(now - CONNECTED_STALE),)).fetchall()
+    rows = _run(BUSY, (_to_db(now - CONNECTED_STALE),)).fetchall()
     return frozenset(row[0] for row in rows)
 
 
-def hunt_position():
-    """(last rotation rung, version) of the shared round-robin position; made on first use."""
-    row = _run('SELECT "last_rotation", "version" FROM "hunt_position" WHERE "id" = 1').fetchone()
-    if row is None:
-        try:
-            _run('INSERT INTO "hunt_position" ("id", "last_rotation", "version") VALUES (1, 0, 0)')
-        except IntegrityError:
-            pass  # another call made it a moment ago
-        return hunt_position()
-    return row[0], row[1]
+def record_arrival(call, claim=None, first_leg=None):
+    """Write a new call, all or nothing; returns (call id, first leg id or None).
+
+    `call` is the dict of the call's columns (CALL_COLUMNS, in order); `claim` is
+    (rotation, version) to move the hunt position to, only if nobody moved it since
+    `version`; `first_leg` the target rung first. Returns None when the claim was lost
+    (nothing written: decide again), and raises IntegrityError for a CallSid already logged.
+    """
+    values = (call["sid"], call["from_number"], call["to_number"], call["customer_id"],
+              _to_db(call["started_at"]), call["mode"], call["plan"], call["gated"],
+              call["duty_engineer_id"], "ringing")
+    leg = None
+    if first_leg is not None:
+        leg = (0, first_leg.engineer_id, first_leg.number, first_leg.role,
+               _to_db(call["started_at"]), "ringing")
+    if _postgres():
+        return _record_postgres(values, claim, leg)
+    return _record_sqlite(values, claim, leg)
 
 
-def claim_position(rotation, version):
-    """Compare-and-set: move the position to `rotation` if nobody moved it since `version`."""
-    cursor = _run('UPDATE "hunt_position" SET "last_rotation" = ?, "version" = "version" + 1 '
-                  'WHERE "id" = 1 AND "version" = ?', (rotation, version))
-    return cursor.rowcount == 1
+def _record_postgres(values, claim, leg):
+    """One statement: a lost claim inserts nothing, a duplicate CallSid undoes the claim."""
+    marks = ", ".join(["?"] * len(values))
+    parts, params = [], []
+    if claim is not None:
+        parts.append('"claimed" AS (UPDATE "hunt_position" SET "last_rotation" = ?, '
+                     '"version" = "version" + 1 WHERE "id" = 1 AND "version" = ? RETURNING 1)')
+        params += [claim[0], claim[1]]
+        parts.append(f'"new_call" AS (INSERT INTO "call" ({CALL_COLUMNS}) SELECT {marks} '
+                     'FROM "claimed" RETURNING "id")')
+    else:
+        parts.append(f'"new_call" AS (INSERT INTO "call" ({CALL_COLUMNS}) VALUES ({marks}) '
+                     'RETURNING "id")')
+    params += values
+    if leg is not None:
+        final = (f'INSERT INTO "leg" ({LEG_COLUMNS}) SELECT "id", {", ".join(["?"] * 6)} '
+                 'FROM "new_call" RETURNING "call_id", "id"')
+        params += leg
+    else:
+        final = 'SELECT "id", NULL FROM "new_call"'
+    row = _run(f'WITH {", ".join(parts)} {final}', params).fetchone()
+    return (row[0], row[1]) if row else None
 
 
-def insert_call(sid, from_number, to_number, customer_id, now, mode, plan, gated, duty_id):
-    """Log a new call with its plan; the id, or IntegrityError for a CallSid already logged."""
-    return _run('INSERT INTO "call" ("sid", "from_number", "to_number", "customer_id", '
-                '"started_at", "mode", "plan", "gated", "duty_engineer_id", "status") '
-                'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"',
-                (sid, from_number, to_number, customer_id, _to_db(now), mode, plan, gated,
-                 duty_id, "ringing")).fetchone()[0]
-
-
-def insert_leg(call_id, step, target, now):
-    """The first leg of a call just logged; its id."""
-    return _run('INSERT INTO "leg" ("call_id", "step", "engineer_id", "number", "role", '
-                '"started_at", "outcome") VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING "id"',
-                (call_id, step, target.engineer_id, target.number, target.role, _to_db(now),
-                 "ringing")).fetchone()[0]
+def _record_sqlite(values, claim, leg):
+    """One immediate transaction: the write lock first, so nothing can slip in between."""
+    with database.atomic("IMMEDIATE"):
+        if claim is not None:
+            moved = _run('UPDATE "hunt_position" SET "last_rotation" = ?, "version" = "version" + 1 '
+                         'WHERE "id" = 1 AND "version" = ?', claim).rowcount
+            if moved != 1:
+                return None
+        call_id = _run(f'INSERT INTO "call" ({CALL_COLUMNS}) '
+                       f'VALUES ({", ".join(["?"] * len(values))}) RETURNING "id"',
+                       values).fetchone()[0]
+        leg_id = None
+        if leg is not None:
+            leg_id = _run(f'INSERT INTO "leg" ({LEG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) '
+                          'RETURNING "id"', (call_id, *leg)).fetchone()[0]
+        return call_id, leg_id

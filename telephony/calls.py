@@ -24,36 +24,6 @@ def _person(engineer):
                   in_office=engineer.location == "office", signed_in=engineer.signed_in)
 
 
-def load_route_state(settings, now, fallback_number=None, customer_hours=None):
-    """Read what decide_route needs at `now`: in hours the hunt, out of hours the duty."""
-    if mode_at(settings, now) == IN_HOURS:
-        last_rotation, version = arrival.hunt_position()
-        state = RouteState(settings=settings, engineers=arrival.ready_engineers(),
-                           last_rotation=last_rotation, busy_ids=arrival.engineers_on_a_call(now),
-                           fallback_number=fallback_number, customer_hours=customer_hours)
-        return state, version
-    primary, backup = duty_at(now)
-    state = RouteState(settings=settings, primary=_person(primary) if primary else None,
-                       backup=_person(backup) if backup else None,
-                       fallback_number=fallback_number, customer_hours=customer_hours)
-    return state, None
-
-
-def decide_and_claim(settings, now, fallback_number=None, customer_hours=None):
-    """Decide the route and move the shared hunt position to its first engineer, atomically.
-
-    Compare-and-set on a version number: two calls deciding at the same moment cannot both
-    claim the same start; the loser decides again from the new position.
-    """
-    for _ in range(CLAIM_ATTEMPTS):
-        state, version = load_route_state(settings, now, fallback_number, customer_hours)
-        plan = decide_route(state, now)
-        first = plan.first_rotation
-        if first is None or arrival.claim_position(first, version):
-            return plan, state
-    raise RuntimeError("could not claim the hunt position")
-
-
 def targets_of(call):
     return [Target.from_dict(item) for item in json.loads(call.plan or "[]")]
 
@@ -69,30 +39,52 @@ def _replay(call, now):
 def start_call(settings, sid, from_number, to_number, now, fallback_number=None):
     """Log the call and decide its route; returns (call, plan-or-None, first step or None).
 
-    A retried arrival (same CallSid) replays the stored plan instead of deciding again.
+    A retried arrival (same CallSid) replays the stored plan instead of deciding again. In
+    hours the first engineer is claimed by compare-and-set on the hunt position's version:
+    two calls deciding at the same moment cannot both start with the same engineer; the
+    loser reads and decides again.
     """
     # Twilio's values are short; anything longer is not a real call and is cut to fit
     sid, from_number, to_number = sid[:64], (from_number or "")[:64], (to_number or "")[:64]
-    if arrival.call_seen(sid):
-        return _replay(Call.get(Call.sid == sid), now)
-    customer_id, hours = arrival.customer_of(from_number)
-    plan, state = decide_and_claim(settings, now, fallback_number, hours)
-    duty = state.primary.id if plan.mode == OUT_OF_HOURS and state.primary else None
-    targets = list(plan.targets)
-    try:
-        # one statement in autocommit: a duplicate CallSid raises without spoiling anything
-        call_id = arrival.insert_call(sid, from_number, to_number, customer_id, now, plan.mode,
-                                      json.dumps([t.as_dict() for t in targets]), plan.gate,
-                                      duty)
-    except IntegrityError:  # the same arrival, retried at the same moment, won the insert
-        return _replay(Call.get(Call.sid == sid), now)
-    call = Call(id=call_id, sid=sid, from_number=from_number, to_number=to_number,
-                customer=customer_id, started_at=now, mode=plan.mode, gated=plan.gate,
-                duty_engineer=duty)
-    step = None
-    if targets and not plan.gate:
-        step = targets[0], arrival.insert_leg(call_id, 0, targets[0], now)
-    return call, plan, step
+    hunting = mode_at(settings, now) == IN_HOURS
+    for _ in range(CLAIM_ATTEMPTS):
+        seen = arrival.arrival_state(sid, from_number, now, hunting)
+        if seen.seen_call_id is not None:
+            return _replay(Call.get_by_id(seen.seen_call_id), now)
+        if hunting:
+            state = RouteState(settings=settings, engineers=seen.engineers,
+                               last_rotation=seen.last_rotation, busy_ids=seen.busy_ids,
+                               fallback_number=fallback_number,
+                               customer_hours=seen.customer_hours)
+        else:
+            primary, backup = duty_at(now)
+            state = RouteState(settings=settings, primary=_person(primary) if primary else None,
+                               backup=_person(backup) if backup else None,
+                               fallback_number=fallback_number,
+                               customer_hours=seen.customer_hours)
+        plan = decide_route(state, now)
+        if plan.first_rotation is not None and seen.version is None:
+            continue  # the position row was only just made: read it
+        duty = state.primary.id if plan.mode == OUT_OF_HOURS and state.primary else None
+        targets = list(plan.targets)
+        first = targets[0] if targets and not plan.gate else None
+        claim = (plan.first_rotation, seen.version) if plan.first_rotation is not None else None
+        values = {"sid": sid, "from_number": from_number, "to_number": to_number,
+                  "customer_id": seen.customer_id, "started_at": now, "mode": plan.mode,
+                  "plan": json.dumps([t.as_dict() for t in targets]), "gated": plan.gate,
+                  "duty_engineer_id": duty}
+        try:
+            written = arrival.record_arrival(values, claim, first)
+        except IntegrityError:  # the same arrival, retried at the same moment, won the insert
+            return _replay(Call.get(Call.sid == sid), now)
+        if written is None:
+            continue  # another call moved the position first: decide again
+        call_id, leg_id = written
+        call = Call(id=call_id, sid=sid, from_number=from_number, to_number=to_number,
+                    customer=seen.customer_id, started_at=now, mode=plan.mode,
+                    gated=plan.gate, duty_engineer=duty)
+        return call, plan, ((first, leg_id) if first is not None else None)
+    raise RuntimeError("could not claim the hunt position")
 
 
 def pass_gate(call, now):

@@ -74,6 +74,8 @@ def test_first_release_database_is_upgraded_and_keeps_its_rows(cli_env, twiml_sc
         assert HuntPosition.get().version == 7
         if cli_env.startswith("sqlite"):
             assert database.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+        # the indexes later releases rely on for speed are there too
+        assert "leg_on_a_call" in {index.name for index in database.get_indexes("leg")}
         ticket.recording_url = "https://api.twilio.com/" + "r" * 400  # now a text column
         ticket.save()
     # the upgraded database takes new calls: tickets number on from the old ones

@@ -175,3 +175,21 @@ def test_engineer_on_a_support_call_is_skipped(twilio, simulate, team, db, clock
                                                       "DialBridged": "true"})
     outcome = simulate(Scenario(at=TUESDAY_10.replace(minute=10), others="ignore"))
     assert [leg[0] for leg in legs(db, outcome)] == ["Ben Smith", "Tobi Jones", "Asha Patel"]
+
+
+def test_an_engineer_on_a_call_is_not_rung_first_until_four_hours_without_news(
+        twilio, simulate, team, db, clock):
+    clock.set(TUESDAY_10)
+    call = {"CallSid": "CA" + "8" * 32, "From": "+447400123456", "To": "+442071838750"}
+    twilio.post("/voice/incoming", call)  # rings Ben, who accepts; the end is never reported
+    leg = Leg.get()
+    twilio.post(f"/voice/whisper?leg={leg.id}", {**call, "CallSid": "CA" + "9" * 32})
+    twilio.post(f"/voice/accept?leg={leg.id}", {**call, "CallSid": "CA" + "9" * 32,
+                                                 "Digits": "1"})
+    first_rung = []
+    for at in (TUESDAY_10.replace(minute=1), TUESDAY_10.replace(minute=2),
+               TUESDAY_10.replace(hour=13, minute=59), TUESDAY_10.replace(hour=14, minute=1)):
+        first_rung.append(legs(db, simulate(Scenario(at=at, others="ignore")))[0][0])
+    # Ben would be next after Asha each time: while he talks the hunt starts with Tobi; a
+    # conversation with no news for four hours is taken to have ended
+    assert first_rung == ["Tobi Jones", "Tobi Jones", "Tobi Jones", "Ben Smith"]

@@ -1,6 +1,7 @@
 """/voice/incoming through gunicorn under 50 connections, against a bare Flask endpoint.
 
 Usage: python bench/webhooks.py [--seconds 10] [--workers 4] [--big-log 1000000]
+                                [--backends sqlite,postgresql]
 
 Prints p50 and p99 latency and requests per second for dutyline on SQLite and PostgreSQL
 with 1,000 and with --big-log rows in the call log, each beside the bare endpoint measured
@@ -153,7 +154,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--big-log", type=int, default=1_000_000)
+    parser.add_argument("--big-log", type=int, default=1_000_000,
+                        help="rows in the call log of the second run (0: no second run)")
+    parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -166,8 +169,8 @@ def main():
         bare = measure("bare", "bench.bare_app:create_app()", {"PYTHONPATH": str(ROOT)}, args,
                        tmp, str(ROOT))
         rows.append(("bare Flask, fixed TwiML", "-", bare, bare))
-        for backend in ("sqlite", "postgresql"):
-            for log_rows in (1000, args.big_log):
+        for backend in args.backends.split(","):
+            for log_rows in [1000] + ([args.big_log] if args.big_log else []):
                 if backend == "sqlite":
                     url = f"sqlite:///{tmp}/bench-{log_rows}.db"
                 else:

@@ -25,10 +25,10 @@ class Call(BaseModel):
     started_at = UTCDateTimeField(index=True)
     mode = CharField(default="")  # in_hours | out_of_hours | fallback
     plan = TextField(null=True)  # JSON list of targets decided at arrival
-    duty_engineer = ForeignKeyField(Engineer, null=True)
+    duty_engineer = ForeignKeyField(Engineer, null=True, index=False)
     gated = BooleanField(default=False)  # waits for 'press 1 for an emergency'
     status = CharField(default="ringing")  # ringing | answered | voicemail | missed
-    answered_by = ForeignKeyField(Engineer, null=True, backref="answered_calls")
+    answered_by = ForeignKeyField(Engineer, null=True, backref="answered_calls", index=False)
     answered_at = UTCDateTimeField(null=True)
     ended_at = UTCDateTimeField(null=True)
     duration = IntegerField(null=True)
@@ -38,23 +38,25 @@ class Leg(BaseModel):
     """One attempt to reach one engineer for one call."""
 
     id = AutoField()
-    call = ForeignKeyField(Call, backref="legs", on_delete="CASCADE")
+    # (call, step) below serves every look-up by call
+    call = ForeignKeyField(Call, backref="legs", on_delete="CASCADE", index=False)
     step = IntegerField()
-    engineer = ForeignKeyField(Engineer, null=True, backref="legs")
+    engineer = ForeignKeyField(Engineer, null=True, backref="legs", index=False)
     number = CharField()
     role = CharField()  # hunt | primary | backup
     child_sid = CharField(null=True)
     started_at = UTCDateTimeField()
     picked_up_at = UTCDateTimeField(null=True)
     accepted_at = UTCDateTimeField(null=True)
-    ended_at = UTCDateTimeField(null=True, index=True)
+    ended_at = UTCDateTimeField(null=True)
     outcome = CharField(default="ringing")
 
     class Meta:
         indexes = ((("call", "step"), True),)
 
 
-# the legs of engineers on a call right now: picked up and not ended. Arrivals ask this of
+# Every index is written on every arrival, so there are only those a query uses.
+# The legs of engineers on a call right now: picked up and not ended. Arrivals ask this of
 # every signed-in engineer; the partial index stays as small as the number of live calls.
 Leg.add_index(Leg.index(Leg.engineer, Leg.started_at, name="leg_on_a_call").where(
     Leg.ended_at.is_null() & Leg.picked_up_at.is_null(False) & Leg.engineer.is_null(False)))

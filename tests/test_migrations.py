@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from dutyline.db import database, open_database
-from dutyline.migrations import LATEST, schema_version, upgrade
+from dutyline.migrations import LATEST, UNREAD_INDEXES, schema_version, upgrade
 from tests.fixtures import schema_v1 as v1
 from webhooks.cli import main
 from webhooks.simulator import Scenario
@@ -74,8 +74,11 @@ def test_first_release_database_is_upgraded_and_keeps_its_rows(cli_env, twiml_sc
         assert HuntPosition.get().version == 7
         if cli_env.startswith("sqlite"):
             assert database.execute_sql("PRAGMA foreign_key_check").fetchall() == []
-        # the indexes later releases rely on for speed are there too
-        assert "leg_on_a_call" in {index.name for index in database.get_indexes("leg")}
+        # the indexes an arrival needs are there, and those nothing reads are gone
+        indexes = {index.name for table in ("call", "leg")
+                   for index in database.get_indexes(table)}
+        assert "leg_on_a_call" in indexes and "call_sid" in indexes
+        assert not indexes & set(UNREAD_INDEXES)
         ticket.recording_url = "https://api.twilio.com/" + "r" * 400  # now a text column
         ticket.save()
     # the upgraded database takes new calls: tickets number on from the old ones

@@ -1,9 +1,11 @@
 """TwiML for every step of a call, rendered from data; `url(name, **params)` builds callback URLs."""
 
+from xml.sax.saxutils import escape
+
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from dutyline.phones import spoken
-from telephony.routing import dial_timeout
+from telephony.routing import HUNT, Target, dial_timeout
 
 VOICEMAIL_PROMPT = ("Please leave your name, your number and a short description of the problem "
                     "after the tone. Press the hash key when you have finished.")
@@ -52,15 +54,46 @@ def add_fallback_dial(response, number, url, settings):
     return response
 
 
+# A dial step differs from call to call only in the leg and the number rung. The library
+# renders each shape once, with placeholders for those two, and every step fills in its
+# own: rendering was the costliest part of answering an arrival after the database.
+_LEG = "dutyline-leg-placeholder"
+_NUMBER = "dutyline-number-placeholder"
+_DIAL_DOCUMENTS = {}
+
+
+def _dial_document(greeting, target, leg_id, url, settings):
+    """The TwiML text of [greeting,] ringing `target` on leg `leg_id`."""
+    key = (greeting, settings.voice, settings.language, settings.ring_seconds,
+           url("dial_result", leg=_LEG), url("whisper", leg=_LEG), url("leg_status", leg=_LEG))
+    document = _DIAL_DOCUMENTS.get(key)
+    if document is None:
+        response = VoiceResponse()
+        if greeting is not None:
+            _say(response, greeting, settings)
+        document = str(add_dial(response, Target(0, "", _NUMBER, HUNT), _LEG, url, settings))
+        if len(_DIAL_DOCUMENTS) >= 256:  # settings or URLs changed many times: start over
+            _DIAL_DOCUMENTS.clear()
+        _DIAL_DOCUMENTS[key] = document
+    return document.replace(_LEG, str(int(leg_id))).replace(_NUMBER, escape(target.number))
+
+
 def render_arrival(greeting, step, url, settings, fallback_number=None):
-    """Greeting, then the first engineer (`step` is (target, leg_id)), else fallback, else voicemail."""
+    """Greeting, then the first engineer (`step` is (target, leg_id)), else fallback, else voicemail.
+
+    Like every render_ function, the result gives the TwiML document with str().
+    """
+    if step is not None:
+        return _dial_document(greeting, step[0], step[1], url, settings)
     response = VoiceResponse()
     _say(response, greeting, settings)
-    return render_step(step, url, settings, fallback_number, response)
+    return render_step(None, url, settings, fallback_number, response)
 
 
 def render_step(step, url, settings, fallback_number=None, response=None):
     """The next engineer leg, else the fallback number, else voicemail."""
+    if step is not None and response is None:
+        return _dial_document(None, step[0], step[1], url, settings)
     response = response if response is not None else VoiceResponse()
     if step is not None:
         target, leg_id = step

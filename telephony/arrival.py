@@ -11,14 +11,20 @@ write, its own commit. So an arrival is now:
   first leg, all or nothing. PostgreSQL does it in one statement (data-modifying CTEs);
   SQLite in one immediate transaction.
 
+On PostgreSQL each statement is prepared once per connection: planning the read cost
+several times more than running it.
+
 Column names follow telephony.models, rota.models and voicemail.customers; the call-flow
 tests run every statement on SQLite and PostgreSQL.
 """
 
+import hashlib
+import re
+import weakref
 from dataclasses import dataclass
 from datetime import timedelta
 
-from peewee import IntegrityError, PostgresqlDatabase
+from peewee import IntegrityError, OperationalError, PostgresqlDatabase
 
 from dutyline.db import UTCDateTimeField, database
 from telephony.routing import Person
@@ -53,6 +59,12 @@ BUSY = ('SELECT DISTINCT "e"."id" FROM "engineer" AS "e" JOIN "leg" AS "l" '
 CALL_COLUMNS = ('"sid", "from_number", "to_number", "customer_id", "started_at", "mode", '
                 '"plan", "gated", "duty_engineer_id", "status"')
 LEG_COLUMNS = '"call_id", "step", "engineer_id", "number", "role", "started_at", "outcome"'
+# the same values in a select list, where a prepared statement cannot infer their types
+CALL_TYPED = ("CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS INTEGER), "
+              "CAST(? AS TIMESTAMP), CAST(? AS VARCHAR), CAST(? AS TEXT), CAST(? AS BOOLEAN), "
+              "CAST(? AS INTEGER), CAST(? AS VARCHAR)")
+LEG_TYPED = ("CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS VARCHAR), CAST(? AS VARCHAR), "
+             "CAST(? AS TIMESTAMP), CAST(? AS VARCHAR)")
 
 
 @dataclass(frozen=True)
@@ -73,10 +85,42 @@ def _postgres():
 
 
 def _run(sql, params=()):
-    placeholder = database.obj.param
-    if placeholder != "?":
-        sql = sql.replace("?", placeholder)
-    return database.execute_sql(sql, params)
+    if database.obj.param == "?":
+        return database.execute_sql(sql, params)
+    return _run_prepared(sql, params)
+
+
+UNKNOWN_STATEMENT = "26000"  # PostgreSQL's invalid_sql_statement_name
+_PREPARED = weakref.WeakKeyDictionary()  # PostgreSQL connection -> names prepared on it
+_STATEMENTS = {}  # sql -> (name, text with $1, $2 …)
+
+
+def _statement(sql):
+    if sql not in _STATEMENTS:
+        name = "dutyline_" + hashlib.sha1(sql.encode()).hexdigest()[:16]
+        numbers = iter(range(1, sql.count("?") + 1))
+        _STATEMENTS[sql] = name, re.sub(r"\?", lambda _: f"${next(numbers)}", sql)
+    return _STATEMENTS[sql]
+
+
+def _run_prepared(sql, params):
+    """EXECUTE a statement prepared on this connection (PREPARE it first if it is not)."""
+    name, text = _statement(sql)
+    connection = database.connection()
+    names = _PREPARED.setdefault(connection, set())
+    execute = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
+    for _ in range(2):
+        if name not in names:
+            database.execute_sql(f"PREPARE {name} AS {text}")
+            names.add(name)
+        try:
+            return database.execute_sql(execute, params)
+        except OperationalError as exc:
+            # peewee re-raises the driver's error as its own, inside the handling of it
+            if getattr(exc.__context__, "pgcode", None) != UNKNOWN_STATEMENT:
+                raise
+            names.clear()  # the session was reset underneath (DISCARD ALL, a pooler)
+    raise RuntimeError(f"could not prepare {name}")
 
 
 def arrival_state(sid, number, now, hunting):
@@ -146,14 +190,14 @@ def _record_postgres(values, claim, leg):
         parts.append('"claimed" AS (UPDATE "hunt_position" SET "last_rotation" = ?, '
                      '"version" = "version" + 1 WHERE "id" = 1 AND "version" = ? RETURNING 1)')
         params += [claim[0], claim[1]]
-        parts.append(f'"new_call" AS (INSERT INTO "call" ({CALL_COLUMNS}) SELECT {marks} '
+        parts.append(f'"new_call" AS (INSERT INTO "call" ({CALL_COLUMNS}) SELECT {CALL_TYPED} '
                      'FROM "claimed" RETURNING "id")')
     else:
         parts.append(f'"new_call" AS (INSERT INTO "call" ({CALL_COLUMNS}) VALUES ({marks}) '
                      'RETURNING "id")')
     params += values
     if leg is not None:
-        final = (f'INSERT INTO "leg" ({LEG_COLUMNS}) SELECT "id", {", ".join(["?"] * 6)} '
+        final = (f'INSERT INTO "leg" ({LEG_COLUMNS}) SELECT "id", {LEG_TYPED} '
                  'FROM "new_call" RETURNING "call_id", "id"')
         params += leg
     else:

@@ -33,6 +33,27 @@ def _settings(config):
     return load_settings("dutyline.toml") if os.path.exists("dutyline.toml") else load_settings()
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(process)d %(message)s"
+
+
+def configure_logging(level_name):
+    """Log lines to standard error at LOG_LEVEL (INFO by default), unless the host set logging up.
+
+    Under gunicorn nothing else would show the application's lines: gunicorn configures only
+    its own loggers. A host that configured the root logger (a --log-config, a test run)
+    keeps its configuration.
+    """
+    level = logging.getLevelName((level_name or "INFO").upper())
+    if not isinstance(level, int):
+        raise ConfigError(f"LOG_LEVEL: expected DEBUG, INFO, WARNING or ERROR, got {level_name!r}")
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        root.addHandler(handler)
+        root.setLevel(level)
+
+
 def build_runtime(config):
     """Settings, clock, validator and URLs, checked once at start."""
     settings = _settings(config)
@@ -67,6 +88,7 @@ def create_app(config=None):
     """The dutyline web app; `config` overrides the environment (and a .env file)."""
     load_dotenv(find_dotenv(usecwd=True), override=False)  # the .env where the service runs
     config = read_config(config)
+    configure_logging(config.get("LOG_LEVEL"))
     app = Flask(__name__)
     app.config.update({key: value for key, value in config.items() if value is not None})
     app.extensions["dutyline"] = build_runtime(config)

@@ -1,6 +1,7 @@
 """The dutyline command: thin click wrappers over the domain functions."""
 
 import json
+import os
 import sys
 from datetime import timezone
 from functools import wraps
@@ -23,20 +24,23 @@ from webhooks.timeparse import parse_day, parse_instant
 USER_ERRORS = (RotaError, InvalidNumber, SettingsError, CustomerError, TicketError)
 
 
-def make_app(**overrides):
+def make_app(log_level="WARNING", **overrides):
+    """The app for a command. One-shot commands log warnings only (their output is what they
+    print); the services (serve, outbox work, clock) pass INFO. LOG_LEVEL overrides both."""
     from webhooks import ConfigError, create_app
 
+    overrides["LOG_LEVEL"] = os.environ.get("LOG_LEVEL") or log_level
     try:
-        return create_app(overrides or None)
+        return create_app(overrides)
     except (ConfigError, SettingsError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
-def command_app():
+def command_app(log_level="WARNING"):
     """The app of this command line, made once and kept on the click context."""
     ctx = click.get_current_context()
     if ctx.obj is None:
-        ctx.obj = make_app()
+        ctx.obj = make_app(log_level)
     return ctx.obj
 
 
@@ -281,7 +285,7 @@ def simulate(at_text, caller, answers, others, caller_action, caller_presses):
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host, port):
     """Run the web app with Flask's server (use gunicorn from the Procfile in production)."""
-    make_app().run(host=host, port=port)
+    make_app("INFO").run(host=host, port=port)
 
 
 @main.command()

@@ -97,7 +97,7 @@ def in_app(command):
 
     @wraps(command)
     def wrapper(*args, **kwargs):
-        with command_app().app_context():
+        with command_app("INFO").app_context():
             return command(*args, **kwargs)
 
     return wrapper

@@ -37,7 +37,8 @@ def run_demo(db_path, port, echo=print):
             os.remove(db_path + suffix)
     token = os.environ.get("TWILIO_AUTH_TOKEN") or secrets.token_hex(16)
     app = create_app({"DATABASE_URL": f"sqlite:///{os.path.abspath(db_path)}",
-                      "TWILIO_AUTH_TOKEN": token, "PUBLIC_URL": f"http://127.0.0.1:{port}"})
+                      "TWILIO_AUTH_TOKEN": token, "PUBLIC_URL": f"http://127.0.0.1:{port}",
+                      "LOG_LEVEL": os.environ.get("LOG_LEVEL") or "WARNING"})
     with app.app_context():
         settings = runtime().settings
         clock = runtime().clock

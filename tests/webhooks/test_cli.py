@@ -180,3 +180,12 @@ def test_rota_who_names_the_engineer_covering_by_override(cli):
         cli("rota", "who", "--at", "2026-12-01T22:00").output
     at_three = json.loads(cli("rota", "who", "--at", "2026-12-02T03:00", "--json").output)
     assert at_three["override"] is None
+
+
+def test_an_unknown_log_level_is_refused_in_one_line(cli, monkeypatch):
+    monkeypatch.setenv("LOG_LEVEL", "CHATTY")
+    result = cli("engineer", "list")
+    assert result.exit_code != 0
+    assert "LOG_LEVEL: expected DEBUG, INFO, WARNING or ERROR, got 'CHATTY'" in result.output
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    assert cli("engineer", "list").exit_code == 0

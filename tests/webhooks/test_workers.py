@@ -41,10 +41,12 @@ def server(postgres_url, tmp_path):
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": postgres_url, "TWILIO_AUTH_TOKEN": TOKEN,
            "PUBLIC_URL": base, "DUTYLINE_SETTINGS": str(settings)}
+    env.pop("LOG_LEVEL", None)
+    log = tmp_path / "gunicorn.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "webhooks:create_app()"],
-        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=log.open("w"))
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -55,8 +57,8 @@ def server(postgres_url, tmp_path):
             time.sleep(0.2)
     else:
         process.kill()
-        pytest.fail("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
-    yield base
+        pytest.fail("gunicorn did not start: " + log.read_text()[-2000:])
+    yield base, log
     process.terminate()
     process.wait(timeout=20)
 
@@ -74,10 +76,26 @@ def post_call(base, index):
 
 
 def test_two_hundred_simultaneous_calls_share_the_first_ring_fairly(server):
+    base, log = server
     with ThreadPoolExecutor(max_workers=50) as pool:
-        results = list(pool.map(lambda i: post_call(server, i), range(CALLS)))
+        results = list(pool.map(lambda i: post_call(base, i), range(CALLS)))
     assert all(status == 200 for status, _ in results)
     first = Counter(etree.fromstring(body).find("Dial/Number").text for _, body in results)
     assert len(first) == ENGINEERS
     share = CALLS / ENGINEERS
     assert all(abs(count - share) <= 1 for count in first.values()), first
+
+
+def test_each_webhook_logs_one_line_under_gunicorn(server):
+    base, log = server
+    for index in range(3):
+        post_call(base, index)
+    time.sleep(0.5)  # the lines reach the file as the workers write them
+    lines = [line for line in log.read_text().splitlines()
+             if "webhooks.voice: endpoint=/voice/incoming" in line]
+    assert len(lines) == 3, log.read_text()[-2000:]
+    for index, line in enumerate(sorted(lines, key=lambda line: line.split("call=")[1])):
+        assert f"call=CA{index:032d}" in line and "outcome=ok" in line
+        assert "decision=Say+Dial+Number" in line and " INFO " in line
+    text = log.read_text()
+    assert "+447400123456" not in text and TOKEN not in text  # no full numbers, no secrets

@@ -1,11 +1,12 @@
 """/voice/incoming through gunicorn under 50 connections, against a bare Flask endpoint.
 
 Usage: python bench/webhooks.py [--seconds 10] [--workers 4] [--big-log 1000000]
-                                [--backends sqlite,postgresql]
+                                [--backends sqlite,postgresql] [--no-floor]
 
 Prints p50 and p99 latency and requests per second for dutyline on SQLite and PostgreSQL
 with 1,000 and with --big-log rows in the call log, each beside the bare endpoint measured
-the same way in the same run. Needs wrk (apt-get install wrk) and PostgreSQL's server
+the same way in the same run, and the floor (bench/floor_app.py): an arrival's essential
+work alone, the most any implementation that logs each call could reach here. Needs wrk (apt-get install wrk) and PostgreSQL's server
 binaries (apt-get install postgresql). Every request is a new call with its own CallSid,
 signed as Twilio signs it.
 """
@@ -61,6 +62,8 @@ def seed(url, log_rows):
                 "SELECT 'CAold' || n, '+447400123456', '+442071838750', "
                 "datetime(?, '+' || n || ' minutes'), 'in_hours', 'answered', 0 FROM g",
                 (log_rows, start.replace(tzinfo=None).isoformat(sep=" ")))
+        database.execute_sql('INSERT INTO "hunt_position" ("id", "last_rotation", "version") '
+                             "VALUES (1, 0, 0)")
         database.execute_sql("ANALYZE")
     database.close()
 
@@ -157,6 +160,8 @@ def main():
     parser.add_argument("--big-log", type=int, default=1_000_000,
                         help="rows in the call log of the second run (0: no second run)")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--no-floor", dest="floor", action="store_false",
+                        help="skip the floor: an arrival's essential work alone, on SQLite")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -169,6 +174,13 @@ def main():
         bare = measure("bare", "bench.bare_app:create_app()", {"PYTHONPATH": str(ROOT)}, args,
                        tmp, str(ROOT))
         rows.append(("bare Flask, fixed TwiML", "-", bare, bare))
+        if args.floor:
+            url = f"sqlite:///{tmp}/floor.db"
+            seed(url, 1000)
+            floor = measure("floor", "bench.floor_app:create_app()",
+                            {"PYTHONPATH": str(ROOT), "DATABASE_URL": url,
+                             "TWILIO_AUTH_TOKEN": TOKEN}, args, tmp, str(ROOT))
+            rows.append(("floor (see floor_app.py)", "1,000", floor, bare))
         for backend in args.backends.split(","):
             for log_rows in [1000] + ([args.big_log] if args.big_log else []):
                 if backend == "sqlite":

@@ -64,8 +64,9 @@ _DIAL_DOCUMENTS = {}
 
 def _dial_document(greeting, target, leg_id, url, settings):
     """The TwiML text of [greeting,] ringing `target` on leg `leg_id`."""
+    # one callback URL stands for all three: they share the base and differ by fixed paths
     key = (greeting, settings.voice, settings.language, settings.ring_seconds,
-           url("dial_result", leg=_LEG), url("whisper", leg=_LEG), url("leg_status", leg=_LEG))
+           url("dial_result", leg=_LEG))
     document = _DIAL_DOCUMENTS.get(key)
     if document is None:
         response = VoiceResponse()

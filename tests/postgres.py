@@ -46,12 +46,21 @@ class TemporaryPostgres:
     def start(self):
         self._run(os.path.join(self.bindir, "initdb"), "-D", self.data, "-A", "trust",
                   "-U", "postgres", "--no-sync", "-E", "UTF8")
+        return self.resume()
+
+    def resume(self):
+        """Start the server (again, after halt()) on the same data and port."""
         options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                    "-c max_connections=200")
         self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-o", options,
                   "-l", os.path.join(self.root, "log"), "-w", "start")
         return self
+
+    def halt(self, mode="fast"):
+        """Stop the server (by default as a maintenance restart does: sessions cut, data
+        written out), keeping its data for resume()."""
+        self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-m", mode, "-w", "stop")
 
     def new_database(self):
         """A fresh, empty database; returns its URL."""
@@ -62,7 +71,6 @@ class TemporaryPostgres:
 
     def stop(self):
         try:
-            self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-m", "immediate",
-                      "-w", "stop")
+            self.halt("immediate")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)

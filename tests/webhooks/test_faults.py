@@ -144,3 +144,37 @@ def test_logs_show_no_full_phone_numbers(twilio, make_engineer, caplog):
     assert "voicemail.outbox.enqueue" in text and "outcome=sent" in text
     for number in ("7400654321", "7911123456"):
         assert number not in text
+
+
+@pytest.fixture
+def own_postgres():
+    """A server of this test's own, to stop and start again."""
+    from tests.postgres import TemporaryPostgres
+
+    server = TemporaryPostgres().start()
+    yield server
+    server.stop()
+
+
+def test_calls_ring_engineers_again_once_a_restarted_postgres_is_back(own_postgres, caplog):
+    from rota import engineers as engineer_service
+    from tests.conftest import ADDED_AT
+
+    app = make_app(own_postgres.new_database())
+    create_tables()
+    with database.connection_context():
+        engineer_service.add_engineer("Ben Smith", "+447911123401", now=ADDED_AT)
+        engineer_service.set_signed_in("Ben Smith", True, now=ADDED_AT)
+
+    def first_number(n):
+        response = post_call(app, n)
+        assert response.status_code == 200
+        return etree.fromstring(response.get_data()).find("Dial/Number").text
+
+    assert first_number(1) == "+447911123401"  # pooled connections, prepared statements
+    own_postgres.halt()
+    assert first_number(2) == "+442079460999"  # the fallback while it is down
+    own_postgres.resume()
+    assert first_number(3) == "+447911123401"  # the first call after: the normal path
+    assert app.test_client().get("/healthz").status_code == 200
+    database.close_all()

@@ -178,3 +178,28 @@ def test_calls_ring_engineers_again_once_a_restarted_postgres_is_back(own_postgr
     assert first_number(3) == "+447911123401"  # the first call after: the normal path
     assert app.test_client().get("/healthz").status_code == 200
     database.close_all()
+
+
+def test_a_pooled_connection_the_server_dropped_costs_no_caller(postgres_url):
+    import psycopg2
+
+    from rota import engineers as engineer_service
+    from tests.conftest import ADDED_AT
+
+    app = make_app(postgres_url)
+    create_tables()
+    with database.connection_context():
+        engineer_service.add_engineer("Ben Smith", "+447911123401", now=ADDED_AT)
+        engineer_service.set_signed_in("Ben Smith", True, now=ADDED_AT)
+    assert etree.fromstring(post_call(app, 1).get_data()).find("Dial/Number").text == \
+        "+447911123401"
+    # the server ends the pooled session (an idle timeout, a failover) ...
+    with psycopg2.connect(postgres_url) as admin, admin.cursor() as cursor:
+        cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        assert cursor.fetchone()[0] >= 1
+    admin.close()
+    # ... and the next call: the pool finds the connection dead and opens another
+    assert etree.fromstring(post_call(app, 2).get_data()).find("Dial/Number").text == \
+        "+447911123401"
+    database.close_all()

@@ -19,15 +19,18 @@ tests run every statement on SQLite and PostgreSQL.
 """
 
 import hashlib
+import logging
 import re
 import weakref
 from dataclasses import dataclass
 from datetime import timedelta
 
-from peewee import IntegrityError, OperationalError, PostgresqlDatabase
+from peewee import DatabaseError, IntegrityError, PostgresqlDatabase
 
 from dutyline.db import UTCDateTimeField, database
 from telephony.routing import Person
+
+log = logging.getLogger(__name__)
 
 CONNECTED_STALE = timedelta(hours=4)  # a picked-up leg with no news for this long has ended
 
@@ -91,6 +94,8 @@ def _run(sql, params=()):
 
 
 UNKNOWN_STATEMENT = "26000"  # PostgreSQL's invalid_sql_statement_name
+DUPLICATE_STATEMENT = "42P05"  # duplicate_prepared_statement
+_PREPARING = True  # off for good once statements turn out not to outlive a statement
 _PREPARED = weakref.WeakKeyDictionary()  # PostgreSQL connection -> names prepared on it
 _STATEMENTS = {}  # sql -> (name, text with $1, $2 …)
 
@@ -103,24 +108,42 @@ def _statement(sql):
     return _STATEMENTS[sql]
 
 
+def _pgcode(exc):
+    # peewee re-raises the driver's error as its own, inside the handling of it
+    return getattr(exc.__context__, "pgcode", None)
+
+
 def _run_prepared(sql, params):
-    """EXECUTE a statement prepared on this connection (PREPARE it first if it is not)."""
-    name, text = _statement(sql)
-    connection = database.connection()
-    names = _PREPARED.setdefault(connection, set())
-    execute = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
-    for _ in range(2):
-        if name not in names:
-            database.execute_sql(f"PREPARE {name} AS {text}")
-            names.add(name)
-        try:
-            return database.execute_sql(execute, params)
-        except OperationalError as exc:
-            # peewee re-raises the driver's error as its own, inside the handling of it
-            if getattr(exc.__context__, "pgcode", None) != UNKNOWN_STATEMENT:
-                raise
-            names.clear()  # the session was reset underneath (DISCARD ALL, a pooler)
-    raise RuntimeError(f"could not prepare {name}")
+    """EXECUTE a statement prepared on this connection (PREPARE it first if it is not).
+
+    Behind a pooler that hands each statement to whichever server session is free
+    (PgBouncer's transaction mode), a prepared statement is not there when it is executed:
+    after it vanishes twice in a row, the process stops preparing and runs plain SQL.
+    """
+    global _PREPARING
+    if _PREPARING:
+        name, text = _statement(sql)
+        names = _PREPARED.setdefault(database.connection(), set())
+        marks = ", ".join(["%s"] * len(params))
+        for _ in range(2):
+            if name not in names:
+                try:
+                    database.execute_sql(f"PREPARE {name} AS {text}")
+                except DatabaseError as exc:
+                    if _pgcode(exc) != DUPLICATE_STATEMENT:
+                        raise
+                names.add(name)
+            try:
+                return database.execute_sql(f"EXECUTE {name}({marks})" if params
+                                            else f"EXECUTE {name}", params)
+            except DatabaseError as exc:
+                if _pgcode(exc) != UNKNOWN_STATEMENT:
+                    raise
+                names.clear()  # the session was reset underneath (DISCARD ALL, a pooler)
+        _PREPARING = False
+        log.warning("telephony.arrival: prepared statements do not last between statements "
+                    "here (a pooler in transaction mode?); running plain SQL from now on")
+    return database.execute_sql(sql.replace("?", "%s"), params)
 
 
 def arrival_state(sid, number, now, hunting):

@@ -4,7 +4,8 @@ The signature checked with the SDK's validator, one read (the round-robin positi
 the signed-in engineers), one write transaction (claim the position, log the call and its
 first leg), and a fixed-shape TwiML answer. It shows how close any implementation of
 /voice/incoming that logs each call durably can come to the bare endpoint on the machine
-the benchmark runs on. Not part of the service.
+the benchmark runs on. With FLOOR_WITHOUT_WRITE=1 it leaves the write out (answering with
+leg 0), to show what the write costs. Not part of the service.
 """
 
 import json
@@ -29,6 +30,7 @@ def create_app():
     public = os.environ["PUBLIC_URL"].rstrip("/")
     validator = RequestValidator(os.environ["TWILIO_AUTH_TOKEN"])
     path = os.environ["DATABASE_URL"].removeprefix("sqlite:///")
+    write = os.environ.get("FLOOR_WITHOUT_WRITE") != "1"
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     for pragma in ("journal_mode = wal", "synchronous = normal", "busy_timeout = 5000"):
         connection.execute(f"PRAGMA {pragma}")
@@ -53,6 +55,8 @@ def create_app():
             ready = sorted((row for row in rows if row[2] is not None), key=lambda row: row[3])
             order = [r for r in ready if r[3] > last] + [r for r in ready if r[3] <= last]
             first = order[0]
+            if not write:
+                return Response(document.format(leg=0, number=first[4]), mimetype="text/xml")
             connection.execute("BEGIN IMMEDIATE")
             if connection.execute(CLAIM, (first[3], version)).rowcount != 1:
                 connection.execute("ROLLBACK")

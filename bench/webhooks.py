@@ -2,6 +2,7 @@
 
 Usage: python bench/webhooks.py [--seconds 10] [--workers 4] [--big-log 1000000]
                                 [--backends sqlite,postgresql] [--no-floor]
+                                [--floor-without-write]
 
 Prints p50 and p99 latency and requests per second for dutyline on SQLite and PostgreSQL
 with 1,000 and with --big-log rows in the call log, each beside the bare endpoint measured
@@ -162,6 +163,8 @@ def main():
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--no-floor", dest="floor", action="store_false",
                         help="skip the floor: an arrival's essential work alone, on SQLite")
+    parser.add_argument("--floor-without-write", action="store_true",
+                        help="also the floor with its write transaction left out")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -181,6 +184,12 @@ def main():
                             {"PYTHONPATH": str(ROOT), "DATABASE_URL": url,
                              "TWILIO_AUTH_TOKEN": TOKEN}, args, tmp, str(ROOT))
             rows.append(("floor (see floor_app.py)", "1,000", floor, bare))
+            if args.floor_without_write:
+                without = measure("floor-without-write", "bench.floor_app:create_app()",
+                                  {"PYTHONPATH": str(ROOT), "DATABASE_URL": url,
+                                   "TWILIO_AUTH_TOKEN": TOKEN, "FLOOR_WITHOUT_WRITE": "1"},
+                                  args, tmp, str(ROOT))
+                rows.append(("floor without its write", "1,000", without, bare))
         for backend in args.backends.split(","):
             for log_rows in [1000] + ([args.big_log] if args.big_log else []):
                 if backend == "sqlite":

@@ -159,19 +159,28 @@ def test_hunting_stops_at_the_longest_wait_or_after_the_rounds(simulate, team, d
     assert outcome.ticket_number is not None
 
 
-def test_engineer_on_a_support_call_is_skipped(twilio, simulate, team, db, clock):
+BEN_TAKES = {"CallSid": "CA" + "8" * 32, "From": "+447400123456", "To": "+442071838750"}
+
+
+def ben_takes_a_call(twilio, clock):
+    """At 10:00 a call rings Ben, who presses 1; returns his leg."""
     clock.set(TUESDAY_10)
-    call = {"CallSid": "CA" + "8" * 32, "From": "+447400123456", "To": "+442071838750"}
-    twilio.post("/voice/incoming", call)  # rings Ben
+    twilio.post("/voice/incoming", BEN_TAKES)
     leg = Leg.get()
-    twilio.post(f"/voice/whisper?leg={leg.id}", {**call, "CallSid": "CA" + "9" * 32})
-    twilio.post(f"/voice/accept?leg={leg.id}", {**call, "CallSid": "CA" + "9" * 32,
+    twilio.post(f"/voice/whisper?leg={leg.id}", {**BEN_TAKES, "CallSid": "CA" + "9" * 32})
+    twilio.post(f"/voice/accept?leg={leg.id}", {**BEN_TAKES, "CallSid": "CA" + "9" * 32,
                                                  "Digits": "1"})
+    return leg
+
+
+def test_engineer_on_a_support_call_is_skipped(twilio, simulate, team, db, clock):
+    leg = ben_takes_a_call(twilio, clock)
     # Ben is talking; the next call, which would start with Tobi, must not reach Ben either
     outcome = simulate(Scenario(at=TUESDAY_10.replace(minute=5), others="ignore"))
     assert [leg[0] for leg in legs(db, outcome)] == ["Tobi Jones", "Asha Patel"]
     # his conversation ends: he is rung again
-    twilio.post(f"/voice/dial-result?leg={leg.id}", {**call, "DialCallStatus": "completed",
+    twilio.post(f"/voice/dial-result?leg={leg.id}", {**BEN_TAKES,
+                                                      "DialCallStatus": "completed",
                                                       "DialBridged": "true"})
     outcome = simulate(Scenario(at=TUESDAY_10.replace(minute=10), others="ignore"))
     assert [leg[0] for leg in legs(db, outcome)] == ["Ben Smith", "Tobi Jones", "Asha Patel"]
@@ -179,13 +188,7 @@ def test_engineer_on_a_support_call_is_skipped(twilio, simulate, team, db, clock
 
 def test_an_engineer_on_a_call_is_not_rung_first_until_four_hours_without_news(
         twilio, simulate, team, db, clock):
-    clock.set(TUESDAY_10)
-    call = {"CallSid": "CA" + "8" * 32, "From": "+447400123456", "To": "+442071838750"}
-    twilio.post("/voice/incoming", call)  # rings Ben, who accepts; the end is never reported
-    leg = Leg.get()
-    twilio.post(f"/voice/whisper?leg={leg.id}", {**call, "CallSid": "CA" + "9" * 32})
-    twilio.post(f"/voice/accept?leg={leg.id}", {**call, "CallSid": "CA" + "9" * 32,
-                                                 "Digits": "1"})
+    ben_takes_a_call(twilio, clock)  # the end of his call is never reported
     first_rung = []
     for at in (TUESDAY_10.replace(minute=1), TUESDAY_10.replace(minute=2),
                TUESDAY_10.replace(hour=13, minute=59), TUESDAY_10.replace(hour=14, minute=1)):

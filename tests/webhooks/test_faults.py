@@ -156,15 +156,20 @@ def own_postgres():
     server.stop()
 
 
-def test_calls_ring_engineers_again_once_a_restarted_postgres_is_back(own_postgres, caplog):
+def app_with_ben_signed_in(url):
     from rota import engineers as engineer_service
     from tests.conftest import ADDED_AT
 
-    app = make_app(own_postgres.new_database())
+    app = make_app(url)
     create_tables()
     with database.connection_context():
         engineer_service.add_engineer("Ben Smith", "+447911123401", now=ADDED_AT)
         engineer_service.set_signed_in("Ben Smith", True, now=ADDED_AT)
+    return app
+
+
+def test_calls_ring_engineers_again_once_a_restarted_postgres_is_back(own_postgres, caplog):
+    app = app_with_ben_signed_in(own_postgres.new_database())
 
     def first_number(n):
         response = post_call(app, n)
@@ -183,14 +188,7 @@ def test_calls_ring_engineers_again_once_a_restarted_postgres_is_back(own_postgr
 def test_a_pooled_connection_the_server_dropped_costs_no_caller(postgres_url):
     import psycopg2
 
-    from rota import engineers as engineer_service
-    from tests.conftest import ADDED_AT
-
-    app = make_app(postgres_url)
-    create_tables()
-    with database.connection_context():
-        engineer_service.add_engineer("Ben Smith", "+447911123401", now=ADDED_AT)
-        engineer_service.set_signed_in("Ben Smith", True, now=ADDED_AT)
+    app = app_with_ben_signed_in(postgres_url)
     assert etree.fromstring(post_call(app, 1).get_data()).find("Dial/Number").text == \
         "+447911123401"
     # the server ends the pooled session (an idle timeout, a failover) ...

@@ -88,9 +88,9 @@ def _postgres():
 
 
 def _run(sql, params=()):
-    if database.obj.param == "?":
-        return database.execute_sql(sql, params)
-    return _run_prepared(sql, params)
+    if _postgres():
+        return _run_prepared(sql, params)
+    return database.execute_sql(sql, params)
 
 
 UNKNOWN_STATEMENT = "26000"  # PostgreSQL's invalid_sql_statement_name

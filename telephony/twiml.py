@@ -92,13 +92,10 @@ def render_arrival(greeting, step, url, settings, fallback_number=None):
 
 
 def render_step(step, url, settings, fallback_number=None, response=None):
-    """The next engineer leg, else the fallback number, else voicemail."""
-    if step is not None and response is None:
+    """The next engineer leg, else the fallback number, else voicemail (after `response`)."""
+    if step is not None:
         return _dial_document(None, step[0], step[1], url, settings)
     response = response if response is not None else VoiceResponse()
-    if step is not None:
-        target, leg_id = step
-        return add_dial(response, target, leg_id, url, settings)
     if fallback_number:
         return add_fallback_dial(response, fallback_number, url, settings)
     return add_voicemail(response, url, settings)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from rota.absences import absences_between, is_absent
+from rota.change_warnings import back_to_back_pairs
 from rota.models import DutyPeriod, Engineer
 from rota.months import month_periods, month_span
 from rota.overrides import overrides_between
@@ -12,6 +13,7 @@ GAP = "gap"
 ABSENT = "absent"
 NO_BACKUP = "no_backup"
 BAD_OVERRIDE = "bad_override"
+BACK_TO_BACK = "back_to_back"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Problem:
             return f"nobody on duty out of hours from {span} ({length})"
         if self.kind == ABSENT:
             return f"{self.engineer} is {self.role} from {span} but absent then"
+        if self.kind == BACK_TO_BACK:
+            return f"{self.engineer} is on back-to-back periods from {span}"
         if self.kind == NO_BACKUP:
             return f"no backup from {span}"
         return f"override for {self.engineer} ends before it starts ({span})"
@@ -53,16 +57,21 @@ def check_month(year, month, settings):
                 for o in overrides if o.ends_at <= o.starts_at]
     problems += _gaps(settings, start, end, valid)
     problems += _absent_on_duty(year, month, settings, valid)
+    problems += _back_to_back(year, month)
     return sorted(problems, key=lambda p: (p.starts_at, p.kind, p.engineer or ""))
 
 
 def _gaps(settings, start, end, overrides):
+    # a removed (inactive) engineer's periods and overrides cover nothing: they are gaps
     covered = [(p.starts_at, p.ends_at) for p in (DutyPeriod
-                                                  .select()
+                                                  .select(DutyPeriod.starts_at,
+                                                          DutyPeriod.ends_at)
+                                                  .join(Engineer,
+                                                        on=(DutyPeriod.primary == Engineer.id))
                                                   .where(DutyPeriod.starts_at < end,
                                                          DutyPeriod.ends_at > start,
-                                                         DutyPeriod.primary.is_null(False)))]
-    covered += [(o.starts_at, o.ends_at) for o in overrides]
+                                                         Engineer.active))]
+    covered += [(o.starts_at, o.ends_at) for o in overrides if o.engineer.active]
     gaps = []
     for a, b in out_of_hours_spans(settings, start, end):
         gaps += subtract_spans(a, b, covered)
@@ -97,3 +106,14 @@ def _absent_on_duty(year, month, settings, overrides):
             problems.append(Problem(ABSENT, override.starts_at, override.ends_at,
                                     override.engineer.name, "override"))
     return problems
+
+
+def _back_to_back(year, month):
+    """Engineers on two consecutive periods, the later of which starts in the month."""
+    periods = month_periods(year, month)
+    if not periods:
+        return []
+    before = DutyPeriod.get_or_none(DutyPeriod.ends_at == periods[0].starts_at)
+    names = {e.id: e.name for e in Engineer.select(Engineer.id, Engineer.name)}
+    return [Problem(BACK_TO_BACK, first.starts_at, second.ends_at, names[engineer_id])
+            for engineer_id, first, second in back_to_back_pairs(periods, before)]

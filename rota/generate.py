@@ -2,14 +2,16 @@
 
 import logging
 from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
 
 from dutyline.db import database
 from rota.absences import absences_between, is_absent
 from rota.engineers import list_engineers
-from rota.models import DutyPeriod
+from rota.models import DutyPeriod, Engineer
 from rota.months import month_periods, month_slots
+from rota.overrides import overrides_between
 from rota.planner import BACKUP, PRIMARY, PlanInput, plan_month
-from rota.spans import period_kind
+from rota.spans import out_of_hours_spans, period_kind, subtract_spans
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,7 @@ def generate_month(year, month, settings, now, replace=False):
     filled = kept = empty = 0
     roles = 2 if settings.backup else 1
     with database.atomic():
+        _drop_stale(given.slots, now)
         for index, slot in enumerate(given.slots):
             primary, backup = plan.assignments[index]
             was = given.fixed.get(index, (None, None))
@@ -102,8 +105,59 @@ def generate_month(year, month, settings, now, replace=False):
             _store(stored.get(slot.day), slot, primary, backup, now)
     log.info("rota.generate_month: month=%04d-%02d filled=%d kept=%d empty=%d",
              year, month, filled, kept, empty)
+    warnings = list(plan.warnings)
+    uncovered = uncovered_month_start(year, month, settings, given.slots[0].starts_at)
+    if uncovered:
+        tz = settings.tz
+        a, b = uncovered[0][0].astimezone(tz), uncovered[-1][1].astimezone(tz)
+        warnings.append(f"the month's first hours ({a:%a %d %b %H:%M} to {b:%a %d %b %H:%M}) "
+                        "belong to a period of the month before that has nobody on duty")
     return GenerationResult(periods=len(given.slots), filled=filled, kept=kept, empty=empty,
-                            warnings=list(plan.warnings))
+                            warnings=warnings)
+
+
+def _drop_stale(slots, now):
+    """Periods of another length (daily and weekly periods switched) give way to the slots.
+
+    Stored periods starting in the month on a day with no slot, and those of the next
+    month starting inside the last slot, are deleted; a period of the month before running
+    into the first slot is cut short at the first handover.
+    """
+    first, last = slots[0], slots[-1]
+    days = [slot.day for slot in slots]
+    (DutyPeriod
+     .delete()
+     .where(((DutyPeriod.day >= date(first.day.year, first.day.month, 1))
+             & (DutyPeriod.day <= last.day) & DutyPeriod.day.not_in(days))
+            | ((DutyPeriod.day > last.day) & (DutyPeriod.starts_at < last.ends_at)))
+     .execute())
+    (DutyPeriod
+     .update(ends_at=first.starts_at, updated_at=now)
+     .where(DutyPeriod.day < first.day, DutyPeriod.ends_at > first.starts_at)
+     .execute())
+
+
+def uncovered_month_start(year, month, settings, first_handover):
+    """Out-of-hours spans from the month's first local midnight to its first handover that no
+    stored period (of an active engineer) or override covers."""
+    start = datetime.combine(date(year, month, 1), time(0), tzinfo=settings.tz)
+    start = start.astimezone(timezone.utc)
+    if first_handover <= start:
+        return []
+    covered = [(p.starts_at, p.ends_at) for p in (DutyPeriod
+                                                  .select(DutyPeriod.starts_at,
+                                                          DutyPeriod.ends_at)
+                                                  .join(Engineer,
+                                                        on=(DutyPeriod.primary == Engineer.id))
+                                                  .where(DutyPeriod.starts_at < first_handover,
+                                                         DutyPeriod.ends_at > start,
+                                                         Engineer.active))]
+    covered += [(o.starts_at, o.ends_at) for o in overrides_between(start, first_handover)
+                if o.engineer.active and o.ends_at > o.starts_at]
+    left = []
+    for a, b in out_of_hours_spans(settings, start, first_handover):
+        left += subtract_spans(a, b, covered)
+    return left
 
 
 def _store(period, slot, primary, backup, now):

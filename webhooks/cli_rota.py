@@ -2,11 +2,9 @@
 
 import json
 import sys
-from collections import Counter
-
 import click
 
-from rota import absences, check, generate, months, overrides, swaps
+from rota import absences, change_warnings, check, counts, generate, months, overrides, swaps
 from rota.spans import WEEKEND
 from webhooks.runtime import runtime
 from webhooks.timeparse import parse_day, parse_instant
@@ -110,6 +108,8 @@ def register(main, rota, with_app, emit):
             row = months.period_as_dict(period, rt.settings)
             click.echo(f"{row['local']}: {row['primary'] or '-'}"
                        + (f", backup {row['backup']}" if row["backup"] else ""))
+        for warning in change_warnings.swap_warnings(one, two, rt.settings.tz):
+            click.echo(f"warning: {warning}")
 
     @rota.command("override")
     @click.argument("name")
@@ -124,6 +124,8 @@ def register(main, rota, with_app, emit):
         starts_at, ends_at = made.starts_at.astimezone(tz), made.ends_at.astimezone(tz)
         click.echo(f"{made.engineer.name} on duty from {starts_at:%a %d %b %Y %H:%M} "
                    f"to {ends_at:%a %d %b %Y %H:%M} (override {made.id})")
+        for warning in change_warnings.override_warnings(made, tz):
+            click.echo(f"warning: {warning}")
 
     @rota.command("override-remove")
     @click.argument("override_id", type=int)
@@ -177,12 +179,6 @@ def register(main, rota, with_app, emit):
 
 
 def _print_counts(year, month, settings):
-    """Per engineer: weeknight and weekend-or-holiday periods this month, as primary."""
-    counts = Counter()
-    for period in months.month_periods(year, month):
-        row = months.period_as_dict(period, settings)
-        if row["primary"]:
-            counts[(row["primary"], row["kind"])] += 1
-    for name in sorted({name for name, _ in counts}):
-        click.echo(f"  {name:<20} weeknights {counts[(name, 'weeknight')]:>2}  "
-                   f"weekends/holidays {counts[(name, WEEKEND)]:>2}")
+    """Per engineer: primary and backup duties this month, weeknights, weekends and holidays."""
+    for name, person in counts.month_counts(year, month, settings).items():
+        click.echo(f"  {name:<20} {counts.describe_counts(person)}")

@@ -47,7 +47,11 @@ def team(make_engineer, db, settings):
 def test_a_year_for_six_engineers_with_leave(team, db, settings):
     for month in range(1, 13):
         result = generate_month(2027, month, settings, NOW)
-        assert result.empty == 0 and result.warnings == [], (month, result)
+        # 1 Jan up to its handover belongs to 31 Dec 2026's period, never generated here
+        expected = (["the month's first hours (Fri 01 Jan 00:00 to Fri 01 Jan 18:00) belong "
+                     "to a period of the month before that has nobody on duty"]
+                    if month == 1 else [])
+        assert result.empty == 0 and result.warnings == expected, (month, result)
     rows = list(DutyPeriod.select().order_by(DutyPeriod.day))
     table = year_table(rows)
     assert len(rows) == 365, table

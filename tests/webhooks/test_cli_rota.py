@@ -199,3 +199,23 @@ def test_generate_says_when_there_are_too_few_engineers(cli, make_engineer, db):
     result = cli("rota", "generate", "2026-12")
     assert result.exit_code == 0
     assert "warning: too few engineers (1)" in result.output
+
+
+def test_generate_reports_roles_and_kinds_and_swap_warns(cli, team, db):
+    result = cli("rota", "generate", "2026-12")
+    lines = [line.strip() for line in result.output.splitlines()]
+    assert "warning: the month's first hours (Tue 01 Dec 00:00 to Tue 01 Dec 08:00) belong " \
+           "to a period of the month before that has nobody on duty" in lines
+    rows = [line for line in lines if line.startswith(("Ben Smith", "Tobi Jones"))]
+    assert len(rows) == 2 and all("primary: weeknights" in r and ", holidays " in r for r in rows)
+    first = DutyPeriod.get(DutyPeriod.day == date(2026, 12, 2))
+    (DutyPeriod.update(primary=first.primary_id)
+     .where(DutyPeriod.day == date(2026, 12, 10)).execute())
+    swapped = cli("rota", "swap", "2026-12-03", "2026-12-10")
+    assert swapped.exit_code == 0
+    name = first.primary.name
+    assert f"warning: {name} is now on back-to-back periods (Wed 02 Dec, Thu 03 Dec)" \
+        in swapped.output
+    checked = cli("rota", "check", "2026-12")
+    assert checked.exit_code == 1 and f"{name} is on back-to-back periods from Wed 02 Dec" \
+        in checked.output

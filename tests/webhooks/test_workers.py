@@ -53,7 +53,7 @@ def server(postgres_url, tmp_path):
             with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
                 if response.status == 200:
                     break
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, OSError):  # refused, or slow to answer while starting
             time.sleep(0.2)
     else:
         process.kill()

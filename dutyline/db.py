@@ -63,11 +63,12 @@ def open_database(url):
 
 def all_models():
     """Every table of the application, in creation order."""
+    from calendars.models import FeedToken, PublishedEvent, PublishedFeed
+    from customers.models import Customer, CustomerNumber
+    from outbox.models import OutboxMessage
     from rota.models import Absence, DutyPeriod, Engineer, Override
     from telephony.models import Call, HuntPosition, Leg
-    from calendars.models import FeedToken, PublishedEvent, PublishedFeed
-    from voicemail.customers import Customer, CustomerNumber
-    from voicemail.models import OutboxMessage, Ticket
+    from voicemail.models import Ticket
 
     return [Engineer, DutyPeriod, HuntPosition, Customer, CustomerNumber, Call, Leg, Ticket,
             Override, Absence, FeedToken, PublishedEvent, PublishedFeed, OutboxMessage]

@@ -2,10 +2,10 @@
 
 from datetime import timedelta
 
+from hours.business_hours import is_closed_day
 from rota.models import Engineer
 from rota.months import month_periods
 from rota.spans import WEEKEND, period_kind
-from telephony.hours import is_closed_day
 
 WEEKNIGHTS = "weeknights"
 WEEKENDS = "weekends"

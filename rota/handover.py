@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from dutyline.db import database
+from outbox.models import SMS
+from outbox.queue import enqueue
 from rota.models import DutyPeriod
-from voicemail import outbox
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ def queue_handover_notices(settings, now):
     added = []
     with database.atomic():
         for notice in notices:
-            if outbox.enqueue(outbox.SMS, notice.to, notice.body, notice.key, now):
+            if enqueue(SMS, notice.to, notice.body, notice.key, now):
                 added.append(notice)
     for notice in added:
         log.info("rota.handover.queue_handover_notices: kind=%s engineer=%s due=%s",

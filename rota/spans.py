@@ -2,7 +2,7 @@
 
 from datetime import datetime, time, timedelta, timezone
 
-from telephony.hours import is_closed_day
+from hours.business_hours import is_closed_day
 
 WEEKNIGHT = "weeknight"
 WEEKEND = "weekend_or_holiday"

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import timezone
 
 from dutyline.db import database
+from outbox.models import SMS
+from outbox.queue import enqueue
 from rota.engineers import RotaError
 from rota.handover import local_label
 from rota.models import DutyPeriod, Engineer, Override
 from rota.periods import duty_at, period_at
-from voicemail import outbox
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +61,12 @@ def take_duty(engineer, now, settings):
             Override.create(engineer=engineer, starts_at=now, ends_at=period.ends_at,
                             created_at=now)
             if previous is not None:
-                outbox.enqueue(outbox.SMS, previous.mobile,
-                               f"{engineer.name} has taken over duty from you at "
-                               f"{local_label(now, settings.tz)} until "
-                               f"{local_label(period.ends_at, settings.tz)}; "
-                               "the support line no longer forwards to you.",
-                               _notice_key(period, previous, engineer, now), now)
+                enqueue(SMS, previous.mobile,
+                        f"{engineer.name} has taken over duty from you at "
+                        f"{local_label(now, settings.tz)} until "
+                        f"{local_label(period.ends_at, settings.tz)}; "
+                        "the support line no longer forwards to you.",
+                        _notice_key(period, previous, engineer, now), now)
         log.info("rota.take.take_duty: period=%s engineer=%s previous=%s", period.id,
                  engineer.id, previous.id if previous else None)
         return Taken(DutyPeriod.get_by_id(period.id), previous, already=False)

@@ -1,1 +1,1 @@
-"""The call itself: business hours, hunt order, the route decision, TwiML, the call log."""
+"""The call itself: hunt order, the route decision, TwiML, the call log."""

@@ -14,7 +14,7 @@ write, its own commit. So an arrival is now:
 On PostgreSQL each statement is prepared once per connection: planning the read cost
 several times more than running it.
 
-Column names follow telephony.models, rota.models and voicemail.customers; the call-flow
+Column names follow telephony.models, rota.models and customers.models; the call-flow
 tests run every statement on SQLite and PostgreSQL.
 """
 

@@ -6,10 +6,10 @@ import logging
 from peewee import JOIN, IntegrityError
 
 from dutyline.db import database
+from hours.business_hours import IN_HOURS, OUT_OF_HOURS, mode_at
 from rota.models import Engineer
 from rota.periods import duty_at
 from telephony import arrival
-from telephony.hours import IN_HOURS, OUT_OF_HOURS, mode_at
 from telephony.models import Call, HuntPosition, Leg
 from telephony.routing import HUNT, Person, RouteState, Target, decide_route, next_step
 

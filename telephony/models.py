@@ -3,9 +3,9 @@
 from peewee import (AutoField, BooleanField, CharField, ForeignKeyField, IntegerField,
                     TextField)
 
+from customers.models import Customer
 from dutyline.db import BaseModel, UTCDateTimeField
 from rota.models import Engineer
-from voicemail.customers import Customer
 
 
 class HuntPosition(BaseModel):

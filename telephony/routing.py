@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from telephony.hours import IN_HOURS, OUT_OF_HOURS, mode_at
+from hours.business_hours import IN_HOURS, OUT_OF_HOURS, mode_at
 
 HUNT = "hunt"
 PRIMARY = "primary"

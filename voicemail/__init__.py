@@ -1,1 +1,1 @@
-"""Tickets from voicemail."""
+"""Tickets from voicemail, and who hears of them."""

@@ -1,11 +1,11 @@
-"""Tables of voicemail tickets."""
+"""The table of voicemail tickets, and a ticket as plain data."""
 
 from peewee import AutoField, CharField, ForeignKeyField, IntegerField, TextField
 
+from customers.models import Customer
 from dutyline.db import BaseModel, UTCDateTimeField
 from rota.models import Engineer
 from telephony.models import Call
-from voicemail.customers import Customer
 
 TICKET_BASE = 1000  # ticket numbers start at 1001 so they read as references, not counters
 
@@ -32,28 +32,16 @@ class Ticket(BaseModel):
         return TICKET_BASE + self.id
 
 
-QUEUED = "queued"
-SENDING = "sending"
-SENT = "sent"
-FAILED = "failed"
+def ticket_as_dict(ticket):
+    def stamp(value):
+        return value.isoformat() if value else None
 
-
-class OutboxMessage(BaseModel):
-    """One outgoing message (a text now; e-mail and webhooks later), delivered by the worker."""
-
-    id = AutoField()
-    channel = CharField(index=True)  # sms | (later) email, webhook
-    recipient = CharField()
-    subject = CharField(null=True)  # for channels that have one
-    thread_key = CharField(null=True)  # the dedupe key of the message this one follows up
-    body = TextField()
-    dedupe_key = CharField(unique=True)  # the same notice is enqueued once, however often asked
-    status = CharField(default=QUEUED, index=True)  # queued | sending | sent | failed
-    attempts = IntegerField(default=0)
-    next_attempt_at = UTCDateTimeField(index=True)
-    lease_token = CharField(null=True)  # which worker holds the row while sending
-    lease_until = UTCDateTimeField(null=True)
-    last_error = TextField(null=True)
-    provider_id = CharField(null=True)  # e.g. the Twilio message SID
-    created_at = UTCDateTimeField()
-    sent_at = UTCDateTimeField(null=True)
+    return {"number": ticket.number, "caller": ticket.caller, "status": ticket.status,
+            "customer": ticket.customer.name if ticket.customer_id else None,
+            "recording_url": ticket.recording_url, "recording_seconds": ticket.recording_seconds,
+            "recording_sid": ticket.recording_sid, "transcript": ticket.transcript,
+            "engineer": ticket.engineer.name if ticket.engineer_id else None,
+            "created_at": stamp(ticket.created_at), "deadline": stamp(ticket.deadline),
+            "acknowledged_at": stamp(ticket.acknowledged_at),
+            "acknowledged_by": ticket.acknowledged_by.name if ticket.acknowledged_by_id else None,
+            "closed_at": stamp(ticket.closed_at)}

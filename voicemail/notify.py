@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from dutyline.phones import is_mobile
+from hours.business_hours import OUT_OF_HOURS
+from hours.durations import format_duration
+from outbox.models import EMAIL, SMS, WEBHOOK
+from outbox.queue import amend_queued, enqueue
 from rota.models import Engineer
-from telephony.business_time import format_duration
-from telephony.hours import OUT_OF_HOURS
-from voicemail import outbox
+from voicemail.models import ticket_as_dict
 
 ENGINEER_TEXT_HOLD = timedelta(seconds=60)
 TRANSCRIPT_IN_TEXT = 120  # characters of the transcript in an engineer's text
@@ -78,8 +80,6 @@ def mail_body(ticket, tz):
 
 
 def event_body(event, ticket):
-    from voicemail.tickets import ticket_as_dict
-
     return json.dumps({"event": event, "ticket": ticket_as_dict(ticket)}, sort_keys=True)
 
 
@@ -96,33 +96,33 @@ def queue_ticket_created(ticket, call, delivery, settings, now):
     """Queue the caller's, the engineers' and the helpdesk's notices of a new ticket."""
     key = f"ticket:{ticket.number}"
     if ticket.caller and is_mobile(ticket.caller):
-        outbox.enqueue(outbox.SMS, ticket.caller,
-                       f"Thank you for your message to support. Your reference is "
-                       f"#{ticket.number}; an engineer will call you back.",
-                       f"{key}:caller-text", now)
+        enqueue(SMS, ticket.caller,
+                f"Thank you for your message to support. Your reference is "
+                f"#{ticket.number}; an engineer will call you back.",
+                f"{key}:caller-text", now)
     for engineer in _engineers_for(ticket, call):
-        outbox.enqueue(outbox.SMS, engineer.mobile, engineer_text(ticket),
-                       f"{key}:engineer-text:{engineer.id}", now,
-                       not_before=now + ENGINEER_TEXT_HOLD)
+        enqueue(SMS, engineer.mobile, engineer_text(ticket),
+                f"{key}:engineer-text:{engineer.id}", now,
+                not_before=now + ENGINEER_TEXT_HOLD)
     if delivery.helpdesk_email:
-        outbox.enqueue(outbox.EMAIL, delivery.helpdesk_email, mail_body(ticket, settings.tz),
-                       f"{key}:mail", now, subject=subject(ticket))
+        enqueue(EMAIL, delivery.helpdesk_email, mail_body(ticket, settings.tz),
+                f"{key}:mail", now, subject=subject(ticket))
     if delivery.webhook_url:
-        outbox.enqueue(outbox.WEBHOOK, delivery.webhook_url, event_body("ticket.created", ticket),
-                       f"{key}:webhook:created", now)
+        enqueue(WEBHOOK, delivery.webhook_url, event_body("ticket.created", ticket),
+                f"{key}:webhook:created", now)
 
 
 def queue_transcript(ticket, call, delivery, settings, now):
     """The transcript arrived: into the engineers' held texts, and a follow-up to the helpdesk."""
     key = f"ticket:{ticket.number}"
     for engineer in _engineers_for(ticket, call):
-        outbox.amend_queued(f"{key}:engineer-text:{engineer.id}", engineer_text(ticket))
+        amend_queued(f"{key}:engineer-text:{engineer.id}", engineer_text(ticket))
     if delivery.helpdesk_email:
-        outbox.enqueue(outbox.EMAIL, delivery.helpdesk_email,
-                       f"Transcript of voicemail ticket #{ticket.number}:\n\n{ticket.transcript}\n",
-                       f"{key}:mail:transcript", now, subject=f"Re: {subject(ticket)}",
-                       thread_key=f"{key}:mail")
+        enqueue(EMAIL, delivery.helpdesk_email,
+                f"Transcript of voicemail ticket #{ticket.number}:\n\n{ticket.transcript}\n",
+                f"{key}:mail:transcript", now, subject=f"Re: {subject(ticket)}",
+                thread_key=f"{key}:mail")
     if delivery.webhook_url:
-        outbox.enqueue(outbox.WEBHOOK, delivery.webhook_url,
-                       event_body("ticket.transcribed", ticket), f"{key}:webhook:transcribed",
-                       now)
+        enqueue(WEBHOOK, delivery.webhook_url,
+                event_body("ticket.transcribed", ticket), f"{key}:webhook:transcribed",
+                now)

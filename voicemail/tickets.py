@@ -4,12 +4,12 @@ from datetime import timedelta
 
 from peewee import JOIN, IntegrityError
 
+from customers.models import ALL_HOURS, Customer
 from dutyline.db import database
+from hours.business_time import add_business_time
 from rota.models import Engineer
-from telephony.business_time import add_business_time
 from telephony.calls import mark_voicemail
 from telephony.models import Call
-from voicemail.customers import ALL_HOURS, Customer
 from voicemail import notify
 from voicemail.models import TICKET_BASE, Ticket
 from voicemail.notify import Delivery
@@ -133,18 +133,3 @@ def list_tickets(status=None, limit=200):
     if status:
         query = query.where(Ticket.status == status)
     return list(query)
-
-
-def ticket_as_dict(ticket):
-    def stamp(value):
-        return value.isoformat() if value else None
-
-    return {"number": ticket.number, "caller": ticket.caller, "status": ticket.status,
-            "customer": ticket.customer.name if ticket.customer_id else None,
-            "recording_url": ticket.recording_url, "recording_seconds": ticket.recording_seconds,
-            "recording_sid": ticket.recording_sid, "transcript": ticket.transcript,
-            "engineer": ticket.engineer.name if ticket.engineer_id else None,
-            "created_at": stamp(ticket.created_at), "deadline": stamp(ticket.deadline),
-            "acknowledged_at": stamp(ticket.acknowledged_at),
-            "acknowledged_by": ticket.acknowledged_by.name if ticket.acknowledged_by_id else None,
-            "closed_at": stamp(ticket.closed_at)}

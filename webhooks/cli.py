@@ -8,15 +8,15 @@ from functools import wraps
 
 import click
 
+from customers.directory import CustomerError
 from dutyline.db import database
 from dutyline.phones import InvalidNumber, to_e164
 from dutyline.settings import SettingsError
+from hours.business_hours import mode_at
 from rota import engineers as engineer_service
 from rota import periods
 from rota.engineers import RotaError
 from rota.overrides import override_at
-from telephony.hours import mode_at
-from voicemail.customers import CustomerError
 from voicemail.tickets import TicketError
 from webhooks.runtime import runtime
 from webhooks.timeparse import parse_day, parse_instant

@@ -12,11 +12,12 @@ import click
 
 from dutyline.db import database
 from dutyline.phones import InvalidNumber, to_e164
+from outbox import queue
+from outbox.mail import MailConfigError, SmtpMailer
+from outbox.models import CHANNELS, EMAIL, SMS, WEBHOOK
+from outbox.sms import TwilioSms
+from outbox.webhook import WebhookPoster
 from rota import handover
-from voicemail import outbox
-from voicemail.mail import MailConfigError, SmtpMailer
-from voicemail.sms import TwilioSms
-from voicemail.ticket_webhook import WebhookPoster
 from webhooks.cli import command_app, emit, main, with_app
 from webhooks.runtime import runtime
 
@@ -47,17 +48,17 @@ def build_senders(app):
             from_number = to_e164(config["TWILIO_FROM_NUMBER"], runtime().settings.phone_region)
         except InvalidNumber as exc:
             raise click.ClickException(f"TWILIO_FROM_NUMBER: {exc}") from exc
-        senders[outbox.SMS] = TwilioSms(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
-                                        from_number)
+        senders[SMS] = TwilioSms(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
+                                 from_number)
     if config.get("SMTP_URL"):
         sender = config.get("MAIL_FROM") or "dutyline@localhost"
         try:
-            senders[outbox.EMAIL] = SmtpMailer(config["SMTP_URL"], sender)
+            senders[EMAIL] = SmtpMailer(config["SMTP_URL"], sender)
         except MailConfigError as exc:
             raise click.ClickException(str(exc)) from exc
     if config.get("TICKET_WEBHOOK_SECRET"):
-        senders[outbox.WEBHOOK] = WebhookPoster(config["TICKET_WEBHOOK_SECRET"])
-    missing = sorted(set(outbox.DELIVER) - set(senders))
+        senders[WEBHOOK] = WebhookPoster(config["TICKET_WEBHOOK_SECRET"])
+    missing = sorted(set(CHANNELS) - set(senders))
     if missing:
         log.warning("webhooks.cli_ops.build_senders: no sender for %s; those stay queued",
                     ", ".join(missing))
@@ -121,7 +122,7 @@ def outbox_work(once, interval):
     stop = threading.Event() if once else stop_on_sigterm()
 
     def work():
-        counts = outbox.deliver_due(senders, rt.clock(), worker=worker, stop=stop.is_set)
+        counts = queue.deliver_due(senders, rt.clock(), worker=worker, stop=stop.is_set)
         if once or any(counts[key] for key in ("sent", "retry", "failed")):
             click.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
 
@@ -134,7 +135,7 @@ def outbox_work(once, interval):
 @with_app
 def outbox_list(failed_only, as_json):
     """Recent messages, newest first."""
-    rows = [outbox.message_as_dict(m) for m in outbox.list_messages(failed_only)]
+    rows = [queue.message_as_dict(m) for m in queue.list_messages(failed_only)]
     emit(rows, as_json, lambda r: (
         f"{r['id']:>5}  {r['status']:<8} {r['attempts']:>2}x  {r['channel']:<5} {r['to']:<16} "
         f"{r['key']}" + (f"  error: {r['last_error']}" if r["last_error"] else "")))
@@ -148,7 +149,7 @@ def outbox_retry(ids, all_failed):
     """Queue failed messages again (by id, or --all-failed), e.g. after fixing a number."""
     if not ids and not all_failed:
         raise click.UsageError("name message ids, or pass --all-failed")
-    count = outbox.requeue_failed(runtime().clock(), None if all_failed else ids)
+    count = queue.requeue_failed(runtime().clock(), None if all_failed else ids)
     click.echo(f"queued {count} message(s) again")
 
 

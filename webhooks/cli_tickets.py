@@ -2,9 +2,12 @@
 
 import click
 
+from customers import directory as customers
+from customers.models import ALL_HOURS, CORE
 from rota import engineers as engineer_service
 from telephony import calls
-from voicemail import customers, tickets
+from voicemail import tickets
+from voicemail.models import ticket_as_dict
 from webhooks.cli import emit, main, with_app
 from webhooks.runtime import runtime
 from webhooks.timeparse import parse_instant
@@ -39,7 +42,7 @@ def tickets_group():
 @with_app
 def tickets_list(status, as_json):
     """Recent tickets, newest first."""
-    rows = [tickets.ticket_as_dict(t) for t in tickets.list_tickets(status)]
+    rows = [ticket_as_dict(t) for t in tickets.list_tickets(status)]
     emit(rows, as_json, lambda r: (
         f"#{r['number']}  {r['caller']:<16} {(r['customer'] or '-')[:20]:<20} {r['status']:<12} "
         f"{r['recording_seconds'] or 0:>4} s  {r['engineer'] or ''}"))
@@ -51,7 +54,7 @@ def tickets_list(status, as_json):
 def tickets_show(number):
     """Everything about one ticket."""
     tz = runtime().settings.tz
-    row = tickets.ticket_as_dict(tickets.get_ticket(number))
+    row = ticket_as_dict(tickets.get_ticket(number))
     for key, value in row.items():
         if value and (key.endswith("_at") or key == "deadline"):
             value = parse_instant(value, tz).astimezone(tz).strftime("%a %d %b %Y %H:%M %Z")
@@ -86,8 +89,8 @@ def customer_group():
 @customer_group.command("add")
 @click.argument("name")
 @click.option("--number", "numbers", multiple=True, required=True, help="repeatable")
-@click.option("--hours", type=click.Choice([customers.CORE, customers.ALL_HOURS]),
-              default=customers.CORE, show_default=True)
+@click.option("--hours", type=click.Choice([CORE, ALL_HOURS]),
+              default=CORE, show_default=True)
 @click.option("--reaction", default=customers.DEFAULT_REACTION, show_default=True,
               help="reaction time, e.g. 4h, 90m")
 @with_app

@@ -4,11 +4,12 @@ import os
 import secrets
 from datetime import datetime, time, timedelta
 
+from customers import directory as customers
 from dutyline.db import database
 from dutyline.phones import to_e164
+from hours.business_hours import is_closed_day
+from outbox import queue
 from rota import engineers, periods
-from telephony.hours import is_closed_day
-from voicemail import customers, outbox
 from webhooks.runtime import runtime
 from webhooks.simulator import Scenario, Simulator
 
@@ -84,7 +85,7 @@ def run_demo(db_path, port, echo=print):
         echo(f"\n== {title}")
         simulator.run(scenario)
     with app.app_context(), database.connection_context():
-        queued = [m for m in outbox.list_messages() if m.status == "queued"]
+        queued = [m for m in queue.list_messages() if m.status == "queued"]
     echo(f"\n{len(queued)} notices wait in the outbox for `dutyline outbox work` "
          "(the caller's reference, the engineers' texts).")
     echo(f"\nTry: DATABASE_URL=sqlite:///{db_path} dutyline calls list")

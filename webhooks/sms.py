@@ -7,7 +7,7 @@ from flask import Blueprint, Response, g, request
 from twilio.twiml.messaging_response import MessagingResponse
 
 from dutyline.db import database
-from rota.text_commands import handle_text, parse_command
+from inbox.commands import handle_text, parse_command
 from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
 

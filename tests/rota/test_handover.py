@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from dutyline.db import database
+from outbox.models import OutboxMessage
 from rota import handover, periods
-from voicemail.models import OutboxMessage
 from webhooks.cli import main
 
 LONDON = ZoneInfo("Europe/London")

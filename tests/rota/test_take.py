@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from outbox.models import OutboxMessage
 from rota import handover, periods, take
 from rota.models import DutyPeriod
-from voicemail.models import OutboxMessage
 from webhooks.simulator import Scenario
 
 LONDON = ZoneInfo("Europe/London")

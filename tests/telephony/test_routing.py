@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dutyline.settings import parse_settings
-from telephony.hours import IN_HOURS, OUT_OF_HOURS
+from hours.business_hours import IN_HOURS, OUT_OF_HOURS
 from telephony.routing import (BACKUP, HUNT, PRIMARY, Person, RouteState, Target, decide_route,
                                dial_timeout, hunt_order, next_step)
 

@@ -14,13 +14,14 @@ import pytest
 import responses
 from aiosmtpd.controller import Controller
 
+from customers.directory import add_customer
+from outbox import queue
+from outbox.mail import SmtpMailer
+from outbox.models import EMAIL, SMS, WEBHOOK, OutboxMessage
+from outbox.sms import RecordingSms
+from outbox.webhook import WebhookPoster
 from rota import periods
-from voicemail import outbox
-from voicemail.customers import add_customer
-from voicemail.mail import SmtpMailer
-from voicemail.models import OutboxMessage, Ticket
-from voicemail.sms import RecordingSms
-from voicemail.ticket_webhook import WebhookPoster
+from voicemail.models import Ticket
 from webhooks.simulator import Scenario
 
 LONDON = ZoneInfo("Europe/London")
@@ -89,12 +90,12 @@ def team(db, make_engineer, settings):
 
 @pytest.fixture
 def senders(smtp):
-    return {outbox.SMS: RecordingSms(), outbox.EMAIL: SmtpMailer(smtp.url, "dutyline@example.com"),
-            outbox.WEBHOOK: WebhookPoster(SECRET)}
+    return {SMS: RecordingSms(), EMAIL: SmtpMailer(smtp.url, "dutyline@example.com"),
+            WEBHOOK: WebhookPoster(SECRET)}
 
 
 def work(senders, at):
-    return outbox.deliver_due(senders, at)
+    return queue.deliver_due(senders, at)
 
 
 def leave_voicemail(simulate, caller, at=NIGHT):
@@ -118,7 +119,7 @@ def test_night_voicemail_reaches_caller_engineer_helpdesk_and_webhook(simulate, 
     made = Ticket.get().created_at
     # at once: the caller's text, the helpdesk's mail, the webhook; the engineer's text waits
     assert work(senders, made)["sent"] == 3
-    sms = senders[outbox.SMS]
+    sms = senders[SMS]
     assert sms.sent == [(ACME_MOBILE, f"Thank you for your message to support. Your reference "
                                       f"is #{number}; an engineer will call you back.")]
     transcribe(twilio, outcome, "The server at the Leeds office is down, please call Ann.")
@@ -156,18 +157,18 @@ def test_landline_caller_gets_no_text_and_in_hours_every_signed_in_engineer_does
         simulate, team, senders):
     outcome = leave_voicemail(simulate, LANDLINE, at=TUESDAY_10)
     work(senders, Ticket.get().created_at + timedelta(minutes=2))
-    recipients = sorted(to for to, _ in senders[outbox.SMS].sent)
+    recipients = sorted(to for to, _ in senders[SMS].sent)
     assert recipients == ["+447911000001", "+447911000002"]  # Ben and Tobi; Chris signed out
-    assert all(f"#{outcome.ticket_number}" in body for _, body in senders[outbox.SMS].sent)
+    assert all(f"#{outcome.ticket_number}" in body for _, body in senders[SMS].sent)
 
 
 def test_without_a_transcript_the_engineer_is_texted_after_a_minute(simulate, team, senders):
     outcome = leave_voicemail(simulate, LANDLINE)
     made = Ticket.get().created_at
     work(senders, made + timedelta(seconds=30))
-    assert not [to for to, _ in senders[outbox.SMS].sent if to == "+447911000001"]
+    assert not [to for to, _ in senders[SMS].sent if to == "+447911000001"]
     work(senders, made + timedelta(seconds=60))
-    assert [body for to, body in senders[outbox.SMS].sent if to == "+447911000001"] == [
+    assert [body for to, body in senders[SMS].sent if to == "+447911000001"] == [
         f"Voicemail ticket #{outcome.ticket_number} from ACME Ltd ({LANDLINE}). Call back: "
         f"{LANDLINE}. Reply ACK {outcome.ticket_number} to acknowledge."]
 
@@ -179,7 +180,7 @@ def test_mail_waits_while_the_smtp_server_is_down_and_goes_once_it_is_back(simul
     made = Ticket.get().created_at
     result = work(senders, made)
     assert result["retry"] >= 1
-    mail = OutboxMessage.get(OutboxMessage.channel == outbox.EMAIL)
+    mail = OutboxMessage.get(OutboxMessage.channel == EMAIL)
     assert (mail.status, mail.attempts) == ("queued", 1)
     assert "smtp unreachable" in mail.last_error
     smtp.start()
@@ -230,7 +231,7 @@ def test_webhook_server_error_is_retried_and_a_refusal_is_final(team, twilio, se
     twilio.post("/voice/recorded", {**call, "RecordingUrl": "https://r/1", "RecordingDuration": "9"})
     made = Ticket.get().created_at
     work(senders, made)
-    hook = OutboxMessage.get(OutboxMessage.channel == outbox.WEBHOOK)
+    hook = OutboxMessage.get(OutboxMessage.channel == WEBHOOK)
     assert (hook.status, hook.last_error) == ("queued", "webhook answered 503")
     responses.replace(responses.POST, HOOK, status=410)
     work(senders, made + timedelta(minutes=5))

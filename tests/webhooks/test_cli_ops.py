@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from voicemail import outbox
-from voicemail.models import QUEUED, SENT, OutboxMessage
-from voicemail.sms import RecordingSms
+from outbox import queue
+from outbox.models import QUEUED, SENT, SMS, OutboxMessage
+from outbox.sms import RecordingSms
 from webhooks.cli_ops import repeat, stop_on_sigterm
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
@@ -102,9 +102,9 @@ def test_sigterm_sets_the_stop_event():
 
 def test_a_stopping_worker_leaves_the_rest_queued(db):
     for n in range(3):
-        outbox.enqueue(outbox.SMS, "+447911123401", f"text {n}", f"k{n}", NOW)
+        queue.enqueue(SMS, "+447911123401", f"text {n}", f"k{n}", NOW)
     fake = RecordingSms()
-    counts = outbox.deliver_due({"sms": fake}, NOW, stop=lambda: len(fake.sent) == 2)
+    counts = queue.deliver_due({"sms": fake}, NOW, stop=lambda: len(fake.sent) == 2)
     assert counts["sent"] == 2
     statuses = [m.status for m in OutboxMessage.select().order_by(OutboxMessage.id)]
     assert statuses == [SENT, SENT, QUEUED]

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from customers.directory import add_customer
 from rota import periods
 from telephony.models import Call, Leg
-from voicemail.customers import add_customer
 from voicemail.models import Ticket
 from webhooks.simulator import Scenario
 

@@ -129,8 +129,9 @@ def test_locked_sqlite_file_answers_with_the_fallback_in_time(tmp_path, twiml_sc
 def test_logs_show_no_full_phone_numbers(twilio, make_engineer, caplog):
     from datetime import timedelta
 
-    from voicemail import outbox
-    from voicemail.sms import RecordingSms
+    from outbox import queue
+    from outbox.models import SMS
+    from outbox.sms import RecordingSms
 
     make_engineer("Ben Smith", mobile="+447911123456")
     caplog.set_level(logging.INFO)  # the level a service runs at; DEBUG shows SQL parameters
@@ -138,10 +139,10 @@ def test_logs_show_no_full_phone_numbers(twilio, make_engineer, caplog):
     twilio.post("/voice/incoming", call)
     twilio.post("/voice/recorded", {**call, "RecordingUrl": "https://r/1", "RecordingDuration": "9"})
     with database.connection_context():
-        outbox.deliver_due({outbox.SMS: RecordingSms()}, TUESDAY_10 + timedelta(minutes=5))
+        queue.deliver_due({SMS: RecordingSms()}, TUESDAY_10 + timedelta(minutes=5))
     twilio.post("/sms/incoming", {"From": "+447400654321", "Body": "WHO", "MessageSid": "SM1"})
     text = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
-    assert "voicemail.outbox.enqueue" in text and "outcome=sent" in text
+    assert "outbox.queue.enqueue" in text and "outcome=sent" in text
     for number in ("7400654321", "7911123456"):
         assert number not in text
 

@@ -7,9 +7,9 @@ import pytest
 from lxml import etree
 
 from dutyline.db import database
+from outbox.models import OutboxMessage
 from rota import periods
 from rota.models import DutyPeriod, Engineer
-from voicemail.models import OutboxMessage
 from webhooks import sms
 
 LONDON = ZoneInfo("Europe/London")

@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from urllib.parse import unquote, urlsplit
 
-from voicemail.sms import DeliveryError
+from outbox.senders import DeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -81,5 +81,5 @@ class SmtpMailer:
                                 permanent=permanent) from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"smtp unreachable: {exc.__class__.__name__}: {exc}") from exc
-        log.info("voicemail.mail.send: key=%s", key)
+        log.info("outbox.mail.send: key=%s", key)
         return message["Message-ID"]

@@ -1,34 +1,20 @@
-"""Customers, their phone numbers and their support contracts."""
+"""The customer directory: adding and importing customers, finding one by a caller's number."""
 
 import csv
 import io
 
-from peewee import AutoField, CharField, ForeignKeyField, IntegerField, fn
+from peewee import fn
 
-from dutyline.db import BaseModel, database
+from customers.models import ALL_HOURS, CORE, Customer, CustomerNumber
+from dutyline.db import database
 from dutyline.phones import InvalidNumber, to_e164
-from telephony.business_time import format_duration, parse_duration
+from hours.durations import format_duration, parse_duration
 
-CORE = "core"
-ALL_HOURS = "24x7"
 DEFAULT_REACTION = "4h"
 
 
 class CustomerError(ValueError):
     """A customer request that cannot be carried out; the message says why."""
-
-
-class Customer(BaseModel):
-    id = AutoField()
-    name = CharField(unique=True)
-    hours = CharField(default=CORE)  # core | 24x7
-    reaction_minutes = IntegerField(default=240)
-
-
-class CustomerNumber(BaseModel):
-    id = AutoField()
-    customer = ForeignKeyField(Customer, backref="numbers", on_delete="CASCADE")
-    number = CharField(unique=True)
 
 
 def _checked(name, numbers, hours, reaction, region):

@@ -5,8 +5,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from voicemail.customers import (Customer, CustomerError, CustomerNumber, add_customer,
-                                 customer_for_number, import_customers)
+from customers.directory import (CustomerError, add_customer, customer_for_number,
+                                 import_customers)
+from customers.models import Customer, CustomerNumber
 from webhooks.cli import main
 
 

@@ -7,8 +7,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from outbox.mail import SmtpMailer
 from tests.voicemail.test_delivery import Inbox, free_port
-from voicemail.mail import SmtpMailer
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ from datetime import datetime, timezone
 import pytest
 
 from dutyline.db import create_tables, database, open_database
+from outbox import queue
+from outbox.models import EMAIL, OutboxMessage
 from tests.voicemail.test_delivery import Inbox, free_port
-from voicemail import outbox
 
 MAILS = 120
 WORKERS = 3
@@ -35,8 +36,8 @@ def test_three_worker_processes_send_each_message_once(postgres_url, smtp_server
     now = datetime.now(timezone.utc)
     with database.connection_context():
         for n in range(MAILS):
-            outbox.enqueue(outbox.EMAIL, "intake@helpdesk.example.com", f"message {n}\n",
-                           f"test:{n}", now, subject=f"Message {n}")
+            queue.enqueue(EMAIL, "intake@helpdesk.example.com", f"message {n}\n",
+                          f"test:{n}", now, subject=f"Message {n}")
     env = {**os.environ, "DATABASE_URL": postgres_url, "SMTP_URL": smtp_server.url,
            "MAIL_FROM": "dutyline@example.com", "TWILIO_AUTH_TOKEN": "t"}
     for key in ("TWILIO_ACCOUNT_SID", "TWILIO_FROM_NUMBER", "TICKET_WEBHOOK_SECRET",
@@ -51,12 +52,12 @@ def test_three_worker_processes_send_each_message_once(postgres_url, smtp_server
             _out, err = worker.communicate(timeout=120)
             assert worker.returncode == 0, err.decode()[-2000:]
         with database.connection_context():
-            if not outbox.OutboxMessage.select().where(
-                    outbox.OutboxMessage.status != "sent").exists():
+            if not OutboxMessage.select().where(
+                    OutboxMessage.status != "sent").exists():
                 break
     subjects = Counter(message["Subject"] for message in smtp_server.messages)
     assert len(subjects) == MAILS
     assert set(subjects.values()) == {1}
     with database.connection_context():
-        assert outbox.OutboxMessage.select().where(
-            outbox.OutboxMessage.status == "sent").count() == MAILS
+        assert OutboxMessage.select().where(
+            OutboxMessage.status == "sent").count() == MAILS

@@ -6,7 +6,7 @@ import logging
 
 import requests
 
-from voicemail.sms import DeliveryError
+from outbox.senders import DeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -39,5 +39,5 @@ class WebhookPoster:
         if response.status_code >= 400:
             permanent = response.status_code < 500 and response.status_code not in RETRYABLE
             raise DeliveryError(f"webhook answered {response.status_code}", permanent=permanent)
-        log.info("voicemail.ticket_webhook.send: status=%s", response.status_code)
+        log.info("outbox.webhook.send: status=%s", response.status_code)
         return str(response.status_code)

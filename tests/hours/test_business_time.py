@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dutyline.settings import parse_settings
-from telephony.business_time import add_business_time, format_duration, parse_duration
+from hours.business_time import add_business_time
+from hours.durations import format_duration, parse_duration
 
 LONDON = ZoneInfo("Europe/London")
 CONTRACT_HOURS = parse_settings({"hours": {"mon": "08:00-16:00", "tue": "08:00-16:00",

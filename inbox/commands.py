@@ -11,9 +11,10 @@ from dutyline.phones import InvalidNumber, masked, to_e164
 from rota.engineers import set_signed_in
 from rota.handover import local_label
 from rota.models import Engineer
-from rota.periods import next_period_after, period_at
 from rota.overrides import override_at
+from rota.periods import next_period_after, period_at
 from rota.take import NothingToTake, take_duty
+from voicemail.tickets import TicketError, acknowledge
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +80,6 @@ def _take(engineer, now, settings):
 
 
 def _ack(engineer, text, now):
-    from voicemail.tickets import TicketError, acknowledge
-
     words = (text or "").split()
     if len(words) < 2:
         return "Send ACK and the ticket number, e.g. ACK 1234."
@@ -99,9 +98,9 @@ def handle_text(sender, text, now, settings):
     engineer = engineer_by_mobile(sender, settings.phone_region)
     command = parse_command(text)
     if engineer is None:
-        log.warning("rota.text_commands.handle_text: unknown sender=%s", masked(sender))
+        log.warning("inbox.commands.handle_text: unknown sender=%s", masked(sender))
         return REFUSAL
-    log.info("rota.text_commands.handle_text: engineer=%s command=%s", engineer.id,
+    log.info("inbox.commands.handle_text: engineer=%s command=%s", engineer.id,
              command or "-")
     if command == "WHO":
         return who_text(now, settings.tz)

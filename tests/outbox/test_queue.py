@@ -11,9 +11,10 @@ import responses
 from click.testing import CliRunner
 
 from dutyline.db import database
-from voicemail import outbox
-from voicemail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
-from voicemail.sms import DeliveryError, RecordingSms, TwilioSms
+from outbox import queue
+from outbox.models import FAILED, QUEUED, SENDING, SENT, SMS, OutboxMessage
+from outbox.senders import DeliveryError
+from outbox.sms import RecordingSms, TwilioSms
 from webhooks.cli import main
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
@@ -40,8 +41,8 @@ def api():
         yield mock
 
 
-def queue(key="notice-1", body="hello", at=NOW):
-    return outbox.enqueue(outbox.SMS, TO, body, key, at)
+def enqueue_notice(key="notice-1", body="hello", at=NOW):
+    return queue.enqueue(SMS, TO, body, key, at)
 
 
 def row(key="notice-1"):
@@ -49,8 +50,8 @@ def row(key="notice-1"):
 
 
 def test_the_same_key_is_queued_once(db):
-    assert queue() is True
-    assert queue(body="a second wording") is False
+    assert enqueue_notice() is True
+    assert enqueue_notice(body="a second wording") is False
     assert OutboxMessage.select().count() == 1
     assert row().body == "hello" and row().status == QUEUED and row().attempts == 0
 
@@ -61,13 +62,13 @@ def test_enqueue_belongs_to_the_callers_transaction(db):
 
     with pytest.raises(Abandon):
         with database.atomic():
-            queue("kept-only-if-committed")
+            enqueue_notice("kept-only-if-committed")
             raise Abandon()
     assert OutboxMessage.select().count() == 0
     with database.atomic():
-        queue("first")
-        queue("first")  # a duplicate inside the transaction does not spoil it
-        queue("second")
+        enqueue_notice("first")
+        enqueue_notice("first")  # a duplicate inside the transaction does not spoil it
+        enqueue_notice("second")
     assert [m.dedupe_key for m in OutboxMessage.select().order_by(OutboxMessage.id)] == [
         "first", "second"]
 
@@ -82,13 +83,13 @@ def test_enqueue_belongs_to_the_callers_transaction(db):
     (20, timedelta(hours=1)),
 ])
 def test_backoff_doubles_up_to_an_hour(attempts, wait):
-    assert outbox.retry_delay(attempts) == wait
+    assert queue.retry_delay(attempts) == wait
 
 
 def test_a_sent_text_goes_through_twilio_once(db, api, twilio_sms):
     api.add(responses.POST, MESSAGES_URL, status=201, json=CREATED)
-    queue()
-    counts = outbox.deliver_due({"sms": twilio_sms}, NOW)
+    enqueue_notice()
+    counts = queue.deliver_due({"sms": twilio_sms}, NOW)
     assert counts["sent"] == 1
     assert len(api.calls) == 1
     assert "To=%2B447911123401" in api.calls[0].request.body
@@ -96,24 +97,24 @@ def test_a_sent_text_goes_through_twilio_once(db, api, twilio_sms):
     message = row()
     assert (message.status, message.attempts, message.provider_id, message.sent_at) == (
         SENT, 1, CREATED["sid"], NOW)
-    assert outbox.deliver_due({"sms": twilio_sms}, NOW + timedelta(hours=2))["sent"] == 0
+    assert queue.deliver_due({"sms": twilio_sms}, NOW + timedelta(hours=2))["sent"] == 0
     assert len(api.calls) == 1
 
 
 def test_a_server_error_is_retried_after_the_backoff(db, api, twilio_sms):
     api.add(responses.POST, MESSAGES_URL, status=500, json=SERVER_ERROR)
     api.add(responses.POST, MESSAGES_URL, status=201, json=CREATED)
-    queue()
+    enqueue_notice()
     senders = {"sms": twilio_sms}
-    assert outbox.deliver_due(senders, NOW)["retry"] == 1
+    assert queue.deliver_due(senders, NOW)["retry"] == 1
     message = row()
     assert (message.status, message.attempts) == (QUEUED, 1)
     assert message.next_attempt_at == NOW + timedelta(seconds=30)
     assert "20500" in message.last_error
     # not due yet: Twilio is not asked again
-    outbox.deliver_due(senders, NOW + timedelta(seconds=29))
+    queue.deliver_due(senders, NOW + timedelta(seconds=29))
     assert len(api.calls) == 1
-    assert outbox.deliver_due(senders, NOW + timedelta(seconds=30))["sent"] == 1
+    assert queue.deliver_due(senders, NOW + timedelta(seconds=30))["sent"] == 1
     message = row()
     assert (message.status, message.attempts, message.last_error) == (SENT, 2, None)
     assert len(api.calls) == 2
@@ -122,8 +123,8 @@ def test_a_server_error_is_retried_after_the_backoff(db, api, twilio_sms):
 def test_a_connection_error_is_retried(db, api, twilio_sms):
     api.add(responses.POST, MESSAGES_URL,
             body=requests.exceptions.ConnectionError("connection reset"))
-    queue()
-    assert outbox.deliver_due({"sms": twilio_sms}, NOW)["retry"] == 1
+    enqueue_notice()
+    assert queue.deliver_due({"sms": twilio_sms}, NOW)["retry"] == 1
     assert row().status == QUEUED and "unreachable" in row().last_error
 
 
@@ -140,8 +141,8 @@ def test_a_connection_error_is_retried(db, api, twilio_sms):
 def test_twilio_answers_decide_retry_or_failure(db, api, twilio_sms, status, code, outcome):
     api.add(responses.POST, MESSAGES_URL, status=status,
             json={"code": code, "status": status, "message": "an error"})
-    queue()
-    assert outbox.deliver_due({"sms": twilio_sms}, NOW)[outcome] == 1
+    enqueue_notice()
+    assert queue.deliver_due({"sms": twilio_sms}, NOW)[outcome] == 1
     assert row().status == {"retry": QUEUED, "failed": FAILED}[outcome]
     assert str(code) in row().last_error
 
@@ -149,22 +150,22 @@ def test_twilio_answers_decide_retry_or_failure(db, api, twilio_sms, status, cod
 def test_a_message_without_recipient_is_an_error_not_a_duplicate(db):
     with pytest.raises(IntegrityError):
         with database.atomic():
-            outbox.enqueue(outbox.SMS, None, "hello", "k", NOW)
+            queue.enqueue(SMS, None, "hello", "k", NOW)
     assert OutboxMessage.select().count() == 0
 
 
 def test_an_unknown_channel_is_refused(db):
     with pytest.raises(ValueError):
-        outbox.enqueue("pigeon", TO, "hello", "k", NOW)
+        queue.enqueue("pigeon", TO, "hello", "k", NOW)
     assert OutboxMessage.select().count() == 0
 
 
 def test_an_invalid_number_fails_at_once_and_is_not_retried(db, api, twilio_sms):
     api.add(responses.POST, MESSAGES_URL, status=400, json=INVALID_TO)
-    queue()
-    assert outbox.deliver_due({"sms": twilio_sms}, NOW)["failed"] == 1
+    enqueue_notice()
+    assert queue.deliver_due({"sms": twilio_sms}, NOW)["failed"] == 1
     for hours in (1, 2, 24):
-        outbox.deliver_due({"sms": twilio_sms}, NOW + timedelta(hours=hours))
+        queue.deliver_due({"sms": twilio_sms}, NOW + timedelta(hours=hours))
     assert len(api.calls) == 1
     message = row()
     assert (message.status, message.attempts) == (FAILED, 1)
@@ -173,44 +174,44 @@ def test_an_invalid_number_fails_at_once_and_is_not_retried(db, api, twilio_sms)
 
 def test_server_errors_give_up_after_the_last_attempt(db, api, twilio_sms):
     api.add(responses.POST, MESSAGES_URL, status=503, json=SERVER_ERROR)
-    queue()
+    enqueue_notice()
     at = NOW
     outcomes = []
-    for _ in range(outbox.MAX_ATTEMPTS + 3):
-        counts = outbox.deliver_due({"sms": twilio_sms}, at)
+    for _ in range(queue.MAX_ATTEMPTS + 3):
+        counts = queue.deliver_due({"sms": twilio_sms}, at)
         outcomes.append(next((k for k in ("sent", "retry", "failed") if counts[k]), None))
-        at += outbox.LONGEST_WAIT
-    assert outcomes == ["retry"] * (outbox.MAX_ATTEMPTS - 1) + ["failed"] + [None] * 3
-    assert len(api.calls) == outbox.MAX_ATTEMPTS
-    assert (row().status, row().attempts) == (FAILED, outbox.MAX_ATTEMPTS)
+        at += queue.LONGEST_WAIT
+    assert outcomes == ["retry"] * (queue.MAX_ATTEMPTS - 1) + ["failed"] + [None] * 3
+    assert len(api.calls) == queue.MAX_ATTEMPTS
+    assert (row().status, row().attempts) == (FAILED, queue.MAX_ATTEMPTS)
 
 
 def test_only_one_worker_wins_a_row(db):
-    queue()
+    enqueue_notice()
     message_id = row().id
-    assert outbox.claim(message_id, NOW, "worker-a") is True
-    assert outbox.claim(message_id, NOW, "worker-b") is False
+    assert queue.claim(message_id, NOW, "worker-a") is True
+    assert queue.claim(message_id, NOW, "worker-b") is False
     assert (row().status, row().lease_token) == (SENDING, "worker-a")
 
 
 def test_a_row_left_by_a_dead_worker_is_sent_after_its_lease(db):
-    queue()
+    enqueue_notice()
     message_id = row().id
-    assert outbox.claim(message_id, NOW, "worker-a")  # and then worker-a dies
+    assert queue.claim(message_id, NOW, "worker-a")  # and then worker-a dies
     fake = RecordingSms()
-    assert outbox.deliver_due({"sms": fake}, NOW + outbox.LEASE / 2)["sent"] == 0
-    assert outbox.deliver_due({"sms": fake}, NOW + outbox.LEASE + timedelta(seconds=1),
-                              worker="worker-b")["sent"] == 1
+    assert queue.deliver_due({"sms": fake}, NOW + queue.LEASE / 2)["sent"] == 0
+    assert queue.deliver_due({"sms": fake}, NOW + queue.LEASE + timedelta(seconds=1),
+                             worker="worker-b")["sent"] == 1
     assert fake.sent == [(TO, "hello")]
     assert (row().status, row().attempts) == (SENT, 2)
     # worker-a waking up late cannot overwrite the outcome
-    assert outbox._finish(message_id, "worker-a", status=FAILED) == 0
+    assert queue._finish(message_id, "worker-a", status=FAILED) == 0
     assert row().status == SENT
 
 
 def test_two_workers_send_each_message_once(app, db):
     for n in range(40):
-        queue(f"notice-{n}", body=f"text {n}")
+        enqueue_notice(f"notice-{n}", body=f"text {n}")
     fake = RecordingSms()
     start = threading.Barrier(2)
     errors = []
@@ -219,7 +220,7 @@ def test_two_workers_send_each_message_once(app, db):
         try:
             with database.connection_context():
                 start.wait()
-                while outbox.deliver_due({"sms": fake}, NOW, worker=name, limit=5)["sent"]:
+                while queue.deliver_due({"sms": fake}, NOW, worker=name, limit=5)["sent"]:
                     pass
         except Exception as exc:  # surfaced below; a thread's exception is otherwise lost
             errors.append(exc)
@@ -235,27 +236,27 @@ def test_two_workers_send_each_message_once(app, db):
 
 
 def test_a_channel_without_a_sender_waits(db):
-    queue()
-    assert outbox.deliver_due({}, NOW) == {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    enqueue_notice()
+    assert queue.deliver_due({}, NOW) == {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
     assert row().status == QUEUED
 
 
 def test_an_unexpected_sender_error_is_retried(db):
-    queue()
+    enqueue_notice()
 
     class Broken:
         def send(self, to, body):
             raise KeyError("bug in an adapter")
 
-    assert outbox.deliver_due({"sms": Broken()}, NOW)["retry"] == 1
+    assert queue.deliver_due({"sms": Broken()}, NOW)["retry"] == 1
     assert row().status == QUEUED and "KeyError" in row().last_error
 
 
 def test_cli_work_once_and_list(app, db):
     fake = RecordingSms(fail_with=[DeliveryError("21211 invalid", permanent=True)])
     app.config["SENDERS"] = {"sms": fake}
-    queue("bad")
-    queue("good", body="fine")
+    enqueue_notice("bad")
+    enqueue_notice("good", body="fine")
     runner = CliRunner()
     result = runner.invoke(main, ["outbox", "work", "--once"], obj=app)
     assert result.exit_code == 0, result.output
@@ -281,8 +282,8 @@ def test_cli_retry_queues_failed_messages_again(app, db, clock):
     clock.set(NOW)
     app.config["SENDERS"] = {"sms": RecordingSms(fail_with=[
         DeliveryError("invalid", permanent=True), DeliveryError("invalid", permanent=True)])}
-    queue("one")
-    queue("two")
+    enqueue_notice("one")
+    enqueue_notice("two")
     runner = CliRunner()
     runner.invoke(main, ["outbox", "work", "--once"], obj=app)
     assert [m.status for m in OutboxMessage.select().order_by(OutboxMessage.id)] == [

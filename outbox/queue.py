@@ -13,14 +13,10 @@ from datetime import timedelta
 
 from dutyline.db import database
 from dutyline.phones import masked
-from voicemail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
-from voicemail.sms import DeliveryError
+from outbox.models import EMAIL, FAILED, QUEUED, SENDING, SENT, SMS, WEBHOOK, OutboxMessage
+from outbox.senders import DeliveryError
 
 log = logging.getLogger(__name__)
-
-SMS = "sms"
-EMAIL = "email"
-WEBHOOK = "webhook"
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
@@ -55,7 +51,7 @@ def enqueue(channel, recipient, body, dedupe_key, now, subject=None, thread_key=
                      next_attempt_at=not_before or now, created_at=now)
              .on_conflict(action="NOTHING", conflict_target=[OutboxMessage.dedupe_key]))
     added = database.execute(query).rowcount == 1
-    log.info("voicemail.outbox.enqueue: key=%s channel=%s to=%s added=%s",
+    log.info("outbox.queue.enqueue: key=%s channel=%s to=%s added=%s",
              dedupe_key, channel, masked(recipient), added)
     return added
 
@@ -126,12 +122,12 @@ def deliver_one(message, sender, now, token, max_attempts=MAX_ATTEMPTS):
     except DeliveryError as exc:
         error, permanent = str(exc), exc.permanent
     except Exception as exc:  # an adapter bug must not stop the worker; the row is retried
-        log.exception("voicemail.outbox.deliver_one: id=%s unexpected error", message.id)
+        log.exception("outbox.queue.deliver_one: id=%s unexpected error", message.id)
         error, permanent = f"{exc.__class__.__name__}: {exc}", False
     else:
         _finish(message.id, token, status=SENT, sent_at=now, provider_id=provider_id,
                 last_error=None)
-        log.info("voicemail.outbox.deliver_one: id=%s channel=%s to=%s outcome=sent "
+        log.info("outbox.queue.deliver_one: id=%s channel=%s to=%s outcome=sent "
                  "attempt=%s", message.id, message.channel, masked(message.recipient),
                  message.attempts)
         return "sent"
@@ -142,7 +138,7 @@ def deliver_one(message, sender, now, token, max_attempts=MAX_ATTEMPTS):
         _finish(message.id, token, status=QUEUED, last_error=error,
                 next_attempt_at=now + retry_delay(message.attempts))
         outcome = "retry"
-    log.warning("voicemail.outbox.deliver_one: id=%s channel=%s to=%s outcome=%s attempt=%s "
+    log.warning("outbox.queue.deliver_one: id=%s channel=%s to=%s outcome=%s attempt=%s "
                 "error=%s", message.id, message.channel, masked(message.recipient), outcome,
                 message.attempts, error)
     return outcome
@@ -172,7 +168,7 @@ def requeue_failed(now, ids=None):
     if ids is not None:
         query = query.where(OutboxMessage.id.in_(list(ids)))
     count = query.execute()
-    log.info("voicemail.outbox.requeue_failed: ids=%s count=%s", ids or "all", count)
+    log.info("outbox.queue.requeue_failed: ids=%s count=%s", ids or "all", count)
     return count
 
 

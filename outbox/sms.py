@@ -9,16 +9,9 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
 from dutyline.phones import masked
+from outbox.senders import DeliveryError
 
 log = logging.getLogger(__name__)
-
-
-class DeliveryError(Exception):
-    """A message that could not be handed over; `permanent` says whether a retry can help."""
-
-    def __init__(self, message, permanent=False):
-        super().__init__(message)
-        self.permanent = permanent
 
 
 class Sms(Protocol):
@@ -49,7 +42,7 @@ class TwilioSms:
                                 permanent=permanent) from exc
         except (requests.RequestException, TwilioException) as exc:
             raise DeliveryError(f"twilio unreachable: {exc.__class__.__name__}: {exc}") from exc
-        log.info("voicemail.sms.send: to=%s sid=%s", masked(to), message.sid)
+        log.info("outbox.sms.send: to=%s sid=%s", masked(to), message.sid)
         return message.sid
 
 

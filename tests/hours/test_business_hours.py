@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dutyline.settings import parse_settings
-from telephony.hours import IN_HOURS, OUT_OF_HOURS, is_in_hours, mode_at
+from hours.business_hours import IN_HOURS, OUT_OF_HOURS, is_in_hours, mode_at
 
 LONDON = ZoneInfo("Europe/London")
 DEFAULT = parse_settings({})

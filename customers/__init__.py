@@ -1,0 +1,1 @@
+"""Customers, their phone numbers and their support contracts."""

@@ -1,0 +1,1 @@
+"""The team's week: business hours, closure days and counting business time."""

@@ -1,0 +1,1 @@
+"""Texts in: engineers' commands to the support number."""

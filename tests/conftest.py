@@ -166,7 +166,7 @@ def make_engineer(app):
 @pytest.fixture
 def simulate(app, twiml_schema):
     """Runs a Scenario through the simulator; every TwiML answer is checked against the schema."""
-    from webhooks.simulator import Simulator
+    from console.simulator import Simulator
 
     def run(scenario):
         outcome = Simulator(app).run(scenario)

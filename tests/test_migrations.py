@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from dutyline.db import database, open_database
 from dutyline.migrations import LATEST, UNREAD_INDEXES, schema_version, upgrade
 from tests.fixtures import schema_v1 as v1
-from webhooks.cli import main
-from webhooks.simulator import Scenario
+from console.main import main
+from console.scenario import Scenario, SimClock
 
 LONDON = ZoneInfo("Europe/London")
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
@@ -59,7 +59,8 @@ def test_first_release_database_is_upgraded_and_keeps_its_rows(cli_env, twiml_sc
 
     from webhooks import create_app
 
-    app = create_app()
+    at = datetime(2026, 12, 2, 3, 0, tzinfo=LONDON)
+    app = create_app({"CLOCK": SimClock(at)})
     with database.connection_context():
         from rota.models import DutyPeriod, Engineer
         from telephony.models import Call, HuntPosition
@@ -82,10 +83,9 @@ def test_first_release_database_is_upgraded_and_keeps_its_rows(cli_env, twiml_sc
         ticket.recording_url = "https://api.twilio.com/" + "r" * 400  # now a text column
         ticket.save()
     # the upgraded database takes new calls: tickets number on from the old ones
-    from webhooks.simulator import Simulator
+    from console.simulator import Simulator
 
-    outcome = Simulator(app).run(Scenario(at=datetime(2026, 12, 2, 3, 0, tzinfo=LONDON),
-                                          others="ignore"))
+    outcome = Simulator(app).run(Scenario(at=at, others="ignore"))
     assert outcome.ticket_number == 1002
     assert all(status == 200 for _, status, _ in outcome.responses)
 

@@ -65,7 +65,7 @@ def test_bad_toml_and_missing_file(tmp_path):
 def test_bad_settings_stop_the_command_line(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from webhooks.cli import main
+    from console.main import main
 
     path = tmp_path / "dutyline.toml"
     path.write_text("ring_seconds = 1000\n")

@@ -5,11 +5,12 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from flask.cli import ScriptInfo
 
 from calendars import tokens as token_service
 from calendars.models import FeedToken
 from dutyline.db import database
-from webhooks.cli import main
+from console.main import main
 
 
 @pytest.fixture
@@ -17,7 +18,7 @@ def cli(app):
     runner = CliRunner()
 
     def run(*args):
-        result = runner.invoke(main, list(args), obj=app, catch_exceptions=False)
+        result = runner.invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app), catch_exceptions=False)
         return result
 
     return run

@@ -5,10 +5,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from console.main import main
 from customers.directory import (CustomerError, add_customer, customer_for_number,
                                  import_customers)
 from customers.models import Customer, CustomerNumber
-from webhooks.cli import main
 
 
 def test_add_and_match(db):

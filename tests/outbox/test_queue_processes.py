@@ -43,7 +43,7 @@ def test_three_worker_processes_send_each_message_once(postgres_url, smtp_server
     for key in ("TWILIO_ACCOUNT_SID", "TWILIO_FROM_NUMBER", "TICKET_WEBHOOK_SECRET",
                 "DUTYLINE_SETTINGS"):
         env.pop(key, None)
-    command = [sys.executable, "-c", "from webhooks.cli import main; main()",
+    command = [sys.executable, "-c", "from console.main import main; main()",
                "outbox", "work", "--once"]
     for _round in range(5):  # each pass takes a batch; a few rounds empty the outbox
         workers = [subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE,

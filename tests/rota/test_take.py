@@ -5,10 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from console.scenario import Scenario
 from outbox.models import OutboxMessage
 from rota import handover, periods, take
 from rota.models import DutyPeriod
-from webhooks.simulator import Scenario
 
 LONDON = ZoneInfo("Europe/London")
 WEDNESDAY_2100 = datetime(2026, 11, 25, 21, 0, tzinfo=LONDON)

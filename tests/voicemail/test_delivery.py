@@ -14,6 +14,7 @@ import pytest
 import responses
 from aiosmtpd.controller import Controller
 
+from console.scenario import Scenario
 from customers.directory import add_customer
 from outbox import queue
 from outbox.mail import SmtpMailer
@@ -22,7 +23,6 @@ from outbox.sms import RecordingSms
 from outbox.webhook import WebhookPoster
 from rota import periods
 from voicemail.models import Ticket
-from webhooks.simulator import Scenario
 
 LONDON = ZoneInfo("Europe/London")
 NIGHT = datetime(2026, 12, 2, 3, 0, tzinfo=LONDON)

@@ -10,7 +10,7 @@ from tests.conftest import ADDED_AT
 from rota import periods
 from telephony.models import Call, Leg
 from voicemail.models import Ticket
-from webhooks.simulator import Scenario
+from console.scenario import Scenario
 
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)

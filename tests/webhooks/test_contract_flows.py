@@ -9,7 +9,7 @@ from customers.directory import add_customer
 from rota import periods
 from telephony.models import Call, Leg
 from voicemail.models import Ticket
-from webhooks.simulator import Scenario
+from console.scenario import Scenario
 
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)

@@ -107,7 +107,8 @@ def test_twilio_fallback_url_dials_the_fallback_number(app_with_fallback, twiml_
 
 
 def test_nobody_to_hunt_goes_to_the_fallback_number(app_with_fallback):
-    from webhooks.simulator import Scenario, Simulator
+    from console.scenario import Scenario
+    from console.simulator import Simulator
 
     outcome = Simulator(app_with_fallback).run(Scenario(at=TUESDAY_10))
     dialled = [line for line in outcome.lines if "dialling fallback" in line]

@@ -7,7 +7,7 @@ import pytest
 
 from rota import overrides, periods, swaps
 from telephony.models import Call, Leg
-from webhooks.simulator import Scenario
+from console.scenario import Scenario
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)

@@ -3,8 +3,8 @@
 import click
 
 from calendars import tokens
+from console.app import app_command, emit
 from rota import engineers as engineer_service
-from webhooks.cli import emit, with_app
 from webhooks.runtime import runtime
 
 ENGINEER_FEEDS = ("mine", "handovers", "rota")
@@ -27,7 +27,7 @@ def calendars():
 @calendars.command("token")
 @click.argument("name")
 @click.option("--manager", is_flag=True, help="NAME is a label; the token reads rota and handovers")
-@with_app
+@app_command
 def calendars_token(name, manager):
     """Make a feed token for engineer NAME (or a manager labelled NAME) and print its URLs."""
     rt = runtime()
@@ -49,7 +49,7 @@ def calendars_token(name, manager):
 
 @calendars.command("tokens")
 @click.option("--json", "as_json", is_flag=True)
-@with_app
+@app_command
 def calendars_tokens(as_json):
     """Every feed token: prefix, kind, owner, created, revoked."""
     rows = [tokens.token_as_dict(token) for token in tokens.list_tokens()]
@@ -60,7 +60,7 @@ def calendars_tokens(as_json):
 
 @calendars.command("revoke")
 @click.argument("prefix")
-@with_app
+@app_command
 def calendars_revoke(prefix):
     """Revoke the live token starting with PREFIX; its feeds answer 404 from now on."""
     try:

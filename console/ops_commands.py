@@ -6,10 +6,11 @@ import signal
 import socket
 import threading
 import uuid
-from functools import wraps
-
 import click
+from flask import current_app
+from flask.cli import with_appcontext
 
+from console.app import app_command, emit, service
 from dutyline.db import database
 from dutyline.phones import InvalidNumber, to_e164
 from outbox import queue
@@ -18,7 +19,6 @@ from outbox.models import CHANNELS, EMAIL, SMS, WEBHOOK
 from outbox.sms import TwilioSms
 from outbox.webhook import WebhookPoster
 from rota import handover
-from webhooks.cli import command_app, emit, main, with_app
 from webhooks.runtime import runtime
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def build_senders(app):
         senders[WEBHOOK] = WebhookPoster(config["TICKET_WEBHOOK_SECRET"])
     missing = sorted(set(CHANNELS) - set(senders))
     if missing:
-        log.warning("webhooks.cli_ops.build_senders: no sender for %s; those stay queued",
+        log.warning("console.ops_commands.build_senders: no sender for %s; those stay queued",
                     ", ".join(missing))
     return senders
 
@@ -76,7 +76,7 @@ def repeat(once, interval, work, stop=None):
         except Exception:  # a lost database connection or similar: log it and go on
             if once:
                 raise
-            log.exception("webhooks.cli_ops.repeat: pass failed; next in %ss", interval)
+            log.exception("console.ops_commands.repeat: pass failed; next in %ss", interval)
         if once or stop.is_set():
             return
         try:
@@ -93,17 +93,6 @@ def stop_on_sigterm():
     return stop
 
 
-def in_app(command):
-    """Run a long-running command inside the app, without holding a database connection."""
-
-    @wraps(command)
-    def wrapper(*args, **kwargs):
-        with command_app("INFO").app_context():
-            return command(*args, **kwargs)
-
-    return wrapper
-
-
 @click.group("outbox")
 def outbox_group():
     """Outgoing messages (texts) and their delivery."""
@@ -112,11 +101,11 @@ def outbox_group():
 @outbox_group.command("work")
 @click.option("--once", is_flag=True, help="one pass, then exit")
 @click.option("--interval", default=5.0, show_default=True, help="seconds between passes")
-@in_app
+@service()
+@with_appcontext
 def outbox_work(once, interval):
     """Deliver due messages, with retries and backoff."""
-    app = click.get_current_context().obj
-    senders = build_senders(app)
+    senders = build_senders(current_app)
     rt = runtime()
     worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     stop = threading.Event() if once else stop_on_sigterm()
@@ -132,7 +121,7 @@ def outbox_work(once, interval):
 @outbox_group.command("list")
 @click.option("--failed", "failed_only", is_flag=True, help="only messages that gave up")
 @click.option("--json", "as_json", is_flag=True)
-@with_app
+@app_command
 def outbox_list(failed_only, as_json):
     """Recent messages, newest first."""
     rows = [queue.message_as_dict(m) for m in queue.list_messages(failed_only)]
@@ -144,7 +133,7 @@ def outbox_list(failed_only, as_json):
 @outbox_group.command("retry")
 @click.argument("ids", nargs=-1, type=int)
 @click.option("--all-failed", is_flag=True, help="every failed message")
-@with_app
+@app_command
 def outbox_retry(ids, all_failed):
     """Queue failed messages again (by id, or --all-failed), e.g. after fixing a number."""
     if not ids and not all_failed:
@@ -156,7 +145,8 @@ def outbox_retry(ids, all_failed):
 @click.command("clock")
 @click.option("--once", is_flag=True, help="one pass, then exit")
 @click.option("--interval", default=60.0, show_default=True, help="seconds between passes")
-@in_app
+@service()
+@with_appcontext
 def clock(once, interval):
     """Queue handover texts and reminders as they fall due."""
     rt = runtime()
@@ -167,7 +157,3 @@ def clock(once, interval):
             click.echo(f"queued {len(added)} notice(s)")
 
     repeat(once, interval, work, None if once else stop_on_sigterm())
-
-
-main.add_command(outbox_group)
-main.add_command(clock)

@@ -21,3 +21,8 @@ def parse_day(text):
         return date.fromisoformat(text)
     except ValueError as exc:
         raise click.ClickException(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def parse_day_or_instant(text, tz):
+    """A plain date stays a date (whole local days); anything longer is an instant."""
+    return parse_day(text) if len(text.strip()) == 10 else parse_instant(text, tz)

@@ -5,7 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from webhooks.cli import main
+from console.main import main
 
 
 @pytest.fixture

@@ -1,58 +1,20 @@
 """Plays Twilio's part against the app: a caller, engineers who accept or not, voicemail.
 
 It follows the TwiML the app returns verb by verb, posts the callbacks Twilio would post
-(signed with the app's auth token), and prints every step.
+(signed with the app's auth token), and prints every step. The app under simulation is
+made with a clock the simulator can move (`CLOCK`, a `SimClock`): the simulator drives that
+clock and never replaces the clock of an app.
 """
 
-import re
 import secrets
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from console.scenario import (MESSAGE_SECONDS, TALK_SECONDS, TICKET_SPOKEN, Outcome,
+                              SimulationError)
 from rota.models import Engineer
 from webhooks.runtime import PATHS, runtime
-
-ENGINEER_ACTIONS = ("accept", "ignore", "voicemail", "busy")
-CALLER_ACTIONS = ("message", "hangup")
-TALK_SECONDS = 120
-MESSAGE_SECONDS = 30
-TICKET_SPOKEN = re.compile(r"ticket number ((?:\d )*\d)")
-
-
-class SimClock:
-    """A clock the app reads while the simulation moves it forward."""
-
-    def __init__(self, start):
-        self.now = start
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += timedelta(seconds=seconds)
-
-
-@dataclass
-class Scenario:
-    at: object  # aware datetime of the call
-    caller: str = "+447400123456"
-    to: str = "+442071838750"
-    answers: dict = field(default_factory=dict)  # engineer name -> action
-    others: str = "ignore"  # what engineers not named in `answers` do
-    caller_action: str = "message"
-    caller_presses: str | None = None  # the key the caller presses when asked, e.g. "1"
-    fallback_answers: bool = True
-
-
-@dataclass
-class Outcome:
-    call_sid: str
-    lines: list
-    responses: list  # (path, status code, body)
-    answered_by: str | None = None
-    ticket_number: int | None = None
 
 
 def _sid(prefix):
@@ -72,6 +34,9 @@ class Simulator:
         self.outcome.lines.append(line)
         if self.echo:
             self.echo(line)
+
+    def _advance(self, seconds):
+        self.clock.set(self.clock() + timedelta(seconds=seconds))
 
     def _absolute(self, url):
         if url.startswith(("http://", "https://")):
@@ -106,8 +71,11 @@ class Simulator:
         """Play one call through the app and return what happened."""
         self.scenario = scenario
         self.rt = runtime_of(self.app)
-        self.clock = SimClock(scenario.at)
-        self.rt.clock = self.clock
+        self.clock = self.rt.clock
+        if not callable(getattr(self.clock, "set", None)):
+            raise SimulationError("the app runs on the real clock; make it with a SimClock "
+                                  "as CLOCK to simulate calls")
+        self.clock.set(scenario.at)
         self.call_sid = _sid("CA")
         self.outcome = Outcome(call_sid=self.call_sid, lines=[], responses=[])
         self.started = scenario.at
@@ -145,9 +113,9 @@ class Simulator:
         for verb in root:
             if verb.tag == "Say":
                 self._say(f"caller hears: {verb.text}")
-                self.clock.advance(max(1, len(verb.text or "") // 15))
+                self._advance(max(1, len(verb.text or "") // 15))
             elif verb.tag == "Pause":
-                self.clock.advance(int(verb.get("length", "1")))
+                self._advance(int(verb.get("length", "1")))
             elif verb.tag == "Hangup":
                 self._say("app hangs up")
                 return None
@@ -172,9 +140,9 @@ class Simulator:
         for child in verb:
             if child.tag == "Say":
                 self._say(f"caller hears: {child.text}")
-                self.clock.advance(max(1, len(child.text or "") // 15))
+                self._advance(max(1, len(child.text or "") // 15))
         if not self.scenario.caller_presses:
-            self.clock.advance(int(verb.get("timeout", "5")))
+            self._advance(int(verb.get("timeout", "5")))
             self._say("caller presses nothing")
             return None
         self._say(f"caller presses {self.scenario.caller_presses}")
@@ -199,11 +167,11 @@ class Simulator:
     def _plain_leg(self, number, timeout):
         self._say(f"dialling fallback {number}")
         if self.scenario.fallback_answers:
-            self.clock.advance(5)
+            self._advance(5)
             self._say("fallback number answers and talks")
-            self.clock.advance(TALK_SECONDS)
+            self._advance(TALK_SECONDS)
             return "completed", True, TALK_SECONDS
-        self.clock.advance(timeout + 5)
+        self._advance(timeout + 5)
         return "no-answer", False, 0
 
     def _engineer_leg(self, node, timeout):
@@ -224,11 +192,11 @@ class Simulator:
             leg_status("busy")
             return "busy", False, 0
         if action == "ignore":
-            self.clock.advance(timeout + 5)
+            self._advance(timeout + 5)
             self._say(f"{name} does not answer")
             leg_status("no-answer")
             return "no-answer", False, 0
-        self.clock.advance(4 if action == "accept" else 10)
+        self._advance(4 if action == "accept" else 10)
         who = "personal voicemail" if action == "voicemail" else name
         self._say(f"{who} picks up; whisper plays")
         leg_status("in-progress")
@@ -241,7 +209,7 @@ class Simulator:
             return "completed", False, 0
         self._say(f"caller connected to {name}")
         self.outcome.answered_by = name
-        self.clock.advance(TALK_SECONDS)
+        self._advance(TALK_SECONDS)
         self._say(f"{name} and the caller hang up after {TALK_SECONDS} s")
         leg_status("completed", CallDuration=str(TALK_SECONDS))
         return "completed", True, TALK_SECONDS
@@ -261,7 +229,7 @@ class Simulator:
                         if child_verb.tag == "Say":
                             self._say(f"engineer hears: {child_verb.text}")
                     if key is None:
-                        self.clock.advance(int(verb.get("timeout", "5")))
+                        self._advance(int(verb.get("timeout", "5")))
                         self._say("no key pressed")
                         continue
                     self._say(f"engineer presses {key}")
@@ -287,7 +255,7 @@ class Simulator:
             self._say("caller hangs up without leaving a message")
             return None
         self._say("beep; caller leaves a message")
-        self.clock.advance(MESSAGE_SECONDS)
+        self._advance(MESSAGE_SECONDS)
         recording = _sid("RE")
         url = f"https://api.twilio.com/2010-04-01/Accounts/ACsimulator/Recordings/{recording}"
         body = self.post(verb.get("action"), self._call_params(

@@ -1,9 +1,12 @@
 """A demo team, a month of rota and a few simulated calls, in a fresh SQLite file."""
 
 import os
-import secrets
+import sys
 from datetime import datetime, time, timedelta
 
+from console.app import app_factory
+from console.scenario import Scenario
+from console.simulator import Simulator
 from customers import directory as customers
 from dutyline.db import database
 from dutyline.phones import to_e164
@@ -11,7 +14,6 @@ from hours.business_hours import is_closed_day
 from outbox import queue
 from rota import engineers, periods
 from webhooks.runtime import runtime
-from webhooks.simulator import Scenario, Simulator
 
 ACME = "020 7946 0500"
 TEAM = [
@@ -29,17 +31,28 @@ def _next_weekday(day, settings):
     return day
 
 
-def run_demo(db_path, port, echo=print):
-    """Build the demo database, play a few calls, and return the app ready to serve."""
-    from webhooks import create_app
+def demo_database_url(db_path):
+    return f"sqlite:///{os.path.abspath(db_path)}"
 
+
+def command_path():
+    """How to type the dutyline command from here: the virtual environment's own script."""
+    script = os.path.join(os.path.dirname(sys.executable), "dutyline")
+    relative = os.path.relpath(script)
+    return script if relative.startswith("..") else relative
+
+
+def run_demo(db_path, port, echo=print):
+    """Build the demo database and play a few calls through an in-process simulation app.
+
+    The simulation app runs on its own clock and is dropped afterwards; the app that serves
+    the demo is made afresh, on the real clock.
+    """
     for suffix in ("", "-wal", "-shm", "-journal"):
         if os.path.exists(db_path + suffix):
             os.remove(db_path + suffix)
-    token = os.environ.get("TWILIO_AUTH_TOKEN") or secrets.token_hex(16)
-    app = create_app({"DATABASE_URL": f"sqlite:///{os.path.abspath(db_path)}",
-                      "TWILIO_AUTH_TOKEN": token, "PUBLIC_URL": f"http://127.0.0.1:{port}",
-                      "LOG_LEVEL": os.environ.get("LOG_LEVEL") or "WARNING"})
+    app = app_factory(simulation=True, DATABASE_URL=demo_database_url(db_path),
+                      PUBLIC_URL=f"http://127.0.0.1:{port}")
     with app.app_context():
         settings = runtime().settings
         clock = runtime().clock
@@ -88,7 +101,7 @@ def run_demo(db_path, port, echo=print):
         queued = [m for m in queue.list_messages() if m.status == "queued"]
     echo(f"\n{len(queued)} notices wait in the outbox for `dutyline outbox work` "
          "(the caller's reference, the engineers' texts).")
-    echo(f"\nTry: DATABASE_URL=sqlite:///{db_path} dutyline calls list")
-    echo(f"     DATABASE_URL=sqlite:///{db_path} dutyline simulate --at "
+    dutyline = command_path()
+    echo(f"\nTry: DATABASE_URL=sqlite:///{db_path} {dutyline} calls list")
+    echo(f"     DATABASE_URL=sqlite:///{db_path} {dutyline} simulate --at "
          f"{weekday:%Y-%m-%d}T11:00 --answer 'Tobi Jones=accept'")
-    return app

@@ -6,10 +6,11 @@ from datetime import date, datetime, timezone
 import pytest
 import responses
 from click.testing import CliRunner
+from flask.cli import ScriptInfo
 
 from rota.models import Absence, DutyPeriod, Engineer, Override
 from tests.conftest import ADDED_AT
-from webhooks.cli import main
+from console.main import main
 
 ICS = b"""BEGIN:VCALENDAR
 VERSION:2.0
@@ -53,7 +54,8 @@ def cli(app):
     runner = CliRunner()
 
     def run(*args):
-        return runner.invoke(main, list(args), obj=app, catch_exceptions=False)
+        return runner.invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app),
+                             catch_exceptions=False)
 
     return run
 

@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 
 import pytest
 
+from console.ops_commands import repeat, stop_on_sigterm
 from outbox import queue
 from outbox.models import QUEUED, SENT, SMS, OutboxMessage
 from outbox.sms import RecordingSms
-from webhooks.cli_ops import repeat, stop_on_sigterm
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
 

@@ -1,0 +1,1 @@
+"""The dutyline command line, the simulator and the demo (the web app is in webhooks/)."""

@@ -1,0 +1,54 @@
+"""`dutyline absence`: leave and other absences, by hand or from a calendar."""
+
+import click
+
+from console.app import app_command, emit
+from console.timeparse import parse_day_or_instant
+from rota import absences
+from webhooks.runtime import runtime
+
+
+@click.group("absence")
+def absence():
+    """Leave and other absences."""
+
+
+@absence.command("add")
+@click.argument("name")
+@click.option("--from", "starts", required=True, help="first day (or ISO date-time)")
+@click.option("--to", "ends", required=True, help="last day, included (or ISO date-time)")
+@click.option("--reason", default="")
+@app_command
+def absence_add(name, starts, ends, reason):
+    """Record NAME as away from --from to --to."""
+    rt = runtime()
+    tz = rt.settings.tz
+    made = absences.add_absence(name, parse_day_or_instant(starts, tz), parse_day_or_instant(ends, tz),
+                                rt.settings, rt.clock(), reason)
+    click.echo(f"{made.engineer.name} absent: "
+               f"{absences.absence_as_dict(made, tz)['local']}")
+
+
+@absence.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--all", "show_all", is_flag=True, help="past absences too")
+@app_command
+def absence_list(as_json, show_all):
+    """Absences not yet over (all of them with --all)."""
+    rt = runtime()
+    rows = [absences.absence_as_dict(a, rt.settings.tz)
+            for a in absences.list_absences(None if show_all else rt.clock())]
+    emit(rows, as_json, lambda r: f"{r['engineer']:<20} {r['local']}  {r['reason']}")
+
+
+@absence.command("import")
+@click.argument("name")
+@click.argument("source")
+@app_command
+def absence_import(name, source):
+    """Replace NAME's absences from an iCalendar FILE or URL with its events."""
+    from rota.ical_import import import_absences
+
+    rt = runtime()
+    count = import_absences(name, source, rt.settings, rt.clock())
+    click.echo(f"{count} absences imported for {name} from {source}")

@@ -1,0 +1,48 @@
+"""`dutyline customer`: customers, their numbers and contracts."""
+
+import click
+
+from console.app import app_command, emit
+from customers import directory as customers
+from customers.models import ALL_HOURS, CORE
+from webhooks.runtime import runtime
+
+
+@click.group("customer")
+def customer_group():
+    """Customers, their numbers and contracts."""
+
+
+@customer_group.command("add")
+@click.argument("name")
+@click.option("--number", "numbers", multiple=True, required=True, help="repeatable")
+@click.option("--hours", type=click.Choice([CORE, ALL_HOURS]),
+              default=CORE, show_default=True)
+@click.option("--reaction", default=customers.DEFAULT_REACTION, show_default=True,
+              help="reaction time, e.g. 4h, 90m")
+@app_command
+def customer_add(name, numbers, hours, reaction):
+    """Add a customer."""
+    added = customers.add_customer(name, numbers, hours, reaction,
+                                   region=runtime().settings.phone_region)
+    click.echo(f"added {added.name} ({hours}, reaction {reaction})")
+
+
+@customer_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@app_command
+def customer_import(path):
+    """Import name,numbers,hours,reaction rows; nothing is imported when any row is bad."""
+    with open(path, encoding="utf-8-sig") as handle:
+        count = customers.import_customers(handle.read(), region=runtime().settings.phone_region)
+    click.echo(f"imported {count} customers")
+
+
+@customer_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@app_command
+def customer_list(as_json):
+    """Customers by name."""
+    rows = [customers.customer_as_dict(c, n) for c, n in customers.list_customers()]
+    emit(rows, as_json, lambda r: (
+        f"{r['name']:<28} {r['hours']:<5} {r['reaction']:>6}  {' '.join(r['numbers'])}"))

@@ -1,0 +1,81 @@
+"""`dutyline engineer`: engineers, their numbers and their presence."""
+
+import click
+
+from console.app import app_command, emit
+from rota import engineers as engineer_service
+from webhooks.runtime import runtime
+
+
+@click.group("engineer")
+def engineer():
+    """Engineers and their presence."""
+
+
+@engineer.command("add")
+@click.argument("name")
+@click.option("--mobile", required=True)
+@click.option("--desk")
+@click.option("--email")
+@app_command
+def engineer_add(name, mobile, desk, email):
+    """Add an engineer at the end of the rotation."""
+    added = engineer_service.add_engineer(name, mobile, desk, email,
+                                          region=runtime().settings.phone_region,
+                                          now=runtime().clock())
+    click.echo(f"added {added.name} (mobile {added.mobile}, rotation {added.rotation})")
+
+
+@engineer.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@app_command
+def engineer_list(as_json):
+    """Engineers in rotation order."""
+    rows = [engineer_service.engineer_as_dict(e) for e in engineer_service.list_engineers()]
+    emit(rows, as_json, lambda r: (
+        f"{r['rotation']:>3}  {r['name']:<24} {'signed in' if r['signed_in'] else 'signed out':<10} "
+        f"{r['location']:<6} mobile {r['mobile']}" + (f" desk {r['desk']}" if r["desk"] else "")))
+
+
+@engineer.command("set")
+@click.argument("name")
+@click.option("--name", "new_name", help="a new name")
+@click.option("--mobile")
+@click.option("--desk", help='a desk number, or "" for none')
+@click.option("--email", help='an e-mail address, or "" for none')
+@app_command
+def engineer_set(name, new_name, mobile, desk, email):
+    """Rename an engineer or change their numbers; the calendar feeds follow."""
+    changed = engineer_service.update_engineer(name, runtime().clock(), new_name=new_name,
+                                               mobile=mobile, desk=desk, email=email,
+                                               region=runtime().settings.phone_region)
+    click.echo(f"{changed.name}: mobile {changed.mobile}"
+               + (f", desk {changed.desk}" if changed.desk else ""))
+
+
+@engineer.command("sign-in")
+@click.argument("name")
+@app_command
+def engineer_sign_in(name):
+    """Join in-hours hunting."""
+    changed = engineer_service.set_signed_in(name, True, now=runtime().clock())
+    click.echo(f"{changed.name} signed in")
+
+
+@engineer.command("sign-out")
+@click.argument("name")
+@app_command
+def engineer_sign_out(name):
+    """Leave in-hours hunting."""
+    changed = engineer_service.set_signed_in(name, False, now=runtime().clock())
+    click.echo(f"{changed.name} signed out")
+
+
+@engineer.command("where")
+@click.argument("name")
+@click.argument("location", type=click.Choice(["office", "remote"]))
+@app_command
+def engineer_where(name, location):
+    """Office (desk phone) or remote (mobile)."""
+    changed = engineer_service.set_location(name, location, now=runtime().clock())
+    click.echo(f"{changed.name} is {location}")

@@ -1,0 +1,51 @@
+"""The dutyline command: a Flask command group with every command added here, explicitly.
+
+Each command module defines its click group or commands and imports nothing from the
+others; this module is the only place that puts them together.
+"""
+
+import sys
+
+import click
+from flask.cli import FlaskGroup
+
+from console import (absence_commands, calendar_commands, call_commands, customer_commands,
+                     db_commands, engineer_commands, ops_commands, rota_commands, sim_commands,
+                     ticket_commands)
+from console.app import make_app
+
+COMMANDS = (
+    db_commands.db,
+    engineer_commands.engineer,
+    rota_commands.rota,
+    absence_commands.absence,
+    customer_commands.customer_group,
+    call_commands.calls_group,
+    ticket_commands.tickets_group,
+    ops_commands.outbox_group,
+    ops_commands.clock,
+    calendar_commands.calendars,
+    sim_commands.simulate,
+    sim_commands.demo,
+    sim_commands.serve,
+)
+
+
+def build_cli():
+    """The `dutyline` group: Flask's CLI machinery with dutyline's app factory."""
+    group = FlaskGroup(name="dutyline", create_app=make_app, add_default_commands=False,
+                       add_version_option=False,
+                       help="dutyline: the support line's router, rota and tickets.")
+    # --env-file stays; --app and --debug would only replace or bend dutyline's own app
+    group.params = [param for param in group.params if param.name not in ("app", "debug")]
+    for command in COMMANDS:
+        group.add_command(command)
+
+    @group.result_callback()
+    def _done(*_args, **_kwargs):
+        sys.stdout.flush()
+
+    return group
+
+
+main = build_cli()

@@ -1,0 +1,206 @@
+"""`dutyline rota`: duty periods, who is on duty, generation, the check, swaps, overrides."""
+
+import json
+import sys
+from datetime import timezone
+
+import click
+
+from console.app import app_command
+from console.timeparse import parse_day, parse_instant
+from hours.business_hours import mode_at
+from rota import change_warnings, check, counts, generate, months, overrides, periods, swaps
+from rota import engineers as engineer_service
+from rota.overrides import override_at
+from rota.spans import WEEKEND
+from webhooks.runtime import runtime
+
+
+@click.group("rota")
+def rota():
+    """The out-of-hours duty rota."""
+
+
+@rota.command("assign")
+@click.argument("day")
+@click.argument("primary")
+@click.option("--backup")
+@app_command
+def rota_assign(day, primary, backup):
+    """Put PRIMARY on duty from the handover on DAY to the next day's handover."""
+    settings = runtime().settings
+    day = parse_day(day)
+    first = engineer_service.find_engineer(primary)
+    second = engineer_service.find_engineer(backup) if backup else None
+    period = periods.assign_period(day, first, second, settings, now=runtime().clock())
+    click.echo(f"{describe_period(period, settings)}: {first.name}"
+               + (f", backup {second.name}" if second else ""))
+
+
+def describe_period(period, settings):
+    start = period.starts_at.astimezone(settings.tz)
+    end = period.ends_at.astimezone(settings.tz)
+    return f"{start:%H:%M %a %d %b} to {end:%H:%M %a %d %b %Y}"
+
+
+@rota.command("who")
+@click.option("--at", "at_text", help="ISO-8601 instant; local time when no offset")
+@click.option("--json", "as_json", is_flag=True)
+@app_command
+def rota_who(at_text, as_json):
+    """Who is on duty now (or at --at), and who is next."""
+    rt = runtime()
+    settings = rt.settings
+    at = parse_instant(at_text, settings.tz) if at_text else rt.clock()
+    current = periods.period_at(at)
+    upcoming = periods.next_period_after(at)
+
+    def person(engineer):
+        return {"name": engineer.name, "mobile": engineer.mobile} if engineer else None
+
+    def period_dict(period):
+        if period is None:
+            return None
+        return {"starts_at": period.starts_at.isoformat(), "ends_at": period.ends_at.isoformat(),
+                "primary": person(period.primary), "backup": person(period.backup)}
+
+    override = override_at(at)
+    result = {"at": at.astimezone(timezone.utc).isoformat(), "mode": mode_at(settings, at),
+              "now": period_dict(current), "next": period_dict(upcoming),
+              "override": None if override is None else {
+                  "engineer": person(override.engineer),
+                  "starts_at": override.starts_at.isoformat(),
+                  "ends_at": override.ends_at.isoformat()}}
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    click.echo(f"at {at.astimezone(settings.tz):%a %d %b %Y %H:%M %Z}: "
+               f"{'in hours (hunting)' if result['mode'] == 'in_hours' else 'out of hours'}")
+    if override is not None:
+        start = override.starts_at.astimezone(settings.tz)
+        end = override.ends_at.astimezone(settings.tz)
+        click.echo(f"covering now: {override.engineer.name} "
+                   f"({start:%H:%M %a %d %b} to {end:%H:%M %a %d %b}, over the plan)")
+    for label, period in (("on duty", current), ("next", upcoming)):
+        if period is None:
+            click.echo(f"{label}: nobody")
+            continue
+        text = f"{label}: {period.primary.name if period.primary else 'nobody'}"
+        if period.backup:
+            text += f", backup {period.backup.name}"
+        click.echo(f"{text} ({describe_period(period, settings)})")
+
+
+@rota.command("generate")
+@click.argument("month")
+@click.option("--replace", is_flag=True, help="regenerate the whole month, manual entries too")
+@app_command
+def rota_generate(month, replace):
+    """Fill every open duty period of MONTH (YYYY-MM) fairly."""
+    rt = runtime()
+    year, number = months.parse_month(month)
+    result = generate.generate_month(year, number, rt.settings, rt.clock(), replace=replace)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}")
+    click.echo(f"{month}: {result.periods} periods, {result.filled} places filled, "
+               f"{result.kept} kept, {result.empty} left empty")
+    _print_counts(year, number, rt.settings)
+    if result.empty:
+        raise click.ClickException(f"{result.empty} places could not be filled")
+
+
+@rota.command("show")
+@click.argument("month")
+@click.option("--json", "as_json", is_flag=True)
+@app_command
+def rota_show(month, as_json):
+    """The duty periods and overrides of MONTH (YYYY-MM)."""
+    settings = runtime().settings
+    year, number = months.parse_month(month)
+    rows = [months.period_as_dict(p, settings) for p in months.month_periods(year, number)]
+    start, end = months.month_span(year, number, settings)
+    extra = [overrides.override_as_dict(o) for o in overrides.overrides_between(start, end)]
+    if as_json:
+        click.echo(json.dumps({"month": month, "periods": rows, "overrides": extra},
+                              indent=2))
+        return
+    if not rows:
+        click.echo(f"{month}: no duty periods yet")
+    for row in rows:
+        marker = "*" if row["kind"] == WEEKEND else " "
+        click.echo(f"{row['local']} {marker} {row['primary'] or '-':<20} "
+                   f"{row['backup'] or ''}")
+    for item in extra:
+        starts_at = parse_instant(item["starts_at"], settings.tz).astimezone(settings.tz)
+        ends_at = parse_instant(item["ends_at"], settings.tz).astimezone(settings.tz)
+        click.echo(f"override: {item['engineer']} from {starts_at:%a %d %b %H:%M} "
+                   f"to {ends_at:%a %d %b %H:%M} (id {item['id']})")
+
+
+@rota.command("check")
+@click.argument("month")
+@click.option("--json", "as_json", is_flag=True)
+@app_command
+def rota_check(month, as_json):
+    """Gaps out of hours, absent engineers on duty, bad overrides; exit 1 when any."""
+    settings = runtime().settings
+    year, number = months.parse_month(month)
+    problems = check.check_month(year, number, settings)
+    if as_json:
+        click.echo(json.dumps({"month": month, "ok": not problems,
+                               "problems": [p.as_dict(settings.tz) for p in problems]},
+                              indent=2))
+    else:
+        for problem in problems:
+            click.echo(problem.describe(settings.tz))
+        click.echo(f"{month}: {'ok' if not problems else f'{len(problems)} problems'}")
+    if problems:
+        sys.exit(1)
+
+
+@rota.command("swap")
+@click.argument("first")
+@click.argument("second")
+@app_command
+def rota_swap(first, second):
+    """Exchange the engineers of the periods on the dates FIRST and SECOND."""
+    rt = runtime()
+    one, two = swaps.swap_periods(parse_day(first), parse_day(second), rt.settings, rt.clock())
+    for period in (one, two):
+        row = months.period_as_dict(period, rt.settings)
+        click.echo(f"{row['local']}: {row['primary'] or '-'}"
+                   + (f", backup {row['backup']}" if row["backup"] else ""))
+    for warning in change_warnings.swap_warnings(one, two, rt.settings.tz):
+        click.echo(f"warning: {warning}")
+
+
+@rota.command("override")
+@click.argument("name")
+@click.option("--from", "starts", required=True, help="ISO-8601; local time when no offset")
+@click.option("--to", "ends", required=True, help="ISO-8601; local time when no offset")
+@app_command
+def rota_override(name, starts, ends):
+    """Put NAME on duty from --from to --to, over the plan."""
+    rt = runtime()
+    tz = rt.settings.tz
+    made = overrides.add_override(name, parse_instant(starts, tz), parse_instant(ends, tz), rt.clock())
+    starts_at, ends_at = made.starts_at.astimezone(tz), made.ends_at.astimezone(tz)
+    click.echo(f"{made.engineer.name} on duty from {starts_at:%a %d %b %Y %H:%M} "
+               f"to {ends_at:%a %d %b %Y %H:%M} (override {made.id})")
+    for warning in change_warnings.override_warnings(made, tz):
+        click.echo(f"warning: {warning}")
+
+
+@rota.command("override-remove")
+@click.argument("override_id", type=int)
+@app_command
+def rota_override_remove(override_id):
+    """Remove the override OVERRIDE_ID (its id from `rota override` or `rota show --json`)."""
+    overrides.remove_override(override_id)
+    click.echo(f"override {override_id} removed")
+
+
+def _print_counts(year, month, settings):
+    """Per engineer: primary and backup duties this month, weeknights, weekends and holidays."""
+    for name, person in counts.month_counts(year, month, settings).items():
+        click.echo(f"  {name:<20} {counts.describe_counts(person)}")

@@ -1,0 +1,91 @@
+"""`dutyline simulate`, `serve` and `demo`: trying the line without a phone, and serving it."""
+
+import click
+from flask import current_app
+from werkzeug.serving import run_simple
+
+from console.app import app_command, app_factory, app_options, loaded_app, service
+from console.scenario import ENGINEER_ACTIONS, Scenario
+from console.timeparse import parse_instant
+from dutyline.phones import to_e164
+from rota import engineers as engineer_service
+from webhooks.runtime import runtime
+
+DEFAULT_CALLER = "+447400123456"
+
+
+def parse_answers(answers):
+    """NAME=ACTION pairs, each NAME an engineer; a bad pair is a one-line error."""
+    wanted = {}
+    for item in answers:
+        name, _, action = item.rpartition("=")
+        if not name or action not in ENGINEER_ACTIONS:
+            raise click.ClickException(f"expected NAME=ACTION with ACTION one of "
+                                       f"{', '.join(ENGINEER_ACTIONS)}: {item!r}")
+        engineer_service.find_engineer(name)
+        wanted[name] = action
+    return wanted
+
+
+@click.command()
+@click.option("--at", "at_text", help="when the call or text arrives (ISO-8601, local); "
+                                      "now when left out")
+@click.option("--from", "caller", help=f"the caller's number (a call: {DEFAULT_CALLER} when "
+                                       "left out), or the engineer's mobile (a text)")
+@click.option("--text", help='an engineer\'s text to the support number, e.g. "WHO"')
+@click.option("--answer", "answers", multiple=True, metavar="NAME=ACTION",
+              help="what an engineer does: accept, ignore, voicemail or busy (repeatable)")
+@click.option("--others", type=click.Choice(ENGINEER_ACTIONS),
+              default="ignore", show_default=True, help="what the engineers not named do")
+@click.option("--caller-action", type=click.Choice(["message", "hangup"]), default="message",
+              show_default=True, help="what the caller does at the voicemail tone")
+@click.option("--press", "caller_presses", help="the key the caller presses when asked (e.g. 1)")
+@app_options(simulation=True)
+@app_command
+def simulate(at_text, caller, text, answers, others, caller_action, caller_presses):
+    """Play a call (or an engineer's text) through the app as Twilio would, printing every step.
+
+    It runs in-process against the configured database, on a clock of its own, and needs no
+    Twilio account.
+    """
+    from console.simulator import Simulator
+    from console.text_simulator import simulate_text
+
+    app = current_app._get_current_object()
+    settings = runtime().settings
+    at = parse_instant(at_text, settings.tz) if at_text else runtime().clock()
+    if text is not None:
+        if not caller:
+            raise click.ClickException("--text needs --from, the engineer's mobile")
+        simulate_text(app, to_e164(caller, settings.phone_region), text, at, echo=click.echo)
+        return
+    scenario = Scenario(at=at, caller=to_e164(caller or DEFAULT_CALLER, settings.phone_region),
+                        answers=parse_answers(answers), others=others,
+                        caller_action=caller_action, caller_presses=caller_presses)
+    Simulator(app, echo=click.echo).run(scenario)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@service(serves_webhooks=True)
+def serve(host, port):
+    """Run the web app with a development server (use gunicorn from the Procfile in production)."""
+    run_simple(host, port, loaded_app(), threaded=True)
+
+
+@click.command()
+@click.option("--database", "db_path", default="dutyline-demo.db", show_default=True,
+              help="SQLite file made afresh for the demo")
+@click.option("--serve/--no-serve", "serve_after", default=True, show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def demo(db_path, serve_after, port):
+    """A demo team and rota, a few simulated calls printed, then the server."""
+    from console.demo import demo_database_url, run_demo
+
+    run_demo(db_path, port, echo=click.echo)
+    if serve_after:
+        app = app_factory("INFO", serves_webhooks=True, DATABASE_URL=demo_database_url(db_path),
+                          PUBLIC_URL=f"http://127.0.0.1:{port}")
+        click.echo(f"\nServing the demo on http://127.0.0.1:{port}/ (Ctrl-C stops it).")
+        run_simple("127.0.0.1", port, app, threaded=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from flask.cli import ScriptInfo
 from lxml import etree
 
 from dutyline.db import database
@@ -176,3 +177,8 @@ def simulate(app, twiml_schema):
         return outcome
 
     return run
+
+
+def app_info(app):
+    """What a dutyline command invoked by a test runs in: this app (Flask's ScriptInfo)."""
+    return ScriptInfo(create_app=lambda: app)

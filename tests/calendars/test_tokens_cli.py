@@ -5,12 +5,12 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from flask.cli import ScriptInfo
 
 from calendars import tokens as token_service
 from calendars.models import FeedToken
-from dutyline.db import database
 from console.main import main
+from dutyline.db import database
+from tests.conftest import app_info
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def cli(app):
     runner = CliRunner()
 
     def run(*args):
-        result = runner.invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app), catch_exceptions=False)
+        result = runner.invoke(main, list(args), obj=app_info(app), catch_exceptions=False)
         return result
 
     return run

@@ -6,11 +6,10 @@ from datetime import date, datetime, timezone
 import pytest
 import responses
 from click.testing import CliRunner
-from flask.cli import ScriptInfo
 
-from rota.models import Absence, DutyPeriod, Engineer, Override
-from tests.conftest import ADDED_AT
 from console.main import main
+from rota.models import Absence, DutyPeriod, Engineer, Override
+from tests.conftest import ADDED_AT, app_info
 
 ICS = b"""BEGIN:VCALENDAR
 VERSION:2.0
@@ -54,7 +53,7 @@ def cli(app):
     runner = CliRunner()
 
     def run(*args):
-        return runner.invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app),
+        return runner.invoke(main, list(args), obj=app_info(app),
                              catch_exceptions=False)
 
     return run

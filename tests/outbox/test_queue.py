@@ -9,7 +9,6 @@ import requests
 from peewee import IntegrityError
 import responses
 from click.testing import CliRunner
-from flask.cli import ScriptInfo
 
 from console.main import main
 from dutyline.db import database
@@ -17,6 +16,7 @@ from outbox import queue
 from outbox.models import FAILED, QUEUED, SENDING, SENT, SMS, OutboxMessage
 from outbox.senders import DeliveryError
 from outbox.sms import RecordingSms, TwilioSms
+from tests.conftest import app_info
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
 ACCOUNT = "AC00000000000000000000000000000000"
@@ -259,22 +259,22 @@ def test_cli_work_once_and_list(app, db):
     enqueue_notice("bad")
     enqueue_notice("good", body="fine")
     runner = CliRunner()
-    result = runner.invoke(main, ["outbox", "work", "--once"], obj=ScriptInfo(create_app=lambda: app))
+    result = runner.invoke(main, ["outbox", "work", "--once"], obj=app_info(app))
     assert result.exit_code == 0, result.output
     assert "sent=1" in result.output and "failed=1" in result.output
-    result = runner.invoke(main, ["outbox", "list", "--failed", "--json"], obj=ScriptInfo(create_app=lambda: app))
+    result = runner.invoke(main, ["outbox", "list", "--failed", "--json"], obj=app_info(app))
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert [(r["key"], r["status"], r["last_error"]) for r in rows] == [
         ("bad", "failed", "21211 invalid")]
-    result = runner.invoke(main, ["outbox", "list"], obj=ScriptInfo(create_app=lambda: app))
+    result = runner.invoke(main, ["outbox", "list"], obj=app_info(app))
     assert "good" in result.output and "bad" in result.output
 
 
 def test_cli_worker_names_the_missing_twilio_key(app, db):
     app.config.pop("TWILIO_FROM_NUMBER", None)
     app.config["TWILIO_ACCOUNT_SID"] = ACCOUNT
-    result = CliRunner().invoke(main, ["outbox", "work", "--once"], obj=ScriptInfo(create_app=lambda: app))
+    result = CliRunner().invoke(main, ["outbox", "work", "--once"], obj=app_info(app))
     assert result.exit_code != 0
     assert "TWILIO_FROM_NUMBER" in result.output
 
@@ -286,15 +286,15 @@ def test_cli_retry_queues_failed_messages_again(app, db, clock):
     enqueue_notice("one")
     enqueue_notice("two")
     runner = CliRunner()
-    runner.invoke(main, ["outbox", "work", "--once"], obj=ScriptInfo(create_app=lambda: app))
+    runner.invoke(main, ["outbox", "work", "--once"], obj=app_info(app))
     assert [m.status for m in OutboxMessage.select().order_by(OutboxMessage.id)] == [
         FAILED, FAILED]
-    assert runner.invoke(main, ["outbox", "retry"], obj=ScriptInfo(create_app=lambda: app)).exit_code != 0
-    result = runner.invoke(main, ["outbox", "retry", str(row("two").id)], obj=ScriptInfo(create_app=lambda: app))
+    assert runner.invoke(main, ["outbox", "retry"], obj=app_info(app)).exit_code != 0
+    result = runner.invoke(main, ["outbox", "retry", str(row("two").id)], obj=app_info(app))
     assert "queued 1 message(s) again" in result.output
     assert (row("one").status, row("two").status, row("two").attempts) == (FAILED, QUEUED, 0)
-    result = runner.invoke(main, ["outbox", "work", "--once"], obj=ScriptInfo(create_app=lambda: app))
+    result = runner.invoke(main, ["outbox", "work", "--once"], obj=app_info(app))
     assert "sent=1" in result.output
     assert app.config["SENDERS"]["sms"].sent == [(TO, "hello")]
-    result = runner.invoke(main, ["outbox", "retry", "--all-failed"], obj=ScriptInfo(create_app=lambda: app))
+    result = runner.invoke(main, ["outbox", "retry", "--all-failed"], obj=app_info(app))
     assert "queued 1 message(s) again" in result.output

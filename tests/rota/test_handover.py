@@ -6,12 +6,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
-from flask.cli import ScriptInfo
 
 from console.main import main
 from dutyline.db import database
 from outbox.models import OutboxMessage
 from rota import handover, periods
+from tests.conftest import app_info
 
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_1800 = datetime(2026, 11, 24, 18, 0, tzinfo=LONDON)
@@ -176,10 +176,10 @@ def test_across_the_start_of_summer_time(db, team, settings):
 def test_cli_clock_once(app, rota, clock):
     clock.set(TUESDAY_1800.astimezone(timezone.utc))
     runner = CliRunner()
-    result = runner.invoke(main, ["clock", "--once"], obj=ScriptInfo(create_app=lambda: app))
+    result = runner.invoke(main, ["clock", "--once"], obj=app_info(app))
     assert result.exit_code == 0, result.output
     assert "queued 3 notice(s)" in result.output
-    result = runner.invoke(main, ["clock", "--once"], obj=ScriptInfo(create_app=lambda: app))
+    result = runner.invoke(main, ["clock", "--once"], obj=app_info(app))
     assert "queued 0 notice(s)" in result.output
     with database.connection_context():
         assert queued() == AT_TUESDAY_HANDOVER

@@ -1,11 +1,19 @@
-"""`dutyline calls`: the call log."""
+"""`dutyline calls`: the call log, as the statistics read it (reports.call_log)."""
+
+import json
+from datetime import datetime
 
 import click
 
-from console.app import app_command, emit
-from console.timeparse import parse_instant
-from telephony import calls
+from console.app import app_command
+from console.timeparse import parse_day
+from reports import Span
+from reports.call_log import OUTCOME_LABELS, CallNotFound, call_detail, logged_calls
+from reports.span import asked_days
+from reports.tables import text_table
 from webhooks.runtime import runtime
+
+ALL_DAYS = 36500  # --to without --from: every call up to that day
 
 
 @click.group("calls")
@@ -13,14 +21,70 @@ def calls_group():
     """The call log."""
 
 
+def _local(value, fmt="%Y-%m-%d %H:%M:%S"):
+    if not value:
+        return "-"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(runtime().settings.tz).strftime(fmt)
+
+
 @calls_group.command("list")
-@click.option("--missed", is_flag=True, help="only calls that ended with no answer and no message")
+@click.option("--missed", is_flag=True,
+              help="every call nobody accepted: voicemail, abandoned, fallback")
+@click.option("--from", "from_text", metavar="DATE", help="first local day")
+@click.option("--to", "to_text", metavar="DATE", help="last local day")
 @click.option("--json", "as_json", is_flag=True)
 @app_command
-def calls_list(missed, as_json):
-    """Recent calls, newest first."""
-    tz = runtime().settings.tz
-    rows = [calls.call_as_dict(c) for c in calls.list_calls(status="missed" if missed else None)]
-    emit(rows, as_json, lambda r: (
-        f"{parse_instant(r['started_at'], tz).astimezone(tz):%Y-%m-%d %H:%M:%S}  {r['from']:<16} "
-        f"{r['mode']:<13} {r['status']:<10} {r['answered_by'] or ''}"))
+def calls_list(missed, from_text, to_text, as_json):
+    """Calls, newest first (the latest 200 unless --from or --to is given)."""
+    span = None
+    if from_text or to_text:
+        rt = runtime()
+        now = rt.clock()
+        try:
+            first, last = asked_days(now.astimezone(rt.settings.tz).date(),
+                                     parse_day(from_text) if from_text else None,
+                                     parse_day(to_text) if to_text else None, ALL_DAYS)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        span = Span.days(rt.settings, first, last, now=now)
+    found = logged_calls(span, missed=missed, limit=None if span else 200)
+    if as_json:
+        click.echo(json.dumps([item.as_dict() for item in found], indent=2))
+        return
+    rows = [[_local(item.call.started_at), item.call.from_number, item.call.mode,
+             OUTCOME_LABELS.get(item.outcome, item.outcome),
+             item.call.answered_by.name if item.call.answered_by_id else "",
+             ", ".join(item.rung) or "-"] for item in found]
+    click.echo(text_table(["arrived", "from", "mode", "outcome", "answered by", "rung"], rows))
+
+
+@calls_group.command("show")
+@click.argument("reference", metavar="CALLSID|TICKET")
+@app_command
+def calls_show(reference):
+    """One call: every leg, who was rung, when, for how long and how it ended."""
+    try:
+        detail = call_detail(reference)
+    except CallNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"call {detail['sid']} from {detail['from']} ({detail['mode']})")
+    for label, key in (("arrived", "started_at"), ("first ringing", "ringing_at"),
+                       ("connected", "connected_at"), ("voicemail", "voicemail_at"),
+                       ("fallback", "fallback_at"), ("ended", "ended_at")):
+        if detail[key]:
+            click.echo(f"  {label:<14} {_local(detail[key])}")
+    wait = detail["wait_seconds"]
+    click.echo(f"  {'outcome':<14} {OUTCOME_LABELS.get(detail['outcome'], detail['outcome'])}"
+               + (f" by {detail['answered_by']}" if detail["answered_by"] else "")
+               + (f" after {wait:g} s" if wait is not None else ""))
+    if detail["ticket"]:
+        click.echo(f"  {'ticket':<14} #{detail['ticket']}")
+    rows = [[str(leg["step"] + 1), leg["engineer"] or "-", leg["number"],
+             _local(leg["ringing_at"] or leg["dialled_at"], "%H:%M:%S"),
+             "-" if leg["rang_seconds"] is None else f"{leg['rang_seconds']:g}",
+             leg["ended"]] for leg in detail["legs"]]
+    click.echo("")
+    click.echo(text_table(["leg", "engineer", "number", "rang at", "rang s", "ended"], rows)
+               if rows else "no engineer was rung")

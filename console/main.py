@@ -10,8 +10,8 @@ import click
 from flask.cli import FlaskGroup
 
 from console import (absence_commands, calendar_commands, call_commands, customer_commands,
-                     db_commands, engineer_commands, ops_commands, rota_commands, sim_commands,
-                     ticket_commands)
+                     db_commands, engineer_commands, ops_commands, report_commands,
+                     rota_commands, sim_commands, ticket_commands)
 from console.app import make_app
 
 COMMANDS = (
@@ -21,6 +21,7 @@ COMMANDS = (
     absence_commands.absence,
     customer_commands.customer_group,
     call_commands.calls_group,
+    report_commands.report_group,
     ticket_commands.tickets_group,
     ops_commands.outbox_group,
     ops_commands.clock,

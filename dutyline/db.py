@@ -69,9 +69,11 @@ def all_models():
     from rota.models import Absence, DutyPeriod, Engineer, Override
     from telephony.models import Call, HuntPosition, Leg
     from voicemail.models import Ticket
+    from reports.models import StatisticsStart
 
     return [Engineer, DutyPeriod, HuntPosition, Customer, CustomerNumber, Call, Leg, Ticket,
-            Override, Absence, FeedToken, PublishedEvent, PublishedFeed, OutboxMessage]
+            Override, Absence, FeedToken, PublishedEvent, PublishedFeed, OutboxMessage,
+            StatisticsStart]
 
 
 def create_tables():

@@ -70,6 +70,18 @@ def _widen_recording_url():
         database.execute_sql('ALTER TABLE "ticket" ALTER COLUMN "recording_url" TYPE TEXT')
 
 
+def _call_statistics():
+    """The moments the call statistics read, tickets indexed by creation, and a record of
+    which calls were logged before (they report what can be known)."""
+    _ensure("Call", "Leg", "StatisticsStart")
+    _indexes("Ticket")
+    statistics_start, call = _models("StatisticsStart", "Call")
+    last = call.select(call.started_at).order_by(call.started_at.desc()).first()
+    if last is not None:
+        statistics_start.insert(id=1, partial_until=last.started_at).on_conflict_ignore(
+        ).execute()
+
+
 MIGRATIONS = [
     (1, "first schema: engineers, duty periods, hunt position, calls, legs, tickets",
      lambda: _ensure("Engineer", "DutyPeriod", "HuntPosition", "Call", "Leg", "Ticket")),
@@ -87,6 +99,9 @@ MIGRATIONS = [
     (8, "indexes for arrivals: leg_on_a_call (the legs engineers are on now) in, the "
         "indexes no query reads out",
      lambda: (_indexes("Leg"), _drop_indexes(*UNREAD_INDEXES))),
+    (9, "call statistics: when each call and leg rang, was put through, went to voicemail "
+        "or the fallback; tickets by creation; which calls were logged before",
+     _call_statistics),
 ]
 LATEST = MIGRATIONS[-1][0]
 

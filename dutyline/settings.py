@@ -39,6 +39,8 @@ class Settings:
     backup: bool = False  # generation fills a backup for every duty period too
     period: str = "day"  # length of a duty period: "day" or "week"
     week_start: int = 0  # weekday index (0 = Monday) weekly periods start on
+    service_level_seconds: int = 12  # the call statistics' "answered within" threshold
+    short_abandon_seconds: int = 5  # a caller hanging up this soon is not an offered call
 
     @property
     def period_days(self):
@@ -174,6 +176,10 @@ def parse_settings(data):
         if not re.fullmatch(r"[A-Z]{2}", region):
             raise SettingsError(f"phone_region: expected a two-letter country code, got {region!r}")
         values["phone_region"] = region
+    for key, high in (("service_level_seconds", 600), ("short_abandon_seconds", 60)):
+        if key in data:
+            values[key] = _int(data.pop(key), key, 0 if key == "short_abandon_seconds" else 1,
+                               high)
     values.update(_parse_rota_keys(data))
     if data:
         raise SettingsError(f"{sorted(data)[0]}: unknown setting")

@@ -32,6 +32,11 @@ class Call(BaseModel):
     answered_at = UTCDateTimeField(null=True)
     ended_at = UTCDateTimeField(null=True)
     duration = IntegerField(null=True)
+    # moments the call statistics read (reports/); null when they did not happen
+    ringing_at = UTCDateTimeField(null=True)  # the first engineer's phone rang
+    connected_at = UTCDateTimeField(null=True)  # the caller was put through to an engineer
+    voicemail_at = UTCDateTimeField(null=True)  # the caller was sent to the voicemail prompt
+    fallback_at = UTCDateTimeField(null=True)  # the fallback number was dialled
 
 
 class Leg(BaseModel):
@@ -46,6 +51,7 @@ class Leg(BaseModel):
     role = CharField()  # hunt | primary | backup
     child_sid = CharField(null=True)
     started_at = UTCDateTimeField()
+    ringing_at = UTCDateTimeField(null=True)
     picked_up_at = UTCDateTimeField(null=True)
     accepted_at = UTCDateTimeField(null=True)
     ended_at = UTCDateTimeField(null=True)

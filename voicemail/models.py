@@ -21,7 +21,7 @@ class Ticket(BaseModel):
     customer = ForeignKeyField(Customer, null=True, backref="tickets")
     transcript = TextField(null=True)
     status = CharField(default="new")  # new | acknowledged | closed
-    created_at = UTCDateTimeField()
+    created_at = UTCDateTimeField(index=True)  # the call statistics count tickets by it
     deadline = UTCDateTimeField(null=True)  # reaction due, counted from the contract
     acknowledged_at = UTCDateTimeField(null=True)
     acknowledged_by = ForeignKeyField(Engineer, null=True, backref="acknowledged_tickets")

@@ -1,0 +1,170 @@
+"""A month's call statistics over a large call log, on SQLite and PostgreSQL.
+
+Usage: python bench/report.py [--calls 1000000] [--legs-per-call 3] [--repeat 3]
+                              [--backends sqlite,postgresql]
+
+Fills a fresh database (made by the migrations, so with the real indexes) with --calls
+calls spread over a year and --legs-per-call legs each, with every outcome (answered after
+waits of 3 to 32 s, short and real abandons, voicemail with tickets), then prints how long
+report(span, group) takes for one month, for the total and for each grouping: the best of
+--repeat runs, after one warm-up run. Needs PostgreSQL's server binaries for the
+PostgreSQL figures (apt-get install postgresql).
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dutyline.db import create_tables, database, open_database  # noqa: E402
+from dutyline.settings import parse_settings  # noqa: E402
+from reports import GROUPS, Span, report  # noqa: E402
+from rota import engineers  # noqa: E402
+from tests.postgres import TemporaryPostgres  # noqa: E402
+
+START = datetime(2026, 1, 1, tzinfo=timezone.utc)
+ENGINEERS = 8
+YEAR_SECONDS = 365 * 24 * 3600  # the calls are spread evenly over 2026
+MONTH = (date(2026, 10, 1), date(2026, 10, 31))  # the month with a DST change
+
+
+def _calls_sql(postgres, count):
+    apart = max(1, YEAR_SECONDS // count)  # 1,000,000 calls: one every 31 s
+    """INSERT … SELECT of `count` calls, numbered i = 1…count, with every outcome by i % 20."""
+    if postgres:
+        series = "generate_series(1, %s) AS s(i)"
+        at = "(TIMESTAMP '2026-01-01 00:00:00' + (i * {apart} + {plus}) * INTERVAL '1 second')"
+        cast_text = "CAST(i AS TEXT)"
+    else:
+        series = ("(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s "
+                  "WHERE i < ?) SELECT i FROM s)")
+        at = "datetime('2026-01-01 00:00:00', '+' || (i * {apart} + {plus}) || ' seconds')"
+        cast_text = "CAST(i AS TEXT)"
+
+    def moment(plus):
+        return at.format(apart=apart, plus=plus)
+
+    wait = "(3 + (i * 7) % 30)"
+    kind = "(i % 20)"
+    return (
+        'INSERT INTO "call" (sid, from_number, to_number, started_at, mode, plan, gated, '
+        "status, answered_by_id, answered_at, connected_at, ringing_at, voicemail_at, "
+        "ended_at, duration) "
+        f"SELECT 'CA' || {cast_text}, '+447400123456', '+442071838750', {moment(0)}, "
+        f"CASE WHEN i % 3 = 0 THEN 'out_of_hours' ELSE 'in_hours' END, '[]', "
+        f"{'false' if postgres else '0'}, "
+        f"CASE WHEN {kind} IN (3, 4) THEN 'voicemail' WHEN {kind} < 5 THEN 'missed' "
+        "ELSE 'answered' END, "
+        f"CASE WHEN {kind} >= 5 THEN 1 + i % {ENGINEERS} END, "
+        f"CASE WHEN {kind} >= 5 THEN {moment(wait)} END, "
+        f"CASE WHEN {kind} >= 5 THEN {moment(wait)} END, "
+        f"CASE WHEN {kind} >= 2 THEN {moment(2)} END, "
+        f"CASE WHEN {kind} IN (3, 4) THEN {moment(45)} END, "
+        f"CASE WHEN {kind} = 0 THEN {moment(3)} WHEN {kind} = 1 THEN {moment(8)} "
+        f"WHEN {kind} = 2 THEN {moment(40)} ELSE {moment(300)} END, "
+        f"CASE WHEN {kind} = 0 THEN 3 ELSE 300 END "
+        f"FROM {series}")
+
+
+def _legs_sql(postgres, legs_per_call):
+    steps = " UNION ALL ".join(f"SELECT {n} AS step" for n in range(legs_per_call))
+    last = legs_per_call - 1
+    plus_ring = ("(c.started_at + (2 + s.step * 12) * INTERVAL '1 second')" if postgres
+                 else "datetime(c.started_at, '+' || (2 + s.step * 12) || ' seconds')")
+    return (
+        'INSERT INTO "leg" (call_id, step, engineer_id, number, role, started_at, ringing_at, '
+        "accepted_at, ended_at, outcome) "
+        f"SELECT c.id, s.step, 1 + (c.id + s.step) % {ENGINEERS}, '+447911123401', 'hunt', "
+        f"c.started_at, {plus_ring}, "
+        f"CASE WHEN s.step = {last} THEN c.answered_at END, c.ended_at, "
+        f"CASE WHEN s.step = {last} AND c.answered_at IS NOT NULL THEN 'accepted' "
+        "WHEN (c.id + s.step) % 5 = 0 THEN 'busy' WHEN (c.id + s.step) % 7 = 0 "
+        "THEN 'not-accepted' ELSE 'no-answer' END "
+        f'FROM "call" AS c CROSS JOIN ({steps}) AS s')
+
+
+def _tickets_sql(postgres):
+    plus_hours = ("(c.voicemail_at + 4 * INTERVAL '1 hour')" if postgres
+                  else "datetime(c.voicemail_at, '+4 hours')")
+    acked = ("(c.voicemail_at + (c.id % 360) * INTERVAL '1 minute')" if postgres
+             else "datetime(c.voicemail_at, '+' || (c.id % 360) || ' minutes')")
+    return (
+        'INSERT INTO "ticket" (call_id, caller, status, created_at, deadline, acknowledged_at) '
+        f"SELECT c.id, c.from_number, 'acknowledged', c.voicemail_at, {plus_hours}, {acked} "
+        "FROM \"call\" AS c WHERE c.voicemail_at IS NOT NULL")
+
+
+def fill(url, calls, legs_per_call):
+    open_database(url)
+    create_tables()
+    postgres = url.startswith("postgres")
+    with database.connection_context():
+        for n in range(ENGINEERS):
+            engineers.add_engineer(f"Engineer {n}", f"+4479111234{n:02d}", now=START)
+        started = time.perf_counter()
+        with database.atomic():
+            for sql, params in ((_calls_sql(postgres, calls), (calls,)),
+                                (_legs_sql(postgres, legs_per_call), ()),
+                                (_tickets_sql(postgres), ())):
+                if postgres:  # the driver reads % as a placeholder
+                    sql = sql.replace("%", "%%").replace("%%s", "%s")
+                database.execute_sql(sql, params)
+        database.execute_sql("ANALYZE")
+        counts = [database.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+                  for table in ("call", "leg", "ticket")]
+    print(f"  filled {counts[0]:,} calls, {counts[1]:,} legs, {counts[2]:,} tickets "
+          f"in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def measure(repeat):
+    span = Span.days(parse_settings({}), *MONTH)
+    with database.connection_context():
+        for group in (None, *GROUPS):
+            report(span, group)  # warm-up: the month's pages in the cache
+            best = min(_timed(span, group) for _ in range(repeat))
+            total = report(span, group).total
+            print(f"  {group or 'total':<9} {best * 1000:7.1f} ms   ({total['calls']:,} calls, "
+                  f"service level {total['service_level'] or 0:.3f})", flush=True)
+
+
+def _timed(span, group):
+    started = time.perf_counter()
+    report(span, group)
+    return time.perf_counter() - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=1_000_000)
+    parser.add_argument("--legs-per-call", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    print(f"a month's report ({MONTH[0]} to {MONTH[1]}, Europe/London) over "
+          f"{args.calls:,} calls and {args.calls * args.legs_per_call:,} legs")
+    for backend in args.backends.split(","):
+        print(backend, flush=True)
+        if backend == "postgresql":
+            server = TemporaryPostgres().start()
+            try:
+                fill(server.new_database(), args.calls, args.legs_per_call)
+                measure(args.repeat)
+            finally:
+                database.close()
+                server.stop()
+        else:
+            with tempfile.TemporaryDirectory() as folder:
+                fill(f"sqlite:///{os.path.join(folder, 'report.db')}", args.calls,
+                     args.legs_per_call)
+                measure(args.repeat)
+                database.close()
+
+
+if __name__ == "__main__":
+    main()

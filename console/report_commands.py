@@ -1,0 +1,61 @@
+"""`dutyline report calls`: the call statistics of a span (reports.report)."""
+
+import json
+from datetime import timedelta
+
+import click
+
+from console.app import app_command
+from console.timeparse import parse_day
+from hours.business_hours import IN_HOURS, OUT_OF_HOURS
+from reports import GROUPS, Span, report
+from reports.span import asked_days
+from reports.tables import report_csv, report_text
+from webhooks.runtime import runtime
+
+
+def asked_span(from_text, to_text, mode=None, default_days=None):
+    """The local days --from … --to (both included) as a report span, made now."""
+    rt = runtime()
+    now = rt.clock()
+    try:
+        first, last = asked_days(now.astimezone(rt.settings.tz).date(),
+                                 parse_day(from_text) if from_text else None,
+                                 parse_day(to_text) if to_text else None, default_days)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return Span.days(rt.settings, first, last, mode=mode, now=now)
+
+
+@click.group("report")
+def report_group():
+    """Call statistics."""
+
+
+@report_group.command("calls")
+@click.option("--from", "from_text", metavar="DATE", help="first local day (default: the 1st)")
+@click.option("--to", "to_text", metavar="DATE", help="last local day (default: today)")
+@click.option("--by", "group", type=click.Choice(GROUPS), help="one row per day, hour, …")
+@click.option("--in-hours", "mode", flag_value=IN_HOURS, help="only calls in office hours")
+@click.option("--out-of-hours", "mode", flag_value=OUT_OF_HOURS, help="only calls out of hours")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "as_csv", is_flag=True, help="for a spreadsheet")
+@app_command
+def report_calls(from_text, to_text, group, mode, as_json, as_csv):
+    """Service level, speed of answer, abandoned and missed calls, tickets."""
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv exclude each other")
+    span = asked_span(from_text, to_text, mode)
+    result = report(span, group)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    if as_csv:
+        click.echo(report_csv(result), nl=False)
+        return
+    tz = span.tz
+    first = span.start.astimezone(tz).strftime("%a %d %b %Y")
+    last = (span.end - timedelta(seconds=1)).astimezone(tz).strftime("%a %d %b %Y")
+    which = {IN_HOURS: "in hours", OUT_OF_HOURS: "out of hours"}.get(mode, "all calls")
+    click.echo(f"{first} to {last} ({span.timezone}), {which}")
+    click.echo(report_text(result, group or "span"))

@@ -1,0 +1,126 @@
+"""The calls of a span counted in the database: one pass over the call log, grouped by the
+report's key, by outcome and by the whole second of the wait (for the percentiles)."""
+
+from peewee import SQL, Case, fn
+
+from reports.measures import CallTally
+from reports.models import partial_until
+from reports.sql import instant, local_day, local_hour, seconds_between
+from telephony.models import Call
+
+ANSWERED = "answered"
+VOICEMAIL = "voicemail"
+FALLBACK = "fallback"
+UNFINISHED = "unfinished"
+ABANDONED_GREETING = "abandoned_greeting"
+ABANDONED_HUNTING = "abandoned_hunting"
+ABANDONED_UNKNOWN = "abandoned"  # logged before the statistics: the stage is not known
+ABANDONED = (ABANDONED_GREETING, ABANDONED_HUNTING, ABANDONED_UNKNOWN)
+
+
+def _text(value):
+    return SQL(f"'{value}'")
+
+
+def _true():
+    return SQL("1 = 1")
+
+
+def legacy_condition(column):
+    """True for calls logged before full recording began (see reports.models)."""
+    until = partial_until()
+    return (column <= instant(until)) if until is not None else ~_true()
+
+
+def outcome_case():
+    """How a call ended, as SQL: the first that applies of answered (an engineer accepted),
+    voicemail, fallback, not ended yet, abandoned (before any engineer rang, or after)."""
+    legacy = legacy_condition(Call.started_at)
+    return Case(None, [
+        (Call.answered_at.is_null(False), _text(ANSWERED)),
+        (Call.voicemail_at.is_null(False) | (Call.status == VOICEMAIL), _text(VOICEMAIL)),
+        (Call.fallback_at.is_null(False), _text(FALLBACK)),
+        (Call.ended_at.is_null(), _text(UNFINISHED)),
+        (legacy, _text(ABANDONED_UNKNOWN)),
+        (Call.ringing_at.is_null(), _text(ABANDONED_GREETING)),
+    ], _text(ABANDONED_HUNTING))
+
+
+def wait_seconds():
+    """Arrival to connection, in seconds, for answered calls (NULL for the others)."""
+    return seconds_between(fn.COALESCE(Call.connected_at, Call.answered_at), Call.started_at)
+
+
+def group_key(group, offsets):
+    if group == "day":
+        return local_day(Call.started_at, offsets)
+    if group == "hour":
+        return local_hour(Call.started_at, offsets)
+    if group == "customer":
+        return Call.customer
+    if group == "engineer":
+        return Call.answered_by
+    return SQL("0")
+
+
+def in_span(query, span, column=Call.started_at):
+    query = query.where(column >= span.start, column < span.end)
+    if span.mode:
+        query = query.where(Call.mode == span.mode)
+    return query
+
+
+def call_tallies(span, group):
+    """{group key: CallTally} for the calls that arrived in the span."""
+    outcome = outcome_case()
+    wait = wait_seconds()
+    abandoned = outcome.in_([_text(name) for name in ABANDONED])
+    short = abandoned & (seconds_between(Call.ended_at, Call.started_at)
+                         <= SQL(str(int(span.short_abandon_seconds))))
+    within = wait <= SQL(str(int(span.threshold_seconds)))
+    one = SQL("1")
+    zero = SQL("0")
+    query = (Call
+             .select(group_key(group, span.offsets()),
+                     outcome,
+                     fn.ROUND(wait),
+                     fn.COUNT(SQL("*")),
+                     fn.SUM(wait),
+                     fn.SUM(Case(None, [(within, one)], zero)),
+                     fn.SUM(Case(None, [(short, one)], zero)),
+                     fn.SUM(Case(None, [(legacy_condition(Call.started_at), one)], zero)))
+             .group_by(SQL("1"), SQL("2"), SQL("3")))
+    tallies = {}
+    for key, name, whole, count, wait_sum, within_count, short_count, legacy in (
+            in_span(query, span).tuples()):
+        tally = tallies.setdefault(key, CallTally())
+        _count(tally, name, whole, count, wait_sum, within_count, short_count, legacy)
+    return tallies
+
+
+def _count(tally, name, whole, count, wait_sum, within_count, short_count, legacy):
+    tally.calls += count
+    tally.legacy += legacy or 0
+    if name == ANSWERED:
+        tally.answered += count
+        tally.answered_within += within_count or 0
+        tally.wait_total += float(wait_sum or 0)
+        if whole is not None:
+            second = max(0, int(whole))
+            tally.waits[second] = tally.waits.get(second, 0) + count
+    elif name == VOICEMAIL:
+        tally.voicemail += count
+    elif name == FALLBACK:
+        tally.fallback += count
+    elif name == UNFINISHED:
+        tally.unfinished += count
+    else:
+        short_count = short_count or 0
+        tally.short_abandons += short_count
+        kept = count - short_count
+        if name == ABANDONED_GREETING:
+            tally.abandoned_greeting += kept
+        elif name == ABANDONED_HUNTING:
+            tally.abandoned_hunting += kept
+        else:
+            tally.abandoned_unknown += kept

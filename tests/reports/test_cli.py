@@ -1,0 +1,105 @@
+"""`report calls`, `calls list` and `calls show` on calls played through the simulator."""
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from console.main import main
+
+REQUIRED = {"offered", "answered", "answered_within", "threshold_seconds", "service_level",
+            "asa_seconds", "wait_p50_seconds", "wait_p90_seconds", "abandoned", "voicemail"}
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "cli-token")
+    monkeypatch.setenv("PUBLIC_URL", "https://support.example.com")
+    for key in ("DUTYLINE_SETTINGS", "FALLBACK_NUMBER"):
+        monkeypatch.delenv(key, raising=False)
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def played(cli):
+    """Tuesday 1 December: one call Tobi accepts after Ben ignores it, one nobody accepts."""
+    cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401")
+    cli("engineer", "add", "Tobi Jones", "--mobile", "07911 123402")
+    cli("engineer", "sign-in", "Ben Smith")
+    cli("engineer", "sign-in", "Tobi Jones")
+    cli("simulate", "--at", "2026-12-01T10:00", "--answer", "Tobi Jones=accept")
+    cli("simulate", "--at", "2026-12-01T11:00", "--others", "ignore")
+    return cli
+
+
+def test_report_json_has_the_promised_keys(played):
+    result = played("report", "calls", "--from", "2026-12-01", "--to", "2026-12-01", "--by",
+                    "day", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert REQUIRED <= set(data["total"]) and REQUIRED <= set(data["groups"][0])
+    assert [row["key"] for row in data["groups"]] == ["2026-12-01"]
+    total = data["total"]
+    assert (total["offered"], total["answered"], total["voicemail"]) == (2, 1, 1)
+    assert total["service_level"] in (0.0, 0.5)  # Tobi's leg came second: the wait decides
+    assert "offered" in data["formula"]
+
+
+def test_report_by_engineer_names_each_engineer(played):
+    data = json.loads(played("report", "calls", "--from", "2026-12-01", "--to", "2026-12-01",
+                             "--by", "engineer", "--json").output)
+    rows = {row["name"]: row for row in data["groups"]}
+    assert (rows["Tobi Jones"]["legs"], rows["Tobi Jones"]["accepted"]) == (2, 1)
+    assert (rows["Ben Smith"]["legs"], rows["Ben Smith"]["accepted"]) == (2, 0)
+    assert rows["Ben Smith"]["not_answered"] == 2
+
+
+def test_report_text_and_csv(played):
+    text = played("report", "calls", "--from", "2026-12-01", "--to", "2026-12-01",
+                  "--by", "hour").output
+    assert "10:00" in text and "service level" in text and "offered" in text
+    out = played("report", "calls", "--from", "2026-12-01", "--to", "2026-12-01",
+                 "--by", "hour", "--csv").output
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 25 and rows[-1]["key"] == "total" and rows[10]["calls"] == "1"
+
+
+def test_out_of_hours_report_is_empty_for_office_calls(played):
+    data = json.loads(played("report", "calls", "--from", "2026-12-01", "--to", "2026-12-01",
+                             "--out-of-hours", "--json").output)
+    assert data["total"]["calls"] == 0 and data["mode"] == "out_of_hours"
+
+
+def test_missed_calls_name_who_was_rung_and_show_tells_each_leg(played):
+    missed = json.loads(played("calls", "list", "--missed", "--from", "2026-12-01",
+                               "--to", "2026-12-01", "--json").output)
+    assert [(c["outcome"], c["rung"]) for c in missed] == [
+        ("voicemail", ["Ben Smith", "Tobi Jones"])]
+    shown = played("calls", "show", "1001")
+    assert shown.exit_code == 0, shown.output
+    assert "Ben Smith" in shown.output and "no answer" in shown.output
+    assert "ticket         #1001" in shown.output
+    by_sid = played("calls", "show", missed[0]["sid"]).output
+    assert by_sid == shown.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["report", "calls", "--from", "1 Dec"], "not a date"),
+    (["report", "calls", "--from", "2026-12-02", "--to", "2026-12-01"], "before"),
+    (["report", "calls", "--by", "week"], "Invalid value"),
+    (["calls", "show", "CAnothing"], "no call with"),
+    (["calls", "show", "4711"], "no call with"),
+])
+def test_bad_input_is_one_line(cli, args, message):
+    cli("db", "init")
+    result = cli(*args)
+    assert result.exit_code != 0 and message in result.output

@@ -1,0 +1,49 @@
+"""Calls logged before the statistics existed: the upgrade keeps them, and the report says
+what it cannot know about them."""
+
+from datetime import date, datetime, timedelta, timezone
+
+from dutyline.db import database, open_database
+from dutyline.migrations import upgrade
+from dutyline.settings import parse_settings
+from reports import Span, report
+from reports.models import partial_until
+from telephony.models import Call
+from tests.test_migrations import T0, make_first_release_database
+
+
+def test_calls_logged_before_the_upgrade_report_what_can_be_known(database_url):
+    make_first_release_database(database_url)
+    open_database(database_url)
+    upgrade()
+    settings = parse_settings({})
+    with database.connection_context():
+        assert partial_until() == T0
+        # the old log's voicemail call, and an old unanswered one without a message
+        Call.update(ended_at=T0 + timedelta(seconds=70)).execute()
+        Call.create(sid="CA" + "2" * 32, from_number="+447400123457", started_at=T0,
+                    mode="in_hours", status="missed", ended_at=T0 + timedelta(seconds=40))
+        # a call after the upgrade, abandoned before any phone rang
+        later = T0 + timedelta(hours=1)
+        Call.create(sid="CA" + "3" * 32, from_number="+447400123458", started_at=later,
+                    mode="in_hours", status="missed", ended_at=later + timedelta(seconds=40))
+        result = report(Span.days(settings, date(2026, 11, 2), date(2026, 11, 2)))
+    total = result.total
+    assert total["logged_before_statistics"] == 2
+    assert (total["calls"], total["voicemail"], total["abandoned"]) == (3, 1, 2)
+    # where the old call was abandoned is not known; the new one's is
+    assert (total["abandoned_greeting"], total["abandoned_hunting"]) == (1, 0)
+    assert len(result.unknown) == 1 and "2 call(s) arrived before" in result.unknown[0]
+    assert "not known" in result.unknown[0]
+
+
+def test_a_fresh_database_has_every_call_in_full(database_url):
+    open_database(database_url)
+    upgrade()
+    with database.connection_context():
+        assert partial_until() is None
+        Call.create(sid="CA" + "4" * 32, from_number="+447400123458",
+                    started_at=datetime(2026, 11, 2, 9, tzinfo=timezone.utc), mode="in_hours",
+                    ended_at=datetime(2026, 11, 2, 9, 1, tzinfo=timezone.utc))
+        result = report(Span.days(parse_settings({}), date(2026, 11, 2), date(2026, 11, 2)))
+    assert result.unknown == [] and result.total["abandoned_greeting"] == 1

@@ -18,6 +18,7 @@ from outbox.mail import MailConfigError, SmtpMailer
 from outbox.models import CHANNELS, EMAIL, SMS, WEBHOOK
 from outbox.sms import TwilioSms
 from outbox.webhook import WebhookPoster
+from reports import weekly
 from rota import handover
 from webhooks.runtime import runtime
 
@@ -148,11 +149,17 @@ def outbox_retry(ids, all_failed):
 @service()
 @with_appcontext
 def clock(once, interval):
-    """Queue handover texts and reminders as they fall due."""
+    """Queue handover texts and reminders as they fall due, and the weekly call summary."""
     rt = runtime()
+    report_email = current_app.config.get("REPORT_EMAIL")
+    if report_email and "@" not in report_email:
+        raise click.ClickException(f"REPORT_EMAIL: not an e-mail address: {report_email!r}")
 
     def work():
-        added = handover.queue_handover_notices(rt.settings, rt.clock())
+        now = rt.clock()
+        added = handover.queue_handover_notices(rt.settings, now)
+        if report_email and weekly.queue_weekly_summary(rt.settings, report_email, now):
+            added.append("weekly summary")
         if once or added:
             click.echo(f"queued {len(added)} notice(s)")
 

@@ -1,0 +1,85 @@
+"""The weekly summary mail: last week's service level, speed of answer, missed calls and
+late tickets, queued in the outbox once per week (the week is the message's key)."""
+
+from datetime import timedelta
+
+from reports.call_log import OUTCOME_LABELS, logged_calls
+from reports.report import report
+from reports.span import Span
+from outbox import queue
+from outbox.models import EMAIL, OutboxMessage
+
+MISSED_LISTED = 20  # the mail lists this many missed calls, then counts the rest
+
+
+def last_full_week(settings, now):
+    """(Monday, Sunday) of the latest local week that ended before `now`."""
+    today = now.astimezone(settings.tz).date()
+    monday = today - timedelta(days=today.weekday()) - timedelta(days=7)
+    return monday, monday + timedelta(days=6)
+
+
+def summary_key(monday):
+    return f"report:week:{monday.isoformat()}"
+
+
+def _percent(value):
+    return "-" if value is None else f"{value * 100:.1f}%"
+
+
+def _seconds(value):
+    return "-" if value is None else f"{value:g} s"
+
+
+def summary_mail(settings, monday, sunday, now):
+    """(subject, body) of the summary of the week Monday…Sunday."""
+    span = Span.days(settings, monday, sunday, now=now)
+    total = report(span).total
+    missed = logged_calls(span, missed=True, limit=None)
+    tz = settings.tz
+    subject = (f"[dutyline] Week of {monday:%d %b %Y}: service level "
+               f"{_percent(total['service_level'])}, {len(missed)} missed call(s)")
+    lines = [
+        f"{settings.team_name}: calls from {monday:%a %d %b} to {sunday:%a %d %b %Y} "
+        f"({settings.timezone}).",
+        "",
+        f"Service level:   {_percent(total['service_level'])} answered within "
+        f"{total['threshold_seconds']} s ({total['answered_within']} of {total['offered']} "
+        "offered calls)",
+        f"Answered:        {total['answered']}",
+        f"Speed of answer: mean {_seconds(total['asa_seconds'])}, median "
+        f"{_seconds(total['wait_p50_seconds'])}, 90% within "
+        f"{_seconds(total['wait_p90_seconds'])}",
+        f"Missed calls:    {len(missed)} (voicemail {total['voicemail']}, abandoned "
+        f"{total['abandoned']}, fallback {total['fallback']}); short abandons "
+        f"{total['short_abandons']} not counted",
+        f"Tickets:         {total['tickets']}, past their deadline "
+        f"{total['tickets_past_deadline']}",
+    ]
+    if missed:
+        lines += ["", "Missed calls:"]
+        for item in missed[:MISSED_LISTED]:
+            call = item.call
+            lines.append(f"  {call.started_at.astimezone(tz):%a %d %b %H:%M}  "
+                         f"{call.from_number:<16} {OUTCOME_LABELS.get(item.outcome, item.outcome):<22}"
+                         f" rung: {', '.join(item.rung) or 'nobody'}")
+        if len(missed) > MISSED_LISTED:
+            lines.append(f"  … and {len(missed) - MISSED_LISTED} more "
+                         "(dutyline calls list --missed)")
+    lines += ["", "Definitions: docs/statistics.md; figures: dutyline report calls "
+              f"--from {monday} --to {sunday}."]
+    return subject, "\n".join(lines) + "\n"
+
+
+def queue_weekly_summary(settings, recipient, now):
+    """Queue last week's summary for `recipient` unless it was queued before; True if added.
+
+    The clock calls this every pass: the outbox's key makes it once per week however often
+    the process restarts, and the figures are only worked out when the week has no mail.
+    """
+    monday, sunday = last_full_week(settings, now)
+    key = summary_key(monday)
+    if OutboxMessage.select().where(OutboxMessage.dedupe_key == key).exists():
+        return False
+    subject, body = summary_mail(settings, monday, sunday, now)
+    return queue.enqueue(EMAIL, recipient, body, key, now, subject=subject)

@@ -35,7 +35,9 @@ def summary_mail(settings, monday, sunday, now):
     """(subject, body) of the summary of the week Monday…Sunday."""
     span = Span.days(settings, monday, sunday, now=now)
     total = report(span).total
-    missed = logged_calls(span, missed=True, limit=None)
+    # a caller who hung up within short_abandon_seconds was never an offered call
+    missed = [item for item in logged_calls(span, missed=True, limit=None)
+              if not item.short_abandon]
     tz = settings.tz
     subject = (f"[dutyline] Week of {monday:%d %b %Y}: service level "
                f"{_percent(total['service_level'])}, {len(missed)} missed call(s)")

@@ -72,10 +72,18 @@ def duty_at(now):
     period = period_at(now)
     primary, backup = (period.primary, period.backup) if period else (None, None)
     override = override_at(now)
+    return resolve_duty(primary, backup, override.engineer if override is not None else None)
+
+
+def resolve_duty(primary, backup, override):
+    """(primary, backup) when `override` (an engineer, or None) stands in over the plan.
+
+    Works on anything with an `id`: the rota's engineers, or the router's people.
+    """
     if override is not None:
-        if backup is not None and backup.id == override.engineer.id:
+        if backup is not None and backup.id == override.id:
             backup = primary  # the backup covers: the planned primary stays reachable as backup
-        primary = override.engineer
+        primary = override
         if backup is not None and backup.id == primary.id:
             backup = None
     return primary, backup

@@ -1,247 +1,268 @@
-"""The statements every arriving call runs, in plain SQL: one read, then one write.
+"""An arriving call: one read builds the snapshot, one write saves the decision.
 
-This path runs once per call and is the line's busiest. Built through the ORM it cost
-about half a millisecond a statement, and each statement was its own round trip and, for a
-write, its own commit. So an arrival is now:
+This path runs once per call and is the line's busiest, so each side is a single statement
+where the database allows it, built from the models and compiled once (dutyline.compiled):
 
-- one read (`arrival_state`): whether the CallSid is logged already, the caller's
-  customer, and in hours the round-robin position and the signed-in engineers, each
-  flagged when on a support call;
-- one write (`record_arrival`): the compare-and-set of the position, the call and its
-  first leg, all or nothing. PostgreSQL does it in one statement (data-modifying CTEs);
+- `load_arrival`: whether the CallSid is logged already, the caller's customer, the
+  round-robin position, the signed-in engineers each flagged when on a support call, and
+  the duty engineers, whatever the mode; the decision (telephony.routing) picks what it needs;
+- `save_arrival`: the compare-and-set of the position, the call and its first leg, all or
+  nothing. PostgreSQL does it in one statement (data-modifying CTEs, INSERT ... SELECT);
   SQLite in one immediate transaction.
 
-On PostgreSQL each statement is prepared once per connection: planning the read cost
-several times more than running it.
-
-Column names follow telephony.models, rota.models and customers.models; the call-flow
-tests run every statement on SQLite and PostgreSQL.
+A retried CallSid is only read here; its answer is replayed from what was stored.
 """
 
-import hashlib
-import logging
-import re
-import weakref
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
-from peewee import DatabaseError, IntegrityError, PostgresqlDatabase
+from peewee import JOIN, SQL, IntegrityError, Node, PostgresqlDatabase, Select, fn
 
-from dutyline.db import UTCDateTimeField, database
-from telephony.routing import Person
-
-log = logging.getLogger(__name__)
+from customers.models import Customer, CustomerNumber
+from dutyline.compiled import slot, statement, to_db
+from dutyline.db import database
+from rota.models import DutyPeriod, Engineer, Override
+from rota.periods import resolve_duty
+from telephony.models import Call, HuntPosition, Leg
+from telephony.routing import Person, Replay, RouteState, SeenCall, Target
+from telephony.steps import Ring, Step
 
 CONNECTED_STALE = timedelta(hours=4)  # a picked-up leg with no news for this long has ended
 
-_to_db = UTCDateTimeField().db_value
-
-# a leg counts as "on a call" when picked up, not ended and not stale; the partial index
-# leg_on_a_call (telephony.models) holds exactly those legs, so this stays cheap however
-# long the call log grows
-ON_A_CALL = ('"l"."engineer_id" = "e"."id" AND "l"."ended_at" IS NULL '
-             'AND "l"."picked_up_at" IS NOT NULL AND "l"."engineer_id" IS NOT NULL '
-             'AND "l"."started_at" > ?')
-
-CALLER = ('SELECT (SELECT "id" FROM "call" WHERE "sid" = ?) AS "seen", '
-          '(SELECT "n"."customer_id" FROM "customer_number" AS "n" WHERE "n"."number" = ?) '
-          'AS "customer_id", '
-          '(SELECT "c"."hours" FROM "customer" AS "c" JOIN "customer_number" AS "n" '
-          'ON "n"."customer_id" = "c"."id" WHERE "n"."number" = ?) AS "hours"')
-
-HUNT = ('SELECT "s".*, "p"."last_rotation", "p"."version", "e"."id", "e"."name", '
-        '"e"."rotation", "e"."mobile", "e"."desk", "e"."location", '
-        f'EXISTS (SELECT 1 FROM "leg" AS "l" WHERE {ON_A_CALL}) '
-        f'FROM ({CALLER}) AS "s" '
-        'LEFT JOIN "hunt_position" AS "p" ON "p"."id" = 1 '
-        'LEFT JOIN "engineer" AS "e" ON "e"."active" = ? AND "e"."signed_in" = ?')
-
-BUSY = ('SELECT DISTINCT "e"."id" FROM "engineer" AS "e" JOIN "leg" AS "l" '
-        f'ON {ON_A_CALL}')
-
-CALL_COLUMNS = ('"sid", "from_number", "to_number", "customer_id", "started_at", "mode", '
-                '"plan", "gated", "duty_engineer_id", "status"')
-LEG_COLUMNS = '"call_id", "step", "engineer_id", "number", "role", "started_at", "outcome"'
-# the same values in a select list, where a prepared statement cannot infer their types
-CALL_TYPED = ("CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS INTEGER), "
-              "CAST(? AS TIMESTAMP), CAST(? AS VARCHAR), CAST(? AS TEXT), CAST(? AS BOOLEAN), "
-              "CAST(? AS INTEGER), CAST(? AS VARCHAR)")
-LEG_TYPED = ("CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS VARCHAR), CAST(? AS VARCHAR), "
-             "CAST(? AS TIMESTAMP), CAST(? AS VARCHAR)")
-
 
 @dataclass(frozen=True)
-class ArrivalState:
-    """What one read tells an arrival."""
+class Arrival:
+    """The arriving call as Twilio describes it; values longer than Twilio's are cut to fit."""
 
-    seen_call_id: int | None  # the call already logged under this CallSid (a retry)
-    customer_id: int | None
-    customer_hours: str | None
-    last_rotation: int = 0
-    version: int | None = None  # None until the position row exists
-    engineers: tuple = ()  # signed-in, active engineers (Person)
-    busy_ids: frozenset = frozenset()
+    sid: str
+    from_number: str
+    to_number: str
 
-
-def _postgres():
-    return isinstance(database.obj, PostgresqlDatabase)
+    @classmethod
+    def from_form(cls, form):
+        return cls(form.get("CallSid", "")[:64], form.get("From", "")[:64],
+                   form.get("To", "")[:64])
 
 
-def _run(sql, params=()):
-    if _postgres():
-        return _run_prepared(sql, params)
-    return database.execute_sql(sql, params)
+def on_a_call(leg, engineer_id):
+    """A leg picked up (whisper or conversation), not ended and not stale.
 
-
-UNKNOWN_STATEMENT = "26000"  # PostgreSQL's invalid_sql_statement_name
-DUPLICATE_STATEMENT = "42P05"  # duplicate_prepared_statement
-_PREPARING = True  # off for good once statements turn out not to outlive a statement
-_PREPARED = weakref.WeakKeyDictionary()  # PostgreSQL connection -> names prepared on it
-_STATEMENTS = {}  # sql -> (name, text with $1, $2 …)
-
-
-def _statement(sql):
-    if sql not in _STATEMENTS:
-        name = "dutyline_" + hashlib.sha1(sql.encode()).hexdigest()[:16]
-        numbers = iter(range(1, sql.count("?") + 1))
-        _STATEMENTS[sql] = name, re.sub(r"\?", lambda _: f"${next(numbers)}", sql)
-    return _STATEMENTS[sql]
-
-
-def _pgcode(exc):
-    # peewee re-raises the driver's error as its own, inside the handling of it
-    return getattr(exc.__context__, "pgcode", None)
-
-
-def _run_prepared(sql, params):
-    """EXECUTE a statement prepared on this connection (PREPARE it first if it is not).
-
-    Behind a pooler that hands each statement to whichever server session is free
-    (PgBouncer's transaction mode), a prepared statement is not there when it is executed:
-    after it vanishes twice in a row, the process stops preparing and runs plain SQL.
+    A phone that is only ringing does not count. The partial index leg_on_a_call
+    (telephony.models) holds exactly these legs, however long the call log grows.
     """
-    global _PREPARING
-    if _PREPARING:
-        name, text = _statement(sql)
-        names = _PREPARED.setdefault(database.connection(), set())
-        marks = ", ".join(["%s"] * len(params))
-        for _ in range(2):
-            if name not in names:
-                try:
-                    database.execute_sql(f"PREPARE {name} AS {text}")
-                except DatabaseError as exc:
-                    if _pgcode(exc) != DUPLICATE_STATEMENT:
-                        raise
-                names.add(name)
-            try:
-                return database.execute_sql(f"EXECUTE {name}({marks})" if params
-                                            else f"EXECUTE {name}", params)
-            except DatabaseError as exc:
-                if _pgcode(exc) != UNKNOWN_STATEMENT:
-                    raise
-                names.clear()  # the session was reset underneath (DISCARD ALL, a pooler)
-        _PREPARING = False
-        log.warning("telephony.arrival: prepared statements do not last between statements "
-                    "here (a pooler in transaction mode?); running plain SQL from now on")
-    return database.execute_sql(sql.replace("?", "%s"), params)
+    return ((leg.engineer == engineer_id) & leg.ended_at.is_null()
+            & leg.picked_up_at.is_null(False) & leg.engineer.is_null(False)
+            & (leg.started_at > slot("stale")))
 
 
-def arrival_state(sid, number, now, hunting):
-    """One read: the retry check and the customer; in hours also the hunt's state."""
-    if not hunting:
-        seen, customer_id, hours = _run(CALLER, (sid, number, number)).fetchone()
-        return ArrivalState(seen, customer_id, hours)
-    # placeholders in the order they appear: the EXISTS in the select list comes first
-    rows = _run(HUNT, (_to_db(now - CONNECTED_STALE), sid, number, number, True,
-                       True)).fetchall()
-    seen, customer_id, hours, last_rotation, version = rows[0][:5]
-    if version is None:
-        _make_position()
-    engineers, busy = [], set()
+def _scalar(query, name):
+    return query.limit(1).alias(name)
+
+
+@statement
+def _load():
+    now, number = slot("now"), slot("number")
+    period = (DutyPeriod.select(DutyPeriod.primary)
+              .where(DutyPeriod.starts_at <= now, DutyPeriod.ends_at > now)
+              .order_by(DutyPeriod.starts_at.desc()))
+    backup = period.select(DutyPeriod.backup)
+    override = (Override.select(Override.engineer).join(Engineer)
+                .where(Override.starts_at <= now, Override.ends_at > now, Engineer.active)
+                .order_by(Override.created_at.desc(), Override.id.desc()))
+    caller = Select(columns=[
+        _scalar(Call.select(Call.id).where(Call.sid == slot("sid")), "seen"),
+        _scalar(CustomerNumber.select(CustomerNumber.customer)
+                .where(CustomerNumber.number == number), "customer_id"),
+        _scalar(Customer.select(Customer.hours).join(CustomerNumber)
+                .where(CustomerNumber.number == number), "hours"),
+        _scalar(period, "primary_id"), _scalar(backup, "backup_id"),
+        _scalar(override, "override_id")]).alias("s")
+    position, engineer, leg = HuntPosition.alias("p"), Engineer.alias("e"), Leg.alias("l")
+    busy = fn.EXISTS(leg.select(SQL("1")).where(on_a_call(leg, engineer.id)))
+    duty = engineer.id.in_([caller.c.primary_id, caller.c.backup_id, caller.c.override_id])
+    return (Select([caller], [
+                caller.c.seen, caller.c.customer_id, caller.c.hours, caller.c.primary_id,
+                caller.c.backup_id, caller.c.override_id, position.last_rotation,
+                position.version, engineer.id, engineer.name, engineer.rotation,
+                engineer.mobile, engineer.desk, engineer.location, engineer.active,
+                engineer.signed_in, busy.alias("busy")])
+            .join(position, JOIN.LEFT_OUTER, on=(position.id == 1))
+            .join(engineer, JOIN.LEFT_OUTER,
+                  on=((engineer.active & engineer.signed_in) | duty)))
+
+
+def load_arrival(arrival, settings, now, fallback_number=None):
+    """The snapshot an arrival's decision needs (telephony.routing.RouteState)."""
+    rows = _load.rows(now=to_db(DutyPeriod.starts_at, now), number=arrival.from_number,
+                      sid=arrival.sid, stale=to_db(Leg.started_at, now - CONNECTED_STALE))
+    first = rows[0]  # the outer joins always give at least one row
+    people, hunt, busy = {}, [], set()
     for row in rows:
-        if row[5] is None:  # nobody signed in: the one row of the outer join
+        if row["id"] is None:  # nobody signed in or on duty
             continue
-        engineers.append(Person(id=row[5], name=row[6], rotation=row[7], mobile=row[8],
-                                desk=row[9], in_office=row[10] == "office", signed_in=True))
-        if row[11]:
-            busy.add(row[5])
-    return ArrivalState(seen, customer_id, hours, last_rotation or 0, version,
-                        tuple(engineers), frozenset(busy))
+        person = Person(id=row["id"], name=row["name"], rotation=row["rotation"],
+                        mobile=row["mobile"], desk=row["desk"],
+                        in_office=row["location"] == "office", signed_in=bool(row["signed_in"]))
+        people[person.id] = person
+        if row["active"] and row["signed_in"]:
+            hunt.append(person)
+        if row["busy"]:
+            busy.add(person.id)
+    primary, backup = resolve_duty(people.get(first["primary_id"]),
+                                   people.get(first["backup_id"]),
+                                   people.get(first["override_id"]))
+    return RouteState(settings=settings, engineers=tuple(hunt),
+                      last_rotation=first["last_rotation"] or 0, busy_ids=frozenset(busy),
+                      primary=primary, backup=backup, fallback_number=fallback_number,
+                      customer_hours=first["hours"], customer_id=first["customer_id"],
+                      version=first["version"],
+                      seen=_seen(first["seen"]) if first["seen"] is not None else None)
 
 
-def _make_position():
+def _seen(call_id):
+    """What a retry needs of the call logged first: read only, nothing written."""
+    call = Call.get_by_id(call_id)
+    leg = Leg.get_or_none(Leg.call == call_id, Leg.step == 0)
+    targets = tuple(Target.from_dict(item) for item in json.loads(call.plan or "[]"))
+    return SeenCall(id=call.id, gated=call.gated, targets=targets,
+                    first_leg_id=leg.id if leg is not None else None)
+
+
+CALL_VALUES = (Call.sid, Call.from_number, Call.to_number, Call.customer, Call.started_at,
+               Call.mode, Call.plan, Call.gated, Call.duty_engineer, Call.status)
+LEG_VALUES = (Leg.step, Leg.engineer, Leg.number, Leg.role, Leg.started_at, Leg.outcome)
+
+
+def _claim(version_known):
+    """Move the position only if nobody moved it since it was read; make it when missing."""
+    if not version_known:
+        return (HuntPosition.insert(id=1, last_rotation=slot("rotation"), version=1)
+                .on_conflict_ignore())
+    return (HuntPosition
+            .update(last_rotation=slot("rotation"), version=HuntPosition.version + 1)
+            .where(HuntPosition.id == 1, HuntPosition.version == slot("version")))
+
+
+class _Typed(Node):
+    """A slot cast to its column's type, in the dialect's name for it.
+
+    Values selected rather than inserted, as INSERT ... SELECT does, need it: PostgreSQL
+    takes a bare NULL or literal in a select list for text.
+    """
+
+    def __init__(self, field):
+        self.field = field
+
+    def __sql__(self, ctx):
+        kind = ctx.state.field_types[self.field.field_type]
+        return ctx.literal("CAST(").sql(slot(self.field.name)).literal(f" AS {kind})")
+
+
+def _write_postgres(claim, version_known, leg):
+    """One statement: a lost claim inserts nothing, a duplicate CallSid undoes the claim."""
+    ctes = []
+    if claim:
+        claimed = _claim(version_known).returning(HuntPosition.id).cte("claimed")
+        ctes.append(claimed)
+        call = Call.insert_from(Select([claimed], [_Typed(f) for f in CALL_VALUES]), CALL_VALUES)
+    else:
+        call = Call.insert({f: slot(f.name) for f in CALL_VALUES})
+    new_call = call.returning(Call.id).cte("new_call")
+    ctes.append(new_call)
+    if leg:
+        leg_values = Select([new_call], [new_call.c.id] + [_Typed(f) for f in LEG_VALUES])
+        last = (Leg.insert_from(leg_values, (Leg.call,) + LEG_VALUES)
+                .returning(Leg.call.alias("call_id"), Leg.id.alias("leg_id")))
+    else:
+        last = Select([new_call], [new_call.c.id.alias("call_id"), SQL("NULL").alias("leg_id")])
+    return last.with_cte(*ctes)
+
+
+# (claim, version known, first leg) -> the statement of that shape
+_POSTGRES = {(c, k, g): statement(lambda c=c, k=k, g=g: _write_postgres(c, k, g))
+             for c in (False, True) for k in (False, True) for g in (False, True)}
+_SQLITE_CLAIM = {known: statement(lambda k=known: _claim(k)) for known in (False, True)}
+_SQLITE_CALL = statement(lambda: Call.insert({f: slot(f.name) for f in CALL_VALUES})
+                         .returning(Call.id))
+_SQLITE_LEG = statement(lambda: Leg.insert({f: slot(f.name) for f in (Leg.call,) + LEG_VALUES})
+                        .returning(Leg.id))
+
+
+def save_arrival(arrival, state, decision, now):
+    """Write what was decided, all or nothing; the Step the caller hears next.
+
+    None when nothing could be written: another call moved the hunt position since the
+    snapshot, or the same arrival, retried at the same moment, logged the call first.
+    Either way: load and decide again.
+    """
+    if isinstance(decision, Replay):
+        return _replayed(decision.call, now)
+    targets = decision.targets
+    first = targets[0] if targets and not decision.gate else None
+    values = {"sid": arrival.sid, "from_number": arrival.from_number,
+              "to_number": arrival.to_number, "customer": state.customer_id,
+              "started_at": to_db(Call.started_at, now), "mode": decision.mode,
+              "plan": json.dumps([t.as_dict() for t in targets]),
+              "gated": decision.gate, "duty_engineer": decision.duty_engineer_id,
+              "status": "ringing", "rotation": decision.first_rotation,
+              "version": state.version}
+    if first is not None:
+        values.update(step=0, engineer=first.engineer_id, number=first.number, role=first.role,
+                      outcome="ringing")
+    claim = decision.first_rotation is not None
     try:
-        _run('INSERT INTO "hunt_position" ("id", "last_rotation", "version") VALUES (1, 0, 0)')
+        written = (_save_postgres if isinstance(database.obj, PostgresqlDatabase)
+                   else _save_sqlite)(values, claim, state.version is not None, first is not None)
     except IntegrityError:
-        pass  # another call made it a moment ago
+        return None
+    if written is None:
+        return None
+    call_id, leg_id = written
+    if decision.gate:
+        return Step(gate_call_id=call_id)
+    return Step(greeting=decision.greeting, fallback_number=decision.fallback_number,
+                ring=Ring(first, leg_id) if first is not None else None)
+
+
+def _save_postgres(values, claim, version_known, leg):
+    row = _POSTGRES[claim, version_known, leg].row(**values)
+    return None if row is None else (row["call_id"], row["leg_id"])
+
+
+def _save_sqlite(values, claim, version_known, leg):
+    """One immediate transaction: the write lock first, so nothing can slip in between."""
+    with database.atomic("IMMEDIATE"):
+        if claim and _SQLITE_CLAIM[version_known].run(**values).rowcount != 1:
+            return None
+        call_id = _SQLITE_CALL.run(**values).fetchone()[0]
+        leg_id = _SQLITE_LEG.run(call=call_id, **values).fetchone()[0] if leg else None
+        return call_id, leg_id
+
+
+def _replayed(seen, now):
+    """The retried arrival's answer: the gate again, or the first leg of its stored plan."""
+    if seen.gated and seen.first_leg_id is None:
+        return Step(gate_call_id=seen.id)
+    if not seen.targets:
+        return Step()
+    first = seen.targets[0]
+    leg_id = seen.first_leg_id
+    if leg_id is None:  # a call logged without its first leg (by an older version)
+        (Leg.insert(call=seen.id, step=0, engineer=first.engineer_id, number=first.number,
+                    role=first.role, started_at=now).on_conflict_ignore().execute())
+        leg_id = Leg.get(Leg.call == seen.id, Leg.step == 0).id
+    return Step(ring=Ring(first, leg_id))
 
 
 def engineers_on_a_call(now):
-    """Engineers on a support call: a leg picked up (whisper or conversation), not ended.
-
-    A phone that is only ringing does not count: the engineer is not yet on a call.
-    """
-    rows = _run(BUSY, (_to_db(now - CONNECTED_STALE),)).fetchall()
-    return frozenset(row[0] for row in rows)
+    """Engineers on a support call right now (see on_a_call)."""
+    rows = _busy.rows(stale=to_db(Leg.started_at, now - CONNECTED_STALE))
+    return frozenset(row["id"] for row in rows)
 
 
-def record_arrival(call, claim=None, first_leg=None):
-    """Write a new call, all or nothing; returns (call id, first leg id or None).
-
-    `call` is the dict of the call's columns (CALL_COLUMNS, in order); `claim` is
-    (rotation, version) to move the hunt position to, only if nobody moved it since
-    `version`; `first_leg` the target rung first. Returns None when the claim was lost
-    (nothing written: decide again), and raises IntegrityError for a CallSid already logged.
-    """
-    values = (call["sid"], call["from_number"], call["to_number"], call["customer_id"],
-              _to_db(call["started_at"]), call["mode"], call["plan"], call["gated"],
-              call["duty_engineer_id"], "ringing")
-    leg = None
-    if first_leg is not None:
-        leg = (0, first_leg.engineer_id, first_leg.number, first_leg.role,
-               _to_db(call["started_at"]), "ringing")
-    if _postgres():
-        return _record_postgres(values, claim, leg)
-    return _record_sqlite(values, claim, leg)
-
-
-def _record_postgres(values, claim, leg):
-    """One statement: a lost claim inserts nothing, a duplicate CallSid undoes the claim."""
-    marks = ", ".join(["?"] * len(values))
-    parts, params = [], []
-    if claim is not None:
-        parts.append('"claimed" AS (UPDATE "hunt_position" SET "last_rotation" = ?, '
-                     '"version" = "version" + 1 WHERE "id" = 1 AND "version" = ? RETURNING 1)')
-        params += [claim[0], claim[1]]
-        parts.append(f'"new_call" AS (INSERT INTO "call" ({CALL_COLUMNS}) SELECT {CALL_TYPED} '
-                     'FROM "claimed" RETURNING "id")')
-    else:
-        parts.append(f'"new_call" AS (INSERT INTO "call" ({CALL_COLUMNS}) VALUES ({marks}) '
-                     'RETURNING "id")')
-    params += values
-    if leg is not None:
-        final = (f'INSERT INTO "leg" ({LEG_COLUMNS}) SELECT "id", {LEG_TYPED} '
-                 'FROM "new_call" RETURNING "call_id", "id"')
-        params += leg
-    else:
-        final = 'SELECT "id", NULL FROM "new_call"'
-    row = _run(f'WITH {", ".join(parts)} {final}', params).fetchone()
-    return (row[0], row[1]) if row else None
-
-
-def _record_sqlite(values, claim, leg):
-    """One immediate transaction: the write lock first, so nothing can slip in between."""
-    with database.atomic("IMMEDIATE"):
-        if claim is not None:
-            moved = _run('UPDATE "hunt_position" SET "last_rotation" = ?, "version" = "version" + 1 '
-                         'WHERE "id" = 1 AND "version" = ?', claim).rowcount
-            if moved != 1:
-                return None
-        call_id = _run(f'INSERT INTO "call" ({CALL_COLUMNS}) '
-                       f'VALUES ({", ".join(["?"] * len(values))}) RETURNING "id"',
-                       values).fetchone()[0]
-        leg_id = None
-        if leg is not None:
-            leg_id = _run(f'INSERT INTO "leg" ({LEG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) '
-                          'RETURNING "id"', (call_id, *leg)).fetchone()[0]
-        return call_id, leg_id
+@statement
+def _busy():
+    engineer, leg = Engineer.alias("e"), Leg.alias("l")
+    return (engineer.select(engineer.id).distinct()
+            .join(leg, on=on_a_call(leg, engineer.id)))

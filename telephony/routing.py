@@ -47,17 +47,30 @@ class Target:
 
 
 @dataclass(frozen=True)
+class SeenCall:
+    """A call already logged under the arriving CallSid: Twilio retried its request."""
+
+    id: int
+    gated: bool
+    targets: tuple = ()
+    first_leg_id: int | None = None  # its step 0, once rung
+
+
+@dataclass(frozen=True)
 class RouteState:
-    """Everything the decision needs, loaded before it is made."""
+    """The snapshot of everything the decision needs, loaded before it is made, for either mode."""
 
     settings: object
-    engineers: tuple = ()
+    engineers: tuple = ()  # signed-in, active engineers: the hunt
     last_rotation: int = 0
-    busy_ids: frozenset = frozenset()
-    primary: Person | None = None
+    busy_ids: frozenset = frozenset()  # engineers on a support call
+    primary: Person | None = None  # on duty out of hours
     backup: Person | None = None
     fallback_number: str | None = None
     customer_hours: str | None = None  # the caller's contract: core | 24x7 | None (unknown)
+    customer_id: int | None = None
+    version: int | None = None  # of the hunt position; None until its row exists
+    seen: SeenCall | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,20 @@ class RoutePlan:
     def first_rotation(self):
         return self.targets[0].rotation if self.targets and self.targets[0].role == HUNT else None
 
+    @property
+    def duty_engineer_id(self):
+        """Out of hours, the primary the call was routed to (its voicemail goes to them)."""
+        if self.mode != OUT_OF_HOURS or not self.targets or self.targets[0].role != PRIMARY:
+            return None
+        return self.targets[0].engineer_id
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A retried arrival: answer as the call was answered, decide nothing again."""
+
+    call: SeenCall
+
 
 def hunt_order(engineers, last_rotation, busy_ids=frozenset()):
     """Signed-in, idle engineers in rotation order, starting after the last one rung."""
@@ -83,7 +110,9 @@ def hunt_order(engineers, last_rotation, busy_ids=frozenset()):
 
 
 def decide_route(state, now):
-    """The plan for a call arriving at the aware instant `now`."""
+    """The plan for a call arriving at the aware instant `now` (a Replay for a retried one)."""
+    if state.seen is not None:
+        return Replay(state.seen)
     settings = state.settings
     mode = mode_at(settings, now)
     if mode == IN_HOURS:

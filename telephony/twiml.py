@@ -6,6 +6,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from dutyline.phones import spoken
 from telephony.routing import HUNT, Target, dial_timeout
+from telephony.steps import Step
 
 VOICEMAIL_PROMPT = ("Please leave your name, your number and a short description of the problem "
                     "after the tone. Press the hash key when you have finished.")
@@ -14,6 +15,7 @@ OUTSIDE_CONTRACT = ("Thank you for calling support. You are calling outside your
                     "support hours. If this is an emergency, "
                     "press 1 now to reach the engineer on duty. Otherwise, stay on the line and "
                     "leave a message after the tone.")
+TECHNICAL_PROBLEM = "Sorry, we are having a technical problem."
 MAX_RECORDING_SECONDS = 120
 WHISPER_WAIT_SECONDS = 8
 
@@ -79,25 +81,24 @@ def _dial_document(greeting, target, leg_id, url, settings):
     return document.replace(_LEG, str(int(leg_id))).replace(_NUMBER, escape(target.number))
 
 
-def render_arrival(greeting, step, url, settings, fallback_number=None):
-    """Greeting, then the first engineer (`step` is (target, leg_id)), else fallback, else voicemail.
+def render(step, url, settings):
+    """The TwiML of a telephony.steps.Step: the one renderer of what the caller hears next.
 
-    Like every render_ function, the result gives the TwiML document with str().
+    The emergency gate, else hanging up, else [greeting,] ringing an engineer, else
+    [greeting,] the fallback number, else [greeting,] voicemail. Like every render_
+    function, the result gives the TwiML document with str().
     """
-    if step is not None:
-        return _dial_document(greeting, step[0], step[1], url, settings)
+    if step.gate_call_id is not None:
+        return render_gate(step.gate_call_id, url, settings)
+    if step.hang_up:
+        return render_hangup()
+    if step.ring is not None:
+        return _dial_document(step.greeting, step.ring.target, step.ring.leg_id, url, settings)
     response = VoiceResponse()
-    _say(response, greeting, settings)
-    return render_step(None, url, settings, fallback_number, response)
-
-
-def render_step(step, url, settings, fallback_number=None, response=None):
-    """The next engineer leg, else the fallback number, else voicemail (after `response`)."""
-    if step is not None:
-        return _dial_document(None, step[0], step[1], url, settings)
-    response = response if response is not None else VoiceResponse()
-    if fallback_number:
-        return add_fallback_dial(response, fallback_number, url, settings)
+    if step.greeting is not None:
+        _say(response, step.greeting, settings)
+    if step.fallback_number:
+        return add_fallback_dial(response, step.fallback_number, url, settings)
     return add_voicemail(response, url, settings)
 
 
@@ -147,11 +148,7 @@ def render_ticket_confirmation(ticket_number, settings):
 
 def render_fallback(url, settings, fallback_number=None):
     """Safe TwiML for any failure: apologise, then the fallback number or voicemail."""
-    response = VoiceResponse()
-    _say(response, "Sorry, we are having a technical problem.", settings)
-    if fallback_number:
-        return add_fallback_dial(response, fallback_number, url, settings)
-    return add_voicemail(response, url, settings)
+    return render(Step(greeting=TECHNICAL_PROBLEM, fallback_number=fallback_number), url, settings)
 
 
 def caller_label(number, customer_name=None):

@@ -4,7 +4,7 @@ import logging
 import os
 
 from dotenv import find_dotenv, load_dotenv
-from flask import Flask, g, request
+from flask import Flask, request
 from twilio.request_validator import RequestValidator
 
 from dutyline.db import DEFAULT_URL, create_tables, database, open_database
@@ -96,17 +96,13 @@ def create_app(config=None):
     if config.get("CREATE_TABLES", True):
         create_tables()
 
-    from webhooks import feeds, sms, voice
+    from webhooks import feeds, lifecycle, sms, voice
 
     app.register_blueprint(voice.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(feeds.bp)
 
-    @app.teardown_request
-    def close_database(_exc):
-        # only the connection this request opened; a CLI command or test may hold its own
-        if g.pop("opened_database", False) and not database.is_closed():
-            database.close()
+    lifecycle.init_app(app)
 
     @app.errorhandler(Exception)
     def last_resort(exc):

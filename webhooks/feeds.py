@@ -1,18 +1,13 @@
 """The calendar feed endpoints: token check, 304 answers from a cheap marker, else the feed."""
 
-import logging
-import time
-
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, request
 from werkzeug.http import http_date
 
 from calendars.feeds import (FeedNotFound, build_feed, etag_for, feed_request, feed_window,
                              published_last_modified, rota_marker)
 from calendars.tokens import resolve_token
-from dutyline.db import database
+from webhooks.lifecycle import Lifecycle, note
 from webhooks.runtime import runtime
-
-log = logging.getLogger(__name__)
 
 bp = Blueprint("feeds", __name__)
 
@@ -40,12 +35,17 @@ def _headers(etag, last_modified):
     return headers
 
 
+feed_lifecycle = Lifecycle(
+    "webhooks.feeds",
+    describe=lambda response: f"status={response.status_code} bytes={response.content_length or 0}")
+
+
 @bp.get("/calendars/<token>/<name>.ics")
+@feed_lifecycle
 def feed(token, name):
-    started = time.perf_counter()
     rt = runtime()
     now = rt.clock()
-    g.opened_database = database.connect(reuse_if_open=True)
+    note(feed=name[:40])
     owner = resolve_token(token)
     if owner is None:
         return not_found()
@@ -53,17 +53,14 @@ def feed(token, name):
         wanted = feed_request(owner, name)
     except FeedNotFound:
         return not_found()
+    note(token=owner.prefix)
     marker = rota_marker(wanted, rt.settings, feed_window(rt.settings, now))
     etag = etag_for(marker)
     last_modified = None
     if not request.if_none_match and request.if_modified_since:
         last_modified = published_last_modified(wanted, marker)
     if _not_modified(etag, last_modified):
-        log.info("webhooks.feeds: feed=%s token=%s status=304 ms=%.1f", name, owner.prefix,
-                 (time.perf_counter() - started) * 1000)
         return Response(status=304, headers=_headers(etag, last_modified))
     built = build_feed(wanted, rt.settings, now)
-    log.info("webhooks.feeds: feed=%s token=%s status=200 bytes=%d ms=%.1f", name, owner.prefix,
-             len(built.body), (time.perf_counter() - started) * 1000)
     return Response(built.body, status=200, content_type=CONTENT_TYPE,
                     headers=_headers(built.etag, built.last_modified))

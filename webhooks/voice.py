@@ -1,22 +1,21 @@
 """The Twilio voice webhooks: thin handlers around telephony and voicemail."""
 
-import logging
 import re
-import time
-from functools import wraps
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, request
 
-from dutyline.db import database
 from telephony import calls, twiml
+from telephony.arrival import Arrival, load_arrival, save_arrival
+from telephony.routing import decide_route
+from telephony.steps import Step
 from voicemail import tickets
-from webhooks.incidents import DATABASE_FAULTS
+from webhooks.lifecycle import Lifecycle
 from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
 
-log = logging.getLogger(__name__)
-
 bp = Blueprint("voice", __name__, url_prefix="/voice")
+
+CLAIM_ATTEMPTS = 20
 
 
 def xml(response):
@@ -32,88 +31,70 @@ def fallback_twiml():
     return xml(twiml.render_fallback(rt.url, rt.settings, rt.fallback_number))
 
 
+def answer(step):
+    rt = runtime()
+    return xml(twiml.render(step, rt.url, rt.settings))
+
+
 VERBS = re.compile(r"<(Dial|Record|Gather|Hangup|Say|Number)\b")
 
 
 def decision_of(response):
-    """A short summary of what a TwiML answer does, for the log: e.g. 'Say+Dial+Number'."""
+    """A short summary of what a TwiML answer does, for the log: e.g. 'decision=Say+Dial+Number'."""
     seen = []
     for verb in VERBS.findall(response.get_data(as_text=True)):
         if verb not in seen:
             seen.append(verb)
-    return "+".join(seen) or "empty"
+    return "decision=" + ("+".join(seen) or "empty")
 
 
-def voice_webhook(view):
-    """Signature first; then any failure still answers the caller with fallback TwiML."""
-
-    @twilio_only
-    @wraps(view)
-    def guarded(*args, **kwargs):
-        started = time.perf_counter()
-        incidents = runtime().incidents
-        try:
-            g.opened_database = database.connect(reuse_if_open=True)
-            response = view(*args, **kwargs)
-            outcome = "ok"
-            incidents.succeeded()
-        except DATABASE_FAULTS as exc:
-            incidents.failed(exc, request.path)
-            response, outcome = fallback_twiml(), "fallback"
-        except Exception:  # the caller must always get a path, whatever broke
-            log.exception("webhooks.voice: failed endpoint=%s call=%s", request.path,
-                          request.form.get("CallSid", "-"))
-            response, outcome = fallback_twiml(), "fallback"
-        log.info("webhooks.voice: endpoint=%s call=%s outcome=%s decision=%s ms=%.1f",
-                 request.path, request.form.get("CallSid", "-")[:34], outcome,
-                 decision_of(response), (time.perf_counter() - started) * 1000)
-        return response
-
-    return guarded
+# any failure after the signature check still answers the caller with fallback TwiML
+voice_webhook = Lifecycle("webhooks.voice",
+                          subject=lambda form: f"call={form.get('CallSid', '-')[:34]}",
+                          describe=decision_of, on_failure=fallback_twiml)
 
 
 @bp.post("/incoming")
+@twilio_only
 @voice_webhook
 def incoming():
     rt = runtime()
-    form = request.form
+    arrival = Arrival.from_form(request.form)
     now = rt.clock()
-    call, plan, step = calls.start_call(rt.settings, form.get("CallSid", ""), form.get("From", ""),
-                                        form.get("To", ""), now, rt.fallback_number)
-    if call.gated and step is None:
-        return xml(twiml.render_gate(call.id, rt.url, rt.settings))
-    if plan is None:  # a retry of an arrival already answered
-        return xml(twiml.render_step(step, rt.url, rt.settings))
-    return xml(twiml.render_arrival(plan.greeting, step, rt.url, rt.settings,
-                                    plan.fallback_number))
+    for _ in range(CLAIM_ATTEMPTS):
+        state = load_arrival(arrival, rt.settings, now, rt.fallback_number)
+        decision = decide_route(state, now)
+        step = save_arrival(arrival, state, decision, now)
+        if step is not None:  # else another call moved the hunt position first: again
+            return answer(step)
+    raise RuntimeError("could not claim the hunt position")
 
 
 @bp.post("/emergency")
+@twilio_only
 @voice_webhook
 def emergency():
     rt = runtime()
     call = calls.get_call(request.args.get("call"))
     if call is None or request.form.get("Digits", "") != "1":
-        return xml(twiml.add_voicemail(twiml.VoiceResponse(), rt.url, rt.settings))
-    step = calls.pass_gate(call, rt.clock())
-    return xml(twiml.render_step(step, rt.url, rt.settings, rt.fallback_number))
+        return answer(Step())
+    return answer(calls.pass_gate(call, rt.clock(), rt.fallback_number))
 
 
 @bp.post("/dial-result")
+@twilio_only
 @voice_webhook
 def dial_result():
     rt = runtime()
     leg = calls.get_leg(request.args.get("leg"))
     if leg is None:
         return fallback_twiml()
-    following = calls.after_dial(leg, request.form.get("DialCallStatus", ""), rt.settings,
-                                 rt.clock())
-    if following == "done":
-        return xml(twiml.render_hangup())
-    return xml(twiml.render_step(following, rt.url, rt.settings))
+    return answer(calls.after_dial(leg, request.form.get("DialCallStatus", ""), rt.settings,
+                                   rt.clock()))
 
 
 @bp.post("/whisper")
+@twilio_only
 @voice_webhook
 def whisper():
     rt = runtime()
@@ -126,6 +107,7 @@ def whisper():
 
 
 @bp.post("/accept")
+@twilio_only
 @voice_webhook
 def accept():
     rt = runtime()
@@ -140,6 +122,7 @@ def accept():
 
 
 @bp.post("/leg-status")
+@twilio_only
 @voice_webhook
 def leg_status():
     rt = runtime()
@@ -159,6 +142,7 @@ def record_from_form(call, **fields):
 
 
 @bp.post("/recorded")
+@twilio_only
 @voice_webhook
 def recorded():
     form = request.form
@@ -170,6 +154,7 @@ def recorded():
 
 
 @bp.post("/recording-status")
+@twilio_only
 @voice_webhook
 def recording_status():
     form = request.form
@@ -182,6 +167,7 @@ def recording_status():
 
 
 @bp.post("/transcription")
+@twilio_only
 @voice_webhook
 def transcription():
     form = request.form
@@ -193,6 +179,7 @@ def transcription():
 
 
 @bp.post("/status")
+@twilio_only
 @voice_webhook
 def status():
     rt = runtime()
@@ -203,15 +190,14 @@ def status():
 
 
 @bp.post("/fallback-result")
+@twilio_only
 @voice_webhook
 def fallback_result():
-    rt = runtime()
-    if request.form.get("DialCallStatus") == "completed":
-        return xml(twiml.render_hangup())
-    return xml(twiml.add_voicemail(twiml.VoiceResponse(), rt.url, rt.settings))
+    return answer(Step(hang_up=request.form.get("DialCallStatus") == "completed"))
 
 
 @bp.post("/fallback")
+@twilio_only
 @voice_webhook
 def fallback():
     return fallback_twiml()

@@ -9,6 +9,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from dutyline.settings import Settings
 from telephony import twiml
 from telephony.routing import HUNT, PRIMARY, Target
+from telephony.steps import Ring, Step
 from tests.conftest import assert_valid_twiml
 from webhooks.runtime import Runtime
 
@@ -40,10 +41,7 @@ def test_dial_steps_are_what_the_library_renders(greeting, number, leg_id, base,
                   fallback_number=None).url
     target = Target(7, "Ben Smith", number, role, 3)
     expected = library_dial(greeting, target, leg_id, url, settings)
-    if greeting is None:
-        got = twiml.render_step((target, leg_id), url, settings)
-    else:
-        got = twiml.render_arrival(greeting, (target, leg_id), url, settings)
+    got = twiml.render(Step(ring=Ring(target, leg_id), greeting=greeting), url, settings)
     assert str(got) == expected
 
 
@@ -51,9 +49,10 @@ def test_a_dial_step_is_valid_twiml_and_names_its_own_leg(twiml_schema):
     settings = Settings()
     url = Runtime(settings=settings, clock=None, validator=None,
                   public_url="https://support.example.com", fallback_number=None).url
-    first = str(twiml.render_arrival("Hello.", (Target(1, "A", "+447911123401", HUNT), 41),
-                                     url, settings))
-    second = str(twiml.render_step((Target(2, "B", "+447911123402", HUNT), 42), url, settings))
+    first = str(twiml.render(Step(ring=Ring(Target(1, "A", "+447911123401", HUNT), 41),
+                                  greeting="Hello."), url, settings))
+    second = str(twiml.render(Step(ring=Ring(Target(2, "B", "+447911123402", HUNT), 42)),
+                              url, settings))
     for document in (first, second):
         assert_valid_twiml(twiml_schema, document)
     assert "leg=41" in first and "+447911123401" in first and "leg=42" not in first

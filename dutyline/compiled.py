@@ -1,0 +1,75 @@
+"""Queries built from the models once, compiled once per kind of database, run many times.
+
+Building and compiling a peewee query costs more than running a small one, and the
+arrival's statements have the same shape on every call. A statement here is a function
+that builds the query with `slot("name")` wherever a value changes from run to run; it is
+compiled on first use for the connected database's dialect and kept. Each run fills the
+slots from a mapping, already in the form the column stores (`to_db`), and reads rows by
+column name.
+"""
+
+import threading
+
+from peewee import Value
+
+from dutyline.db import UTCDateTimeField, database
+
+_to_db_time = UTCDateTimeField().db_value
+
+
+class _Slot:
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+
+def slot(name):
+    """A value filled in at each run; passed through to the driver without conversion."""
+    return Value(_Slot(name), converter=False)
+
+
+def to_db(field, value):
+    """`value` as the column of `field` stores it (what peewee would pass for it)."""
+    return _to_db_time(value) if isinstance(field, UTCDateTimeField) else field.db_value(value)
+
+
+class Statement:
+    """A query-building function, compiled once per database class on first run."""
+
+    def __init__(self, build):
+        self.build = build
+        self._compiled = {}
+        self._lock = threading.Lock()
+
+    def _for(self, db):
+        key = type(db)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            with self._lock:
+                sql, params = db.get_sql_context().sql(self.build()).query()
+                compiled = self._compiled[key] = (sql, tuple(params))
+        return compiled
+
+    def run(self, **values):
+        """Execute with the slots filled from `values`; returns the cursor."""
+        sql, params = self._for(database.obj)
+        filled = [values[p.name] if isinstance(p, _Slot) else p for p in params]
+        return database.execute_sql(sql, filled)
+
+    def rows(self, **values):
+        """Every row, each a dict keyed by the column names the query gives."""
+        cursor = self.run(**values)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def row(self, **values):
+        """The first row as a dict, or None."""
+        cursor = self.run(**values)
+        row = cursor.fetchone()
+        return None if row is None else dict(zip([c[0] for c in cursor.description], row))
+
+
+def statement(build):
+    """Decorator: the function building a query becomes a Statement."""
+    return Statement(build)

@@ -1,0 +1,100 @@
+"""One request lifecycle for every endpoint: the connection, failures, one timed log line.
+
+    @bp.post("/incoming")
+    @twilio_only                    # the signature first: a forged request costs nothing more
+    @VOICE                          # connect, run, answer failures, log
+    def incoming(): ...
+
+The connection is opened here (after the checks that need no database) and given back to
+the pool when the request ends. A database fault, while connecting or later, is one
+incident (webhooks.incidents) and the channel's own answer (on /voice/: the fallback TwiML).
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import g, request
+
+from dutyline.db import database
+from webhooks.incidents import DATABASE_FAULTS
+from webhooks.runtime import runtime
+
+
+def note(**fields):
+    """Fields for this request's log line (after the outcome); never a secret."""
+    g.setdefault("log_fields", {}).update(fields)
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """How one kind of endpoint is logged and what it answers when its handler failed.
+
+    `subject(form)` names what the request is about (e.g. 'call=CA…'); `describe(response)`
+    adds what the answer did; `on_failure()` is the answer after a failure, or None to let
+    the app's last resort answer.
+    """
+
+    channel: str  # the log line's prefix and the logger's name
+    subject: object = None
+    describe: object = None
+    on_failure: object = None
+
+    def __call__(self, view):
+        log = logging.getLogger(self.channel)
+
+        @wraps(view)
+        def lived(*args, **kwargs):
+            started = time.perf_counter()
+            incidents = runtime().incidents
+            try:
+                g.opened_database = database.connect(reuse_if_open=True)
+                response = view(*args, **kwargs)
+                outcome = "ok"
+                incidents.succeeded()
+            except DATABASE_FAULTS as exc:
+                incidents.failed(exc, request.path)
+                if self.on_failure is None:
+                    self._log(log, started, "failed", None)
+                    raise
+                response, outcome = self.on_failure(), "fallback"
+            except Exception:  # whatever broke, the channel's own answer
+                if self.on_failure is None:
+                    self._log(log, started, "failed", None)
+                    raise
+                log.exception("%s: failed endpoint=%s %s", self.channel, _endpoint(),
+                              self.subject(request.form) if self.subject else "")
+                response, outcome = self.on_failure(), "fallback"
+            self._log(log, started, outcome, response)
+            return response
+
+        return lived
+
+    def _log(self, log, started, outcome, response):
+        if not log.isEnabledFor(logging.INFO):
+            return
+        parts = [f"{self.channel}: endpoint={_endpoint()}"]
+        if self.subject is not None:
+            parts.append(self.subject(request.form))
+        parts.append(f"outcome={outcome}")
+        if response is not None and self.describe is not None:
+            parts.append(self.describe(response))
+        parts.extend(f"{key}={value}" for key, value in g.get("log_fields", {}).items())
+        log.info("%s ms=%.1f", " ".join(parts), (time.perf_counter() - started) * 1000)
+
+
+def _endpoint():
+    # the route's pattern, not the path: a feed's path holds its secret token
+    rule = request.url_rule
+    return rule.rule if rule is not None else request.path
+
+
+def init_app(app):
+    """Give the request's connection back when the request ends."""
+
+    @app.teardown_request
+    def close_database(_exc):
+        # only the connection this request opened; a CLI command or test may hold its own
+        if g.pop("opened_database", False) and not database.is_closed():
+            database.close()

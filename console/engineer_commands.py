@@ -4,6 +4,7 @@ import click
 
 from console.app import app_command, emit
 from rota import engineers as engineer_service
+from rota.weekly import set_weekly_notice
 from webhooks.runtime import runtime
 
 
@@ -79,3 +80,14 @@ def engineer_where(name, location):
     """Office (desk phone) or remote (mobile)."""
     changed = engineer_service.set_location(name, location, now=runtime().clock())
     click.echo(f"{changed.name} is {location}")
+
+
+@engineer.command("weekly")
+@click.argument("name")
+@click.argument("state", type=click.Choice(["on", "off"]))
+@app_command
+def engineer_weekly(name, state):
+    """Whether NAME gets the weekly list of their next duties (by mail, else by text)."""
+    person = engineer_service.find_engineer(name)
+    set_weekly_notice(person, state == "on", runtime().clock())
+    click.echo(f"{person.name}: weekly duty list {state}")

@@ -19,7 +19,8 @@ from outbox.models import CHANNELS, EMAIL, SMS, WEBHOOK
 from outbox.sms import TwilioSms
 from outbox.webhook import WebhookPoster
 from reports import weekly
-from rota import handover
+from rota import handover, managers
+from rota import weekly as duty_lists
 from webhooks.runtime import runtime
 
 log = logging.getLogger(__name__)
@@ -149,7 +150,8 @@ def outbox_retry(ids, all_failed):
 @service()
 @with_appcontext
 def clock(once, interval):
-    """Queue handover texts and reminders as they fall due, and the weekly call summary."""
+    """Queue handover texts and reminders, weekly duty lists, managers' warnings and the
+    weekly call summary as they fall due."""
     rt = runtime()
     report_email = current_app.config.get("REPORT_EMAIL")
     if report_email and "@" not in report_email:
@@ -157,10 +159,12 @@ def clock(once, interval):
 
     def work():
         now = rt.clock()
-        added = handover.queue_handover_notices(rt.settings, now)
+        added = len(handover.queue_handover_notices(rt.settings, now))
+        added += len(duty_lists.queue_weekly_notices(rt.settings, now))
+        added += len(managers.queue_manager_warnings(rt.settings, rt.managers, now))
         if report_email and weekly.queue_weekly_summary(rt.settings, report_email, now):
-            added.append("weekly summary")
+            added += 1
         if once or added:
-            click.echo(f"queued {len(added)} notice(s)")
+            click.echo(f"queued {added} notice(s)")
 
     repeat(once, interval, work, None if once else stop_on_sigterm())

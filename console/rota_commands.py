@@ -183,7 +183,8 @@ def rota_override(name, starts, ends):
     """Put NAME on duty from --from to --to, over the plan."""
     rt = runtime()
     tz = rt.settings.tz
-    made = overrides.add_override(name, parse_instant(starts, tz), parse_instant(ends, tz), rt.clock())
+    made = overrides.add_override(name, parse_instant(starts, tz), parse_instant(ends, tz),
+                                  rt.settings, rt.clock())
     starts_at, ends_at = made.starts_at.astimezone(tz), made.ends_at.astimezone(tz)
     click.echo(f"{made.engineer.name} on duty from {starts_at:%a %d %b %Y %H:%M} "
                f"to {ends_at:%a %d %b %Y %H:%M} (override {made.id})")
@@ -196,7 +197,8 @@ def rota_override(name, starts, ends):
 @app_command
 def rota_override_remove(override_id):
     """Remove the override OVERRIDE_ID (its id from `rota override` or `rota show --json`)."""
-    overrides.remove_override(override_id)
+    rt = runtime()
+    overrides.remove_override(override_id, rt.settings, rt.clock())
     click.echo(f"override {override_id} removed")
 
 

@@ -102,6 +102,9 @@ MIGRATIONS = [
     (9, "call statistics: when each call and leg rang, was put through, went to voicemail "
         "or the fallback; tickets by creation; which calls were logged before",
      _call_statistics),
+    (10, "engineer.weekly_notice (the weekly duty list, opt-out) and engineer.cover_until "
+         "(out-of-hours cover)",
+     lambda: _ensure("Engineer")),
 ]
 LATEST = MIGRATIONS[-1][0]
 

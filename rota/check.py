@@ -56,8 +56,21 @@ def check_month(year, month, settings):
     problems = [Problem(BAD_OVERRIDE, o.starts_at, o.ends_at, o.engineer.name)
                 for o in overrides if o.ends_at <= o.starts_at]
     problems += _gaps(settings, start, end, valid)
-    problems += _absent_on_duty(year, month, settings, valid)
+    problems += _absent_on_duty(month_periods(year, month), settings, valid)
     problems += _back_to_back(year, month)
+    return sorted(problems, key=lambda p: (p.starts_at, p.kind, p.engineer or ""))
+
+
+def check_span(start, end, settings):
+    """Gaps out of hours in [start, end), and absent engineers on the periods and overrides
+    overlapping it, in time order: what managers are warned about ahead."""
+    valid = [o for o in overrides_between(start, end) if o.ends_at > o.starts_at]
+    periods = list(DutyPeriod
+                   .select()
+                   .where(DutyPeriod.starts_at < end, DutyPeriod.ends_at > start)
+                   .order_by(DutyPeriod.starts_at))
+    problems = _gaps(settings, start, end, valid)
+    problems += [p for p in _absent_on_duty(periods, settings, valid) if p.kind == ABSENT]
     return sorted(problems, key=lambda p: (p.starts_at, p.kind, p.engineer or ""))
 
 
@@ -78,8 +91,7 @@ def _gaps(settings, start, end, overrides):
     return [Problem(GAP, a, b) for a, b in merge_spans(gaps)]
 
 
-def _absent_on_duty(year, month, settings, overrides):
-    periods = month_periods(year, month)
+def _absent_on_duty(periods, settings, overrides):
     if not periods:
         return []
     absences = absences_between(periods[0].starts_at, periods[-1].ends_at)

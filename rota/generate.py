@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timezone
 
 from dutyline.db import database
 from rota.absences import absences_between, is_absent
+from rota.duty_changes import period_changes, queue_duty_changes
 from rota.engineers import list_engineers
 from rota.models import DutyPeriod, Engineer
 from rota.months import month_periods, month_slots
@@ -89,6 +90,7 @@ def generate_month(year, month, settings, now, replace=False):
     plan = plan_month(given)
     filled = kept = empty = 0
     roles = 2 if settings.backup else 1
+    changes = []
     with database.atomic():
         _drop_stale(given.slots, now)
         for index, slot in enumerate(given.slots):
@@ -102,7 +104,13 @@ def generate_month(year, month, settings, now, replace=False):
                     kept += 1
                 else:
                     filled += 1
-            _store(stored.get(slot.day), slot, primary, backup, now)
+            period = stored.get(slot.day)
+            before = (period.primary_id, period.backup_id) if period else (None, None)
+            written = _store(period, slot, primary, backup, now)
+            if written is not None:
+                changes += period_changes(written, before, (primary, backup), now,
+                                          new_fills=False)
+        queue_duty_changes(changes, settings, now)
     log.info("rota.generate_month: month=%04d-%02d filled=%d kept=%d empty=%d",
              year, month, filled, kept, empty)
     warnings = list(plan.warnings)
@@ -161,13 +169,15 @@ def uncovered_month_start(year, month, settings, first_handover):
 
 
 def _store(period, slot, primary, backup, now):
-    """Write one period when anything about it changed, stamping updated_at."""
+    """Write one period when anything about it changed, stamping updated_at; the period
+    written, or None."""
     if period is None:
         period = DutyPeriod(day=slot.day)
     elif (period.primary_id, period.backup_id, period.starts_at, period.ends_at) == (
             primary, backup, slot.starts_at, slot.ends_at):
-        return
+        return None
     period.starts_at, period.ends_at = slot.starts_at, slot.ends_at
     period.primary, period.backup = primary, backup
     period.updated_at = now
     period.save()
+    return period

@@ -1,6 +1,6 @@
 """Handover notices: a reminder the day before (to the primary and to the backup), a text to
-the incoming engineer at the handover, and a confirmation to the outgoing one; computed from
-the rota and `now`, queued in the outbox.
+the incoming engineer and to the backup at the handover, and a confirmation to the outgoing
+one; computed from the rota and `now`, queued in the outbox.
 
 Each notice has a dedupe key (kind, handover instant, engineer; the on-duty text only one per
 handover), so a clock that runs twice, restarts, or runs beside a second clock queues it once.
@@ -28,6 +28,7 @@ REMINDER = "reminder"
 ON_DUTY = "on-duty"
 OFF_DUTY = "off-duty"
 BACKUP = "backup"
+BACKUP_ON = "backup-on"
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,11 @@ def notices_for(period, outgoing, tz):
         first = f"if {incoming.name} does not answer" if incoming is not None else "first"
         notices.append(Notice(BACKUP, period.starts_at - REMINDER_AHEAD, second.id,
                               second.mobile,
-                              f"Reminder: you are backup on duty from {start} to {end}; the "
+                              f"Reminder: you are the backup from {start} to {end}; the "
                               f"support line rings you {first}."))
+        notices.append(Notice(BACKUP_ON, period.starts_at, second.id, second.mobile,
+                              f"You are the backup from {start} to {end}; the support line "
+                              f"rings you on {second.mobile} {first}."))
     if outgoing is not None and (incoming is None or outgoing.id != incoming.id):
         successor = (f"{incoming.name} is on duty until {end}" if incoming is not None
                      else "nobody is on duty after you; please tell your manager")

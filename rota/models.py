@@ -19,6 +19,9 @@ class Engineer(BaseModel):
     signed_in = BooleanField(default=False)
     location = CharField(default=OFFICE)  # office | remote
     active = BooleanField(default=True)
+    weekly_notice = BooleanField(default=True)  # the weekly list of next duties (opt-out)
+    # signed in as out-of-hours cover until then (UTC): rung after the duty engineer and backup
+    cover_until = UTCDateTimeField(null=True)
     # when the row last changed (UTC); every write in rota/engineers.py sets it (feed markers)
     updated_at = UTCDateTimeField(null=True)
 

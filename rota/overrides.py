@@ -1,26 +1,45 @@
 """Overrides: an engineer on duty for a span, winning over the planned primary."""
 
+from dutyline.db import database
+from rota.duty_changes import override_changes, queue_duty_changes
 from rota.engineers import RotaError, find_engineer
-from rota.models import Engineer, Override
+from rota.models import DutyPeriod, Engineer, Override
 
 
-def add_override(name, starts_at, ends_at, now):
-    """Put the engineer called `name` on duty from `starts_at` to `ends_at` (aware instants)."""
+def _touched(override):
+    return list(DutyPeriod
+                .select()
+                .where(DutyPeriod.starts_at < override.ends_at,
+                       DutyPeriod.ends_at > override.starts_at)
+                .order_by(DutyPeriod.starts_at))
+
+
+def add_override(name, starts_at, ends_at, settings, now):
+    """Put the engineer called `name` on duty from `starts_at` to `ends_at` (aware instants);
+    the engineers concerned are texted."""
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         raise RotaError("an override needs times with a time zone")
     if ends_at <= starts_at:
         raise RotaError(f"the override ends ({ends_at.isoformat()}) before it starts "
                         f"({starts_at.isoformat()})")
     engineer = find_engineer(name)
-    return Override.create(engineer=engineer, starts_at=starts_at, ends_at=ends_at,
-                           created_at=now)
+    with database.atomic():
+        made = Override.create(engineer=engineer, starts_at=starts_at, ends_at=ends_at,
+                               created_at=now)
+        queue_duty_changes(override_changes(made, _touched(made), now), settings, now)
+    return made
 
 
-def remove_override(override_id):
-    """Delete the override with this id (as `rota show --json` lists it)."""
-    removed = Override.delete().where(Override.id == override_id).execute()
-    if not removed:
-        raise RotaError(f"no override with id {override_id}")
+def remove_override(override_id, settings, now):
+    """Delete the override with this id (as `rota show --json` lists it); the engineers
+    concerned are texted."""
+    with database.atomic():
+        override = Override.get_or_none(Override.id == override_id)
+        if override is None:
+            raise RotaError(f"no override with id {override_id}")
+        override.delete_instance()
+        queue_duty_changes(override_changes(override, _touched(override), now, gained=False),
+                           settings, now)
 
 
 def override_at(now):

@@ -6,6 +6,7 @@ from peewee import JOIN
 
 from dutyline.db import database
 from dutyline.settings import WEEKDAYS
+from rota.duty_changes import period_changes, queue_duty_changes
 from rota.engineers import RotaError
 from rota.models import DutyPeriod, Engineer
 from rota.overrides import override_at
@@ -46,10 +47,14 @@ def assign_period(day, primary, backup, settings, now=None):
                      and period.backup_id == (backup.id if backup is not None else None))
         if unchanged:  # re-assigning the same people is no change: the feeds stay as they are
             return period
+        before = (period.primary_id, period.backup_id) if period.id is not None else (None, None)
         period.starts_at, period.ends_at = starts_at, ends_at
         period.primary, period.backup = primary, backup
         period.updated_at = now or datetime.now(timezone.utc)
         period.save()
+        after = (period.primary_id, period.backup_id)
+        queue_duty_changes(period_changes(period, before, after, period.updated_at,
+                                          new_fills=False), settings, period.updated_at)
     return period
 
 

@@ -1,6 +1,7 @@
 """Swapping whole duty periods: the engineers of two periods change places."""
 
 from dutyline.db import database
+from rota.duty_changes import period_changes, queue_duty_changes
 from rota.engineers import RotaError
 from rota.models import DutyPeriod
 
@@ -32,4 +33,6 @@ def swap_periods(first_day, second_day, settings, now):
         first.updated_at = second.updated_at = now
         first.save()
         second.save()
+        queue_duty_changes(period_changes(first, a, b, now) + period_changes(second, b, a, now),
+                           settings, now)
     return first, second

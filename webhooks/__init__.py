@@ -10,6 +10,8 @@ from twilio.request_validator import RequestValidator
 from dutyline.db import DEFAULT_URL, create_tables, database, open_database
 from dutyline.phones import to_e164
 from dutyline.settings import Settings, load_settings, parse_settings
+from rota.engineers import RotaError
+from rota.managers import parse_managers
 from voicemail.notify import Delivery
 from webhooks.incidents import DATABASE_FAULTS, IncidentLog
 from webhooks.runtime import Runtime, read_config, utc_now
@@ -78,10 +80,15 @@ def build_runtime(config):
     if webhook and not config.get("TICKET_WEBHOOK_SECRET"):
         raise ConfigError("TICKET_WEBHOOK_SECRET: needed to sign posts to TICKET_WEBHOOK_URL")
     delivery = Delivery(helpdesk_email=helpdesk or None, webhook_url=webhook or None)
+    try:
+        managers = parse_managers(config.get("MANAGER_NUMBERS"), config.get("MANAGER_EMAILS"),
+                                  settings.phone_region)
+    except RotaError as exc:
+        raise ConfigError(str(exc)) from exc
     return Runtime(settings=settings, clock=config.get("CLOCK") or utc_now,
                    validator=RequestValidator(token) if token else None,
                    public_url=public_url or None, fallback_number=fallback or None,
-                   incidents=IncidentLog(), delivery=delivery)
+                   incidents=IncidentLog(), delivery=delivery, managers=managers)
 
 
 def create_app(config=None):

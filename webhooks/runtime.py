@@ -10,7 +10,8 @@ from twilio.request_validator import RequestValidator
 
 ENV_KEYS = ("DATABASE_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PUBLIC_URL",
             "FALLBACK_NUMBER", "DUTYLINE_SETTINGS", "TWILIO_FROM_NUMBER", "HELPDESK_EMAIL",
-            "SMTP_URL", "MAIL_FROM", "TICKET_WEBHOOK_URL", "TICKET_WEBHOOK_SECRET", "LOG_LEVEL", "REPORT_EMAIL")
+            "SMTP_URL", "MAIL_FROM", "TICKET_WEBHOOK_URL", "TICKET_WEBHOOK_SECRET", "LOG_LEVEL",
+            "REPORT_EMAIL", "MANAGER_NUMBERS", "MANAGER_EMAILS")
 
 # Callback names used by telephony.twiml, and the paths they are served on.
 PATHS = {
@@ -42,6 +43,7 @@ class Runtime:
     fallback_number: str | None
     incidents: object = None
     delivery: object = None  # voicemail.notify.Delivery: where ticket notices go
+    managers: object = None  # rota.managers.Managers: who is warned of gaps and faults
 
     def url(self, name, **params):
         """The absolute URL Twilio should call for a callback name."""

@@ -42,25 +42,27 @@ def remove_period(app):
 
 
 @pytest.fixture
-def cover(app):
+def cover(app, settings):
     """cover(name, starts_at, ends_at, at=instant): an override made at `at`; returns its id."""
 
     def run(name, starts_at, ends_at, at=None):
         with database.connection_context():
             made = overrides.add_override(
-                name, starts_at, ends_at, at or datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc))
+                name, starts_at, ends_at, settings,
+                at or datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc))
         return made.id
 
     return run
 
 
 @pytest.fixture
-def uncover(app):
+def uncover(app, settings):
     """Removes an override by its id."""
 
     def run(override_id):
         with database.connection_context():
-            overrides.remove_override(override_id)
+            overrides.remove_override(override_id, settings,
+                                      datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc))
 
     return run
 

@@ -79,14 +79,16 @@ def test_override_covering_an_absence_clears_it(december, settings):
     ben, other = period.primary, december[date(2026, 12, 17)].primary
     absences.add_absence(ben.name, local(2026, 12, 15, 21), local(2026, 12, 16, 2), settings, NOW)
     assert [p.kind for p in check_month(2026, 12, settings)] == [ABSENT]
-    overrides.add_override(other.name, local(2026, 12, 15, 21), local(2026, 12, 16, 2), NOW)
+    overrides.add_override(other.name, local(2026, 12, 15, 21), local(2026, 12, 16, 2),
+                           settings, NOW)
     assert check_month(2026, 12, settings) == []
 
 
 def test_override_for_an_absent_engineer_is_reported(december, settings):
     tobi = december[date(2026, 12, 3)].primary
     absences.add_absence(tobi.name, date(2026, 12, 20), date(2026, 12, 20), settings, NOW)
-    overrides.add_override(tobi.name, local(2026, 12, 20, 9), local(2026, 12, 20, 12), NOW)
+    overrides.add_override(tobi.name, local(2026, 12, 20, 9), local(2026, 12, 20, 12),
+                           settings, NOW)
     problems = check_month(2026, 12, settings)
     assert [(p.kind, p.engineer) for p in problems if p.role == "override"] == [
         (ABSENT, tobi.name)]
@@ -105,19 +107,21 @@ def test_override_ending_before_it_starts_is_reported(december, team, settings):
     (local(2026, 12, 5, 2), local(2026, 12, 4, 21), "before it starts"),
     (local(2026, 12, 5, 2), local(2026, 12, 5, 2), "before it starts"),
 ])
-def test_override_refused(december, starts, ends, message):
+def test_override_refused(december, settings, starts, ends, message):
     with pytest.raises(RotaError, match=message):
-        overrides.add_override("Ben Smith", starts, ends, NOW)
+        overrides.add_override("Ben Smith", starts, ends, settings, NOW)
     assert Override.select().count() == 0
 
 
-def test_duty_at_honours_the_latest_override(december, team):
+def test_duty_at_honours_the_latest_override(december, team, settings):
     planned = december[date(2026, 12, 4)]
     at = local(2026, 12, 4, 22)
     assert periods.duty_at(at)[0].id == planned.primary_id
     cover = [e for e in team if e.id != planned.primary_id]
-    overrides.add_override(cover[0].name, local(2026, 12, 4, 21), local(2026, 12, 5, 2), NOW)
-    overrides.add_override(cover[1].name, local(2026, 12, 4, 21, 30), local(2026, 12, 4, 23), NOW)
+    overrides.add_override(cover[0].name, local(2026, 12, 4, 21), local(2026, 12, 5, 2),
+                           settings, NOW)
+    overrides.add_override(cover[1].name, local(2026, 12, 4, 21, 30), local(2026, 12, 4, 23),
+                           settings, NOW)
     assert periods.duty_at(at)[0].id == cover[1].id
     assert periods.duty_at(local(2026, 12, 5, 1))[0].id == cover[0].id
     assert periods.duty_at(local(2026, 12, 5, 2))[0].id == planned.primary_id

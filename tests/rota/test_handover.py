@@ -40,9 +40,10 @@ def queued():
 
 BEN, TOBI, ASHA = "+447911000001", "+447911000002", "+447911000003"
 AT_TUESDAY_HANDOVER = [
-    ("rota.off-duty", BEN),   # Ben hands over
-    ("rota.on-duty", TOBI),   # Tobi takes over
-    ("rota.reminder", ASHA),  # Asha is on tomorrow
+    ("rota.backup-on", ASHA),  # Asha is Tobi's backup from now
+    ("rota.off-duty", BEN),    # Ben hands over
+    ("rota.on-duty", TOBI),    # Tobi takes over
+    ("rota.reminder", ASHA),   # Asha is on tomorrow
 ]
 
 
@@ -61,7 +62,7 @@ def test_what_the_first_run_queues(rota, settings, local, expected):
 
 
 def test_running_twice_queues_each_notice_once(rota, settings):
-    assert len(run(settings, TUESDAY_1800)) == 3
+    assert len(run(settings, TUESDAY_1800)) == 4
     assert run(settings, TUESDAY_1800) == []
     assert queued() == AT_TUESDAY_HANDOVER
 
@@ -82,8 +83,15 @@ def test_the_backup_is_reminded_the_day_before(rota, settings):
     added = handover.queue_handover_notices(settings, utc(TUESDAY_1800 - timedelta(hours=24)))
     backup = [n for n in added if n.kind == handover.BACKUP]
     assert [(n.to, n.body) for n in backup] == [
-        (ASHA, "Reminder: you are backup on duty from 18:00 Tue 24 Nov to 18:00 Wed 25 Nov; "
+        (ASHA, "Reminder: you are the backup from 18:00 Tue 24 Nov to 18:00 Wed 25 Nov; "
                "the support line rings you if Tobi Jones does not answer.")]
+
+
+def test_the_backup_is_told_at_the_handover(rota, settings):
+    added = handover.queue_handover_notices(settings, utc(TUESDAY_1800))
+    assert [(n.to, n.body) for n in added if n.kind == handover.BACKUP_ON] == [
+        (ASHA, "You are the backup from 18:00 Tue 24 Nov to 18:00 Wed 25 Nov; the support "
+               f"line rings you on {ASHA} if Tobi Jones does not answer.")]
 
 
 def test_two_clocks_at_once_queue_each_notice_once(app, rota, settings):
@@ -109,7 +117,8 @@ def test_two_clocks_at_once_queue_each_notice_once(app, rota, settings):
 
 def test_the_texts_read_in_local_time(rota, settings):
     run(settings, TUESDAY_1800)
-    bodies = {m.recipient: m.body for m in OutboxMessage.select()}
+    bodies = {m.recipient: m.body for m in OutboxMessage.select()
+              if not m.dedupe_key.startswith("rota.backup-on:")}
     assert bodies[TOBI] == ("You are on duty from 18:00 Tue 24 Nov to 18:00 Wed 25 Nov; the "
                             f"support line forwards to you on {TOBI}. Backup: Asha Patel.")
     assert bodies[BEN] == ("Handover done: your duty ended at 18:00 Tue 24 Nov; Tobi Jones is "
@@ -178,7 +187,7 @@ def test_cli_clock_once(app, rota, clock):
     runner = CliRunner()
     result = runner.invoke(main, ["clock", "--once"], obj=app_info(app))
     assert result.exit_code == 0, result.output
-    assert "queued 3 notice(s)" in result.output
+    assert "queued 4 notice(s)" in result.output
     result = runner.invoke(main, ["clock", "--once"], obj=app_info(app))
     assert "queued 0 notice(s)" in result.output
     with database.connection_context():

@@ -107,7 +107,7 @@ def test_override_warnings(team, db, settings, who, starts, ends, away, expected
     for name, first, last in away or ():
         absences.add_absence(team[name].name, date(2026, 12, first), date(2026, 12, last),
                              settings, NOW)
-    made = overrides.add_override(team[who].name, starts, ends, NOW)
+    made = overrides.add_override(team[who].name, starts, ends, settings, NOW)
     assert override_warnings(made, LONDON) == expected
 
 

@@ -43,23 +43,25 @@ def rung(outcome):
     # the override's end is not part of it
     (local(2026, 12, 1, 21), local(2026, 12, 2, 2),  local(2026, 12, 2, 2),  [("Tobi", "primary"), ("Asha", "backup")]),
 ])
-def test_override_changes_who_is_rung(simulate, plan, db, cover_from, cover_to, call_at,
+def test_override_changes_who_is_rung(simulate, plan, db, settings, cover_from, cover_to, call_at,
                                       expected):
     if cover_from:
-        overrides.add_override("Ben Smith", cover_from, cover_to, NOW)
+        overrides.add_override("Ben Smith", cover_from, cover_to, settings, NOW)
     outcome = simulate(Scenario(at=call_at, others="ignore", caller_action="hangup"))
     assert rung(outcome) == expected
 
 
-def test_override_by_the_backup_rings_them_once(simulate, plan, db):
-    overrides.add_override("Asha Patel", local(2026, 12, 1, 21), local(2026, 12, 2, 2), NOW)
+def test_override_by_the_backup_rings_them_once(simulate, plan, db, settings):
+    overrides.add_override("Asha Patel", local(2026, 12, 1, 21), local(2026, 12, 2, 2),
+                           settings, NOW)
     outcome = simulate(Scenario(at=local(2026, 12, 1, 23), answers={"Asha Patel": "accept"}))
     assert rung(outcome) == [("Asha", "primary")]
     assert outcome.answered_by == "Asha Patel"
 
 
-def test_override_in_a_night_with_no_plan(simulate, team, db):
-    overrides.add_override("Chris Wong", local(2026, 12, 5, 0), local(2026, 12, 5, 6), NOW)
+def test_override_in_a_night_with_no_plan(simulate, team, db, settings):
+    overrides.add_override("Chris Wong", local(2026, 12, 5, 0), local(2026, 12, 5, 6),
+                           settings, NOW)
     outcome = simulate(Scenario(at=local(2026, 12, 5, 3), others="accept"))
     assert outcome.answered_by == "Chris Wong"
 
@@ -75,7 +77,8 @@ def test_swap_changes_who_is_rung(simulate, plan, db, settings):
     assert rung(wednesday) == [("Tobi", "primary"), ("Asha", "backup")]
 
 
-def test_override_in_business_hours_leaves_the_hunt_alone(simulate, plan, db):
-    overrides.add_override("Chris Wong", local(2026, 12, 2, 9), local(2026, 12, 2, 11), NOW)
+def test_override_in_business_hours_leaves_the_hunt_alone(simulate, plan, db, settings):
+    overrides.add_override("Chris Wong", local(2026, 12, 2, 9), local(2026, 12, 2, 11),
+                           settings, NOW)
     outcome = simulate(Scenario(at=local(2026, 12, 2, 10), others="accept"))
     assert rung(outcome)[0][1] == "hunt"

@@ -1,0 +1,93 @@
+"""The managers: who is warned about gaps and faults (MANAGER_NUMBERS, MANAGER_EMAILS), and
+the warnings themselves, each queued once per gap or absence, however often the clock runs.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta, timezone
+
+from dutyline.db import database
+from dutyline.phones import InvalidNumber, to_e164
+from rota.check import ABSENT, GAP, check_span
+from rota.engineers import RotaError
+from outbox.models import EMAIL, SMS
+from outbox.queue import enqueue
+
+log = logging.getLogger(__name__)
+
+AHEAD = timedelta(days=14)
+# gaps are looked for from a week back, so a gap under way keeps its real start (and key)
+LOOK_BACK = timedelta(days=7)
+# ... and a week past the horizon, so one running over it is told with its real end
+LOOK_PAST = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Managers:
+    numbers: tuple = ()
+    emails: tuple = ()
+
+    def __bool__(self):
+        return bool(self.numbers or self.emails)
+
+
+def parse_managers(numbers, emails, region="GB"):
+    """Managers from comma-separated MANAGER_NUMBERS and MANAGER_EMAILS; RotaError naming the
+    key on a bad entry."""
+    parsed = []
+    for text in (numbers or "").split(","):
+        if text.strip():
+            try:
+                parsed.append(to_e164(text, region))
+            except InvalidNumber as exc:
+                raise RotaError(f"MANAGER_NUMBERS: {exc}") from exc
+    addresses = [a.strip() for a in (emails or "").split(",") if a.strip()]
+    for address in addresses:
+        if "@" not in address:
+            raise RotaError(f"MANAGER_EMAILS: not an e-mail address: {address!r}")
+    return Managers(tuple(dict.fromkeys(parsed)), tuple(dict.fromkeys(addresses)))
+
+
+def tell_managers(managers, key, text, now, subject="dutyline: the rota needs you"):
+    """Queue `text` to every manager once (key per recipient); True when any was new."""
+    added = False
+    for number in managers.numbers:
+        added |= enqueue(SMS, number, text, f"{key}:{number}", now)
+    for address in managers.emails:
+        added |= enqueue(EMAIL, address, text + "\n", f"{key}:{address}", now,
+                                subject=subject)
+    return added
+
+
+def problem_key(problem):
+    """One key per gap (its start) or per absent engineer on a period or override."""
+    at = f"{problem.starts_at.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
+    if problem.kind == GAP:
+        return f"rota.warn-gap:{at}"
+    return f"rota.warn-absent:{problem.role}:{at}:{problem.engineer}"
+
+
+def problems_ahead(settings, now):
+    """Gaps and absent engineers from now to AHEAD, with their real bounds."""
+    start = now - LOOK_BACK
+    found = check_span(start, now + AHEAD + LOOK_PAST, settings)
+    return [p for p in found
+            if p.kind in (GAP, ABSENT) and p.ends_at > now and p.starts_at < now + AHEAD
+            and not (p.kind == GAP and p.starts_at <= start)]
+
+
+def queue_manager_warnings(settings, managers, now):
+    """Warn the managers of every gap and absence ahead not yet told; the problems newly told."""
+    if not managers:
+        return []
+    told = []
+    found = problems_ahead(settings, now)  # read before the writes (two clocks on SQLite)
+    with database.atomic():
+        for problem in found:
+            text = problem.describe(settings.tz)
+            if tell_managers(managers, problem_key(problem), f"Rota: {text}.", now):
+                told.append(problem)
+    for problem in told:
+        log.warning("rota.managers.queue_manager_warnings: kind=%s starts=%s engineer=%s",
+                    problem.kind, problem.starts_at.isoformat(), problem.engineer)
+    return told

@@ -38,24 +38,25 @@ class SmtpMailer:
         self.domain = sender.rpartition("@")[2] or "localhost"
         self.timeout = timeout
 
-    def build(self, to, subject, body, key, thread_key=None):
-        """The message as it is sent: threaded under `thread_key` when it follows one up."""
+    def build(self, queued):
+        """The mail of an outbox message as it is sent: dated when it was queued, with a
+        Message-ID from its key, threaded under the message it follows up."""
         message = EmailMessage()
         message["From"] = self.sender
-        message["To"] = to
-        message["Subject"] = subject
-        message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = message_id(key, self.domain)
-        if thread_key:
-            parent = message_id(thread_key, self.domain)
+        message["To"] = queued.recipient
+        message["Subject"] = queued.subject
+        message["Date"] = formatdate(queued.created_at.timestamp())
+        message["Message-ID"] = message_id(queued.dedupe_key, self.domain)
+        if queued.thread_key:
+            parent = message_id(queued.thread_key, self.domain)
             message["In-Reply-To"] = parent
             message["References"] = parent
-        message.set_content(body)
+        message.set_content(queued.body)
         return message
 
-    def send(self, to, subject, body, key, thread_key=None):
+    def send(self, queued):
         """Hand one message to the SMTP server; return its Message-ID, or raise DeliveryError."""
-        message = self.build(to, subject, body, key, thread_key)
+        message = self.build(queued)
         try:
             if self.secure:
                 server = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
@@ -81,5 +82,5 @@ class SmtpMailer:
                                 permanent=permanent) from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"smtp unreachable: {exc.__class__.__name__}: {exc}") from exc
-        log.info("outbox.mail.send: key=%s", key)
+        log.info("outbox.mail.send: key=%s", queued.dedupe_key)
         return message["Message-ID"]

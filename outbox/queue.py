@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from dutyline.db import database
 from dutyline.phones import masked
-from outbox.models import EMAIL, FAILED, QUEUED, SENDING, SENT, SMS, WEBHOOK, OutboxMessage
+from outbox.models import CHANNELS, FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from outbox.senders import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -23,15 +23,6 @@ FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=1)
 LEASE = timedelta(minutes=5)  # far longer than one provider call (20 s timeout)
 BATCH = 50
-
-# How each channel hands a message to its sender; later channels (e-mail, webhooks) add theirs.
-DELIVER = {
-    SMS: lambda sender, message: sender.send(message.recipient, message.body),
-    EMAIL: lambda sender, message: sender.send(message.recipient, message.subject, message.body,
-                                               message.dedupe_key, message.thread_key),
-    WEBHOOK: lambda sender, message: sender.send(message.recipient, message.body),
-}
-
 
 def enqueue(channel, recipient, body, dedupe_key, now, subject=None, thread_key=None,
             not_before=None):
@@ -43,7 +34,7 @@ def enqueue(channel, recipient, body, dedupe_key, now, subject=None, thread_key=
     (INSERT … ON CONFLICT (dedupe_key) DO NOTHING), not by an error that would spoil the
     transaction; any other broken constraint (no recipient) still raises.
     """
-    if channel not in DELIVER:
+    if channel not in CHANNELS:
         raise ValueError(f"unknown outbox channel: {channel!r}")
     query = (OutboxMessage
              .insert(channel=channel, recipient=recipient, subject=subject, body=body,
@@ -118,7 +109,7 @@ def _finish(message_id, token, **changes):
 def deliver_one(message, sender, now, token, max_attempts=MAX_ATTEMPTS):
     """Send one claimed message and record the outcome: 'sent', 'retry' or 'failed'."""
     try:
-        provider_id = DELIVER[message.channel](sender, message)
+        provider_id = sender.send(message)
     except DeliveryError as exc:
         error, permanent = str(exc), exc.permanent
     except Exception as exc:  # an adapter bug must not stop the worker; the row is retried

@@ -27,13 +27,14 @@ class WebhookPoster:
         self.timeout = timeout
         self.session = session or requests.Session()
 
-    def send(self, url, body):
-        """Deliver one event; 5xx, 408, 429 and network errors may be retried, other 4xx not."""
+    def send(self, message):
+        """POST one event to the message's URL; 5xx, 408, 429 and network errors may be
+        retried, other 4xx not."""
         headers = {"Content-Type": "application/json",
-                   "X-Dutyline-Signature": signature(self.secret, body)}
+                   "X-Dutyline-Signature": signature(self.secret, message.body)}
         try:
-            response = self.session.post(url, data=body.encode(), headers=headers,
-                                         timeout=self.timeout)
+            response = self.session.post(message.recipient, data=message.body.encode(),
+                                         headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
             raise DeliveryError(f"webhook unreachable: {exc.__class__.__name__}: {exc}") from exc
         if response.status_code >= 400:

@@ -10,7 +10,7 @@ import pytest
 from console.ops_commands import repeat, stop_on_sigterm
 from outbox import queue
 from outbox.models import QUEUED, SENT, SMS, OutboxMessage
-from outbox.sms import RecordingSms
+from outbox.senders import RecordingSender
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
 
@@ -103,8 +103,8 @@ def test_sigterm_sets_the_stop_event():
 def test_a_stopping_worker_leaves_the_rest_queued(db):
     for n in range(3):
         queue.enqueue(SMS, "+447911123401", f"text {n}", f"k{n}", NOW)
-    fake = RecordingSms()
-    counts = queue.deliver_due({"sms": fake}, NOW, stop=lambda: len(fake.sent) == 2)
+    fake = RecordingSender()
+    counts = queue.deliver_due({"sms": fake}, NOW, stop=lambda: len(fake.texts()) == 2)
     assert counts["sent"] == 2
     statuses = [m.status for m in OutboxMessage.select().order_by(OutboxMessage.id)]
     assert statuses == [SENT, SENT, QUEUED]

@@ -2,12 +2,14 @@
 
 import ssl
 import subprocess
+from datetime import datetime, timezone
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from outbox.mail import SmtpMailer
+from outbox.models import EMAIL, OutboxMessage
 from tests.voicemail.test_delivery import Inbox, free_port
 
 
@@ -48,7 +50,10 @@ def tls_server(certificate, monkeypatch):
 def test_starttls_and_login(tls_server):
     inbox, accounts, port = tls_server
     mailer = SmtpMailer(f"smtp://dutyline:s3cret%2Fpass@127.0.0.1:{port}", "dutyline@example.com")
-    mailer.send("intake@helpdesk.example.com", "[dutyline #1001] Voicemail", "body\n",
-                "ticket:1001:mail")
+    mailer.send(OutboxMessage(channel=EMAIL, recipient="intake@helpdesk.example.com",
+                              subject="[dutyline #1001] Voicemail", body="body\n",
+                              dedupe_key="ticket:1001:mail",
+                              created_at=datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)))
     assert [message["Subject"] for message in inbox.messages] == ["[dutyline #1001] Voicemail"]
+    assert inbox.messages[0]["Date"] == "Tue, 01 Dec 2026 10:00:00 -0000"  # when it was queued
     assert accounts.logins and all(ok and over_tls for _, ok, over_tls in accounts.logins)

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from console.main import main
 from dutyline.db import database
 from outbox import queue
-from outbox.models import FAILED, QUEUED, SENDING, SENT, SMS, OutboxMessage
-from outbox.senders import DeliveryError
-from outbox.sms import RecordingSms, TwilioSms
+from outbox.models import EMAIL, FAILED, QUEUED, SENDING, SENT, SMS, WEBHOOK, OutboxMessage
+from outbox.senders import DeliveryError, RecordingSender
+from outbox.sms import TwilioSms
 from tests.conftest import app_info
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
@@ -199,11 +199,11 @@ def test_a_row_left_by_a_dead_worker_is_sent_after_its_lease(db):
     enqueue_notice()
     message_id = row().id
     assert queue.claim(message_id, NOW, "worker-a")  # and then worker-a dies
-    fake = RecordingSms()
+    fake = RecordingSender()
     assert queue.deliver_due({"sms": fake}, NOW + queue.LEASE / 2)["sent"] == 0
     assert queue.deliver_due({"sms": fake}, NOW + queue.LEASE + timedelta(seconds=1),
                              worker="worker-b")["sent"] == 1
-    assert fake.sent == [(TO, "hello")]
+    assert fake.texts() == [(TO, "hello")]
     assert (row().status, row().attempts) == (SENT, 2)
     # worker-a waking up late cannot overwrite the outcome
     assert queue._finish(message_id, "worker-a", status=FAILED) == 0
@@ -213,7 +213,7 @@ def test_a_row_left_by_a_dead_worker_is_sent_after_its_lease(db):
 def test_two_workers_send_each_message_once(app, db):
     for n in range(40):
         enqueue_notice(f"notice-{n}", body=f"text {n}")
-    fake = RecordingSms()
+    fake = RecordingSender()
     start = threading.Barrier(2)
     errors = []
 
@@ -232,7 +232,7 @@ def test_two_workers_send_each_message_once(app, db):
     for thread in threads:
         thread.join(timeout=30)
     assert errors == []
-    assert sorted(body for _, body in fake.sent) == sorted(f"text {n}" for n in range(40))
+    assert sorted(body for _, body in fake.texts()) == sorted(f"text {n}" for n in range(40))
     assert OutboxMessage.select().where(OutboxMessage.status == SENT).count() == 40
 
 
@@ -242,11 +242,28 @@ def test_a_channel_without_a_sender_waits(db):
     assert row().status == QUEUED
 
 
+def test_every_channel_hands_the_whole_message_to_its_sender(db):
+    queue.enqueue(SMS, TO, "a text", "k-sms", NOW)
+    queue.enqueue(EMAIL, "intake@helpdesk.example.com", "a mail", "k-mail", NOW,
+                  subject="Voicemail", thread_key="k-first")
+    queue.enqueue(WEBHOOK, "https://helpdesk.example.com/hook", "{}", "k-hook", NOW)
+    fake = RecordingSender()
+    counts = queue.deliver_due({SMS: fake, EMAIL: fake, WEBHOOK: fake}, NOW)
+    assert counts["sent"] == 3
+    assert [(m.channel, m.recipient, m.subject, m.body, m.dedupe_key, m.thread_key)
+            for m in fake.sent] == [
+        (SMS, TO, None, "a text", "k-sms", None),
+        (EMAIL, "intake@helpdesk.example.com", "Voicemail", "a mail", "k-mail", "k-first"),
+        (WEBHOOK, "https://helpdesk.example.com/hook", None, "{}", "k-hook", None)]
+    assert [m.provider_id for m in OutboxMessage.select().order_by(OutboxMessage.id)] == [
+        "fake-sms-0001", "fake-email-0002", "fake-webhook-0003"]
+
+
 def test_an_unexpected_sender_error_is_retried(db):
     enqueue_notice()
 
     class Broken:
-        def send(self, to, body):
+        def send(self, message):
             raise KeyError("bug in an adapter")
 
     assert queue.deliver_due({"sms": Broken()}, NOW)["retry"] == 1
@@ -254,7 +271,7 @@ def test_an_unexpected_sender_error_is_retried(db):
 
 
 def test_cli_work_once_and_list(app, db):
-    fake = RecordingSms(fail_with=[DeliveryError("21211 invalid", permanent=True)])
+    fake = RecordingSender(fail_with=[DeliveryError("21211 invalid", permanent=True)])
     app.config["SENDERS"] = {"sms": fake}
     enqueue_notice("bad")
     enqueue_notice("good", body="fine")
@@ -281,7 +298,7 @@ def test_cli_worker_names_the_missing_twilio_key(app, db):
 
 def test_cli_retry_queues_failed_messages_again(app, db, clock):
     clock.set(NOW)
-    app.config["SENDERS"] = {"sms": RecordingSms(fail_with=[
+    app.config["SENDERS"] = {"sms": RecordingSender(fail_with=[
         DeliveryError("invalid", permanent=True), DeliveryError("invalid", permanent=True)])}
     enqueue_notice("one")
     enqueue_notice("two")
@@ -295,6 +312,6 @@ def test_cli_retry_queues_failed_messages_again(app, db, clock):
     assert (row("one").status, row("two").status, row("two").attempts) == (FAILED, QUEUED, 0)
     result = runner.invoke(main, ["outbox", "work", "--once"], obj=app_info(app))
     assert "sent=1" in result.output
-    assert app.config["SENDERS"]["sms"].sent == [(TO, "hello")]
+    assert app.config["SENDERS"]["sms"].texts() == [(TO, "hello")]
     result = runner.invoke(main, ["outbox", "retry", "--all-failed"], obj=app_info(app))
     assert "queued 1 message(s) again" in result.output

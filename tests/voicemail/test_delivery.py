@@ -19,7 +19,7 @@ from customers.directory import add_customer
 from outbox import queue
 from outbox.mail import SmtpMailer
 from outbox.models import EMAIL, SMS, WEBHOOK, OutboxMessage
-from outbox.sms import RecordingSms
+from outbox.senders import RecordingSender
 from outbox.webhook import WebhookPoster
 from rota import periods
 from voicemail.models import Ticket
@@ -90,7 +90,7 @@ def team(db, make_engineer, settings):
 
 @pytest.fixture
 def senders(smtp):
-    return {SMS: RecordingSms(), EMAIL: SmtpMailer(smtp.url, "dutyline@example.com"),
+    return {SMS: RecordingSender(), EMAIL: SmtpMailer(smtp.url, "dutyline@example.com"),
             WEBHOOK: WebhookPoster(SECRET)}
 
 
@@ -120,15 +120,15 @@ def test_night_voicemail_reaches_caller_engineer_helpdesk_and_webhook(simulate, 
     # at once: the caller's text, the helpdesk's mail, the webhook; the engineer's text waits
     assert work(senders, made)["sent"] == 3
     sms = senders[SMS]
-    assert sms.sent == [(ACME_MOBILE, f"Thank you for your message to support. Your reference "
+    assert sms.texts() == [(ACME_MOBILE, f"Thank you for your message to support. Your reference "
                                       f"is #{number}; an engineer will call you back.")]
     transcribe(twilio, outcome, "The server at the Leeds office is down, please call Ann.")
     assert work(senders, made + timedelta(seconds=61))["sent"] == 3  # text, reply mail, hook
-    to_ben = [body for to, body in sms.sent if to == "+447911000001"]
+    to_ben = [body for to, body in sms.texts() if to == "+447911000001"]
     assert to_ben == [f"Voicemail ticket #{number} from ACME Ltd ({ACME_MOBILE}). Call back: "
                       f"{ACME_MOBILE}. \"The server at the Leeds office is down, please call "
                       f"Ann.\" Reply ACK {number} to acknowledge."]
-    assert not [to for to, _ in sms.sent if to in ("+447911000002", "+447911000003")]
+    assert not [to for to, _ in sms.texts() if to in ("+447911000002", "+447911000003")]
 
     first, second = smtp.messages
     assert first["Subject"] == f"[dutyline #{number}] Voicemail from ACME Ltd ({ACME_MOBILE})"
@@ -157,18 +157,18 @@ def test_landline_caller_gets_no_text_and_in_hours_every_signed_in_engineer_does
         simulate, team, senders):
     outcome = leave_voicemail(simulate, LANDLINE, at=TUESDAY_10)
     work(senders, Ticket.get().created_at + timedelta(minutes=2))
-    recipients = sorted(to for to, _ in senders[SMS].sent)
+    recipients = sorted(to for to, _ in senders[SMS].texts())
     assert recipients == ["+447911000001", "+447911000002"]  # Ben and Tobi; Chris signed out
-    assert all(f"#{outcome.ticket_number}" in body for _, body in senders[SMS].sent)
+    assert all(f"#{outcome.ticket_number}" in body for _, body in senders[SMS].texts())
 
 
 def test_without_a_transcript_the_engineer_is_texted_after_a_minute(simulate, team, senders):
     outcome = leave_voicemail(simulate, LANDLINE)
     made = Ticket.get().created_at
     work(senders, made + timedelta(seconds=30))
-    assert not [to for to, _ in senders[SMS].sent if to == "+447911000001"]
+    assert not [to for to, _ in senders[SMS].texts() if to == "+447911000001"]
     work(senders, made + timedelta(seconds=60))
-    assert [body for to, body in senders[SMS].sent if to == "+447911000001"] == [
+    assert [body for to, body in senders[SMS].texts() if to == "+447911000001"] == [
         f"Voicemail ticket #{outcome.ticket_number} from ACME Ltd ({LANDLINE}). Call back: "
         f"{LANDLINE}. Reply ACK {outcome.ticket_number} to acknowledge."]
 

@@ -131,7 +131,7 @@ def test_logs_show_no_full_phone_numbers(twilio, make_engineer, caplog):
 
     from outbox import queue
     from outbox.models import SMS
-    from outbox.sms import RecordingSms
+    from outbox.senders import RecordingSender
 
     make_engineer("Ben Smith", mobile="+447911123456")
     caplog.set_level(logging.INFO)  # the level a service runs at; DEBUG shows SQL parameters
@@ -139,7 +139,7 @@ def test_logs_show_no_full_phone_numbers(twilio, make_engineer, caplog):
     twilio.post("/voice/incoming", call)
     twilio.post("/voice/recorded", {**call, "RecordingUrl": "https://r/1", "RecordingDuration": "9"})
     with database.connection_context():
-        queue.deliver_due({SMS: RecordingSms()}, TUESDAY_10 + timedelta(minutes=5))
+        queue.deliver_due({SMS: RecordingSender()}, TUESDAY_10 + timedelta(minutes=5))
     twilio.post("/sms/incoming", {"From": "+447400654321", "Body": "WHO", "MessageSid": "SM1"})
     text = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
     assert "outbox.queue.enqueue" in text and "outcome=sent" in text

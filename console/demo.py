@@ -72,7 +72,7 @@ def run_demo(db_path, port, echo=print):
                 day = today + timedelta(days=offset)
                 primary = team[offset % len(team)]
                 backup = team[(offset + 1) % len(team)]
-                periods.assign_period(day, primary, backup, settings)
+                periods.assign_period(day, primary, backup, settings, now=clock())
     echo(f"Demo database: {db_path} ({len(TEAM)} engineers, duty rota from {today:%d %b} "
          f"for a month; handover {settings.handover:%H:%M} {settings.timezone}).")
 

@@ -31,7 +31,7 @@ def check_period_start(day, settings):
                         f"{day:%a %d %b %Y} is not one")
 
 
-def assign_period(day, primary, backup, settings, now=None):
+def assign_period(day, primary, backup, settings, *, now):
     """Put `primary` (and `backup`) on duty from the handover on `day` to the next one."""
     if backup is not None and backup.id == primary.id:
         raise RotaError("the backup must be someone other than the primary")
@@ -50,7 +50,7 @@ def assign_period(day, primary, backup, settings, now=None):
         before = (period.primary_id, period.backup_id) if period.id is not None else (None, None)
         period.starts_at, period.ends_at = starts_at, ends_at
         period.primary, period.backup = primary, backup
-        period.updated_at = now or datetime.now(timezone.utc)
+        period.updated_at = now
         period.save()
         after = (period.primary_id, period.backup_id)
         queue_duty_changes(period_changes(period, before, after, period.updated_at,

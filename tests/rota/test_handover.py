@@ -11,7 +11,7 @@ from console.main import main
 from dutyline.db import database
 from outbox.models import OutboxMessage
 from rota import handover, periods
-from tests.conftest import app_info
+from tests.conftest import ADDED_AT, app_info
 
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_1800 = datetime(2026, 11, 24, 18, 0, tzinfo=LONDON)
@@ -20,9 +20,9 @@ TUESDAY_1800 = datetime(2026, 11, 24, 18, 0, tzinfo=LONDON)
 @pytest.fixture
 def rota(db, team, settings):
     """Ben from Mon 23 Nov, Tobi from Tue 24 Nov (Asha backup), Asha from Wed 25 Nov, 18:00."""
-    periods.assign_period(date(2026, 11, 23), team["Ben"], None, settings)
-    periods.assign_period(date(2026, 11, 24), team["Tobi"], team["Asha"], settings)
-    periods.assign_period(date(2026, 11, 25), team["Asha"], None, settings)
+    periods.assign_period(date(2026, 11, 23), team["Ben"], None, settings, now=ADDED_AT)
+    periods.assign_period(date(2026, 11, 24), team["Tobi"], team["Asha"], settings, now=ADDED_AT)
+    periods.assign_period(date(2026, 11, 25), team["Asha"], None, settings, now=ADDED_AT)
 
 
 def utc(local):
@@ -128,20 +128,20 @@ def test_the_texts_read_in_local_time(rota, settings):
 
 def test_a_rota_made_late_sends_no_stale_reminder(db, team, settings):
     # the rota was made an hour before the handover: the reminder's time is long past
-    periods.assign_period(date(2026, 11, 24), team["Tobi"], None, settings)
+    periods.assign_period(date(2026, 11, 24), team["Tobi"], None, settings, now=ADDED_AT)
     assert run(settings, TUESDAY_1800 - timedelta(hours=1)) == []
     assert run(settings, TUESDAY_1800 + timedelta(minutes=1)) == [("on-duty", TOBI)]
 
 
 def test_the_same_engineer_going_on_gets_no_confirmation(db, team, settings):
-    periods.assign_period(date(2026, 11, 23), team["Ben"], None, settings)
-    periods.assign_period(date(2026, 11, 24), team["Ben"], None, settings)
+    periods.assign_period(date(2026, 11, 23), team["Ben"], None, settings, now=ADDED_AT)
+    periods.assign_period(date(2026, 11, 24), team["Ben"], None, settings, now=ADDED_AT)
     assert run(settings, TUESDAY_1800) == [("on-duty", BEN)]
 
 
 def test_the_outgoing_engineer_hears_when_nobody_follows(db, team, settings):
-    periods.assign_period(date(2026, 11, 23), team["Ben"], None, settings)
-    periods.assign_period(date(2026, 11, 24), team["Tobi"], None, settings)
+    periods.assign_period(date(2026, 11, 23), team["Ben"], None, settings, now=ADDED_AT)
+    periods.assign_period(date(2026, 11, 24), team["Tobi"], None, settings, now=ADDED_AT)
     period = periods.period_at(TUESDAY_1800)
     period.primary = None
     period.save()
@@ -151,9 +151,9 @@ def test_the_outgoing_engineer_hears_when_nobody_follows(db, team, settings):
 
 # The clocks go back at 02:00 BST on Sunday 25 October 2026: that night lasts 25 hours.
 def test_across_the_end_of_summer_time(db, team, settings):
-    periods.assign_period(date(2026, 10, 23), team["Ben"], None, settings)
-    periods.assign_period(date(2026, 10, 24), team["Tobi"], None, settings)
-    periods.assign_period(date(2026, 10, 25), team["Asha"], None, settings)
+    periods.assign_period(date(2026, 10, 23), team["Ben"], None, settings, now=ADDED_AT)
+    periods.assign_period(date(2026, 10, 24), team["Tobi"], None, settings, now=ADDED_AT)
+    periods.assign_period(date(2026, 10, 25), team["Asha"], None, settings, now=ADDED_AT)
     saturday = datetime(2026, 10, 24, 18, 0, tzinfo=LONDON)
     assert saturday.astimezone(timezone.utc).hour == 17  # BST
     assert run(settings, saturday) == [("off-duty", BEN), ("on-duty", TOBI)]
@@ -171,8 +171,8 @@ def test_across_the_end_of_summer_time(db, team, settings):
 
 # Summer time starts at 01:00 GMT on Sunday 28 March 2027: that night lasts 23 hours.
 def test_across_the_start_of_summer_time(db, team, settings):
-    periods.assign_period(date(2027, 3, 27), team["Ben"], None, settings)
-    periods.assign_period(date(2027, 3, 28), team["Tobi"], None, settings)
+    periods.assign_period(date(2027, 3, 27), team["Ben"], None, settings, now=ADDED_AT)
+    periods.assign_period(date(2027, 3, 28), team["Tobi"], None, settings, now=ADDED_AT)
     saturday = datetime(2027, 3, 27, 18, 0, tzinfo=LONDON)
     sunday = datetime(2027, 3, 28, 18, 0, tzinfo=LONDON)
     assert utc(sunday) - utc(saturday) == timedelta(hours=23)
@@ -210,7 +210,7 @@ def test_local_labels(zone, instant, label):
 @pytest.mark.parametrize("settings_data", [{"timezone": "America/New_York"}])
 def test_handover_texts_in_another_zone(db, team, settings, settings_data):
     # US summer time ends on Sunday 1 November 2026: Saturday's night lasts 25 hours
-    periods.assign_period(date(2026, 10, 31), team["Ben"], None, settings)
+    periods.assign_period(date(2026, 10, 31), team["Ben"], None, settings, now=ADDED_AT)
     saturday = datetime(2026, 10, 31, 18, 0, tzinfo=ZoneInfo("America/New_York"))
     assert run(settings, saturday) == [("on-duty", BEN)]
     assert OutboxMessage.get().body.startswith(

@@ -9,6 +9,7 @@ from console.scenario import Scenario
 from outbox.models import OutboxMessage
 from rota import handover, periods, take
 from rota.models import DutyPeriod
+from tests.conftest import ADDED_AT
 
 LONDON = ZoneInfo("Europe/London")
 WEDNESDAY_2100 = datetime(2026, 11, 25, 21, 0, tzinfo=LONDON)
@@ -16,7 +17,7 @@ WEDNESDAY_2100 = datetime(2026, 11, 25, 21, 0, tzinfo=LONDON)
 
 @pytest.fixture
 def rota(db, team, settings):
-    periods.assign_period(date(2026, 11, 25), team["Ben"], None, settings)
+    periods.assign_period(date(2026, 11, 25), team["Ben"], None, settings, now=ADDED_AT)
 
 
 def test_the_call_flow_rings_whoever_took_duty(rota, team, settings, simulate):
@@ -41,7 +42,7 @@ def test_a_take_that_loses_a_race_tells_the_engineer_who_won(rota, team, setting
 
 
 def test_taking_a_period_with_nobody_on_duty_tells_nobody(db, team, settings):
-    period = periods.assign_period(date(2026, 11, 25), team["Ben"], None, settings)
+    period = periods.assign_period(date(2026, 11, 25), team["Ben"], None, settings, now=ADDED_AT)
     period.primary = None
     period.save()
     result = take.take_duty(team["Tobi"], WEDNESDAY_2100, settings)

@@ -22,6 +22,7 @@ from outbox.models import EMAIL, SMS, WEBHOOK, OutboxMessage
 from outbox.senders import RecordingSender
 from outbox.webhook import WebhookPoster
 from rota import periods
+from tests.conftest import ADDED_AT
 from voicemail.models import Ticket
 
 LONDON = ZoneInfo("Europe/London")
@@ -83,7 +84,7 @@ def team(db, make_engineer, settings):
     ben = make_engineer("Ben Smith", mobile="+447911000001")
     tobi = make_engineer("Tobi Jones", mobile="+447911000002")
     make_engineer("Chris Wong", mobile="+447911000003", signed_in=False)
-    periods.assign_period(date(2026, 12, 1), ben, None, settings)
+    periods.assign_period(date(2026, 12, 1), ben, None, settings, now=ADDED_AT)
     add_customer("ACME Ltd", [ACME_MOBILE, LANDLINE], "24x7", "1h")
     return ben, tobi
 

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from rota import engineers as engineer_service
-from tests.conftest import ADDED_AT
 from rota import periods
 from telephony.models import Call, Leg
+from tests.conftest import ADDED_AT
 from voicemail.models import Ticket
 from console.scenario import Scenario
 
@@ -28,7 +28,7 @@ def team(make_engineer):
 @pytest.fixture
 def duty(app, db, team, settings):
     """Tobi on duty from Tuesday 1 December 18:00 with Asha as backup."""
-    periods.assign_period(date(2026, 12, 1), team[1], team[2], settings)
+    periods.assign_period(date(2026, 12, 1), team[1], team[2], settings, now=ADDED_AT)
 
 
 def legs(db, outcome):
@@ -132,7 +132,7 @@ def test_out_of_hours_with_nobody_on_duty_goes_to_voicemail(simulate, team, db):
 
 def test_bank_holiday_morning_is_out_of_hours(simulate, team, db, settings):
     # Monday 28 December 2026 is the Boxing Day substitute bank holiday in England
-    periods.assign_period(date(2026, 12, 27), team[2], None, settings)
+    periods.assign_period(date(2026, 12, 27), team[2], None, settings, now=ADDED_AT)
     outcome = simulate(Scenario(at=datetime(2026, 12, 28, 10, 0, tzinfo=LONDON), others="accept"))
     assert Call.get(Call.sid == outcome.call_sid).mode == "out_of_hours"
     assert legs(db, outcome) == [("Asha Patel", team[2].mobile, "accepted")]

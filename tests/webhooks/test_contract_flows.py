@@ -8,6 +8,7 @@ import pytest
 from customers.directory import add_customer
 from rota import periods
 from telephony.models import Call, Leg
+from tests.conftest import ADDED_AT
 from voicemail.models import Ticket
 from console.scenario import Scenario
 
@@ -31,7 +32,7 @@ def settings_data():
 def setup(db, make_engineer, settings):
     ben = make_engineer("Ben Smith")
     tobi = make_engineer("Tobi Jones")
-    periods.assign_period(date(2026, 12, 1), tobi, ben, settings)
+    periods.assign_period(date(2026, 12, 1), tobi, ben, settings, now=ADDED_AT)
     add_customer("ACME Ltd", [ACME], "core", "4h")
     add_customer("Globex", [GLOBEX], "24x7", "1h")
 

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from rota import periods
 from telephony.models import Call, HuntPosition, Leg
+from tests.conftest import ADDED_AT
 from voicemail.models import Ticket
 
 TWILIO_KEYS = ["CallSid", "From", "To", "CallStatus", "Digits", "DialCallStatus", "DialBridged",
@@ -38,7 +39,7 @@ FUZZ = settings(max_examples=100, deadline=None,
 @pytest.fixture
 def world(db, make_engineer, settings):
     ben = make_engineer("Ben Smith")
-    periods.assign_period(date(2026, 11, 30), ben, None, settings)
+    periods.assign_period(date(2026, 11, 30), ben, None, settings, now=ADDED_AT)
 
 
 def snapshot():

@@ -10,6 +10,7 @@ from dutyline.db import database
 from outbox.models import OutboxMessage
 from rota import periods
 from rota.models import DutyPeriod, Engineer
+from tests.conftest import ADDED_AT
 from webhooks import sms
 
 LONDON = ZoneInfo("Europe/London")
@@ -29,8 +30,8 @@ def team(make_engineer):
 def rota(app, team, settings, clock):
     """Ben on duty from Wed 25 Nov 18:00 with Tobi as backup; Asha from Thu 26 Nov. It is 21:00."""
     with database.connection_context():
-        periods.assign_period(date(2026, 11, 25), team["Ben"], team["Tobi"], settings)
-        periods.assign_period(date(2026, 11, 26), team["Asha"], None, settings)
+        periods.assign_period(date(2026, 11, 25), team["Ben"], team["Tobi"], settings, now=ADDED_AT)
+        periods.assign_period(date(2026, 11, 26), team["Asha"], None, settings, now=ADDED_AT)
     clock.set(WEDNESDAY_2100.astimezone(timezone.utc))
 
 
@@ -160,7 +161,7 @@ def test_database_down_still_answers_the_engineer(tmp_path):
     from twilio.request_validator import RequestValidator
 
     from dutyline.settings import parse_settings
-    from tests.conftest import AUTH_TOKEN, PUBLIC_URL
+    from tests.conftest import ADDED_AT, AUTH_TOKEN, PUBLIC_URL
     from webhooks import create_app
 
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'gone' / 'x.db'}",

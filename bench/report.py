@@ -77,11 +77,15 @@ def _legs_sql(postgres, legs_per_call):
     last = legs_per_call - 1
     plus_ring = ("(c.started_at + (2 + s.step * 12) * INTERVAL '1 second')" if postgres
                  else "datetime(c.started_at, '+' || (2 + s.step * 12) || ' seconds')")
+    # the leg that accepts rang 3 s before the press
+    ring_before_answer = ("(c.answered_at - 3 * INTERVAL '1 second')" if postgres
+                          else "datetime(c.answered_at, '-3 seconds')")
     return (
         'INSERT INTO "leg" (call_id, step, engineer_id, number, role, started_at, ringing_at, '
         "accepted_at, ended_at, outcome) "
         f"SELECT c.id, s.step, 1 + (c.id + s.step) % {ENGINEERS}, '+447911123401', 'hunt', "
-        f"c.started_at, {plus_ring}, "
+        f"c.started_at, CASE WHEN s.step = {last} AND c.answered_at IS NOT NULL "
+        f"THEN {ring_before_answer} ELSE {plus_ring} END, "
         f"CASE WHEN s.step = {last} THEN c.answered_at END, c.ended_at, "
         f"CASE WHEN s.step = {last} AND c.answered_at IS NOT NULL THEN 'accepted' "
         "WHEN (c.id + s.step) % 5 = 0 THEN 'busy' WHEN (c.id + s.step) % 7 = 0 "

@@ -81,6 +81,9 @@ def calls_show(reference):
                + (f" after {wait:g} s" if wait is not None else ""))
     if detail["ticket"]:
         click.echo(f"  {'ticket':<14} #{detail['ticket']}")
+    if detail["logged_in_part"]:
+        click.echo("  logged before call statistics: when phones rang, a voicemail prompt "
+                   "left without a message and a fallback dial are not known")
     rows = [[str(leg["step"] + 1), leg["engineer"] or "-", leg["number"],
              _local(leg["ringing_at"] or leg["dialled_at"], "%H:%M:%S"),
              "-" if leg["rang_seconds"] is None else f"{leg['rang_seconds']:g}",

@@ -9,6 +9,7 @@ clock and never replaces the clock of an app.
 import secrets
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from email.utils import format_datetime
 from urllib.parse import urlsplit
 
 from console.scenario import (MESSAGE_SECONDS, TALK_SECONDS, TICKET_SPOKEN, Outcome,
@@ -85,7 +86,8 @@ class Simulator:
         self._follow(body)
         duration = int((self.clock() - self.started).total_seconds())
         self.post(PATHS["status"], self._call_params(CallStatus="completed",
-                                                     CallDuration=str(duration)))
+                                                     CallDuration=str(duration),
+                                                     Timestamp=format_datetime(self.clock())))
         self._say(f"call ended after {duration} s")
         return self.outcome
 
@@ -246,7 +248,8 @@ class Simulator:
     def _leg_params(self, child, number, status, **extra):
         params = {"CallSid": child, "ParentCallSid": self.call_sid, "AccountSid": "ACsimulator",
                   "From": self.scenario.to, "To": number, "CallStatus": status,
-                  "Direction": "outbound-dial", "ApiVersion": "2010-04-01"}
+                  "Direction": "outbound-dial", "ApiVersion": "2010-04-01",
+                  "Timestamp": format_datetime(self.clock())}  # status callbacks carry it
         params.update(extra)
         return params
 

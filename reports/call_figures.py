@@ -5,7 +5,7 @@ from peewee import SQL, Case, fn
 
 from reports.measures import CallTally
 from reports.models import partial_until
-from reports.sql import instant, local_day, local_hour, seconds_between
+from reports.sql import instant, is_postgres, local_day, local_hour, seconds_between
 from telephony.models import Call
 
 ANSWERED = "answered"
@@ -71,31 +71,40 @@ def in_span(query, span, column=Call.started_at):
 
 
 def call_tallies(span, group):
-    """{group key: CallTally} for the calls that arrived in the span."""
-    outcome = outcome_case()
-    wait = wait_seconds()
-    abandoned = outcome.in_([_text(name) for name in ABANDONED])
-    short = abandoned & (seconds_between(Call.ended_at, Call.started_at)
-                         <= SQL(str(int(span.short_abandon_seconds))))
-    within = wait <= SQL(str(int(span.threshold_seconds)))
-    one = SQL("1")
-    zero = SQL("0")
+    """{group key: CallTally} for the calls that arrived in the span.
+
+    The inner query works out each call's key, outcome, wait and time to hang-up once; the
+    outer one counts them by key, outcome and whole second of the wait.
+    """
+    legacy = legacy_condition(Call.started_at)
+    row = (Call
+           .select(group_key(group, span.offsets()).alias("k"),
+                   outcome_case().alias("o"),
+                   wait_seconds().alias("w"),
+                   seconds_between(Call.ended_at, Call.started_at).alias("d"),
+                   Case(None, [(legacy, SQL("1"))], SQL("0")).alias("p")))
+    row = in_span(row, span)
+    if not is_postgres():
+        row = row.limit(-1)  # a LIMIT keeps SQLite from copying the expressions outward
+    calls = row.alias("c")
+    abandoned = calls.c.o.in_([_text(name) for name in ABANDONED])
+    short = abandoned & (calls.c.d <= SQL(str(int(span.short_abandon_seconds))))
+    within = calls.c.w <= SQL(str(int(span.threshold_seconds)))
     query = (Call
-             .select(group_key(group, span.offsets()),
-                     outcome,
-                     fn.ROUND(wait),
-                     fn.COUNT(SQL("*")),
-                     fn.SUM(wait),
-                     fn.SUM(Case(None, [(within, one)], zero)),
-                     fn.SUM(Case(None, [(short, one)], zero)),
-                     fn.SUM(Case(None, [(legacy_condition(Call.started_at), one)], zero)))
+             .select(calls.c.k, calls.c.o, fn.ROUND(calls.c.w), fn.COUNT(SQL("*")),
+                     fn.SUM(calls.c.w), _sum(within), _sum(short), fn.SUM(calls.c.p))
+             .from_(calls)
              .group_by(SQL("1"), SQL("2"), SQL("3")))
     tallies = {}
-    for key, name, whole, count, wait_sum, within_count, short_count, legacy in (
-            in_span(query, span).tuples()):
+    for key, name, whole, count, wait_sum, within_count, short_count, legacy_count in (
+            query.tuples()):
         tally = tallies.setdefault(key, CallTally())
-        _count(tally, name, whole, count, wait_sum, within_count, short_count, legacy)
+        _count(tally, name, whole, count, wait_sum, within_count, short_count, legacy_count)
     return tallies
+
+
+def _sum(condition):
+    return fn.SUM(Case(None, [(condition, SQL("1"))], SQL("0")))
 
 
 def _count(tally, name, whole, count, wait_sum, within_count, short_count, legacy):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from reports.call_figures import ABANDONED, in_span, outcome_case
+from reports.models import partial_until
 from rota.models import Engineer
 from telephony.models import Call, Leg
 from voicemail.models import TICKET_BASE, Ticket
@@ -116,12 +117,14 @@ def call_detail(reference):
                 .where(Leg.call == call.id)
                 .order_by(Leg.step))
     ticket = Ticket.get_or_none(Ticket.call == call.id)
+    until = partial_until()
     return {
         **LoggedCall(call, call.outcome, tuple(leg.engineer.name for leg in legs
                                                if leg.engineer_id)).as_dict(),
         "ringing_at": _stamp(call.ringing_at), "connected_at": _stamp(call.connected_at),
         "voicemail_at": _stamp(call.voicemail_at), "fallback_at": _stamp(call.fallback_at),
         "ticket": ticket.number if ticket else None,
+        "logged_in_part": until is not None and call.started_at <= until,
         "legs": [_leg(leg, call) for leg in legs]}
 
 

@@ -22,8 +22,9 @@ def callback_moment(timestamp, received):
             moment = parsedate_to_datetime(str(timestamp))
         except (TypeError, ValueError, IndexError):
             moment = None
-        if moment is not None and moment.tzinfo is not None \
-                and abs(moment - received) <= BELIEVABLE:
+        if moment is not None and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)  # Twilio's are UTC (+0000)
+        if moment is not None and abs(moment - received) <= BELIEVABLE:
             return moment.astimezone(timezone.utc)
     return received
 
@@ -40,20 +41,22 @@ def record_ringing(leg, at):
      .execute())
 
 
-def record_voicemail(call_id, at):
-    """The caller was sent to the voicemail prompt."""
-    Call.update(voicemail_at=at).where(Call.id == call_id, Call.voicemail_at.is_null()).execute()
+VOICEMAIL = "voicemail"
+FALLBACK = "fallback"
+_COLUMNS = {VOICEMAIL: Call.voicemail_at, FALLBACK: Call.fallback_at}
 
 
-def record_fallback(call_id, at):
-    """The fallback number was dialled for the caller."""
-    Call.update(fallback_at=at).where(Call.id == call_id, Call.fallback_at.is_null()).execute()
+def destination_of(step):
+    """VOICEMAIL or FALLBACK when a Step (telephony.steps) sends the caller there, else None."""
+    if step.ring is not None or step.gate_call_id is not None or step.hang_up:
+        return None
+    return FALLBACK if step.fallback_number else VOICEMAIL
 
 
-def record_step(call_id, step, at):
-    """What a step of the call sends the caller to, as far as the statistics count it:
-    `step` is "voicemail", "fallback" or anything else (ringing, hanging up: nothing)."""
-    if step == "voicemail":
-        record_voicemail(call_id, at)
-    elif step == "fallback":
-        record_fallback(call_id, at)
+def record_destination(sid, destination, at):
+    """The caller (by CallSid) was sent to VOICEMAIL or the FALLBACK number at `at`."""
+    column = _COLUMNS[destination]
+    (Call
+     .update({column: at})
+     .where(Call.sid == sid[:64], column.is_null())
+     .execute())

@@ -2,7 +2,7 @@
 
 import json
 
-from peewee import JOIN, IntegrityError
+from peewee import JOIN, Case, IntegrityError
 
 from dutyline.db import database
 from rota.models import Engineer
@@ -74,7 +74,8 @@ def record_accept(leg, now):
          .where(Leg.id == leg.id, Leg.accepted_at.is_null())
          .execute())
         (Call
-         .update(status="answered", answered_by=leg.engineer_id, answered_at=now)
+         .update(status="answered", answered_by=leg.engineer_id, answered_at=now,
+                 connected_at=now)
          .where(Call.id == leg.call_id, Call.answered_at.is_null())
          .execute())
 
@@ -135,7 +136,12 @@ def finish_call(sid, duration, now):
     if call is None:
         return None
     with database.atomic():
-        Leg.update(ended_at=now).where(Leg.call == call, Leg.ended_at.is_null()).execute()
+        # a leg still open when the caller hangs up ended because of it
+        (Leg
+         .update(ended_at=now, outcome=Case(None, [(Leg.outcome == "ringing", "caller-hung-up")],
+                                            Leg.outcome))
+         .where(Leg.call == call, Leg.ended_at.is_null())
+         .execute())
         status = call.status
         if status == "ringing":
             status = "missed"

@@ -4,7 +4,7 @@ import re
 
 from flask import Blueprint, Response, request
 
-from telephony import calls, twiml
+from telephony import call_events, calls, twiml
 from telephony.arrival import Arrival, load_arrival, save_arrival
 from telephony.routing import decide_route
 from telephony.steps import Step
@@ -33,6 +33,10 @@ def fallback_twiml():
 
 def answer(step):
     rt = runtime()
+    destination = call_events.destination_of(step)
+    if destination is not None:  # noted for the call statistics
+        call_events.record_destination(request.form.get("CallSid", ""), destination,
+                                       rt.clock())
     return xml(twiml.render(step, rt.url, rt.settings))
 
 
@@ -128,8 +132,11 @@ def leg_status():
     rt = runtime()
     leg = calls.get_leg(request.args.get("leg"))
     if leg is not None:
-        calls.update_leg_status(leg, request.form.get("CallStatus", ""),
-                                request.form.get("CallSid"), rt.clock())
+        form = request.form
+        at = call_events.callback_moment(form.get("Timestamp"), rt.clock())
+        if form.get("CallStatus") == "ringing":
+            call_events.record_ringing(leg, at)
+        calls.update_leg_status(leg, form.get("CallStatus", ""), form.get("CallSid"), at)
     return xml(twiml.VoiceResponse())
 
 
@@ -185,7 +192,8 @@ def status():
     rt = runtime()
     form = request.form
     if form.get("CallStatus") in ("completed", "busy", "failed", "no-answer", "canceled"):
-        calls.finish_call(form.get("CallSid", ""), form.get("CallDuration"), rt.clock())
+        calls.finish_call(form.get("CallSid", ""), form.get("CallDuration"),
+                          call_events.callback_moment(form.get("Timestamp"), rt.clock()))
     return xml(twiml.VoiceResponse())
 
 

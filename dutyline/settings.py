@@ -7,10 +7,17 @@ from datetime import date, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
+import phonenumbers
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 DEFAULT_HOURS = {day: "08:00-18:00" for day in WEEKDAYS[:5]}
+
+
+KNOWN_KEYS = ("timezone", "holidays", "closed", "ring_seconds", "hunt_rounds", "max_wait_seconds",
+              "greeting", "out_of_hours_greeting", "language", "voice", "handover",
+              "phone_region", "team_name", "backup", "period", "week_start", "hours",
+              "service_level_seconds", "short_abandon_seconds")
 
 
 class SettingsError(ValueError):
@@ -172,18 +179,26 @@ def parse_settings(data):
             raise SettingsError("handover: use 00:00 rather than 24:00")
         values["handover"] = handover
     if "phone_region" in data:
-        region = _text(data.pop("phone_region"), "phone_region").upper()
-        if not re.fullmatch(r"[A-Z]{2}", region):
-            raise SettingsError(f"phone_region: expected a two-letter country code, got {region!r}")
-        values["phone_region"] = region
+        values["phone_region"] = _phone_region(data.pop("phone_region"))
     for key, high in (("service_level_seconds", 600), ("short_abandon_seconds", 60)):
         if key in data:
             values[key] = _int(data.pop(key), key, 0 if key == "short_abandon_seconds" else 1,
                                high)
     values.update(_parse_rota_keys(data))
     if data:
-        raise SettingsError(f"{sorted(data)[0]}: unknown setting")
+        raise SettingsError(f"{sorted(data)[0]}: unknown setting (the settings are "
+                            f"{', '.join(KNOWN_KEYS)})")
     return Settings(**values)
+
+
+def _phone_region(raw):
+    """A region phonenumbers knows (GB, IE, DE, ...): "UK" would make every local number fail."""
+    region = _text(raw, "phone_region").upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        hint = " (the United Kingdom is GB)" if region == "UK" else ""
+        raise SettingsError(f"phone_region: unknown region {region!r}{hint}; expected a "
+                            "two-letter code such as GB, IE or DE")
+    return region
 
 
 def _parse_rota_keys(data):

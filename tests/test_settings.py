@@ -1,10 +1,11 @@
 """Team settings: defaults, and a bad value stops the start with a message naming the key."""
 
+from dataclasses import fields
 from datetime import date, time
 
 import pytest
 
-from dutyline.settings import SettingsError, load_settings, parse_settings
+from dutyline.settings import KNOWN_KEYS, Settings, SettingsError, load_settings, parse_settings
 
 
 def test_defaults():
@@ -46,11 +47,24 @@ def test_file_is_read(tmp_path):
     ({"voice": "Polly Amy"}, "voice"),
     ({"handover": "25:00"}, "handover"),
     ({"ring_secs": 15}, "ring_secs"),
+    ({"phone_region": "UK"}, "phone_region"),
+    ({"phone_region": "XX"}, "phone_region"),
 ])
 def test_bad_value_names_the_key(data, key):
     with pytest.raises(SettingsError) as error:
         parse_settings(data)
     assert str(error.value).startswith(f"{key}:")
+
+
+def test_unknown_keys_and_regions_are_named_with_what_would_do():
+    with pytest.raises(SettingsError) as error:
+        parse_settings({"handover_time": "18:00"})
+    assert "handover_time: unknown setting" in str(error.value)
+    assert "handover" in str(error.value).split("(")[1]
+    with pytest.raises(SettingsError, match="the United Kingdom is GB"):
+        parse_settings({"phone_region": "uk"})
+    assert parse_settings({"phone_region": "ie"}).phone_region == "IE"
+    assert set(KNOWN_KEYS) == {field.name for field in fields(Settings)}
 
 
 def test_bad_toml_and_missing_file(tmp_path):

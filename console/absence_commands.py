@@ -3,7 +3,7 @@
 import click
 
 from console.app import app_command, emit
-from console.timeparse import parse_day_or_instant
+from console.timeparse import parse_day_or_instant, parse_span
 from rota import absences
 from webhooks.runtime import runtime
 
@@ -23,8 +23,9 @@ def absence_add(name, starts, ends, reason):
     """Record NAME as away from --from to --to."""
     rt = runtime()
     tz = rt.settings.tz
-    made = absences.add_absence(name, parse_day_or_instant(starts, tz), parse_day_or_instant(ends, tz),
-                                rt.settings, rt.clock(), reason)
+    first, last = parse_span(starts, ends, lambda text: parse_day_or_instant(text, tz),
+                             "absence")
+    made = absences.add_absence(name, first, last, rt.settings, rt.clock(), reason)
     click.echo(f"{made.engineer.name} absent: "
                f"{absences.absence_as_dict(made, tz)['local']}")
 

@@ -7,7 +7,7 @@ from datetime import timezone
 import click
 
 from console.app import app_command
-from console.timeparse import parse_day, parse_instant
+from console.timeparse import parse_day, parse_instant, parse_span
 from hours.business_hours import mode_at
 from rota import change_warnings, check, counts, generate, months, overrides, periods, swaps
 from rota import engineers as engineer_service
@@ -183,8 +183,9 @@ def rota_override(name, starts, ends):
     """Put NAME on duty from --from to --to, over the plan."""
     rt = runtime()
     tz = rt.settings.tz
-    made = overrides.add_override(name, parse_instant(starts, tz), parse_instant(ends, tz),
-                                  rt.settings, rt.clock())
+    starts_at, ends_at = parse_span(starts, ends, lambda text: parse_instant(text, tz),
+                                    "override")
+    made = overrides.add_override(name, starts_at, ends_at, rt.settings, rt.clock())
     starts_at, ends_at = made.starts_at.astimezone(tz), made.ends_at.astimezone(tz)
     click.echo(f"{made.engineer.name} on duty from {starts_at:%a %d %b %Y %H:%M} "
                f"to {ends_at:%a %d %b %Y %H:%M} (override {made.id})")

@@ -1,8 +1,27 @@
 """Reading times typed on the command line, in the team's time zone."""
 
+import calendar
+import re
 from datetime import date, datetime
 
 import click
+
+DATE_SHAPE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _no_such_day(text):
+    """A message when `text` starts with a date of the right shape that the calendar lacks."""
+    match = DATE_SHAPE.match(text.strip())
+    if not match:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return f"there is no month {month:02d}: {text!r}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return (f"there is no such day: {text!r} ({calendar.month_name[month]} {year} has "
+                f"{days} days)")
+    return None
 
 
 def parse_instant(text, tz):
@@ -10,7 +29,8 @@ def parse_instant(text, tz):
     try:
         value = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise click.ClickException(f"not an ISO-8601 date-time: {text!r}") from exc
+        raise click.ClickException(_no_such_day(text) or
+                                   f"not an ISO-8601 date-time: {text!r}") from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
     return value
@@ -20,9 +40,21 @@ def parse_day(text):
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise click.ClickException(f"not a date (YYYY-MM-DD): {text!r}") from exc
+        raise click.ClickException(_no_such_day(text) or
+                                   f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 def parse_day_or_instant(text, tz):
     """A plain date stays a date (whole local days); anything longer is an instant."""
     return parse_day(text) if len(text.strip()) == 10 else parse_instant(text, tz)
+
+
+def parse_span(starts_text, ends_text, parse, what):
+    """(start, end) parsed with `parse`; an end not after the start is refused in the words
+    the user typed (local times as given), not as converted instants."""
+    starts, ends = parse(starts_text), parse(ends_text)
+    if type(starts) is type(ends) and (ends < starts or
+                                       (ends == starts and isinstance(ends, datetime))):
+        raise click.ClickException(f"the {what} ends ({ends_text}) before it starts "
+                                   f"({starts_text})")
+    return starts, ends

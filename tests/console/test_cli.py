@@ -53,6 +53,13 @@ def test_add_and_list_engineers(cli):
     (["rota", "assign", "2026-12-01", "Ben Smith", "--backup", "Nobody"], "unknown engineer"),
     (["rota", "assign", "2026-12-01", "Ben Smith", "--backup", "Ben Smith"], "backup must be"),
     (["rota", "assign", "1 Dec", "Ben Smith"], "not a date"),
+    (["rota", "assign", "2027-02-30", "Ben Smith"],
+     "there is no such day: '2027-02-30' (February 2027 has 28 days)"),
+    (["rota", "who", "--at", "2026-04-31T10:00"], "there is no such day: '2026-04-31T10:00'"),
+    (["rota", "override", "Ben Smith", "--from", "2026-07-01T21:00", "--to", "2026-07-01T20:00"],
+     "the override ends (2026-07-01T20:00) before it starts (2026-07-01T21:00)"),
+    (["absence", "add", "Ben Smith", "--from", "2026-12-10", "--to", "2026-12-09"],
+     "the absence ends (2026-12-09) before it starts (2026-12-10)"),
 ])
 def test_bad_input_exits_non_zero_with_one_line_and_changes_nothing(cli, args, message):
     cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401")

@@ -135,7 +135,7 @@ ERRORS = [
     (["rota", "generate", "2026-13"],                                           "not a month"),
     (["rota", "generate", "December"],                                          "not a month"),
     (["rota", "check", "2026-1"],                                               "not a month"),
-    (["rota", "swap", "2026-12-03", "2026-12-32"],                              "not a date"),
+    (["rota", "swap", "2026-12-03", "2026-12-32"],                         "there is no such day"),
     (["rota", "swap", "2026-12-03", "2027-05-01"],                              "no duty period"),
     (["rota", "override", "Nobody", "--from", "2026-12-04T21:00", "--to", "2026-12-05T02:00"],
      "unknown engineer"),
@@ -145,7 +145,8 @@ ERRORS = [
      "ends"),
     (["absence", "add", "Nobody", "--from", "2026-12-01", "--to", "2026-12-02"], "unknown engineer"),
     (["absence", "add", "Ben Smith", "--from", "2026-12-05", "--to", "2026-12-01"], "ends"),
-    (["absence", "add", "Ben Smith", "--from", "2026-02-30", "--to", "2026-03-01"], "not a date"),
+    (["absence", "add", "Ben Smith", "--from", "2026-02-30", "--to", "2026-03-01"],
+     "there is no such day"),
     (["absence", "import", "Nobody", "leave.ics"],                              "unknown engineer"),
     (["absence", "import", "Ben Smith", "/nonexistent/leave.ics"],              "cannot read"),
 ]

@@ -39,7 +39,17 @@ def absence_list(as_json, show_all):
     rt = runtime()
     rows = [absences.absence_as_dict(a, rt.settings.tz)
             for a in absences.list_absences(None if show_all else rt.clock())]
-    emit(rows, as_json, lambda r: f"{r['engineer']:<20} {r['local']}  {r['reason']}")
+    emit(rows, as_json, lambda r: f"{r['id']:>4}  {r['engineer']:<20} {r['local']}  {r['reason']}")
+
+
+@absence.command("remove")
+@click.argument("absence_id", type=int)
+@app_command
+def absence_remove(absence_id):
+    """Remove the absence ABSENCE_ID (the id `absence list` shows), e.g. one entered by mistake."""
+    removed = absences.remove_absence(absence_id)
+    click.echo(f"absence {absence_id} removed ({removed.engineer.name}: "
+               f"{absences.absence_as_dict(removed, runtime().settings.tz)['local']})")
 
 
 @absence.command("import")

@@ -46,3 +46,12 @@ def customer_list(as_json):
     rows = [customers.customer_as_dict(c, n) for c, n in customers.list_customers()]
     emit(rows, as_json, lambda r: (
         f"{r['name']:<28} {r['hours']:<5} {r['reaction']:>6}  {' '.join(r['numbers'])}"))
+
+
+@customer_group.command("remove")
+@click.argument("name")
+@app_command
+def customer_remove(name):
+    """Remove a customer: its numbers no longer match callers; its calls and tickets stay."""
+    removed = customers.remove_customer(name)
+    click.echo(f"removed {removed.name}")

@@ -28,14 +28,33 @@ def engineer_add(name, mobile, desk, email):
 
 
 @engineer.command("list")
+@click.option("--all", "show_all", is_flag=True, help="removed engineers too")
 @click.option("--json", "as_json", is_flag=True)
 @app_command
-def engineer_list(as_json):
-    """Engineers in rotation order."""
-    rows = [engineer_service.engineer_as_dict(e) for e in engineer_service.list_engineers()]
+def engineer_list(show_all, as_json):
+    """Engineers in rotation order (and, with --all, the removed ones after them)."""
+    rows = [engineer_service.engineer_as_dict(e)
+            for e in engineer_service.list_engineers(include_removed=show_all)]
+
+    def presence(row):
+        if row["removed"]:
+            return "removed"
+        return "signed in" if row["signed_in"] else "signed out"
+
     emit(rows, as_json, lambda r: (
-        f"{r['rotation']:>3}  {r['name']:<24} {'signed in' if r['signed_in'] else 'signed out':<10} "
+        f"{r['rotation']:>3}  {r['name']:<24} {presence(r):<10} "
         f"{r['location']:<6} mobile {r['mobile']}" + (f" desk {r['desk']}" if r["desk"] else "")))
+
+
+@engineer.command("remove")
+@click.argument("name")
+@app_command
+def engineer_remove(name):
+    """Take NAME off the line: no longer hunted, rostered, on duty or texted; history stays."""
+    removed, periods = engineer_service.remove_engineer(name, now=runtime().clock())
+    click.echo(f"removed {removed.name}; their calls, tickets and past duty are kept"
+               + (f"; {periods} coming duty period(s) now have a gap: see dutyline rota check"
+                  if periods else ""))
 
 
 @engineer.command("set")

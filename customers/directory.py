@@ -3,7 +3,7 @@
 import csv
 import io
 
-from peewee import fn
+from peewee import IntegrityError, fn
 
 from customers.models import ALL_HOURS, CORE, Customer, CustomerNumber
 from dutyline.db import database
@@ -111,11 +111,34 @@ def customer_for_number(number):
 
 
 def list_customers():
+    """(customer, numbers) by name; a removed customer has no numbers and is left out."""
     customers = list(Customer.select().order_by(Customer.name))
     numbers = {}
     for row in CustomerNumber.select().order_by(CustomerNumber.number):
         numbers.setdefault(row.customer_id, []).append(row.number)
-    return [(customer, numbers.get(customer.id, [])) for customer in customers]
+    return [(customer, numbers[customer.id]) for customer in customers if customer.id in numbers]
+
+
+def remove_customer(name):
+    """Remove a customer: its numbers no longer match callers. Returns the customer.
+
+    A customer whose calls or tickets are on record keeps its row for them (their history
+    still names it); one without any is deleted outright.
+    """
+    customer = (Customer.select()
+                .join(CustomerNumber)
+                .where(fn.LOWER(Customer.name) == (name or "").strip().lower())
+                .first())
+    if customer is None:
+        raise CustomerError(f"unknown customer: {name!r}")
+    with database.atomic():
+        CustomerNumber.delete().where(CustomerNumber.customer == customer.id).execute()
+        try:
+            with database.atomic():  # a savepoint: calls and tickets that name it keep it
+                Customer.delete().where(Customer.id == customer.id).execute()
+        except IntegrityError:
+            pass
+    return customer
 
 
 def customer_as_dict(customer, numbers):

@@ -44,6 +44,16 @@ def replace_imported(engineer, source, spans, now):
     return len(spans)
 
 
+def remove_absence(absence_id):
+    """Delete the absence with this id (as `absence list` shows it); returns it."""
+    absence = (Absence.select(Absence, Engineer).join(Engineer)
+               .where(Absence.id == absence_id).first())
+    if absence is None:
+        raise RotaError(f"no absence with id {absence_id}")
+    absence.delete_instance()
+    return absence
+
+
 def list_absences(since=None):
     """Absences (those ending after `since`, when given), by start."""
     query = Absence.select(Absence, Engineer).join(Engineer)

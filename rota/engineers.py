@@ -4,7 +4,7 @@ from peewee import IntegrityError, fn
 
 from dutyline.db import database
 from dutyline.phones import to_e164
-from rota.models import OFFICE, REMOTE, Engineer
+from rota.models import OFFICE, REMOTE, DutyPeriod, Engineer
 
 
 class RotaError(ValueError):
@@ -17,6 +17,23 @@ class UnknownEngineer(RotaError):
 
 class DuplicateEngineer(RotaError):
     pass
+
+
+class NumberTaken(RotaError):
+    """A mobile or desk number another engineer already has (a text from it would be theirs)."""
+
+
+def _check_numbers_free(numbers, engineer_id=None):
+    """Refuse numbers an active engineer other than `engineer_id` already has."""
+    for number in (n for n in numbers if n):
+        query = (Engineer.select()
+                 .where(Engineer.active, (Engineer.mobile == number) | (Engineer.desk == number)))
+        if engineer_id is not None:
+            query = query.where(Engineer.id != engineer_id)
+        owner = query.first()
+        if owner is not None:
+            which = "mobile" if owner.mobile == number else "desk number"
+            raise NumberTaken(f"{number} is already {owner.name}'s {which}")
 
 
 def find_engineer(name):
@@ -46,6 +63,7 @@ def add_engineer(name, mobile, desk=None, email=None, region="GB", *, now):
                  .exists())
         if taken:
             raise DuplicateEngineer(f"an engineer named {name!r} already exists")
+        _check_numbers_free((mobile, desk))
         last = Engineer.select(fn.MAX(Engineer.rotation)).scalar() or 0
         try:
             return Engineer.create(name=name, mobile=mobile, desk=desk, email=email,
@@ -54,12 +72,29 @@ def add_engineer(name, mobile, desk=None, email=None, region="GB", *, now):
             raise DuplicateEngineer(f"an engineer named {name!r} already exists") from exc
 
 
-def list_engineers():
-    """Active engineers in rotation order."""
-    return list(Engineer
-                .select()
-                .where(Engineer.active)
-                .order_by(Engineer.rotation, Engineer.id))
+def list_engineers(include_removed=False):
+    """Active engineers in rotation order (the removed ones after them, when asked for)."""
+    query = Engineer.select().order_by(~Engineer.active, Engineer.rotation, Engineer.id)
+    return list(query if include_removed else query.where(Engineer.active))
+
+
+def remove_engineer(name, *, now):
+    """Take an engineer off the line: no longer hunted, rostered, on duty or texted.
+
+    Their calls, tickets and past duty stay as they were. The duty periods that start
+    from `now` on lose them, and become the gaps `rota check` reports. Returns the engineer
+    and the number of periods that lost them.
+    """
+    engineer = find_engineer(name)
+    with database.atomic():
+        _write(engineer, now, active=False, signed_in=False)
+        changed = 0
+        for role in (DutyPeriod.primary, DutyPeriod.backup):
+            changed += (DutyPeriod
+                        .update({role: None, DutyPeriod.updated_at: now})
+                        .where(role == engineer.id, DutyPeriod.starts_at >= now)
+                        .execute())
+    return engineer, changed
 
 
 def update_engineer(name, now, new_name=None, mobile=None, desk=None, email=None, region="GB"):
@@ -91,6 +126,7 @@ def update_engineer(name, now, new_name=None, mobile=None, desk=None, email=None
                      .exists())
             if taken:
                 raise DuplicateEngineer(f"an engineer named {changes['name']!r} already exists")
+        _check_numbers_free((changes.get("mobile"), changes.get("desk")), engineer.id)
         try:
             _write(engineer, now, **changes)
         except IntegrityError as exc:
@@ -126,4 +162,5 @@ def set_location(name, location, *, now):
 def engineer_as_dict(engineer):
     return {"name": engineer.name, "mobile": engineer.mobile, "desk": engineer.desk,
             "email": engineer.email, "rotation": engineer.rotation,
-            "signed_in": engineer.signed_in, "location": engineer.location}
+            "signed_in": engineer.signed_in, "location": engineer.location,
+            "removed": not engineer.active}

@@ -76,6 +76,9 @@ def duty_at(now):
     """(primary, backup) engineers on duty at `now`, an override winning over the plan."""
     period = period_at(now)
     primary, backup = (period.primary, period.backup) if period else (None, None)
+    # an engineer removed during the period is no longer on duty in what is left of it
+    primary = primary if primary is not None and primary.active else None
+    backup = backup if backup is not None and backup.active else None
     override = override_at(now)
     return resolve_duty(primary, backup, override.engineer if override is not None else None)
 

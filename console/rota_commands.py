@@ -7,6 +7,7 @@ from datetime import timezone
 import click
 
 from console.app import app_command
+from console.tables import table
 from console.timeparse import parse_day, parse_instant, parse_span
 from hours.business_hours import mode_at
 from rota import change_warnings, check, counts, generate, months, overrides, periods, swaps
@@ -109,6 +110,9 @@ def rota_generate(month, replace):
         raise click.ClickException(f"{result.empty} places could not be filled")
 
 
+LEGEND = "* a weekend or public holiday period   - nobody (a gap, see rota check)"
+
+
 @rota.command("show")
 @click.argument("month")
 @click.option("--json", "as_json", is_flag=True)
@@ -120,21 +124,26 @@ def rota_show(month, as_json):
     rows = [months.period_as_dict(p, settings) for p in months.month_periods(year, number)]
     start, end = months.month_span(year, number, settings)
     extra = [overrides.override_as_dict(o) for o in overrides.overrides_between(start, end)]
+
+    def local(text):
+        return f"{parse_instant(text, settings.tz).astimezone(settings.tz):%a %d %b %H:%M}"
+
     if as_json:
         click.echo(json.dumps({"month": month, "periods": rows, "overrides": extra},
                               indent=2))
         return
     if not rows:
         click.echo(f"{month}: no duty periods yet")
-    for row in rows:
-        marker = "*" if row["kind"] == WEEKEND else " "
-        click.echo(f"{row['local']} {marker} {row['primary'] or '-':<20} "
-                   f"{row['backup'] or ''}")
-    for item in extra:
-        starts_at = parse_instant(item["starts_at"], settings.tz).astimezone(settings.tz)
-        ends_at = parse_instant(item["ends_at"], settings.tz).astimezone(settings.tz)
-        click.echo(f"override: {item['engineer']} from {starts_at:%a %d %b %H:%M} "
-                   f"to {ends_at:%a %d %b %H:%M} (id {item['id']})")
+    else:
+        click.echo(table(["duty period", "", "primary", "backup"],
+                         [[row["local"], "*" if row["kind"] == WEEKEND else "",
+                           row["primary"] or "-", row["backup"] or "-"] for row in rows]))
+        click.echo(f"\n{LEGEND}")
+    if extra:
+        click.echo("\noverrides (over the plan; remove one with rota override-remove ID):")
+        click.echo(table(["id", "engineer", "from", "to"], [
+            [str(item["id"]), item["engineer"], local(item["starts_at"]), local(item["ends_at"])]
+            for item in extra], right=(0,)))
 
 
 @rota.command("check")

@@ -1,8 +1,11 @@
 """`dutyline tickets`: voicemail tickets."""
 
+import json
+
 import click
 
-from console.app import app_command, emit
+from console.app import app_command
+from console.tables import table
 from console.timeparse import parse_instant
 from rota import engineers as engineer_service
 from voicemail import tickets
@@ -22,9 +25,22 @@ def tickets_group():
 def tickets_list(status, as_json):
     """Recent tickets, newest first."""
     rows = [ticket_as_dict(t) for t in tickets.list_tickets(status)]
-    emit(rows, as_json, lambda r: (
-        f"#{r['number']}  {r['caller']:<16} {(r['customer'] or '-')[:20]:<20} {r['status']:<12} "
-        f"{r['recording_seconds'] or 0:>4} s  {r['engineer'] or ''}"))
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo("no tickets")
+        return
+    tz = runtime().settings.tz
+
+    def local(value):
+        return parse_instant(value, tz).astimezone(tz).strftime("%a %d %b %H:%M") if value else "-"
+
+    click.echo(table(
+        ["ticket", "left at", "caller", "customer", "status", "react by", "message", "engineer"],
+        [[f"#{r['number']}", local(r["created_at"]), r["caller"], (r["customer"] or "-")[:24],
+          r["status"], local(r["deadline"]), f"{r['recording_seconds'] or 0} s",
+          r["engineer"] or "-"] for r in rows], right=(6,)))
 
 
 @tickets_group.command("show")

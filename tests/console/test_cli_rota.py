@@ -80,7 +80,11 @@ def test_generate_show_check(cli, team, db):
     checked = cli("rota", "check", "2026-12", "--json")
     assert checked.exit_code == 0 and json.loads(checked.output)["ok"] is True
     text = cli("rota", "show", "2026-12").output.splitlines()
-    assert text[0].startswith("Tue 01 Dec 18:00 to Wed 02 Dec 18:00")
+    assert text[0].split() == ["duty", "period", "primary", "backup"]
+    assert text[1].startswith("Tue 01 Dec 18:00 to Wed 02 Dec 18:00")
+    saturday = next(line for line in text if line.startswith("Sat 05 Dec 18:00"))
+    assert saturday.split()[9] == "*"  # a weekend period, marked as the legend says
+    assert text[-1] == "* a weekend or public holiday period   - nobody (a gap, see rota check)"
 
 
 def test_check_fails_after_absence_and_generate_mends_it(cli, team, db):
@@ -110,8 +114,9 @@ def test_swap_and_override_commands(cli, team, db):
     assert [o["engineer"] for o in shown["overrides"]] == ["Tobi Jones"]
     text = cli("rota", "show", "2026-12").output.splitlines()
     override_id = shown["overrides"][0]["id"]
-    assert text[-1] == ("override: Tobi Jones from Fri 04 Dec 21:00 to Sat 05 Dec 02:00 "
-                        f"(id {override_id})")
+    assert text[-2].split() == ["id", "engineer", "from", "to"]
+    assert text[-1].split() == [str(override_id), "Tobi", "Jones", "Fri", "04", "Dec", "21:00",
+                                "Sat", "05", "Dec", "02:00"]
     removed = cli("rota", "override-remove", str(override_id))
     assert removed.exit_code == 0, removed.output
     assert json.loads(cli("rota", "show", "2026-12", "--json").output)["overrides"] == []

@@ -2,10 +2,10 @@
 
 import click
 from flask import current_app
-from werkzeug.serving import run_simple
 
 from console.app import app_command, app_factory, app_options, loaded_app, service
 from console.scenario import ENGINEER_ACTIONS, Scenario
+from console.serving import serve_app
 from console.timeparse import parse_instant
 from dutyline.phones import to_e164
 from rota import engineers as engineer_service
@@ -71,7 +71,7 @@ def simulate(at_text, caller, text, answers, others, caller_action, caller_press
 @service(serves_webhooks=True)
 def serve(host, port):
     """Run the web app with a development server (use gunicorn from the Procfile in production)."""
-    run_simple(host, port, loaded_app(), threaded=True)
+    serve_app(loaded_app(), host, port)
 
 
 @click.command()
@@ -88,4 +88,4 @@ def demo(db_path, serve_after, port):
         app = app_factory("INFO", serves_webhooks=True, DATABASE_URL=demo_database_url(db_path),
                           PUBLIC_URL=f"http://127.0.0.1:{port}")
         click.echo(f"\nServing the demo on http://127.0.0.1:{port}/ (Ctrl-C stops it).")
-        run_simple("127.0.0.1", port, app, threaded=True)
+        serve_app(app, "127.0.0.1", port)

@@ -76,8 +76,7 @@ def test_simulate_text_needs_the_sender(cli):
 
 def test_the_demo_serves_on_the_real_clock(cli, tmp_path, monkeypatch):
     served = []
-    monkeypatch.setattr(sim_commands, "run_simple",
-                        lambda host, port, app, **kwargs: served.append(app))
+    monkeypatch.setattr(sim_commands, "serve_app", lambda app, host, port: served.append(app))
     result = cli("demo", "--database", str(tmp_path / "demo.db"), "--port", "5099")
     assert result.exit_code == 0, result.output
     assert "caller connected to" in result.output
@@ -107,15 +106,15 @@ def test_only_commands_that_serve_webhooks_warn_about_the_token(cli, caplog, mon
     cli("rota", "who")
     cli("rota", "show", "2026-12")
     assert "TWILIO_AUTH_TOKEN" not in caplog.text
-    monkeypatch.setattr(sim_commands, "run_simple", lambda *args, **kwargs: None)
+    monkeypatch.setattr(sim_commands, "serve_app", lambda *args: None)
     cli("serve")
     assert "TWILIO_AUTH_TOKEN is not set" in caplog.text
 
 
 def test_commands_run_in_flask_app_context(cli, monkeypatch):
     seen = []
-    monkeypatch.setattr(sim_commands, "run_simple",
-                        lambda host, port, app, **kwargs: seen.append((app, current_app)))
+    monkeypatch.setattr(sim_commands, "serve_app",
+                        lambda app, host, port: seen.append((app, current_app)))
     cli("serve")
     assert seen and seen[0][0].name == "webhooks"
     assert set(main.commands) >= {"db", "engineer", "rota", "absence", "customer",

@@ -1,0 +1,33 @@
+"""Serving the app with the development server, its access log kept free of secrets."""
+
+import logging
+import re
+
+from werkzeug.serving import run_simple
+
+# a feed URL carries its whole token: /calendars/<token>/rota.ics
+FEED_TOKEN = re.compile(r"(/calendars/)([A-Za-z0-9_-]{8})[A-Za-z0-9_-]*")
+
+
+class SecretsOut(logging.Filter):
+    """Cut feed tokens in access-log lines to the prefix `calendars tokens` lists."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        masked = FEED_TOKEN.sub(r"\1\2…", message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+def keep_secrets_out_of_access_log():
+    """Install the filter on the development server's request log (once)."""
+    access_log = logging.getLogger("werkzeug")
+    if not any(isinstance(item, SecretsOut) for item in access_log.filters):
+        access_log.addFilter(SecretsOut())
+
+
+def serve_app(app, host, port):
+    """Run `app` on the development server until interrupted."""
+    keep_secrets_out_of_access_log()
+    run_simple(host, port, app, threaded=True)

@@ -14,6 +14,7 @@ from console.app import app_command, emit, service
 from dutyline.db import database
 from dutyline.phones import InvalidNumber, to_e164
 from outbox import queue
+from outbox.folder import FolderOutbox
 from outbox.mail import MailConfigError, SmtpMailer
 from outbox.models import CHANNELS, EMAIL, SMS, WEBHOOK
 from outbox.sms import TwilioSms
@@ -33,11 +34,16 @@ def build_senders(app):
 
     Texts need the three Twilio keys, e-mail SMTP_URL, webhooks TICKET_WEBHOOK_SECRET. A
     channel left unconfigured keeps its messages queued until a worker that has it runs.
+    With OUTBOX_FOLDER set (for trials) every channel is written to files in that folder.
     """
     given = app.config.get("SENDERS")
     if given is not None:
         return given
     config = app.config
+    if config.get("OUTBOX_FOLDER"):
+        click.echo(f"OUTBOX_FOLDER is set: messages are written to {config['OUTBOX_FOLDER']}, "
+                   "not sent")
+        return FolderOutbox(config["OUTBOX_FOLDER"], echo=click.echo).senders()
     senders = {}
     # the auth token alone is there for webhook signatures; texts are wanted with the others
     if config.get("TWILIO_ACCOUNT_SID") or config.get("TWILIO_FROM_NUMBER") or not (

@@ -11,7 +11,7 @@ from twilio.request_validator import RequestValidator
 ENV_KEYS = ("DATABASE_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PUBLIC_URL",
             "FALLBACK_NUMBER", "DUTYLINE_SETTINGS", "TWILIO_FROM_NUMBER", "HELPDESK_EMAIL",
             "SMTP_URL", "MAIL_FROM", "TICKET_WEBHOOK_URL", "TICKET_WEBHOOK_SECRET", "LOG_LEVEL",
-            "REPORT_EMAIL", "MANAGER_NUMBERS", "MANAGER_EMAILS")
+            "REPORT_EMAIL", "MANAGER_NUMBERS", "MANAGER_EMAILS", "OUTBOX_FOLDER")
 
 # Callback names used by telephony.twiml, and the paths they are served on.
 PATHS = {

@@ -120,3 +120,21 @@ def test_commands_run_in_flask_app_context(cli, monkeypatch):
     assert set(main.commands) >= {"db", "engineer", "rota", "absence", "customer",
                                              "calls", "tickets", "outbox", "clock",
                                              "calendars", "simulate", "demo", "serve"}
+
+
+def test_outbox_folder_writes_texts_and_mails_instead_of_sending(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("HELPDESK_EMAIL", "helpdesk@example.com")
+    cli("rota", "assign", "2025-11-25", "Ben Smith")  # long past: the notices are due
+    cli("simulate", "--at", "2025-11-26T03:00", "--others", "ignore")
+    monkeypatch.setenv("OUTBOX_FOLDER", str(tmp_path / "trial"))
+    result = cli("outbox", "work", "--once")
+    assert result.exit_code == 0, result.output
+    assert "messages are written to" in result.output
+    assert "sms to +447400123456" in result.output  # the caller's reference
+    assert "email to helpdesk@example.com ([dutyline #1001]" in result.output
+    files = sorted(path.name for path in (tmp_path / "trial").iterdir())
+    assert [name.split("-")[0] for name in files] == ["email", "sms", "sms"]
+    body = next((tmp_path / "trial").glob("email-*")).read_text()
+    assert body.startswith("To: helpdesk@example.com\nSubject: [dutyline #1001]")
+    statuses = {m["status"] for m in json.loads(cli("outbox", "list", "--json").output)}
+    assert statuses == {"sent"}

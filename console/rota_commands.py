@@ -2,17 +2,15 @@
 
 import json
 import sys
-from datetime import timezone
 
 import click
 
 from console.app import app_command
 from console.tables import table
 from console.timeparse import parse_day, parse_instant, parse_span
-from hours.business_hours import mode_at
-from rota import change_warnings, check, counts, generate, months, overrides, periods, swaps
+from rota import (change_warnings, check, counts, generate, months, overrides, periods, swaps,
+                  who)
 from rota import engineers as engineer_service
-from rota.overrides import override_at
 from rota.spans import WEEKEND
 from webhooks.runtime import runtime
 
@@ -34,14 +32,8 @@ def rota_assign(day, primary, backup):
     first = engineer_service.find_engineer(primary)
     second = engineer_service.find_engineer(backup) if backup else None
     period = periods.assign_period(day, first, second, settings, now=runtime().clock())
-    click.echo(f"{describe_period(period, settings)}: {first.name}"
+    click.echo(f"{who.describe_period(period, settings.tz)}: {first.name}"
                + (f", backup {second.name}" if second else ""))
-
-
-def describe_period(period, settings):
-    start = period.starts_at.astimezone(settings.tz)
-    end = period.ends_at.astimezone(settings.tz)
-    return f"{start:%H:%M %a %d %b} to {end:%H:%M %a %d %b %Y}"
 
 
 @rota.command("who")
@@ -51,45 +43,12 @@ def describe_period(period, settings):
 def rota_who(at_text, as_json):
     """Who is on duty now (or at --at), and who is next."""
     rt = runtime()
-    settings = rt.settings
-    at = parse_instant(at_text, settings.tz) if at_text else rt.clock()
-    current = periods.period_at(at)
-    upcoming = periods.next_period_after(at)
-
-    def person(engineer):
-        return {"name": engineer.name, "mobile": engineer.mobile} if engineer else None
-
-    def period_dict(period):
-        if period is None:
-            return None
-        return {"starts_at": period.starts_at.isoformat(), "ends_at": period.ends_at.isoformat(),
-                "primary": person(period.primary), "backup": person(period.backup)}
-
-    override = override_at(at)
-    result = {"at": at.astimezone(timezone.utc).isoformat(), "mode": mode_at(settings, at),
-              "now": period_dict(current), "next": period_dict(upcoming),
-              "override": None if override is None else {
-                  "engineer": person(override.engineer),
-                  "starts_at": override.starts_at.isoformat(),
-                  "ends_at": override.ends_at.isoformat()}}
+    at = parse_instant(at_text, rt.settings.tz) if at_text else rt.clock()
+    duty = who.duty_at_instant(at, rt.settings)
     if as_json:
-        click.echo(json.dumps(result, indent=2))
-        return
-    click.echo(f"at {at.astimezone(settings.tz):%a %d %b %Y %H:%M %Z}: "
-               f"{'in hours (hunting)' if result['mode'] == 'in_hours' else 'out of hours'}")
-    if override is not None:
-        start = override.starts_at.astimezone(settings.tz)
-        end = override.ends_at.astimezone(settings.tz)
-        click.echo(f"covering now: {override.engineer.name} "
-                   f"({start:%H:%M %a %d %b} to {end:%H:%M %a %d %b}, over the plan)")
-    for label, period in (("on duty", current), ("next", upcoming)):
-        if period is None:
-            click.echo(f"{label}: nobody")
-            continue
-        text = f"{label}: {period.primary.name if period.primary else 'nobody'}"
-        if period.backup:
-            text += f", backup {period.backup.name}"
-        click.echo(f"{text} ({describe_period(period, settings)})")
+        click.echo(json.dumps(duty.as_dict(), indent=2))
+    else:
+        click.echo("\n".join(duty.lines(rt.settings.tz)))
 
 
 @rota.command("generate")

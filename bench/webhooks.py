@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from twilio.request_validator import RequestValidator  # noqa: E402
 
-from dutyline.db import create_tables, database, open_database  # noqa: E402
+from dutyline.db import database, open_database
+from dutyline.migrations import upgrade  # noqa: E402
 from rota import engineers  # noqa: E402
 from tests.postgres import TemporaryPostgres, _free_port  # noqa: E402
 
@@ -44,7 +45,7 @@ REQUESTS_PER_THREAD = 60000
 def seed(url, log_rows):
     """Engineers signed in, and `log_rows` old calls in the log."""
     open_database(url)
-    create_tables()
+    upgrade()
     with database.connection_context():
         start = datetime(2025, 1, 1, tzinfo=timezone.utc)
         for n in range(5):

@@ -46,10 +46,33 @@ def app_factory(log_level="WARNING", serves_webhooks=False, simulation=False, **
         raise click.ClickException(str(exc)) from exc
 
 
+def open_database_for_command(app, access="current"):
+    """The one place a command opens its database (see dutyline.db_check): a fault, a
+    missing database or a schema other than this version's ends it with one line.
+
+    `access` is "current" for every command that uses the tables, "create" for `db init`,
+    "upgrade" for `db upgrade`.
+    """
+    from dutyline.db import DEFAULT_URL
+    from dutyline.db_check import DatabaseUnavailable, check_for_command
+
+    try:
+        check_for_command(app.config.get("DATABASE_URL") or DEFAULT_URL,
+                          create=access == "create", upgrading=access == "upgrade")
+    except DatabaseUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def make_app():
-    """The FlaskGroup's factory: the app of this invocation, as its command asked for it."""
+    """The FlaskGroup's factory: the app of this invocation, as its command asked for it;
+    its database checked unless the command serves webhooks (`database=None`)."""
     info = click.get_current_context().ensure_object(ScriptInfo)
-    return app_factory(**info.data.get("app", {}))
+    options = dict(info.data.get("app", {}))
+    access = options.pop("database", "current")
+    app = app_factory(**options)
+    if access:
+        open_database_for_command(app, access)
+    return app
 
 
 def app_options(**options):
@@ -68,8 +91,11 @@ def app_options(**options):
 
 def service(serves_webhooks=False):
     """Mark a long-running command: it logs at INFO and, when it serves webhooks, warns
-    about what would make them fail (a missing TWILIO_AUTH_TOKEN)."""
-    return app_options(log_level="INFO", serves_webhooks=serves_webhooks)
+    about what would make them fail (a missing TWILIO_AUTH_TOKEN) and starts whatever
+    state the database is in (callers get the fallback until it is back)."""
+    if serves_webhooks:
+        return app_options(log_level="INFO", serves_webhooks=True, database=None)
+    return app_options(log_level="INFO", serves_webhooks=False)
 
 
 def app_command(command):

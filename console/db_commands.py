@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from console.app import app_command, app_options
+from console.app import app_options
 
 
 @click.group("db")
@@ -12,16 +12,18 @@ def db():
 
 
 @db.command("init")
-@app_command
+@app_options(database="create")
+@with_appcontext
 def db_init():
-    """Create the tables, or bring them up to date (safe to run again)."""
-    from dutyline.migrations import schema_version
+    """Create the database and its tables, or bring them up to date (safe to run again)."""
+    from dutyline.migrations import schema_version, upgrade
 
+    upgrade()
     click.echo(f"database ready (schema version {schema_version()})")
 
 
 @db.command("upgrade")
-@app_options(CREATE_TABLES=False)
+@app_options(database="upgrade")
 @with_appcontext
 def db_upgrade():
     """Apply the schema migrations the database lacks (the Procfile's release step)."""

@@ -9,6 +9,7 @@ from console.scenario import Scenario
 from console.simulator import Simulator
 from customers import directory as customers
 from dutyline.db import database
+from dutyline.migrations import upgrade
 from dutyline.phones import to_e164
 from hours.business_hours import is_closed_day
 from outbox import queue
@@ -53,6 +54,7 @@ def run_demo(db_path, port, echo=print):
             os.remove(db_path + suffix)
     app = app_factory(simulation=True, DATABASE_URL=demo_database_url(db_path),
                       PUBLIC_URL=f"http://127.0.0.1:{port}")
+    upgrade()  # the demo makes its own database, as `dutyline db init` would
     with app.app_context():
         settings = runtime().settings
         clock = runtime().clock

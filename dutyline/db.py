@@ -35,18 +35,41 @@ class UTCDateTimeField(DateTimeField):
         return value
 
 
-def open_database(url):
-    """Connect the shared proxy to the database named by a URL (sqlite or postgresql).
+class DatabaseUrlError(ValueError):
+    """A DATABASE_URL that names no database dutyline can use; the message says why."""
 
-    Connections are pooled: a request "closes" its connection back to the pool, so the
-    connection set-up (and SQLite's checkpoint on a last close) is not paid per request.
+
+SCHEMES = ("sqlite", "postgres", "postgresql")
+
+
+def _checked(url):
+    scheme, sep, rest = url.partition("://")
+    scheme = scheme.removesuffix("+pool")
+    if not sep or scheme not in SCHEMES:
+        raise DatabaseUrlError(f"unknown scheme {scheme if sep else url!r}: expected "
+                               "sqlite:///PATH or postgresql://USER:PASSWORD@HOST/NAME")
+    if scheme != "sqlite":
+        try:
+            import psycopg2  # noqa: F401
+        except ImportError:
+            raise DatabaseUrlError("PostgreSQL's driver is not installed: pip install -e "
+                                   "'.[postgres]' (or pip install 'dutyline[postgres]')") from None
+    return scheme, rest
+
+
+def open_database(url):
+    """Point the shared proxy at the database named by a URL (sqlite or postgresql).
+
+    Nothing is connected here: the first use does, so an app starts whatever state the
+    database is in. Connections are pooled: a request "closes" its connection back to the
+    pool, so the connection set-up (and SQLite's checkpoint on a last close) is not paid
+    per request.
     """
+    scheme, rest = _checked(url)
     previous = database.obj
     if previous is not None and hasattr(previous, "close_all"):
         previous.close_all()
-    scheme, sep, rest = url.partition("://")
-    if sep and "+pool" not in scheme:
-        url = f"{scheme}+pool://{rest}"
+    url = f"{scheme}+pool://{rest}"
     options = {"max_connections": 64, "stale_timeout": 300}
     if url.startswith("sqlite"):
         # WAL and a busy timeout let several threads and processes write in turn; the
@@ -59,25 +82,3 @@ def open_database(url):
         db = connect(url, **options)
     database.initialize(db)
     return db
-
-
-def all_models():
-    """Every table of the application, in creation order."""
-    from calendars.models import FeedToken, PublishedEvent, PublishedFeed
-    from customers.models import Customer, CustomerNumber
-    from outbox.models import OutboxMessage
-    from rota.models import Absence, DutyPeriod, Engineer, Override
-    from telephony.models import Call, HuntPosition, Leg
-    from voicemail.models import Ticket
-    from reports.models import StatisticsStart
-
-    return [Engineer, DutyPeriod, HuntPosition, Customer, CustomerNumber, Call, Leg, Ticket,
-            Override, Absence, FeedToken, PublishedEvent, PublishedFeed, OutboxMessage,
-            StatisticsStart]
-
-
-def create_tables():
-    """Bring the schema up to date (the versioned migrations); safe to run again."""
-    from dutyline.migrations import upgrade
-
-    return upgrade()

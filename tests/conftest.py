@@ -10,6 +10,7 @@ from flask.cli import ScriptInfo
 from lxml import etree
 
 from dutyline.db import database
+from dutyline.migrations import upgrade
 from dutyline.settings import parse_settings
 from rota import engineers as engineer_service
 from webhooks import create_app
@@ -100,6 +101,7 @@ def app(database_url, clock, settings_data, app_config):
         "CLOCK": clock,
         **app_config,
     })
+    upgrade()  # as `dutyline db init` does: the app itself never migrates
     yield app
     if not database.is_closed():
         database.close()

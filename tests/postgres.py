@@ -39,13 +39,22 @@ class TemporaryPostgres:
         if self.as_user:
             shutil.chown(self.root, "postgres")
 
+    PASSWORD = "dutyline-test-password"  # logins over TCP check it, so a wrong one is refused
+
     def _run(self, *args):
         subprocess.run(self.as_user + list(args), check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE, cwd=self.root)
+                       stderr=subprocess.PIPE, cwd=self.root,
+                       env={**os.environ, "PGPASSWORD": self.PASSWORD})
 
     def start(self):
-        self._run(os.path.join(self.bindir, "initdb"), "-D", self.data, "-A", "trust",
-                  "-U", "postgres", "--no-sync", "-E", "UTF8")
+        password_file = os.path.join(self.root, "password")
+        with open(password_file, "w") as handle:
+            handle.write(self.PASSWORD + "\n")
+        if self.as_user:
+            shutil.chown(password_file, "postgres")
+        self._run(os.path.join(self.bindir, "initdb"), "-D", self.data, "--auth-local=trust",
+                  "--auth-host=scram-sha-256", f"--pwfile={password_file}", "-U", "postgres",
+                  "--no-sync", "-E", "UTF8")
         return self.resume()
 
     def resume(self):
@@ -67,7 +76,7 @@ class TemporaryPostgres:
         name = "t_" + uuid.uuid4().hex[:12]
         self._run(os.path.join(self.bindir, "createdb"), "-h", "127.0.0.1", "-p",
                   str(self.port), "-U", "postgres", name)
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+        return f"postgresql://postgres:{self.PASSWORD}@127.0.0.1:{self.port}/{name}"
 
     def stop(self):
         try:

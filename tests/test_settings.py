@@ -104,6 +104,9 @@ def test_dotenv_in_the_working_directory_is_read(tmp_path, monkeypatch):
     with app.app_context():
         assert runtime().fallback_number == "+442079460999"
         assert runtime().url("incoming") == "https://line.example.org/voice/incoming"
-    assert (tmp_path / "env.db").exists()
+    from dutyline.db import database
+
+    assert database.obj.database == str(tmp_path / "env.db")  # named; made by `db init` only
+    assert not (tmp_path / "env.db").exists()
     for key in ("FALLBACK_NUMBER", "PUBLIC_URL", "DATABASE_URL"):
         monkeypatch.delenv(key, raising=False)

@@ -7,7 +7,7 @@ from dotenv import find_dotenv, load_dotenv
 from flask import Flask, request
 from twilio.request_validator import RequestValidator
 
-from dutyline.db import DEFAULT_URL, create_tables, database, open_database
+from dutyline.db import DEFAULT_URL, DatabaseUrlError, database, open_database
 from dutyline.phones import to_e164
 from dutyline.settings import Settings, load_settings, parse_settings
 from rota.engineers import RotaError
@@ -99,9 +99,11 @@ def create_app(config=None):
     app = Flask(__name__)
     app.config.update({key: value for key, value in config.items() if value is not None})
     app.extensions["dutyline"] = build_runtime(config)
-    open_database(config.get("DATABASE_URL") or DEFAULT_URL)
-    if config.get("CREATE_TABLES", True):
-        create_tables()
+    # names the database, connects to nothing: the first request that needs it does
+    try:
+        open_database(config.get("DATABASE_URL") or DEFAULT_URL)
+    except DatabaseUrlError as exc:
+        raise ConfigError(f"DATABASE_URL: {exc}") from exc
 
     from webhooks import feeds, lifecycle, sms, voice
 

@@ -67,6 +67,7 @@ def test_cli_import_and_list(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'c.db'}")
     monkeypatch.delenv("DUTYLINE_SETTINGS", raising=False)
     runner = CliRunner()
+    assert runner.invoke(main, ["db", "init"]).exit_code == 0
     bad = tmp_path / "bad.csv"
     bad.write_text("ACME Ltd,020 7946 0500,core,4h\nGlobex,nope,core,4h\n")
     result = runner.invoke(main, ["customer", "import", str(bad)])

@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from dutyline.db import create_tables, database, open_database
+from dutyline.db import database, open_database
+from dutyline.migrations import upgrade
 from outbox import queue
 from outbox.models import EMAIL, OutboxMessage
 from tests.voicemail.test_delivery import Inbox, free_port
@@ -32,7 +33,7 @@ def smtp_server():
 
 def test_three_worker_processes_send_each_message_once(postgres_url, smtp_server, tmp_path):
     open_database(postgres_url)
-    create_tables()
+    upgrade()
     now = datetime.now(timezone.utc)
     with database.connection_context():
         for n in range(MAILS):

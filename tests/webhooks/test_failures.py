@@ -7,6 +7,7 @@ import pytest
 from lxml import etree
 
 from dutyline.db import database
+from dutyline.migrations import upgrade
 from dutyline.settings import parse_settings
 from telephony.models import Call
 from tests.conftest import AUTH_TOKEN, PUBLIC_URL, FixedClock
@@ -28,6 +29,7 @@ def app_with_fallback(tmp_path):
                       "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "PUBLIC_URL": PUBLIC_URL,
                       "FALLBACK_NUMBER": "020 7946 0999", "SETTINGS": parse_settings({}),
                       "CLOCK": FixedClock(TUESDAY_10)})
+    upgrade()
     yield app
     if not database.is_closed():
         database.close()
@@ -50,7 +52,7 @@ def test_unreachable_database_answers_with_the_fallback_number(tmp_path, twiml_s
     missing = tmp_path / "no-such-folder" / "x.db"
     app = create_app({"DATABASE_URL": f"sqlite:///{missing}", "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
                       "PUBLIC_URL": PUBLIC_URL, "FALLBACK_NUMBER": "+442079460999",
-                      "SETTINGS": parse_settings({}), "CREATE_TABLES": False,
+                      "SETTINGS": parse_settings({}),
                       "CLOCK": FixedClock(TUESDAY_10)})
     signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_URL + "/voice/incoming",
                                                                INCOMING)

@@ -9,7 +9,8 @@ import pytest
 from lxml import etree
 from twilio.request_validator import RequestValidator
 
-from dutyline.db import create_tables, database
+from dutyline.db import database
+from dutyline.migrations import upgrade
 from dutyline.settings import parse_settings
 from telephony.models import Call
 from tests.conftest import AUTH_TOKEN, PUBLIC_URL, FixedClock, assert_valid_twiml
@@ -27,7 +28,7 @@ def unused_port():
 def make_app(url):
     return create_app({"DATABASE_URL": url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
                        "PUBLIC_URL": PUBLIC_URL, "FALLBACK_NUMBER": "+442079460999",
-                       "SETTINGS": parse_settings({}), "CREATE_TABLES": False,
+                       "SETTINGS": parse_settings({}),
                        "CLOCK": FixedClock(TUESDAY_10)})
 
 
@@ -39,14 +40,16 @@ def post_call(app, n):
                                   headers={"X-Twilio-Signature": signature})
 
 
-@pytest.fixture(params=["sqlite-missing-folder", "postgres-stopped", "postgres-unknown-role"])
+@pytest.fixture(params=["sqlite-missing-folder", "postgres-stopped", "postgres-unknown-role",
+                        "postgres-wrong-password"])
 def broken_url(request, tmp_path):
     if request.param == "sqlite-missing-folder":
         return f"sqlite:///{tmp_path / 'not-yet' / 'x.db'}"
     if request.param == "postgres-stopped":
         return f"postgresql://postgres@127.0.0.1:{unused_port()}/dutyline?connect_timeout=2"
     server = request.getfixturevalue("postgres_server")
-    return f"postgresql://nobody:wrong@127.0.0.1:{server.port}/postgres"
+    user = "nobody" if request.param == "postgres-unknown-role" else "postgres"
+    return f"postgresql://{user}:wrong@127.0.0.1:{server.port}/postgres"
 
 
 def test_unreachable_database_gives_fallback_twiml_and_503_health(broken_url, twiml_schema,
@@ -70,7 +73,7 @@ def test_incident_ends_when_the_database_is_back(tmp_path, caplog):
     post_call(app, 1)
     post_call(app, 2)
     (tmp_path / "later").mkdir()
-    create_tables()
+    upgrade()
     assert post_call(app, 3).status_code == 200
     with database.connection_context():
         assert [c.sid for c in Call.select()] == [f"CA{3:032d}"]  # logged: the normal path
@@ -107,7 +110,7 @@ def test_locked_sqlite_file_answers_with_the_fallback_in_time(tmp_path, twiml_sc
     path = tmp_path / "locked.db"
     app = make_app(f"sqlite:///{path}")
     with app.app_context():
-        create_tables()
+        upgrade()
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # another process holds the write lock
     caplog.set_level(logging.INFO)
@@ -162,7 +165,7 @@ def app_with_ben_signed_in(url):
     from tests.conftest import ADDED_AT
 
     app = make_app(url)
-    create_tables()
+    upgrade()
     with database.connection_context():
         engineer_service.add_engineer("Ben Smith", "+447911123401", now=ADDED_AT)
         engineer_service.set_signed_in("Ben Smith", True, now=ADDED_AT)

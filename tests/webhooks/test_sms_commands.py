@@ -166,7 +166,7 @@ def test_database_down_still_answers_the_engineer(tmp_path):
 
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'gone' / 'x.db'}",
                       "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "PUBLIC_URL": PUBLIC_URL,
-                      "SETTINGS": parse_settings({}), "CREATE_TABLES": False})
+                      "SETTINGS": parse_settings({})})
     form = {"From": "+447911000001", "Body": "WHO", "MessageSid": "SM" + "9" * 32}
     signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_URL + "/sms/incoming", form)
     response = app.test_client().post("/sms/incoming", data=form,

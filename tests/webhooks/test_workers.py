@@ -14,7 +14,8 @@ import pytest
 from lxml import etree
 from twilio.request_validator import RequestValidator
 
-from dutyline.db import create_tables, database, open_database
+from dutyline.db import database, open_database
+from dutyline.migrations import upgrade
 from rota import engineers as engineer_service
 from tests.conftest import ADDED_AT
 from tests.postgres import _free_port
@@ -30,7 +31,7 @@ ALWAYS_OPEN = ('holidays = ""\n[hours]\n' +
 @pytest.fixture
 def server(postgres_url, tmp_path):
     open_database(postgres_url)
-    create_tables()
+    upgrade()
     with database.connection_context():
         for n in range(ENGINEERS):
             engineer_service.add_engineer(f"Engineer {n}", f"+4479111234{n:02d}", now=ADDED_AT)

@@ -1,0 +1,122 @@
+"""Commands and a bad DATABASE_URL: one line that says what to do, never a traceback, and no
+database made by accident."""
+
+import socket
+
+import pytest
+from click.testing import CliRunner
+
+from webhooks.cli import main
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "access-token")
+    for key in ("DATABASE_URL", "DUTYLINE_SETTINGS", "FALLBACK_NUMBER", "PUBLIC_URL",
+                "TWILIO_ACCOUNT_SID", "TWILIO_FROM_NUMBER", "SMTP_URL", "TICKET_WEBHOOK_SECRET"):
+        monkeypatch.delenv(key, raising=False)
+
+    def run(*args, url=None):
+        if url is not None:
+            monkeypatch.setenv("DATABASE_URL", url)
+        return CliRunner().invoke(main, list(args))
+
+    return run
+
+
+def one_line(result):
+    assert result.exit_code != 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    return lines[0]
+
+
+def unused_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_a_command_in_an_empty_folder_makes_no_database(env, tmp_path):
+    line = one_line(env("rota", "who"))
+    assert line == f"Error: no database at dutyline.db: run dutyline db init (or set DATABASE_URL)"
+    assert list(tmp_path.iterdir()) == []
+    assert env("db", "init").exit_code == 0
+    result = env("rota", "who")
+    assert result.exit_code == 0 and "on duty: nobody" in result.output
+
+
+def test_a_mistyped_sqlite_path_is_not_made(env, tmp_path):
+    assert env("db", "init", url=f"sqlite:///{tmp_path / 'line.db'}").exit_code == 0
+    line = one_line(env("engineer", "list", url=f"sqlite:///{tmp_path / 'lien.db'}"))
+    assert "no database at" in line and "lien.db: run dutyline db init" in line
+    assert not (tmp_path / "lien.db").exists()
+
+
+def test_db_upgrade_does_not_make_a_sqlite_file_either(env, tmp_path):
+    line = one_line(env("db", "upgrade", url=f"sqlite:///{tmp_path / 'new.db'}"))
+    assert "run dutyline db init" in line
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_a_sqlite_folder_that_does_not_exist(env, tmp_path):
+    for command in (["db", "init"], ["rota", "who"], ["outbox", "work", "--once"],
+                    ["clock", "--once"]):
+        line = one_line(env(*command, url=f"sqlite:///{tmp_path / 'nowhere' / 'x.db'}"))
+        assert line == f"Error: the folder {tmp_path / 'nowhere'} (DATABASE_URL) does not exist"
+
+
+def test_an_unknown_scheme(env):
+    line = one_line(env("rota", "who", url="mysql://root@localhost/dutyline"))
+    assert line.startswith("Error: DATABASE_URL: unknown scheme 'mysql': expected sqlite:///")
+
+
+def test_the_postgresql_driver_missing_names_the_extra(env, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def without_driver(name, *args, **kwargs):
+        if name.startswith(("psycopg", "psycopg2")):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without_driver)
+    line = one_line(env("rota", "who", url="postgresql://postgres@127.0.0.1/dutyline"))
+    assert "driver is not installed" in line and "'.[postgres]'" in line
+
+
+def test_postgresql_connection_refused(env):
+    port = unused_port()
+    for command in (["rota", "who"], ["outbox", "work", "--once"], ["clock", "--once"],
+                    ["db", "upgrade"]):
+        line = one_line(env(*command, url=f"postgresql://postgres@127.0.0.1:{port}/dutyline"))
+        assert line == (f"Error: cannot connect to PostgreSQL at 127.0.0.1:{port}: connection "
+                        "refused (is it running?)")
+
+
+def test_postgresql_database_that_does_not_exist(env, postgres_server):
+    url = (f"postgresql://postgres:{postgres_server.PASSWORD}@127.0.0.1:{postgres_server.port}"
+           "/no_such_db")
+    line = one_line(env("db", "init", url=url))
+    assert line == ('Error: the PostgreSQL database "no_such_db" does not exist: create it '
+                    "(createdb no_such_db), then run dutyline db init")
+
+
+@pytest.mark.parametrize("user", ["postgres", "nobody"])
+def test_postgresql_login_refused(env, postgres_server, user):
+    url = f"postgresql://{user}:secret-pw@127.0.0.1:{postgres_server.port}/postgres"
+    line = one_line(env("rota", "who", url=url))
+    assert line == (f'Error: PostgreSQL at 127.0.0.1:{postgres_server.port} refused the login '
+                    f'of "{user}": wrong user or password in DATABASE_URL')
+    assert "secret-pw" not in line
+
+
+def test_an_empty_postgresql_database_says_to_init_it(env, postgres_url):
+    assert one_line(env("rota", "who", url=postgres_url)) == \
+        "Error: the database is empty: run dutyline db init"
+    assert env("db", "upgrade").exit_code == 0  # the release step makes the tables
+    assert env("rota", "who").exit_code == 0

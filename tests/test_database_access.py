@@ -6,7 +6,7 @@ import socket
 import pytest
 from click.testing import CliRunner
 
-from webhooks.cli import main
+from console.main import main
 
 
 @pytest.fixture

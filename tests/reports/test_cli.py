@@ -26,6 +26,7 @@ def cli(tmp_path, monkeypatch):
     def run(*args):
         return runner.invoke(main, list(args), catch_exceptions=False)
 
+    assert run("db", "init").exit_code == 0
     return run
 
 

@@ -193,7 +193,7 @@ def make_counted_database(url, version):
     database.close()
 
 
-@pytest.mark.parametrize("version", [8, 9])
+@pytest.mark.parametrize("version", [8, 9, 10])
 def test_a_counted_database_moves_to_the_runner_without_running_a_step_again(
         database_url, caplog, version):
     import logging

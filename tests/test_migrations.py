@@ -180,6 +180,10 @@ def make_counted_database(url, version):
     open_database(url)
     with database.connection_context():
         runner = _runner()
+        runner.up(steps()[0].name)
+        database.execute_sql("INSERT INTO \"engineer\" (\"name\", \"mobile\", \"rotation\", "
+                             "\"signed_in\", \"location\", \"active\") VALUES "
+                             "('Ben Smith', '+447911123401', 1, FALSE, 'office', TRUE)")
         runner.up([step.name for step in steps() if step.idx == version][0])
         database.execute_sql('DROP TABLE "schema_migration"')
         database.execute_sql('CREATE TABLE "schema_version" ("version" INTEGER NOT NULL '
@@ -187,9 +191,6 @@ def make_counted_database(url, version):
         for number in range(1, version + 1):
             database.execute_sql('INSERT INTO "schema_version" VALUES (%d, %s)'
                                  % (number, "'2026-11-22 03:37:20'"))
-        database.execute_sql("INSERT INTO \"engineer\" (\"name\", \"mobile\", \"rotation\", "
-                             "\"signed_in\", \"location\", \"active\") VALUES "
-                             "('Ben Smith', '+447911123401', 1, FALSE, 'office', TRUE)")
     database.close()
 
 

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from dutyline.db import create_tables, database, open_database  # noqa: E402
 from dutyline.settings import parse_settings  # noqa: E402
 from reports import GROUPS, Span, report  # noqa: E402
+from reports.sql import instant  # noqa: E402
 from rota import engineers  # noqa: E402
 from tests.postgres import TemporaryPostgres  # noqa: E402
 
@@ -126,9 +127,27 @@ def fill(url, calls, legs_per_call):
           f"in {time.perf_counter() - started:.0f} s", flush=True)
 
 
+FLOOR = ('SELECT COUNT(*), SUM(LENGTH(c.mode)), SUM(LENGTH(l.outcome)) FROM "call" AS c '
+         'JOIN "leg" AS l ON l.call_id = c.id WHERE c.started_at >= {start} AND '
+         'c.started_at < {end}')
+
+
+def floor(span):
+    """The month's calls and legs read through the same indexes, nothing worked out: how
+    fast this machine is right now, to read the figures against."""
+    sql = FLOOR.format(start=instant(span.start).sql, end=instant(span.end).sql)
+    started = time.perf_counter()
+    database.execute_sql(sql).fetchall()
+    return time.perf_counter() - started
+
+
 def measure(repeat):
     span = Span.days(parse_settings({}), *MONTH)
     with database.connection_context():
+        floor(span)
+        best = min(floor(span) for _ in range(repeat))
+        print(f"  floor     {best * 1000:7.1f} ms   (reading the month's calls and legs alone)",
+              flush=True)
         for group in (None, *GROUPS):
             report(span, group)  # warm-up: the month's pages in the cache
             best = min(_timed(span, group) for _ in range(repeat))

@@ -47,8 +47,11 @@ def outcome_case():
 
 
 def wait_seconds():
-    """Arrival to connection, in seconds, for answered calls (NULL for the others)."""
-    return seconds_between(fn.COALESCE(Call.connected_at, Call.answered_at), Call.started_at)
+    """Arrival to connection, in seconds, for answered calls (NULL for the others, with no
+    time spent reading their arrival)."""
+    return Case(None, [(Call.answered_at.is_null(False),
+                        seconds_between(fn.COALESCE(Call.connected_at, Call.answered_at),
+                                        Call.started_at))])
 
 
 def group_key(group, offsets):
@@ -81,11 +84,15 @@ def call_tallies(span, group):
            .select(group_key(group, span.offsets()).alias("k"),
                    outcome_case().alias("o"),
                    wait_seconds().alias("w"),
-                   seconds_between(Call.ended_at, Call.started_at).alias("d"),
+                   # only unanswered calls can be short abandons: no time spent on the rest
+                   Case(None, [((Call.answered_at.is_null() & Call.voicemail_at.is_null()
+                                 & Call.fallback_at.is_null()),
+                                seconds_between(Call.ended_at, Call.started_at))]).alias("d"),
                    Case(None, [(legacy, SQL("1"))], SQL("0")).alias("p")))
     row = in_span(row, span)
-    if not is_postgres():
-        row = row.limit(-1)  # a LIMIT keeps SQLite from copying the expressions outward
+    # a LIMIT (SQLite) or OFFSET (PostgreSQL) keeps the database from copying the
+    # expressions outward: the grouping then sorts a few small values a call
+    row = row.offset(0) if is_postgres() else row.limit(-1)
     calls = row.alias("c")
     abandoned = calls.c.o.in_([_text(name) for name in ABANDONED])
     short = abandoned & (calls.c.d <= SQL(str(int(span.short_abandon_seconds))))

@@ -1,10 +1,15 @@
-"""Each engineer's legs in a span, counted in the database (legs of the span's calls)."""
+"""Each engineer's legs in a span, counted in the database (legs of the span's calls).
+
+The inner query names each leg's ending in a word and keeps its ring-to-accept time; the
+outer one counts them by engineer, ending and first leg. The sort behind the grouping then
+handles a few small values a leg, not the leg's timestamps.
+"""
 
 from peewee import SQL, Case, fn
 
 from reports.call_figures import in_span
 from reports.measures import LegTally
-from reports.sql import seconds_between
+from reports.sql import is_postgres, seconds_between
 from telephony.models import Call, Leg
 
 # how a leg ended (Leg.outcome); "ringing" is a leg still open when the caller hung up
@@ -15,41 +20,76 @@ FAILED = "failed"
 NOT_PRESSED = "not-accepted"  # picked up (a person or a voicemail box), 1 never pressed
 CALLER_GONE = ("ringing", "canceled", "caller-hung-up")
 
+# the ending's word -> the LegTally counter it adds to
+COUNTERS = {ACCEPTED: "accepted", NO_ANSWER: "not_answered", BUSY: "busy", FAILED: "failed",
+            NOT_PRESSED: "not_pressed", "gone": "caller_hung_up", "cancelled": "cancelled"}
 
-def _sum(condition):
-    return fn.SUM(Case(None, [(condition, SQL("1"))], SQL("0")))
+
+def _text(value):
+    return SQL(f"'{value}'")
+
+
+def ending_case():
+    """The leg's ending as a word of COUNTERS ('other' for anything else)."""
+    gone = Leg.outcome.in_([_text(name) for name in CALLER_GONE])
+    return Case(None, [
+        *[(Leg.outcome == _text(name), _text(name))
+          for name in (ACCEPTED, NO_ANSWER, BUSY, FAILED, NOT_PRESSED)],
+        (gone & Call.answered_at.is_null(False), _text("cancelled")),  # another leg accepted
+        (gone, _text("gone")),
+    ], _text("other"))
+
+
+def _id_range(span):
+    """The lowest and highest id of the span's calls, found through call_started_at (the
+    OFFSET keeps PostgreSQL from walking the primary key for MIN and MAX instead)."""
+    ids = in_span(Call.select(Call.id), span).offset(0).alias("ids")
+    return (Call
+            .select(fn.MIN(ids.c.id), fn.MAX(ids.c.id))
+            .from_(ids)
+            .tuples()
+            .first())
 
 
 def leg_tallies(span):
     """{engineer id: LegTally} for the legs of the calls that arrived in the span."""
-    gone = Leg.outcome.in_(list(CALLER_GONE))
-    answered_elsewhere = Call.answered_at.is_null(False)
-    ring_to_accept = seconds_between(Leg.accepted_at, Leg.ringing_at)
-    first = Leg.step == 0
+    # only accepted legs have one: the others' ringing moments are not read at all
+    ring_to_accept = Case(None, [(Leg.accepted_at.is_null(False),
+                                  seconds_between(Leg.accepted_at, Leg.ringing_at))])
+    first = Case(None, [(Leg.step == 0, SQL("1"))], SQL("0"))
+    legs = (Leg
+            .select(Leg.engineer.alias("e"), ending_case().alias("k"), first.alias("f"),
+                    ring_to_accept.alias("r"))
+            .join(Call, on=(Leg.call == Call.id))
+            .where(Leg.engineer.is_null(False)))
+    legs = in_span(legs, span)
+    if is_postgres():
+        # the span's calls have ids in one range, so their legs lie in one range of the
+        # (call_id, step) index: without it PostgreSQL reads every leg ever logged
+        low, high = _id_range(span)
+        if low is None:
+            return {}
+        legs = legs.where(Leg.call.between(SQL(str(int(low))), SQL(str(int(high)))))
+    # a LIMIT (SQLite) or OFFSET (PostgreSQL) keeps the database from copying the
+    # expressions outward: the grouping then sorts a few small values a leg
+    legs = legs.offset(0) if is_postgres() else legs.limit(-1)
+    legs = legs.alias("l")
     query = (Leg
-             .select(Leg.engineer,
-                     fn.COUNT(SQL("*")),
-                     _sum(Leg.outcome == ACCEPTED),
-                     _sum(Leg.outcome == NO_ANSWER),
-                     _sum(Leg.outcome == BUSY),
-                     _sum(Leg.outcome == FAILED),
-                     _sum(Leg.outcome == NOT_PRESSED),
-                     _sum(gone & ~answered_elsewhere),
-                     _sum(gone & answered_elsewhere),
-                     fn.SUM(ring_to_accept),
-                     fn.COUNT(ring_to_accept),
-                     _sum(first),
-                     _sum(first & (Leg.outcome == ACCEPTED)))
-             .join(Call, on=(Leg.call == Call.id))
-             .where(Leg.engineer.is_null(False))
-             .group_by(SQL("1")))
+             .select(legs.c.e, legs.c.k, legs.c.f, fn.COUNT(SQL("*")), fn.SUM(legs.c.r),
+                     fn.COUNT(legs.c.r))
+             .from_(legs)
+             .group_by(SQL("1"), SQL("2"), SQL("3")))
     tallies = {}
-    for row in in_span(query, span).tuples():
-        engineer_id, values = row[0], [value or 0 for value in row[1:]]
-        tallies[engineer_id] = LegTally(
-            legs=values[0], accepted=values[1], not_answered=values[2], busy=values[3],
-            failed=values[4], not_pressed=values[5], caller_hung_up=values[6],
-            cancelled=values[7], ring_to_accept_total=float(values[8]),
-            ring_to_accept_count=values[9], first_legs=values[10],
-            first_legs_accepted=values[11])
+    for engineer_id, ending, is_first, count, r2a_total, r2a_count in query.tuples():
+        tally = tallies.setdefault(engineer_id, LegTally())
+        tally.legs += count
+        counter = COUNTERS.get(ending)
+        if counter:
+            setattr(tally, counter, getattr(tally, counter) + count)
+        if int(is_first):
+            tally.first_legs += count
+            if ending == ACCEPTED:
+                tally.first_legs_accepted += count
+        tally.ring_to_accept_total += float(r2a_total or 0)
+        tally.ring_to_accept_count += r2a_count or 0
     return tallies

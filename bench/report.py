@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dutyline.db import create_tables, database, open_database  # noqa: E402
+from dutyline.db import database, open_database  # noqa: E402
+from dutyline.migrations import upgrade  # noqa: E402
 from dutyline.settings import parse_settings  # noqa: E402
 from reports import GROUPS, Span, report  # noqa: E402
 from reports.sql import instant  # noqa: E402
@@ -107,7 +108,7 @@ def _tickets_sql(postgres):
 
 def fill(url, calls, legs_per_call):
     open_database(url)
-    create_tables()
+    upgrade()
     postgres = url.startswith("postgres")
     with database.connection_context():
         for n in range(ENGINEERS):

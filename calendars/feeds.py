@@ -2,7 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from peewee import JOIN, fn
 
@@ -10,6 +10,7 @@ from calendars import events as feed_events
 from calendars.models import ENGINEER, PublishedFeed
 from calendars.publish import Window, publish
 from calendars.render import render_calendar
+from dutyline.localtime import local_midnight
 from rota.models import DutyPeriod, Engineer, Override
 
 FEED_NAMES = ("rota", "mine", "handovers")
@@ -54,8 +55,7 @@ def feed_window(settings, now):
     """From 31 days back to 365 days ahead of today in the team's time zone."""
     today = now.astimezone(settings.tz).date()
     first_day = today - timedelta(days=DAYS_BACK)
-    since = datetime.combine(today - timedelta(days=KEEP_CANCELLED_DAYS), datetime.min.time(),
-                             tzinfo=settings.tz).astimezone(timezone.utc)
+    since = local_midnight(today - timedelta(days=KEEP_CANCELLED_DAYS), settings.tz)
     return Window(first_day=first_day, last_day=today + timedelta(days=DAYS_AHEAD),
                   cancelled_since=since)
 
@@ -66,14 +66,10 @@ def _period_days(window):
             & (DutyPeriod.day <= window.last_day))
 
 
-def _local_midnight(day, settings):
-    return datetime.combine(day, datetime.min.time(), tzinfo=settings.tz).astimezone(timezone.utc)
-
-
 def _override_span(window, settings):
     # overrides touching the loaded periods: the day before the window to its last period's end
-    start = _local_midnight(window.first_day - timedelta(days=1), settings)
-    end = _local_midnight(window.last_day + timedelta(days=2), settings)
+    start = local_midnight(window.first_day - timedelta(days=1), settings.tz)
+    end = local_midnight(window.last_day + timedelta(days=2), settings.tz)
     return (Override.starts_at < end) & (Override.ends_at > start)
 
 

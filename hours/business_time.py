@@ -1,7 +1,8 @@
 """Counting working time: a reaction deadline so many business hours after an instant."""
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import timedelta, timezone
 
+from dutyline.localtime import local_instant
 from hours.business_hours import is_closed_day
 
 MAX_DAYS = 400
@@ -11,15 +12,8 @@ def _windows(settings, day):
     """The open spans of a local date as aware UTC (start, end) pairs."""
     if is_closed_day(settings, day):
         return []
-    spans = []
-    for start, end in settings.hours.get(day.weekday(), ()):
-        begin = datetime.combine(day, start, tzinfo=settings.tz)
-        if end == time.max:
-            finish = datetime.combine(day + timedelta(days=1), time(0), tzinfo=settings.tz)
-        else:
-            finish = datetime.combine(day, end, tzinfo=settings.tz)
-        spans.append((begin.astimezone(timezone.utc), finish.astimezone(timezone.utc)))
-    return sorted(spans)
+    return sorted((local_instant(day, start, settings.tz), local_instant(day, end, settings.tz))
+                  for start, end in settings.hours.get(day.weekday(), ()))
 
 
 def add_business_time(settings, start, minutes):

@@ -1,8 +1,10 @@
 """The stretch of time a report covers, in the team's time zone, and its UTC offsets."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+from dutyline.localtime import local_day_span
 
 DEFAULT_THRESHOLD_SECONDS = 12
 DEFAULT_SHORT_ABANDON_SECONDS = 5
@@ -38,8 +40,8 @@ class Span:
         zone = settings.tz
         if last < first:
             raise ValueError("the last day of a report comes before its first")
-        return cls(start=local_midnight(first, zone).astimezone(timezone.utc),
-                   end=local_midnight(last + timedelta(days=1), zone).astimezone(timezone.utc),
+        start, end = local_day_span(first, last, zone)
+        return cls(start=start, end=end,
                    timezone=settings.timezone, threshold_seconds=settings.service_level_seconds,
                    short_abandon_seconds=settings.short_abandon_seconds, mode=mode, now=now)
 
@@ -74,16 +76,6 @@ def asked_days(today, first=None, last=None, default_days=None):
     if last < first:
         raise ValueError(f"the last day {last} is before the first {first}")
     return first, last
-
-
-def local_midnight(day, zone):
-    """The aware instant a local date begins (a zone skipping midnight starts it later)."""
-    naive = datetime.combine(day, time(0))
-    aware = naive.replace(tzinfo=zone)
-    # a midnight that does not exist (a DST gap at 00:00) round-trips to another wall time
-    if aware.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != naive:
-        aware = (aware.astimezone(timezone.utc) + timedelta(hours=1)).astimezone(zone)
-    return aware
 
 
 def _offset(zone, instant):

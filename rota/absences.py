@@ -1,9 +1,10 @@
 """Absences: leave, training and the like; an absent engineer is never put on duty."""
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 
 from dutyline.db import database
+from dutyline.localtime import local_day_span
 from rota.engineers import RotaError, find_engineer
 from rota.models import Absence, Engineer
 
@@ -12,9 +13,7 @@ def day_span(first, last, tz):
     """(start, end) in UTC of the local dates `first` to `last`, both included."""
     if last < first:
         raise RotaError(f"the absence ends ({last}) before it starts ({first})")
-    start = datetime.combine(first, time(0), tzinfo=tz)
-    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    return local_day_span(first, last, tz)
 
 
 def add_absence(name, starts, ends, settings, now, reason=""):

@@ -2,9 +2,10 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date
 
 from dutyline.db import database
+from dutyline.localtime import local_midnight
 from rota.absences import absences_between, is_absent
 from rota.duty_changes import period_changes, queue_duty_changes
 from rota.engineers import list_engineers
@@ -148,8 +149,7 @@ def _drop_stale(slots, now):
 def uncovered_month_start(year, month, settings, first_handover):
     """Out-of-hours spans from the month's first local midnight to its first handover that no
     stored period (of an active engineer) or override covers."""
-    start = datetime.combine(date(year, month, 1), time(0), tzinfo=settings.tz)
-    start = start.astimezone(timezone.utc)
+    start = local_midnight(date(year, month, 1), settings.tz)
     if first_handover <= start:
         return []
     covered = [(p.starts_at, p.ends_at) for p in (DutyPeriod

@@ -1,12 +1,13 @@
 """Absences from an iCalendar file or URL: timed, all-day and recurring events."""
 
 import os
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import icalendar
 import recurring_ical_events
 import requests
 
+from dutyline.localtime import local_midnight, wall_clock_to_utc
 from rota.absences import replace_imported
 from rota.engineers import RotaError, find_engineer
 
@@ -36,11 +37,9 @@ def read_source(source):
 def _instant(value, tz):
     """An iCalendar DATE or DATE-TIME as an aware UTC datetime (dates and floating times local)."""
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=tz)
-        return value.astimezone(timezone.utc)
+        return wall_clock_to_utc(value, tz)
     if isinstance(value, date):
-        return datetime.combine(value, time(0), tzinfo=tz).astimezone(timezone.utc)
+        return local_midnight(value, tz)
     raise RotaError(f"not a date or date-time in the calendar: {value!r}")
 
 

@@ -1,10 +1,11 @@
 """Duty periods: from one handover to the next, in local wall-clock time."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from peewee import JOIN
 
 from dutyline.db import database
+from dutyline.localtime import local_instant
 from dutyline.settings import WEEKDAYS
 from rota.duty_changes import period_changes, queue_duty_changes
 from rota.engineers import RotaError
@@ -14,8 +15,7 @@ from rota.overrides import override_at
 
 def local_handover(day, settings):
     """The handover instant on a local date, as an aware UTC datetime."""
-    local = datetime.combine(day, settings.handover, tzinfo=settings.tz)
-    return local.astimezone(timezone.utc)
+    return local_instant(day, settings.handover, settings.tz)
 
 
 def period_bounds(day, settings):

@@ -1,17 +1,12 @@
 """Spans of time: business hours inside a window, what is left outside them, and period kinds."""
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import timedelta
 
+from dutyline.localtime import local_instant
 from hours.business_hours import is_closed_day
 
 WEEKNIGHT = "weeknight"
 WEEKEND = "weekend_or_holiday"
-
-
-def _instant(day, clock, tz):
-    if clock == time.max:  # a window that runs to 24:00 ends at the next midnight
-        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(timezone.utc)
-    return datetime.combine(day, clock, tzinfo=tz).astimezone(timezone.utc)
 
 
 def in_hours_windows(settings, start, end):
@@ -23,8 +18,8 @@ def in_hours_windows(settings, start, end):
     while day <= last:
         if not is_closed_day(settings, day):
             for opens, closes in settings.hours.get(day.weekday(), ()):
-                a = max(_instant(day, opens, tz), start)
-                b = min(_instant(day, closes, tz), end)
+                a = max(local_instant(day, opens, tz), start)
+                b = min(local_instant(day, closes, tz), end)
                 if a < b:
                     windows.append((a, b))
         day += timedelta(days=1)

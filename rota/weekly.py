@@ -7,13 +7,14 @@ it once.
 """
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from dutyline.db import database
-from rota.handover import local_label
-from rota.models import DutyPeriod, Engineer, Override
+from dutyline.localtime import local_instant
 from outbox.models import EMAIL, SMS
 from outbox.queue import enqueue
+from rota.handover import local_label
+from rota.models import DutyPeriod, Engineer, Override
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +27,10 @@ def week_due_at(now, settings):
     """The instant this week's list falls due: the handover on the latest `week_start` day."""
     local = now.astimezone(settings.tz)
     day = local.date() - timedelta(days=(local.weekday() - settings.week_start) % 7)
-    due = datetime.combine(day, settings.handover, tzinfo=settings.tz)
-    if due > local:
-        due = datetime.combine(day - timedelta(days=7), settings.handover, tzinfo=settings.tz)
-    return due.astimezone(timezone.utc)
+    due = local_instant(day, settings.handover, settings.tz)
+    if due > now:
+        due = local_instant(day - timedelta(days=7), settings.handover, settings.tz)
+    return due
 
 
 def duties_of(engineer_id, start, end):

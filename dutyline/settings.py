@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays as holidays_lib
 import phonenumbers
+
+from dutyline.holidays import UnknownRegion, check_region
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -57,13 +58,6 @@ class Settings:
     @property
     def tz(self):
         return ZoneInfo(self.timezone)
-
-    def holiday_calendar(self, years):
-        """The public holidays of the configured region for the given years (empty when none)."""
-        if not self.holidays:
-            return {}
-        country, _, subdiv = self.holidays.partition("-")
-        return holidays_lib.country_holidays(country, subdiv=subdiv or None, years=years)
 
 
 def _parse_clock(text, key):
@@ -127,12 +121,10 @@ def parse_settings(data):
         region = data.pop("holidays")
         if not isinstance(region, str):
             raise SettingsError("holidays: expected text such as \"GB-ENG\" or \"\"")
-        if region:
-            country, _, subdiv = region.partition("-")
-            try:
-                holidays_lib.country_holidays(country, subdiv=subdiv or None, years=2026)
-            except NotImplementedError as exc:
-                raise SettingsError(f"holidays: unknown region {region!r}") from exc
+        try:
+            check_region(region)
+        except UnknownRegion as exc:
+            raise SettingsError(f"holidays: {exc}") from exc
         values["holidays"] = region
     hours_raw = data.pop("hours", DEFAULT_HOURS)
     if not isinstance(hours_raw, dict):

@@ -1,24 +1,14 @@
-"""Business hours, public holidays and closure days, in the team's time zone."""
+"""Business hours and closed days (public holidays, closure days), in the team's time zone."""
 
-from functools import lru_cache
-
-import holidays as holidays_lib
+from dutyline.holidays import is_public_holiday
 
 IN_HOURS = "in_hours"
 OUT_OF_HOURS = "out_of_hours"
 
 
-@lru_cache(maxsize=64)
-def _holidays(region, year):
-    if not region:
-        return frozenset()
-    country, _, subdiv = region.partition("-")
-    return frozenset(holidays_lib.country_holidays(country, subdiv=subdiv or None, years=year))
-
-
 def is_closed_day(settings, day):
     """True when the whole local date is closed: a public holiday or a configured closure day."""
-    return day in settings.closed or day in _holidays(settings.holidays, day.year)
+    return day in settings.closed or is_public_holiday(settings.holidays, day)
 
 
 def is_in_hours(settings, now):

@@ -42,7 +42,8 @@ def main():
                       "TWILIO_AUTH_TOKEN": "bench"})
     with app.app_context(), database.connection_context():
         settings = app.extensions["dutyline"].settings
-        team = [engineers.add_engineer(f"Engineer {n:02d}", f"+4479111{n:05d}", now=NOW)
+        team = [engineers.add_engineer(f"Engineer {n:02d}", f"+4479111{n:05d}", region="GB",
+                                       now=NOW)
                 for n in range(ENGINEERS)]
         first = NOW.astimezone(settings.tz).date()
         with database.atomic():

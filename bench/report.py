@@ -112,7 +112,7 @@ def fill(url, calls, legs_per_call):
     postgres = url.startswith("postgres")
     with database.connection_context():
         for n in range(ENGINEERS):
-            engineers.add_engineer(f"Engineer {n}", f"+4479111234{n:02d}", now=START)
+            engineers.add_engineer(f"Engineer {n}", f"+4479111234{n:02d}", region="GB", now=START)
         started = time.perf_counter()
         with database.atomic():
             for sql, params in ((_calls_sql(postgres, calls), (calls,)),

@@ -31,7 +31,7 @@ def build_team(count, settings, seed=7):
     rng = random.Random(seed)
     for n in range(count):
         name = f"Engineer {n + 1:02d}"
-        engineers.add_engineer(name, f"+4479111{n:05d}", now=NOW)
+        engineers.add_engineer(name, f"+4479111{n:05d}", region="GB", now=NOW)
         for _ in range(3):
             first = date(2027, 1, 1) + timedelta(days=rng.randint(0, 350))
             absences.add_absence(name, first, first + timedelta(days=rng.randint(1, 11)),

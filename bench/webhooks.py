@@ -49,7 +49,7 @@ def seed(url, log_rows):
     with database.connection_context():
         start = datetime(2025, 1, 1, tzinfo=timezone.utc)
         for n in range(5):
-            engineers.add_engineer(f"Engineer {n}", f"+4479111234{n:02d}", now=start)
+            engineers.add_engineer(f"Engineer {n}", f"+4479111234{n:02d}", region="GB", now=start)
             engineers.set_signed_in(f"Engineer {n}", True, now=start)
         if url.startswith("postgres"):
             database.execute_sql(

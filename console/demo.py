@@ -66,9 +66,9 @@ def run_demo(db_path, port, echo=print):
                 engineers.set_signed_in(name, signed_in, now=clock())
                 engineers.set_location(name, location, now=clock())
                 team.append(engineer)
-            customers.add_customer("ACME Ltd", [ACME], "core", "4h", settings.phone_region)
+            customers.add_customer("ACME Ltd", [ACME], "core", "4h", region=settings.phone_region)
             customers.add_customer("Globex", ["0161 496 0000"], "24x7", "1h",
-                                   settings.phone_region)
+                                   region=settings.phone_region)
             today = clock().astimezone(settings.tz).date()
             for offset in range(-1, 31):
                 day = today + timedelta(days=offset)

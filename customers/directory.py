@@ -50,7 +50,7 @@ def _conflicts(name, numbers):
         raise CustomerError(f"{taken.number} already belongs to {taken.customer.name}")
 
 
-def add_customer(name, numbers, hours=CORE, reaction=DEFAULT_REACTION, region="GB"):
+def add_customer(name, numbers, hours=CORE, reaction=DEFAULT_REACTION, *, region):
     """Add a customer with its numbers (E.164) and contract; nothing is written on error."""
     name, numbers, hours, minutes = _checked(name, numbers, hours, reaction, region)
     with database.atomic():
@@ -61,7 +61,7 @@ def add_customer(name, numbers, hours=CORE, reaction=DEFAULT_REACTION, region="G
     return customer
 
 
-def import_customers(text, region="GB"):
+def import_customers(text, region):
     """Import CSV rows name,numbers,hours,reaction (several numbers separated by ';').
 
     All or nothing: any bad row raises CustomerError naming every bad line.

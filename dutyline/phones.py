@@ -7,8 +7,9 @@ class InvalidNumber(ValueError):
     """A phone number that cannot be dialled."""
 
 
-def to_e164(text, region="GB"):
-    """Parse a phone number as people write it and return it in E.164, or raise InvalidNumber."""
+def to_e164(text, region):
+    """Parse a phone number as people write it (national numbers as in `region`, the
+    settings' phone_region) and return it in E.164, or raise InvalidNumber."""
     raw = (text or "").strip()
     try:
         parsed = phonenumbers.parse(raw, region)

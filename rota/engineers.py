@@ -47,7 +47,7 @@ def find_engineer(name):
     return engineer
 
 
-def add_engineer(name, mobile, desk=None, email=None, region="GB", *, now):
+def add_engineer(name, mobile, desk=None, email=None, *, region, now):
     """Add an engineer at the end of the rotation; numbers are stored in E.164."""
     name = (name or "").strip()
     if not name:
@@ -97,7 +97,7 @@ def remove_engineer(name, *, now):
     return engineer, changed
 
 
-def update_engineer(name, now, new_name=None, mobile=None, desk=None, email=None, region="GB"):
+def update_engineer(name, now, new_name=None, mobile=None, desk=None, email=None, *, region):
     """Rename an engineer or change their numbers or e-mail; only the values given change."""
     engineer = find_engineer(name)
     changes = {}

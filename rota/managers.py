@@ -31,7 +31,7 @@ class Managers:
         return bool(self.numbers or self.emails)
 
 
-def parse_managers(numbers, emails, region="GB"):
+def parse_managers(numbers, emails, region):
     """Managers from comma-separated MANAGER_NUMBERS and MANAGER_EMAILS; RotaError naming the
     key on a bad entry."""
     parsed = []

@@ -158,7 +158,8 @@ def make_engineer(app):
         n = counter["n"]
         mobile = mobile or f"+4479111234{n:02d}"
         with database.connection_context():
-            engineer = engineer_service.add_engineer(name, mobile, desk, email, now=ADDED_AT)
+            engineer = engineer_service.add_engineer(name, mobile, desk, email, region="GB",
+                                                    now=ADDED_AT)
             engineer_service.set_signed_in(name, signed_in, now=ADDED_AT)
             engineer = engineer_service.set_location(name, location, now=ADDED_AT)
         return engineer

@@ -283,7 +283,7 @@ def test_renaming_an_engineer_changes_the_etag_and_the_events(december, fetch):
     before = {who: fetch(who, feed) for who, feed in (("tobi", "mine"), ("manager", "rota"))}
     with database.connection_context():
         update_engineer("Tobi Jones", datetime(2026, 11, 22, 9, tzinfo=timezone.utc),
-                        new_name="Tobi Evans")
+                        new_name="Tobi Evans", region="GB")
     mine = fetch("tobi", "mine", {"If-None-Match": before["tobi"].headers["ETag"]})
     assert mine.status_code == 200
     assert "X-WR-CALNAME:Support: duty of Tobi Evans" in mine.get_data(as_text=True)
@@ -300,7 +300,7 @@ def test_a_changed_number_changes_the_etag_and_the_description(december, fetch):
     before = fetch("manager", "rota")
     with database.connection_context():
         update_engineer("Asha Patel", datetime(2026, 11, 22, 9, tzinfo=timezone.utc),
-                        mobile="+447911123499")
+                        mobile="+447911123499", region="GB")
     after = fetch("manager", "rota", {"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200
     assert "+447911123499" in after.get_data(as_text=True)
@@ -308,5 +308,5 @@ def test_a_changed_number_changes_the_etag_and_the_description(december, fetch):
     # setting the same number again is no change: the old ETag stays good
     with database.connection_context():
         update_engineer("Asha Patel", datetime(2026, 11, 23, 9, tzinfo=timezone.utc),
-                        mobile="+447911123499")
+                        mobile="+447911123499", region="GB")
     assert fetch("manager", "rota", {"If-None-Match": after.headers["ETag"]}).status_code == 304

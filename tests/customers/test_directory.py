@@ -12,7 +12,8 @@ from customers.models import Customer, CustomerNumber
 
 
 def test_add_and_match(db):
-    acme = add_customer("ACME Ltd", ["020 7946 0500", "+44 7911 123501"], "core", "4h")
+    acme = add_customer("ACME Ltd", ["020 7946 0500", "+44 7911 123501"], "core", "4h",
+                        region="GB")
     assert customer_for_number("+442079460500").name == "ACME Ltd"
     assert customer_for_number("+447911123501") == acme
     assert customer_for_number("+447911123502") is None
@@ -31,9 +32,9 @@ def test_add_and_match(db):
     (("Beta", ["020 7946 0500"]), "already belongs to ACME Ltd"),
 ])
 def test_add_refuses_bad_input_and_writes_nothing(db, args, message):
-    add_customer("ACME Ltd", ["020 7946 0500"])
+    add_customer("ACME Ltd", ["020 7946 0500"], region="GB")
     with pytest.raises(CustomerError, match=message):
-        add_customer(*args)
+        add_customer(*args, region="GB")
     assert Customer.select().count() == 1 and CustomerNumber.select().count() == 1
 
 
@@ -43,7 +44,7 @@ def test_import_all_rows(db):
             "Globex,+44 161 496 0000,24x7,1h\n"
             "\n"
             "Initech,0113 496 0000,,\n")
-    assert import_customers(text) == 3
+    assert import_customers(text, "GB") == 3
     assert customer_for_number("+441614960000").hours == "24x7"
     initech = Customer.get(Customer.name == "Initech")
     assert (initech.hours, initech.reaction_minutes) == ("core", 240)
@@ -56,7 +57,7 @@ def test_import_with_bad_rows_names_the_lines_and_imports_nothing(db):
             "Initech,0113 496 0000,sometimes,4h\n"
             "Hooli,020 7946 0500,core,4h\n")
     with pytest.raises(CustomerError) as error:
-        import_customers(text)
+        import_customers(text, "GB")
     message = str(error.value)
     assert "line 3:" in message and "line 4:" in message and "line 5:" in message
     assert "line 2:" not in message

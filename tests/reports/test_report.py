@@ -162,7 +162,7 @@ def test_in_hours_and_out_of_hours_apart(settings, log_call):
 def test_by_customer(settings, log_call, db):
     from customers.directory import add_customer
 
-    acme = add_customer("Acme Ltd", ["+442079460999"])
+    acme = add_customer("Acme Ltd", ["+442079460999"], region="GB")
     log_call(AT_10, answered=4, ended=60, customer=acme)
     log_call(AT_10, ended=60, ringing=1)
     rows = {row["label"]: row for row in report(tuesday(settings), "customer").rows}

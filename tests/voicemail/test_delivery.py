@@ -85,7 +85,7 @@ def team(db, make_engineer, settings):
     tobi = make_engineer("Tobi Jones", mobile="+447911000002")
     make_engineer("Chris Wong", mobile="+447911000003", signed_in=False)
     periods.assign_period(date(2026, 12, 1), ben, None, settings, now=ADDED_AT)
-    add_customer("ACME Ltd", [ACME_MOBILE, LANDLINE], "24x7", "1h")
+    add_customer("ACME Ltd", [ACME_MOBILE, LANDLINE], "24x7", "1h", region="GB")
     return ben, tobi
 
 

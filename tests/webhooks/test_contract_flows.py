@@ -33,8 +33,8 @@ def setup(db, make_engineer, settings):
     ben = make_engineer("Ben Smith")
     tobi = make_engineer("Tobi Jones")
     periods.assign_period(date(2026, 12, 1), tobi, ben, settings, now=ADDED_AT)
-    add_customer("ACME Ltd", [ACME], "core", "4h")
-    add_customer("Globex", [GLOBEX], "24x7", "1h")
+    add_customer("ACME Ltd", [ACME], "core", "4h", region="GB")
+    add_customer("Globex", [GLOBEX], "24x7", "1h", region="GB")
 
 
 def heard(outcome, who="caller"):

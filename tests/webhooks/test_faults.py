@@ -167,7 +167,7 @@ def app_with_ben_signed_in(url):
     app = make_app(url)
     upgrade()
     with database.connection_context():
-        engineer_service.add_engineer("Ben Smith", "+447911123401", now=ADDED_AT)
+        engineer_service.add_engineer("Ben Smith", "+447911123401", region="GB", now=ADDED_AT)
         engineer_service.set_signed_in("Ben Smith", True, now=ADDED_AT)
     return app
 

@@ -34,7 +34,8 @@ def server(postgres_url, tmp_path):
     upgrade()
     with database.connection_context():
         for n in range(ENGINEERS):
-            engineer_service.add_engineer(f"Engineer {n}", f"+4479111234{n:02d}", now=ADDED_AT)
+            engineer_service.add_engineer(f"Engineer {n}", f"+4479111234{n:02d}", region="GB",
+                                          now=ADDED_AT)
             engineer_service.set_signed_in(f"Engineer {n}", True, now=ADDED_AT)
     settings = tmp_path / "dutyline.toml"
     settings.write_text(ALWAYS_OPEN)

@@ -1,0 +1,233 @@
+"""Plays Twilio's part while a caller waits in a queue and engineer legs ring side by side.
+
+Overlapped hunting puts the caller in an `<Enqueue>` and rings engineers with legs made
+through the REST API. Here those legs come from a `SimDialer` the app under simulation was
+given, and every leg's progress (ringing, pick-up, whisper, key press) is an event on the
+caller's clock, played in time order with the queue's wait-URL fetches.
+"""
+
+import heapq
+import itertools
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from console.caller_clock import Answer
+
+CHUNK_SECONDS = 1.0  # length of a <Play> of ringback when the app does not say otherwise
+
+
+@dataclass
+class SimDialer:
+    """The REST leg dialer an app under simulation uses: legs it starts ring on the sim clock."""
+
+    started: list = field(default_factory=list)  # dicts of start() arguments plus "sid"
+    stopped: list = field(default_factory=list)  # (sid, ringing)
+    fail: bool = False
+
+    def start(self, to, from_, url, status_callback, timeout):
+        from telephony.dialer import DialerError
+
+        if self.fail:
+            raise DialerError("Twilio's REST API did not answer (simulated)")
+        sid = f"CAsimleg{len(self.started) + 1:026d}"
+        self.started.append({"to": to, "from_": from_, "url": url, "timeout": timeout,
+                             "status_callback": status_callback, "sid": sid})
+        return sid
+
+    def stop(self, sid, ringing):
+        self.stopped.append((sid, ringing))
+
+
+@dataclass
+class SimLeg:
+    sid: str
+    number: str
+    name: str
+    answer: Answer
+    url: str
+    status_callback: str | None
+    timeout: int
+    state: str = "dialling"  # dialling | ringing | picked-up | talking | ended
+
+
+class QueueWait:
+    """One caller's stay in a queue: returns the TwiML the caller runs after leaving, or None."""
+
+    def __init__(self, sim, enqueue):
+        self.sim = sim
+        self.model = sim.model
+        self.enqueue = enqueue
+        self.dialer = sim.dialer
+        self.events = []
+        self.order = itertools.count()
+        self.legs = {}
+        self.seen_starts = 0
+        self.seen_stops = 0
+        self.entered = sim.clock()
+        self.bridged_to = None
+        self.left = False
+
+    # -- the event queue --------------------------------------------------------------------
+    def at(self, seconds_from_now, action, *args):
+        when = self.sim.clock() + timedelta(seconds=seconds_from_now)
+        heapq.heappush(self.events, (when, next(self.order), action, args))
+
+    def run(self):
+        self.collect_legs()  # a leg the arrival itself started
+        self.at(0, self.fetch_wait)
+        while self.events and not self.left and self.bridged_to is None:
+            when, _, action, args = heapq.heappop(self.events)
+            if when > self.sim.clock():
+                self.sim.clock.set(when)
+            action(*args)
+            self.collect_legs()
+        return self.after()
+
+    def after(self):
+        if self.bridged_to is not None:
+            name = self.bridged_to
+            self.sim.connected(name)
+            self.sim.advance(self.model.talk_seconds)
+            self.sim.say(f"{name} and the caller hang up after {self.model.talk_seconds:.0f} s")
+            for leg in self.legs.values():
+                if leg.state != "ended":
+                    self.end_leg(leg, "completed")
+            self.sim.post(self.enqueue.get("action"), self.sim.call_params(
+                QueueResult="bridged", QueueTime=str(self.waited())))
+            return None
+        if self.left:
+            return self.sim.post(self.enqueue.get("action"), self.sim.call_params(
+                QueueResult="leave", QueueTime=str(self.waited())))
+        return None
+
+    def waited(self):
+        return int((self.sim.clock() - self.entered).total_seconds())
+
+    # -- the caller's side ------------------------------------------------------------------
+    def fetch_wait(self):
+        body = self.sim.post(self.enqueue.get("waitUrl"), self.sim.call_params(
+            QueueTime=str(self.waited()), CurrentQueueSize="1", QueuePosition="1"))
+        elapsed = self.model.webhook_seconds
+        for verb in ET.fromstring(body):
+            if verb.tag == "Leave":
+                self.at(elapsed, self.leave)
+                return
+            if verb.tag == "Say":
+                self.sim.say(f"caller hears: {verb.text}")
+                elapsed += self.model.speech_seconds(verb.text)
+            elif verb.tag == "Play":
+                elapsed += float(verb.get("seconds", CHUNK_SECONDS))
+            elif verb.tag == "Pause":
+                elapsed += float(verb.get("length", "1"))
+        self.at(elapsed, self.fetch_wait)
+
+    def leave(self):
+        self.sim.say("caller leaves the queue")
+        self.left = True
+
+    # -- the engineers' side ----------------------------------------------------------------
+    def collect_legs(self):
+        for request in self.dialer.started[self.seen_starts:]:
+            self.seen_starts += 1
+            name, answer = self.sim.answer_for(request["to"])
+            leg = SimLeg(request["sid"], request["to"], name, answer, request["url"],
+                         request["status_callback"], int(request["timeout"]))
+            self.legs[leg.sid] = leg
+            self.sim.say(f"ringing {name} on {leg.number} ({answer.action})")
+            self.leg_status(leg, "initiated")
+            self.at(self.model.ring_after_seconds, self.ring, leg)
+        for sid, _ringing in self.dialer.stopped[self.seen_stops:]:
+            self.seen_stops += 1
+            leg = self.legs.get(sid)
+            if leg is not None and leg.state != "ended":
+                self.sim.say(f"leg to {leg.name} cancelled")
+                self.end_leg(leg, "canceled" if leg.state in ("dialling", "ringing") else "completed")
+
+    def leg_status(self, leg, status, **extra):
+        if leg.status_callback:
+            self.sim.post(leg.status_callback, self.leg_params(leg, status, **extra))
+
+    def leg_params(self, leg, status, **extra):
+        params = {"CallSid": leg.sid, "AccountSid": "ACsimulator", "From": self.sim.scenario.to,
+                  "To": leg.number, "CallStatus": status, "Direction": "outbound-api",
+                  "ApiVersion": "2010-04-01"}
+        params.update(extra)
+        return params
+
+    def end_leg(self, leg, status):
+        leg.state = "ended"
+        self.leg_status(leg, status)
+
+    def ring(self, leg):
+        if leg.state != "dialling":
+            return
+        if leg.answer.action == "busy":
+            self.sim.say(f"{leg.name} is busy")
+            self.end_leg(leg, "busy")
+            return
+        leg.state = "ringing"
+        self.leg_status(leg, "ringing")
+        pickup = leg.answer.pickup_after(self.model)
+        if leg.answer.action == "ignore" or pickup >= leg.timeout:
+            self.at(leg.timeout, self.no_answer, leg)
+        else:
+            self.at(pickup, self.pick_up, leg)
+
+    def no_answer(self, leg):
+        if leg.state == "ringing":
+            self.sim.say(f"{leg.name} does not answer")
+            self.end_leg(leg, "no-answer")
+
+    def pick_up(self, leg):
+        if leg.state != "ringing":
+            return
+        leg.state = "picked-up"
+        who = "personal voicemail" if leg.answer.action == "voicemail" else leg.name
+        self.sim.say(f"{who} picks up; whisper plays")
+        body = self.sim.post(leg.url, self.leg_params(leg, "in-progress"))
+        self.run_whisper(leg, body, self.model.webhook_seconds)
+
+    def run_whisper(self, leg, body, elapsed):
+        for verb in ET.fromstring(body):
+            if verb.tag == "Say":
+                self.sim.say(f"{leg.name} hears: {verb.text}")
+                elapsed += self.model.speech_seconds(verb.text)
+            elif verb.tag == "Hangup":
+                self.at(elapsed, self.hang_up, leg)
+                return
+            elif verb.tag == "Dial":
+                self.at(elapsed, self.join, leg, verb)
+                return
+            elif verb.tag == "Gather":
+                spoken = " ".join(child.text or "" for child in verb if child.tag == "Say")
+                self.sim.say(f"{leg.name} hears: {spoken}")
+                elapsed += self.model.speech_seconds(spoken)
+                if leg.answer.action == "accept":
+                    self.at(elapsed + self.model.press_after_seconds, self.press, leg,
+                            verb.get("action"))
+                    return
+                elapsed += float(verb.get("timeout", "5"))
+        self.at(elapsed, self.hang_up, leg)
+
+    def press(self, leg, action):
+        if leg.state != "picked-up":
+            return
+        self.sim.say(f"{leg.name} presses 1")
+        body = self.sim.post(action, self.leg_params(leg, "in-progress", Digits="1"))
+        self.run_whisper(leg, body, self.model.webhook_seconds)
+
+    def join(self, leg, dial):
+        if leg.state != "picked-up":
+            return
+        if dial.find("Queue") is None:
+            self.hang_up(leg)
+            return
+        leg.state = "talking"
+        self.bridged_to = leg.name
+
+    def hang_up(self, leg):
+        if leg.state == "ended":
+            return
+        self.sim.say(f"leg to {leg.name} dropped without acceptance")
+        self.end_leg(leg, "completed")

@@ -35,10 +35,9 @@ class Settings:
     ring_seconds: int = 15
     hunt_rounds: int = 1
     max_wait_seconds: int = 90
-    greeting: str = "Thank you for calling support. Connecting you to an engineer."
-    out_of_hours_greeting: str = (
-        "Thank you for calling support. Our office is closed; connecting you to the engineer on duty."
-    )
+    # short: every second of speech is a second the caller waits (about 1.5 s at Polly's pace)
+    greeting: str = "Connecting you to support."
+    out_of_hours_greeting: str = "Connecting you to the engineer on duty."
     language: str = "en-GB"
     voice: str = "Polly.Amy"
     handover: time = time(18, 0)
@@ -49,6 +48,9 @@ class Settings:
     week_start: int = 0  # weekday index (0 = Monday) weekly periods start on
     service_level_seconds: int = 12  # the call statistics' "answered within" threshold
     short_abandon_seconds: int = 5  # a caller hanging up this soon is not an offered call
+    hunt: str = "sequential"  # "sequential": one engineer at a time; "overlap": see overlap_seconds
+    overlap_seconds: int = 6  # overlap: the next engineer rings too after this long
+    backup_after_seconds: int | None = None  # overlap out of hours; None: primary, then backup
 
     @property
     def period_days(self):
@@ -152,9 +154,14 @@ def parse_settings(data):
         values["hunt_rounds"] = _int(data.pop("hunt_rounds"), "hunt_rounds", 1, 5)
     if "max_wait_seconds" in data:
         values["max_wait_seconds"] = _int(data.pop("max_wait_seconds"), "max_wait_seconds", 10, 900)
-    for key in ("greeting", "out_of_hours_greeting", "team_name"):
-        if key in data:
-            values[key] = _text(data.pop(key), key)
+    for key in ("greeting", "out_of_hours_greeting"):
+        if key in data:  # may be empty: no greeting at all
+            raw = data.pop(key)
+            if not isinstance(raw, str):
+                raise SettingsError(f"{key}: expected text (\"\" for none)")
+            values[key] = raw.strip()
+    if "team_name" in data:
+        values["team_name"] = _text(data.pop("team_name"), "team_name")
     if "language" in data:
         language = _text(data.pop("language"), "language")
         if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", language):
@@ -177,6 +184,7 @@ def parse_settings(data):
             values[key] = _int(data.pop(key), key, 0 if key == "short_abandon_seconds" else 1,
                                high)
     values.update(_parse_rota_keys(data))
+    values.update(_parse_hunt_keys(data))
     if data:
         raise SettingsError(f"{sorted(data)[0]}: unknown setting (the settings are "
                             f"{', '.join(KNOWN_KEYS)})")
@@ -211,6 +219,25 @@ def _parse_rota_keys(data):
         if not isinstance(raw, str) or raw.strip().lower() not in WEEKDAYS:
             raise SettingsError(f"week_start: expected one of {', '.join(WEEKDAYS)}, got {raw!r}")
         values["week_start"] = WEEKDAYS.index(raw.strip().lower())
+    return values
+
+
+HUNT_STRATEGIES = ("sequential", "overlap")
+
+
+def _parse_hunt_keys(data):
+    """The hunt strategy keys (hunt, overlap_seconds, backup_after_seconds), popped from `data`."""
+    values = {}
+    if "hunt" in data:
+        raw = data.pop("hunt")
+        if raw not in HUNT_STRATEGIES:
+            raise SettingsError(f"hunt: expected \"sequential\" or \"overlap\", got {raw!r}")
+        values["hunt"] = raw
+    if "overlap_seconds" in data:
+        values["overlap_seconds"] = _int(data.pop("overlap_seconds"), "overlap_seconds", 1, 120)
+    if "backup_after_seconds" in data:
+        values["backup_after_seconds"] = _int(data.pop("backup_after_seconds"),
+                                              "backup_after_seconds", 0, 120)
     return values
 
 

@@ -26,7 +26,7 @@ from rota.models import DutyPeriod, Engineer, Override
 from rota.periods import resolve_duty
 from telephony.models import Call, HuntPosition, Leg
 from telephony.routing import Person, Replay, RouteState, SeenCall, Target
-from telephony.steps import Ring, Step
+from telephony.steps import Ring, Step, shown_caller_id
 
 CONNECTED_STALE = timedelta(hours=4)  # a picked-up leg with no news for this long has ended
 
@@ -222,7 +222,8 @@ def save_arrival(arrival, state, decision, now):
     if decision.gate:
         return Step(gate_call_id=call_id)
     return Step(greeting=decision.greeting, fallback_number=decision.fallback_number,
-                ring=Ring(first, leg_id) if first is not None else None)
+                ring=Ring(first, leg_id, shown_caller_id(arrival.from_number))
+                if first is not None else None)
 
 
 def _save_postgres(values, claim, version_known, leg):

@@ -9,7 +9,7 @@ from rota.models import Engineer
 from telephony.arrival import engineers_on_a_call
 from telephony.models import Call, HuntPosition, Leg
 from telephony.routing import HUNT, Target, next_step
-from telephony.steps import Ring, Step
+from telephony.steps import Ring, Step, shown_caller_id
 
 
 def targets_of(call):
@@ -39,7 +39,7 @@ def begin_leg(call, targets, index, now):
              .update(last_rotation=target.rotation, version=HuntPosition.version + 1)
              .where(HuntPosition.id == 1)
              .execute())
-    return Ring(target, leg.id)
+    return Ring(target, leg.id, shown_caller_id(call.from_number))
 
 
 def get_leg(leg_id):

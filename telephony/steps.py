@@ -1,5 +1,6 @@
 """What the caller hears next: the named values between the call log and the TwiML."""
 
+import re
 from dataclasses import dataclass
 
 from telephony.routing import Target
@@ -11,6 +12,7 @@ class Ring:
 
     target: Target
     leg_id: int
+    caller_id: str | None = None  # shown on the engineer's phone: the caller's own number
 
 
 @dataclass(frozen=True)
@@ -25,3 +27,11 @@ class Step:
     gate_call_id: int | None = None  # out of contract hours: press 1 for an emergency
     hang_up: bool = False  # the conversation is over
     greeting: str | None = None
+
+
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+def shown_caller_id(number):
+    """The caller's number as the engineer's phone should show it; None when withheld or odd."""
+    return number if number and E164.fullmatch(number) else None

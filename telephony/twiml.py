@@ -4,7 +4,6 @@ from xml.sax.saxutils import escape
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from dutyline.phones import spoken
 from telephony.routing import HUNT, Target, dial_timeout
 from telephony.steps import Step
 
@@ -24,10 +23,14 @@ def _say(node, text, settings, **extra):
     node.say(text, voice=settings.voice, language=settings.language, **extra)
 
 
-def add_dial(response, target, leg_id, url, settings):
-    """Ring one engineer; the leg runs the press-1 whisper before the caller is connected."""
+def add_dial(response, target, leg_id, url, settings, caller_id=None):
+    """Ring one engineer; the leg runs the press-1 whisper before the caller is connected.
+
+    The engineer's phone shows the caller's own number (`caller_id`), which Twilio allows
+    on a call forwarded from an inbound one.
+    """
     dial = response.dial(action=url("dial_result", leg=leg_id), method="POST",
-                         timeout=dial_timeout(settings.ring_seconds))
+                         timeout=dial_timeout(settings.ring_seconds), caller_id=caller_id)
     dial.number(target.number, url=url("whisper", leg=leg_id), method="POST",
                 status_callback=url("leg_status", leg=leg_id), status_callback_method="POST",
                 status_callback_event="initiated ringing answered completed")
@@ -61,24 +64,30 @@ def add_fallback_dial(response, number, url, settings):
 # own: rendering was the costliest part of answering an arrival after the database.
 _LEG = "dutyline-leg-placeholder"
 _NUMBER = "dutyline-number-placeholder"
+_CALLER = "dutyline-caller-placeholder"
 _DIAL_DOCUMENTS = {}
 
 
-def _dial_document(greeting, target, leg_id, url, settings):
-    """The TwiML text of [greeting,] ringing `target` on leg `leg_id`."""
+def _dial_document(greeting, ring, url, settings):
+    """The TwiML text of [greeting,] ringing the Ring's target on its leg."""
     # one callback URL stands for all three: they share the base and differ by fixed paths
     key = (greeting, settings.voice, settings.language, settings.ring_seconds,
-           url("dial_result", leg=_LEG))
+           url("dial_result", leg=_LEG), ring.caller_id is not None)
     document = _DIAL_DOCUMENTS.get(key)
     if document is None:
         response = VoiceResponse()
-        if greeting is not None:
+        if greeting:
             _say(response, greeting, settings)
-        document = str(add_dial(response, Target(0, "", _NUMBER, HUNT), _LEG, url, settings))
+        caller = _CALLER if ring.caller_id is not None else None
+        document = str(add_dial(response, Target(0, "", _NUMBER, HUNT), _LEG, url, settings,
+                                caller_id=caller))
         if len(_DIAL_DOCUMENTS) >= 256:  # settings or URLs changed many times: start over
             _DIAL_DOCUMENTS.clear()
         _DIAL_DOCUMENTS[key] = document
-    return document.replace(_LEG, str(int(leg_id))).replace(_NUMBER, escape(target.number))
+    document = document.replace(_LEG, str(int(ring.leg_id)))
+    if ring.caller_id is not None:
+        document = document.replace(_CALLER, escape(ring.caller_id, {'"': "&quot;"}))
+    return document.replace(_NUMBER, escape(ring.target.number))
 
 
 def render(step, url, settings):
@@ -93,9 +102,9 @@ def render(step, url, settings):
     if step.hang_up:
         return render_hangup()
     if step.ring is not None:
-        return _dial_document(step.greeting, step.ring.target, step.ring.leg_id, url, settings)
+        return _dial_document(step.greeting, step.ring, url, settings)
     response = VoiceResponse()
-    if step.greeting is not None:
+    if step.greeting:
         _say(response, step.greeting, settings)
     if step.fallback_number:
         return add_fallback_dial(response, step.fallback_number, url, settings)
@@ -120,7 +129,7 @@ def render_whisper(caller_label, leg_id, url, settings):
     response = VoiceResponse()
     gather = Gather(num_digits=1, timeout=WHISPER_WAIT_SECONDS, action=url("accept", leg=leg_id),
                     method="POST")
-    _say(gather, f"Support call from {caller_label}. Press 1 to accept.", settings, loop=2)
+    _say(gather, f"{caller_label}. Press 1 to accept.", settings, loop=2)
     response.append(gather)
     response.hangup()
     return response
@@ -151,8 +160,10 @@ def render_fallback(url, settings, fallback_number=None):
     return render(Step(greeting=TECHNICAL_PROBLEM, fallback_number=fallback_number), url, settings)
 
 
-def caller_label(number, customer_name=None):
-    """How the whisper names the caller: the customer, else the number read out."""
-    if customer_name:
-        return customer_name
-    return spoken(number) if number else "a withheld number"
+def caller_label(customer_name=None):
+    """How the whisper names the caller, in a second or two: the customer, else "Support call".
+
+    Never the number read digit by digit (that took seven seconds): the engineer's phone
+    shows it as the caller ID.
+    """
+    return customer_name or "Support call"

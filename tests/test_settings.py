@@ -42,13 +42,16 @@ def test_file_is_read(tmp_path):
     ({"ring_seconds": "15"}, "ring_seconds"),
     ({"hunt_rounds": 9}, "hunt_rounds"),
     ({"max_wait_seconds": -1}, "max_wait_seconds"),
-    ({"greeting": ""}, "greeting"),
+    ({"greeting": 42}, "greeting"),
     ({"language": "English"}, "language"),
     ({"voice": "Polly Amy"}, "voice"),
     ({"handover": "25:00"}, "handover"),
     ({"ring_secs": 15}, "ring_secs"),
     ({"phone_region": "UK"}, "phone_region"),
     ({"phone_region": "XX"}, "phone_region"),
+    ({"hunt": "parallel"}, "hunt"),
+    ({"overlap_seconds": 0}, "overlap_seconds"),
+    ({"backup_after_seconds": "soon"}, "backup_after_seconds"),
 ])
 def test_bad_value_names_the_key(data, key):
     with pytest.raises(SettingsError) as error:
@@ -110,3 +113,14 @@ def test_dotenv_in_the_working_directory_is_read(tmp_path, monkeypatch):
     assert not (tmp_path / "env.db").exists()
     for key in ("FALLBACK_NUMBER", "PUBLIC_URL", "DATABASE_URL"):
         monkeypatch.delenv(key, raising=False)
+
+
+def test_hunt_strategy_and_an_empty_greeting():
+    settings = parse_settings({"hunt": "overlap", "overlap_seconds": 4,
+                               "backup_after_seconds": 10, "greeting": ""})
+    assert (settings.hunt, settings.overlap_seconds, settings.backup_after_seconds) == \
+        ("overlap", 4, 10)
+    assert settings.greeting == ""
+    defaults = parse_settings({})
+    assert (defaults.hunt, defaults.backup_after_seconds) == ("sequential", None)
+    assert len(defaults.greeting.split()) <= 4  # about a second and a half of speech

@@ -23,7 +23,7 @@ def xml(response):
 
 
 def whisper_label(call):
-    return twiml.caller_label(call.from_number, call.customer.name if call.customer_id else None)
+    return twiml.caller_label(call.customer.name if call.customer_id else None)
 
 
 def fallback_twiml():

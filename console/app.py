@@ -16,6 +16,7 @@ import click
 from flask.cli import ScriptInfo, with_appcontext
 
 from console.scenario import SimClock
+from telephony.dialer import RecordingDialer
 from customers.directory import CustomerError
 from dutyline.db import database
 from dutyline.phones import InvalidNumber
@@ -40,6 +41,7 @@ def app_factory(log_level="WARNING", serves_webhooks=False, simulation=False, **
     if simulation:
         overrides["CLOCK"] = SimClock(utc_now())
         overrides["TWILIO_AUTH_TOKEN"] = secrets.token_hex(16)
+        overrides["DIALER"] = RecordingDialer()  # REST legs ring on the simulator's clock
     try:
         return create_app(overrides)
     except (ConfigError, SettingsError) as exc:

@@ -10,7 +10,8 @@ are assumptions, written down so they can be argued with:
 - from dialling an engineer to their phone ringing: `ring_after_seconds`;
 - an engineer's pick-up delay: given per engineer ("Ann=accept@3s"), from the ring;
 - a personal voicemail picks up `voicemail_after_seconds` after the ring;
-- the engineer presses 1 `press_after_seconds` after the whisper has named the caller.
+- the engineer presses 1 `press_after_seconds` after the whisper has named the caller (its
+  first sentence: a <Gather> takes the key while the prompt still plays).
 """
 
 import re
@@ -35,6 +36,11 @@ class CallerClock:
         """Seconds to say `text`: its words (each digit of a spelt-out number a word) at the pace."""
         words = len(re.findall(r"[\w'’]+", text or ""))
         return words / self.words_per_second if words else 0.0
+
+    def until_press(self, whisper):
+        """Seconds from the whisper starting to the engineer's key press."""
+        named = re.split(r"(?<=[.!?])\s", (whisper or "").strip(), maxsplit=1)[0]
+        return self.speech_seconds(named) + self.press_after_seconds
 
 
 @dataclass(frozen=True)

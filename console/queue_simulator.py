@@ -1,8 +1,8 @@
 """Plays Twilio's part while a caller waits in a queue and engineer legs ring side by side.
 
 Overlapped hunting puts the caller in an `<Enqueue>` and rings engineers with legs made
-through the REST API. Here those legs come from a `SimDialer` the app under simulation was
-given, and every leg's progress (ringing, pick-up, whisper, key press) is an event on the
+through the REST API. Here those legs come from the recording dialer the app under
+simulation was given (telephony.dialer.RecordingDialer), and every leg's progress (ringing, pick-up, whisper, key press) is an event on the
 caller's clock, played in time order with the queue's wait-URL fetches.
 """
 
@@ -15,28 +15,6 @@ from datetime import timedelta
 from console.caller_clock import Answer
 
 CHUNK_SECONDS = 1.0  # length of a <Play> of ringback when the app does not say otherwise
-
-
-@dataclass
-class SimDialer:
-    """The REST leg dialer an app under simulation uses: legs it starts ring on the sim clock."""
-
-    started: list = field(default_factory=list)  # dicts of start() arguments plus "sid"
-    stopped: list = field(default_factory=list)  # (sid, ringing)
-    fail: bool = False
-
-    def start(self, to, from_, url, status_callback, timeout):
-        from telephony.dialer import DialerError
-
-        if self.fail:
-            raise DialerError("Twilio's REST API did not answer (simulated)")
-        sid = f"CAsimleg{len(self.started) + 1:026d}"
-        self.started.append({"to": to, "from_": from_, "url": url, "timeout": timeout,
-                             "status_callback": status_callback, "sid": sid})
-        return sid
-
-    def stop(self, sid, ringing):
-        self.stopped.append((sid, ringing))
 
 
 @dataclass
@@ -129,14 +107,15 @@ class QueueWait:
     # -- the engineers' side ----------------------------------------------------------------
     def collect_legs(self):
         for request in self.dialer.started[self.seen_starts:]:
+            asked = self.sim.leg_requests[self.seen_starts]
             self.seen_starts += 1
             name, answer = self.sim.answer_for(request["to"])
             leg = SimLeg(request["sid"], request["to"], name, answer, request["url"],
                          request["status_callback"], int(request["timeout"]))
             self.legs[leg.sid] = leg
-            self.sim.say(f"ringing {name} on {leg.number} ({answer.action})")
             self.leg_status(leg, "initiated")
-            self.at(self.model.ring_after_seconds, self.ring, leg)
+            ring_in = (asked - self.sim.clock()).total_seconds() + self.model.ring_after_seconds
+            self.at(ring_in, self.ring, leg)
         for sid, _ringing in self.dialer.stopped[self.seen_stops:]:
             self.seen_stops += 1
             leg = self.legs.get(sid)
@@ -163,14 +142,16 @@ class QueueWait:
         if leg.state != "dialling":
             return
         if leg.answer.action == "busy":
-            self.sim.say(f"{leg.name} is busy")
+            self.sim.say(f"{leg.name} on {leg.number} is busy")
             self.end_leg(leg, "busy")
             return
         leg.state = "ringing"
+        self.sim.say(f"ringing {leg.name} on {leg.number} ({leg.answer.action})")
         self.leg_status(leg, "ringing")
         pickup = leg.answer.pickup_after(self.model)
-        if leg.answer.action == "ignore" or pickup >= leg.timeout:
-            self.at(leg.timeout, self.no_answer, leg)
+        rings_for = leg.timeout + 5  # as with <Dial>, Twilio rings a little past the timeout
+        if leg.answer.action == "ignore" or pickup >= rings_for:
+            self.at(rings_for, self.no_answer, leg)
         else:
             self.at(pickup, self.pick_up, leg)
 
@@ -202,12 +183,11 @@ class QueueWait:
             elif verb.tag == "Gather":
                 spoken = " ".join(child.text or "" for child in verb if child.tag == "Say")
                 self.sim.say(f"{leg.name} hears: {spoken}")
-                elapsed += self.model.speech_seconds(spoken)
                 if leg.answer.action == "accept":
-                    self.at(elapsed + self.model.press_after_seconds, self.press, leg,
+                    self.at(elapsed + self.model.until_press(spoken), self.press, leg,
                             verb.get("action"))
                     return
-                elapsed += float(verb.get("timeout", "5"))
+                elapsed += self.model.speech_seconds(spoken) + float(verb.get("timeout", "5"))
         self.at(elapsed, self.hang_up, leg)
 
     def press(self, leg, action):

@@ -36,11 +36,12 @@ class Scenario:
     at: object  # aware datetime of the call
     caller: str = "+447400123456"
     to: str = "+442071838750"
-    answers: dict = field(default_factory=dict)  # engineer name -> action
+    answers: dict = field(default_factory=dict)  # engineer name -> action ('accept@3s' or Answer)
     others: str = "ignore"  # what engineers not named in `answers` do
     caller_action: str = "message"
     caller_presses: str | None = None  # the key the caller presses when asked, e.g. "1"
     fallback_answers: bool = True
+    clock_model: object = None  # console.caller_clock.CallerClock; None: its defaults
 
 
 @dataclass
@@ -50,3 +51,6 @@ class Outcome:
     responses: list  # (path, status code, body)
     answered_by: str | None = None
     ticket_number: int | None = None
+    reached_after: float | None = None  # seconds from arrival to the caller being connected
+    voicemail_after: float | None = None  # seconds from arrival to the voicemail tone
+    fallback_after: float | None = None

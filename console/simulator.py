@@ -12,8 +12,9 @@ from datetime import timedelta
 from email.utils import format_datetime
 from urllib.parse import urlsplit
 
-from console.scenario import (MESSAGE_SECONDS, TALK_SECONDS, TICKET_SPOKEN, Outcome,
-                              SimulationError)
+from console.caller_clock import Answer, CallerClock, parse_answer
+from console.queue_simulator import QueueWait
+from console.scenario import TICKET_SPOKEN, Outcome, SimulationError
 from rota.models import Engineer
 from webhooks.runtime import PATHS, runtime
 
@@ -31,13 +32,26 @@ class Simulator:
     # -- plumbing -------------------------------------------------------------------------
     def _say(self, text):
         local = self.clock().astimezone(self.rt.settings.tz)
-        line = f"[{local:%a %d %b %H:%M:%S}] {text}"
+        line = f"[{local:%a %d %b %H:%M:%S}] +{self.elapsed():5.1f} s  {text}"
         self.outcome.lines.append(line)
         if self.echo:
             self.echo(line)
 
+    say = _say
+
+    def elapsed(self):
+        """Seconds since the call arrived, on the caller's clock."""
+        return (self.clock() - self.started).total_seconds()
+
     def _advance(self, seconds):
         self.clock.set(self.clock() + timedelta(seconds=seconds))
+
+    advance = _advance
+
+    def connected(self, name):
+        self.outcome.answered_by = name
+        self.outcome.reached_after = self.elapsed()
+        self._say(f"caller connected to {name}")
 
     def _absolute(self, url):
         if url.startswith(("http://", "https://")):
@@ -55,6 +69,10 @@ class Simulator:
         response = self.client.post(path, data=params, headers={"X-Twilio-Signature": signature},
                                     base_url=f"{parts.scheme}://{parts.netloc}")
         body = response.get_data(as_text=True)
+        response.close()  # as a server does once the answer is sent: runs its after-work
+        started = getattr(self.dialer, "started", ())
+        while len(self.leg_requests) < len(started):  # legs asked of the REST API just now
+            self.leg_requests.append(self.clock() + timedelta(seconds=self.model.webhook_seconds))
         self.outcome.responses.append((parts.path, response.status_code, body))
         if response.status_code != 200:
             self._say(f"app answered {response.status_code} to {parts.path}")
@@ -80,10 +98,22 @@ class Simulator:
         self.call_sid = _sid("CA")
         self.outcome = Outcome(call_sid=self.call_sid, lines=[], responses=[])
         self.started = scenario.at
+        self.model = scenario.clock_model or CallerClock()
+        self.dialer = self.rt.dialer
+        self.leg_requests = []  # when each REST leg was asked for, by position
+        if self.dialer is not None:
+            self.dialer.started.clear()
+            self.dialer.stopped.clear()
         self.actions = self._actions_by_number(scenario)
         self._say(f"call {self.call_sid[:10]}… from {scenario.caller} to {scenario.to}")
         body = self.post(PATHS["incoming"], self._call_params(CallStatus="ringing"))
+        self._advance(self.model.webhook_seconds)
         self._follow(body)
+        if self.outcome.reached_after is not None:
+            self._say(f"caller reached {self.outcome.answered_by} after "
+                      f"{self.outcome.reached_after:.1f} s")
+        elif self.outcome.voicemail_after is not None:
+            self._say(f"nobody accepted; voicemail after {self.outcome.voicemail_after:.0f} s")
         duration = int((self.clock() - self.started).total_seconds())
         self.post(PATHS["status"], self._call_params(CallStatus="completed",
                                                      CallDuration=str(duration),
@@ -92,14 +122,15 @@ class Simulator:
         return self.outcome
 
     def _actions_by_number(self, scenario):
-        wanted = {name.strip().lower(): action for name, action in scenario.answers.items()}
+        wanted = {name.strip().lower(): _answer(action) for name, action in scenario.answers.items()}
+        others = _answer(scenario.others)
         actions = {}
         with self.app.app_context():
             from dutyline.db import database
 
             with database.connection_context():
                 for engineer in Engineer.select():
-                    action = wanted.get(engineer.name.lower(), scenario.others)
+                    action = wanted.get(engineer.name.lower(), others)
                     for number in (engineer.mobile, engineer.desk):
                         if number:
                             actions[number] = (engineer.name, action)
@@ -115,7 +146,7 @@ class Simulator:
         for verb in root:
             if verb.tag == "Say":
                 self._say(f"caller hears: {verb.text}")
-                self._advance(max(1, len(verb.text or "") // 15))
+                self._advance(self.model.speech_seconds(verb.text))
             elif verb.tag == "Pause":
                 self._advance(int(verb.get("length", "1")))
             elif verb.tag == "Hangup":
@@ -129,6 +160,10 @@ class Simulator:
                     return following
             elif verb.tag == "Record":
                 return self._record(verb)
+            elif verb.tag == "Enqueue":
+                if self.dialer is None:
+                    raise SimulationError("the app queues callers but has no simulated dialer")
+                return QueueWait(self, verb).run()
             elif verb.tag == "Gather":
                 following = self._caller_gather(verb)
                 if following is not None:
@@ -142,7 +177,7 @@ class Simulator:
         for child in verb:
             if child.tag == "Say":
                 self._say(f"caller hears: {child.text}")
-                self._advance(max(1, len(child.text or "") // 15))
+                self._advance(self.model.speech_seconds(child.text))
         if not self.scenario.caller_presses:
             self._advance(int(verb.get("timeout", "5")))
             self._say("caller presses nothing")
@@ -168,53 +203,59 @@ class Simulator:
 
     def _plain_leg(self, number, timeout):
         self._say(f"dialling fallback {number}")
+        talk = self.model.talk_seconds
         if self.scenario.fallback_answers:
-            self._advance(5)
+            self._advance(self.model.ring_after_seconds + self.model.pickup_seconds)
             self._say("fallback number answers and talks")
-            self._advance(TALK_SECONDS)
-            return "completed", True, TALK_SECONDS
+            self.outcome.fallback_after = self.elapsed()
+            self._advance(talk)
+            return "completed", True, int(talk)
         self._advance(timeout + 5)
         return "no-answer", False, 0
 
     def _engineer_leg(self, node, timeout):
         number = node.text.strip()
-        name, action = self.actions.get(number, (number, self.scenario.others))
+        name, answer = self.actions.get(number, (number, _answer(self.scenario.others)))
         child = _sid("CA")
         status_url = node.get("statusCallback")
+        rings_for = timeout + 5  # Twilio rings about five seconds past a <Dial> timeout
 
         def leg_status(status, **extra):
             if status_url:
                 self.post(status_url, self._leg_params(child, number, status, **extra))
 
-        self._say(f"ringing {name} on {number} ({action})")
         leg_status("initiated")
-        leg_status("ringing")
-        if action == "busy":
-            self._say(f"{name} is busy")
+        self._advance(self.model.ring_after_seconds)
+        if answer.action == "busy":
+            self._say(f"{name} on {number} is busy")
             leg_status("busy")
             return "busy", False, 0
-        if action == "ignore":
-            self._advance(timeout + 5)
+        self._say(f"ringing {name} on {number} ({answer.action})")
+        leg_status("ringing")
+        pickup = answer.pickup_after(self.model)
+        if answer.action == "ignore" or pickup >= rings_for:
+            self._advance(rings_for)
             self._say(f"{name} does not answer")
             leg_status("no-answer")
             return "no-answer", False, 0
-        self._advance(4 if action == "accept" else 10)
-        who = "personal voicemail" if action == "voicemail" else name
+        self._advance(pickup)
+        who = "personal voicemail" if answer.action == "voicemail" else name
         self._say(f"{who} picks up; whisper plays")
         leg_status("in-progress")
         body = self.post(node.get("url"), self._leg_params(child, number, "in-progress"))
-        key = "1" if action == "accept" else None
+        self._advance(self.model.webhook_seconds)
+        key = "1" if answer.action == "accept" else None
         bridged = self._whisper(body, child, number, key)
         if not bridged:
             self._say(f"leg to {name} dropped without acceptance")
             leg_status("completed", CallDuration="10")
             return "completed", False, 0
-        self._say(f"caller connected to {name}")
-        self.outcome.answered_by = name
-        self._advance(TALK_SECONDS)
-        self._say(f"{name} and the caller hang up after {TALK_SECONDS} s")
-        leg_status("completed", CallDuration=str(TALK_SECONDS))
-        return "completed", True, TALK_SECONDS
+        self.connected(name)
+        talk = self.model.talk_seconds
+        self._advance(talk)
+        self._say(f"{name} and the caller hang up after {talk:.0f} s")
+        leg_status("completed", CallDuration=str(int(talk)))
+        return "completed", True, int(talk)
 
     def _whisper(self, body, child, number, key):
         """Run the whisper on the engineer's leg; True when it ends by bridging."""
@@ -224,19 +265,22 @@ class Simulator:
             for verb in root:
                 if verb.tag == "Say":
                     self._say(f"engineer hears: {verb.text}")
+                    self._advance(self.model.speech_seconds(verb.text))
                 elif verb.tag == "Hangup":
                     return False
                 elif verb.tag == "Gather":
-                    for child_verb in verb:
-                        if child_verb.tag == "Say":
-                            self._say(f"engineer hears: {child_verb.text}")
+                    spoken = " ".join(c.text or "" for c in verb if c.tag == "Say")
+                    self._say(f"engineer hears: {spoken}")
                     if key is None:
+                        self._advance(self.model.speech_seconds(spoken))
                         self._advance(int(verb.get("timeout", "5")))
                         self._say("no key pressed")
                         continue
+                    self._advance(self.model.until_press(spoken))
                     self._say(f"engineer presses {key}")
                     params = self._leg_params(child, number, "in-progress", Digits=key)
                     next_body = self.post(verb.get("action"), params)
+                    self._advance(self.model.webhook_seconds)
                     key = None  # one press only
                     break
                 else:
@@ -244,6 +288,13 @@ class Simulator:
             if next_body is None:
                 return True  # the document ended without hanging up: Twilio bridges
             body = next_body
+
+    def answer_for(self, number):
+        """(name, Answer) of the engineer on `number`, as the scenario says."""
+        return self.actions.get(number, (number, _answer(self.scenario.others)))
+
+    def call_params(self, **extra):
+        return self._call_params(**extra)
 
     def _leg_params(self, child, number, status, **extra):
         params = {"CallSid": child, "ParentCallSid": self.call_sid, "AccountSid": "ACsimulator",
@@ -255,18 +306,20 @@ class Simulator:
 
     def _record(self, verb):
         if self.scenario.caller_action != "message":
+            self.outcome.voicemail_after = self.elapsed()
             self._say("caller hangs up without leaving a message")
             return None
         self._say("beep; caller leaves a message")
-        self._advance(MESSAGE_SECONDS)
+        self.outcome.voicemail_after = self.elapsed()
+        self._advance(self.model.message_seconds)
         recording = _sid("RE")
         url = f"https://api.twilio.com/2010-04-01/Accounts/ACsimulator/Recordings/{recording}"
         body = self.post(verb.get("action"), self._call_params(
-            RecordingUrl=url, RecordingDuration=str(MESSAGE_SECONDS), Digits="#"))
+            RecordingUrl=url, RecordingDuration=str(int(self.model.message_seconds)), Digits="#"))
         if verb.get("recordingStatusCallback"):
             self.post(verb.get("recordingStatusCallback"), self._call_params(
                 RecordingSid=recording, RecordingUrl=url, RecordingStatus="completed",
-                RecordingDuration=str(MESSAGE_SECONDS), RecordingChannels="1",
+                RecordingDuration=str(int(self.model.message_seconds)), RecordingChannels="1",
                 RecordingSource="RecordVerb"))
         match = TICKET_SPOKEN.search(body)
         if match:
@@ -277,3 +330,8 @@ class Simulator:
 def runtime_of(app):
     with app.app_context():
         return runtime()
+
+
+def _answer(action):
+    """A scenario's answer, given as an Answer or as text ('accept', 'accept@3s')."""
+    return action if isinstance(action, Answer) else parse_answer(action)

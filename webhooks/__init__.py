@@ -88,7 +88,23 @@ def build_runtime(config):
     return Runtime(settings=settings, clock=config.get("CLOCK") or utc_now,
                    validator=RequestValidator(token) if token else None,
                    public_url=public_url or None, fallback_number=fallback or None,
-                   incidents=IncidentLog(), delivery=delivery, managers=managers)
+                   incidents=IncidentLog(), delivery=delivery, managers=managers,
+                   dialer=_dialer(config, settings), incidents_rest=IncidentLog("rest_api"))
+
+
+def _dialer(config, settings):
+    """Engineer legs through Twilio's REST API, which overlapped hunting needs."""
+    if config.get("DIALER") is not None:
+        return config["DIALER"]
+    sid, token = config.get("TWILIO_ACCOUNT_SID"), config.get("TWILIO_AUTH_TOKEN")
+    if sid and token:
+        from telephony.dialer import TwilioDialer
+
+        return TwilioDialer(sid, token)
+    if settings.hunt == "overlap":
+        log.warning("webhooks.create_app: hunt = \"overlap\" needs TWILIO_ACCOUNT_SID and "
+                    "TWILIO_AUTH_TOKEN; hunting one engineer at a time")
+    return None
 
 
 def create_app(config=None):
@@ -105,9 +121,10 @@ def create_app(config=None):
     except DatabaseUrlError as exc:
         raise ConfigError(f"DATABASE_URL: {exc}") from exc
 
-    from webhooks import feeds, lifecycle, sms, voice
+    from webhooks import feeds, lifecycle, queue_voice, sms, voice
 
     app.register_blueprint(voice.bp)
+    app.register_blueprint(queue_voice.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(feeds.bp)
 

@@ -13,7 +13,8 @@ DATABASE_FAULTS = (DatabaseError, InterfaceError, OSError)
 class IncidentLog:
     """Tracks whether the database is failing; logs the start and the end of each incident."""
 
-    def __init__(self):
+    def __init__(self, what="database"):
+        self.what = what
         self._lock = threading.Lock()
         self.open = False
         self.failures = 0
@@ -24,7 +25,7 @@ class IncidentLog:
             starting = not self.open
             self.open = True
         if starting:
-            log.error("webhooks.incidents: database unavailable endpoint=%s error=%s: %s",
+            log.error("webhooks.incidents: %s unavailable endpoint=%s error=%s: %s", self.what,
                       endpoint, type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
 
     def succeeded(self):
@@ -34,4 +35,4 @@ class IncidentLog:
             if not self.open:
                 return
             failures, self.open, self.failures = self.failures, False, 0
-        log.warning("webhooks.incidents: database back after failed_requests=%d", failures)
+        log.warning("webhooks.incidents: %s back after failed_requests=%d", self.what, failures)

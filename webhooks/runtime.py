@@ -27,6 +27,12 @@ PATHS = {
     "fallback": "/voice/fallback",
     "emergency": "/voice/emergency",
     "transcription": "/voice/transcription",
+    "queue_wait": "/voice/queue-wait",
+    "queue_result": "/voice/queue-result",
+    "leg_whisper": "/voice/leg-whisper",
+    "leg_accept": "/voice/leg-accept",
+    "join_result": "/voice/join-result",
+    "ringback": "/voice/ringback.wav",
 }
 
 
@@ -44,6 +50,8 @@ class Runtime:
     incidents: object = None
     delivery: object = None  # voicemail.notify.Delivery: where ticket notices go
     managers: object = None  # rota.managers.Managers: who is warned of gaps and faults
+    dialer: object = None  # telephony.dialer: engineer legs through the REST API (overlap)
+    incidents_rest: object = None  # faults of the REST API, logged once per incident
 
     def url(self, name, **params):
         """The absolute URL Twilio should call for a callback name."""

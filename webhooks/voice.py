@@ -9,6 +9,7 @@ from telephony.arrival import Arrival, load_arrival, save_arrival
 from telephony.routing import decide_route
 from telephony.steps import Step
 from voicemail import tickets
+from webhooks import queue_voice
 from webhooks.lifecycle import Lifecycle
 from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
@@ -38,6 +39,13 @@ def answer(step):
         call_events.record_destination(request.form.get("CallSid", ""), destination,
                                        rt.clock())
     return xml(twiml.render(step, rt.url, rt.settings))
+
+
+def answer_ring(step):
+    """The first ring of a hunt: a <Dial>, or with hunt = "overlap" the caller's queue."""
+    if queue_voice.overlapping(step):
+        return queue_voice.answer_with_queue(step)
+    return answer(step)
 
 
 VERBS = re.compile(r"<(Dial|Record|Gather|Hangup|Say|Number)\b")
@@ -70,7 +78,7 @@ def incoming():
         decision = decide_route(state, now)
         step = save_arrival(arrival, state, decision, now)
         if step is not None:  # else another call moved the hunt position first: again
-            return answer(step)
+            return answer_ring(step)
     raise RuntimeError("could not claim the hunt position")
 
 
@@ -82,7 +90,7 @@ def emergency():
     call = calls.get_call(request.args.get("call"))
     if call is None or request.form.get("Digits", "") != "1":
         return answer(Step())
-    return answer(calls.pass_gate(call, rt.clock(), rt.fallback_number))
+    return answer_ring(calls.pass_gate(call, rt.clock(), rt.fallback_number))
 
 
 @bp.post("/dial-result")
@@ -192,8 +200,11 @@ def status():
     rt = runtime()
     form = request.form
     if form.get("CallStatus") in ("completed", "busy", "failed", "no-answer", "canceled"):
+        # legs still ringing for a caller who hung up are stopped once this is answered
+        ringing = queue_voice.live_legs_of_call(form.get("CallSid", ""))
         calls.finish_call(form.get("CallSid", ""), form.get("CallDuration"),
                           call_events.callback_moment(form.get("Timestamp"), rt.clock()))
+        return queue_voice.after_response(xml(twiml.VoiceResponse()), stop=ringing)
     return xml(twiml.VoiceResponse())
 
 

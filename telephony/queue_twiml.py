@@ -1,0 +1,83 @@
+"""TwiML of overlapped hunting: the caller's queue, its wait ticks, the engineers' legs."""
+
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from telephony.queue_hunt import queue_name
+from telephony.twiml import WHISPER_WAIT_SECONDS, _say
+
+RINGBACK_SECONDS = 3  # one cadence of the ringback tone the caller hears while waiting
+TAKEN = "Another engineer has taken this call. Thank you."
+CALLER_GONE = "The caller has hung up. Thank you."
+
+
+def render_enqueue(greeting, call_id, url, settings):
+    """[Greeting,] then the caller waits in their own queue while engineers' phones ring."""
+    response = VoiceResponse()
+    if greeting:
+        _say(response, greeting, settings)
+    response.enqueue(queue_name(call_id), action=url("queue_result", call=call_id),
+                     method="POST", wait_url=url("queue_wait", call=call_id),
+                     wait_url_method="POST")
+    return response
+
+
+def render_wait(url, leave=False):
+    """One tick of waiting: a cadence of ringback (Twilio fetches the wait URL again), or leave."""
+    response = VoiceResponse()
+    if leave:
+        response.leave()
+    else:
+        response.play(url("ringback"))
+    return response
+
+
+def render_leg_whisper(caller_label, leg_id, url, settings):
+    """The whisper of a leg made through the REST API: press 1, else the leg hangs up."""
+    response = VoiceResponse()
+    gather = Gather(num_digits=1, timeout=WHISPER_WAIT_SECONDS,
+                    action=url("leg_accept", leg=leg_id), method="POST")
+    _say(gather, f"{caller_label}. Press 1 to accept.", settings, loop=2)
+    response.append(gather)
+    response.hangup()
+    return response
+
+
+def render_join(call_id, leg_id, url):
+    """The accepting engineer is joined to the caller waiting in the call's queue."""
+    response = VoiceResponse()
+    dial = response.dial(action=url("join_result", leg=leg_id), method="POST")
+    dial.queue(queue_name(call_id))
+    return response
+
+
+def render_goodbye(text, settings):
+    """A short word to an engineer who is not needed, then the leg ends."""
+    response = VoiceResponse()
+    _say(response, text, settings)
+    response.hangup()
+    return response
+
+
+def ringback_wav():
+    """The ringback tone (400 + 450 Hz, 0.4 s on, 0.2 s off, 0.4 s on, 2 s off) as 8 kHz WAV."""
+    import io
+    import math
+    import struct
+    import wave
+
+    rate = 8000
+    on = [(0.0, 0.4), (0.6, 1.0)]
+    frames = bytearray()
+    for n in range(rate * RINGBACK_SECONDS):
+        t = n / rate
+        sound = any(start <= t < end for start, end in on)
+        value = (math.sin(2 * math.pi * 400 * t) + math.sin(2 * math.pi * 450 * t)) * 6000 \
+            if sound else 0.0
+        frames += struct.pack("<h", int(value))
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(bytes(frames))
+    return buffer.getvalue()

@@ -1,0 +1,200 @@
+"""Overlapped hunting's webhooks: the caller's queue ticks, the REST legs' whisper and accept.
+
+    arrival (webhooks.voice)  [greeting] <Enqueue waitUrl=queue-wait>; first leg started
+                              through the REST API once the answer is on its way
+    POST /voice/queue-wait    a tick: ringback, maybe the next leg; <Leave> when hunting ends
+    POST /voice/queue-result  the caller left the queue: voicemail, or one engineer at a time
+                              with <Dial> when the REST API failed
+    POST /voice/leg-whisper   an engineer picked up a REST leg: press 1 to accept
+    POST /voice/leg-accept    the first press of 1 joins the caller; a later one hears
+                              "another engineer has taken this call"; other legs are stopped
+    POST /voice/join-result   the accepted engineer's leg after the join
+"""
+
+import logging
+
+from flask import Blueprint, Response, current_app, request
+
+from dutyline.db import database
+from telephony import calls, queue_hunt, queue_twiml
+from telephony.models import Call, Leg
+from telephony.steps import Ring, Step, shown_caller_id
+from telephony.twiml import caller_label, render, render_fallback, render_hangup
+from webhooks.lifecycle import Lifecycle
+from webhooks.runtime import runtime
+from webhooks.signature import twilio_only
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("queue_voice", __name__, url_prefix="/voice")
+
+
+def _xml(response):
+    return Response(str(response), mimetype="text/xml")
+
+
+def _fallback():
+    rt = runtime()
+    return _xml(render_fallback(rt.url, rt.settings, rt.fallback_number))
+
+
+def _answer(step):
+    rt = runtime()
+    return _xml(render(step, rt.url, rt.settings))
+
+
+def _hang_up():
+    return _xml(render_hangup())
+
+
+voice_webhook = Lifecycle("webhooks.voice",
+                          subject=lambda form: f"call={form.get('CallSid', '-')[:34]}",
+                          on_failure=_fallback)
+
+
+def overlapping(step):
+    """True when this Step's ring should start an overlapped hunt rather than a <Dial>."""
+    rt = runtime()
+    return (rt.settings.hunt == "overlap" and rt.dialer is not None and step.ring is not None
+            and step.gate_call_id is None)
+
+
+def answer_with_queue(step):
+    """The caller's answer for the first ring of an overlapped hunt; the leg starts after it."""
+    rt = runtime()
+    call_id = Leg.select(Leg.call).where(Leg.id == step.ring.leg_id).scalar()
+    response = _xml(queue_twiml.render_enqueue(step.greeting, call_id, rt.url, rt.settings))
+    return after_response(response, start=step.ring.leg_id)
+
+
+def after_response(response, start=None, stop=()):
+    """Start or stop REST legs once the answer has been sent: the caller never waits on them."""
+    if start is None and not stop:
+        return response
+    app = current_app._get_current_object()
+
+    def run():
+        with app.app_context():
+            rt = runtime()
+            with database.connection_context():
+                if stop:
+                    queue_hunt.stop_legs(rt.dialer, stop)
+                if start is not None:
+                    if queue_hunt.start_leg(start, rt.dialer, rt.url, rt.settings, rt.clock()):
+                        rt.incidents_rest.succeeded()
+                    else:
+                        rt.incidents_rest.failed(RuntimeError("REST leg not started"),
+                                                 "dialer")
+
+    response.call_on_close(run)
+    return response
+
+
+def live_legs_of_call(call_sid):
+    """REST legs still up for the call with this CallSid (none for <Dial> hunting)."""
+    call_id = Call.select(Call.id).where(Call.sid == call_sid).scalar()
+    return queue_hunt.live_sids(call_id) if call_id is not None else ()
+
+
+def _call_of(form_sid):
+    call = calls.get_call(request.args.get("call"))
+    if call is None or call.sid != form_sid:
+        return None  # a forged or misdirected tick acts on nothing
+    return call
+
+
+def _leg_of(form_sid):
+    leg = calls.get_leg(request.args.get("leg"))
+    if leg is None or not leg.child_sid or leg.child_sid != form_sid:
+        return None
+    return leg
+
+
+@bp.post("/queue-wait")
+@twilio_only
+@voice_webhook
+def queue_wait():
+    rt = runtime()
+    call = _call_of(request.form.get("CallSid", ""))
+    if call is None:
+        return _xml(queue_twiml.render_wait(rt.url, leave=True))
+    outcome = queue_hunt.tick(call, rt.settings, rt.clock())
+    response = _xml(queue_twiml.render_wait(rt.url, leave=outcome.leave))
+    return after_response(response, start=outcome.leg_id, stop=outcome.stop)
+
+
+@bp.post("/queue-result")
+@twilio_only
+@voice_webhook
+def queue_result():
+    rt = runtime()
+    call = _call_of(request.form.get("CallSid", ""))
+    if call is None or request.form.get("QueueResult") != "leave":
+        return _hang_up()
+    failed = queue_hunt.resume_one_at_a_time(call, rt.clock())
+    if failed is not None:  # the REST API let us down: one engineer at a time
+        target = calls.targets_of(call)[failed.step]
+        step = Step(ring=Ring(target, failed.id, shown_caller_id(call.from_number)))
+        return _answer(step)
+    calls.mark_voicemail(call)
+    return _answer(Step())
+
+
+@bp.post("/leg-whisper")
+@twilio_only
+@voice_webhook
+def leg_whisper():
+    rt = runtime()
+    leg = _leg_of(request.form.get("CallSid", ""))
+    if leg is None:
+        return _hang_up()
+    calls.record_pickup(leg, rt.clock())
+    call = leg.call
+    if call.answered_at is not None or call.ended_at is not None:
+        return _xml(queue_twiml.render_goodbye(queue_twiml.TAKEN if call.ended_at is None
+                                               else queue_twiml.CALLER_GONE, rt.settings))
+    label = _label(call)
+    return _xml(queue_twiml.render_leg_whisper(label, leg.id, rt.url, rt.settings))
+
+
+@bp.post("/leg-accept")
+@twilio_only
+@voice_webhook
+def leg_accept():
+    rt = runtime()
+    leg = _leg_of(request.form.get("CallSid", ""))
+    if leg is None:
+        return _hang_up()
+    if request.form.get("Digits", "") != "1":
+        return _xml(queue_twiml.render_leg_whisper(_label(leg.call), leg.id, rt.url,
+                                                   rt.settings))
+    if not queue_hunt.claim_answer(leg, rt.clock()):
+        gone = leg.call.ended_at is not None
+        return _xml(queue_twiml.render_goodbye(
+            queue_twiml.CALLER_GONE if gone else queue_twiml.TAKEN, rt.settings))
+    response = _xml(queue_twiml.render_join(leg.call_id, leg.id, rt.url))
+    return after_response(response, stop=queue_hunt.live_sids(leg.call_id, leg.id))
+
+
+@bp.post("/join-result")
+@twilio_only
+@voice_webhook
+def join_result():
+    rt = runtime()
+    if request.form.get("DialCallStatus") in ("completed", "answered"):
+        return _hang_up()
+    return _xml(queue_twiml.render_goodbye(queue_twiml.CALLER_GONE, rt.settings))
+
+
+def _label(call):
+    return caller_label(call.customer.name if call.customer_id else None)
+
+
+@bp.get("/ringback.wav")
+def ringback():
+    """The tone a waiting caller hears (no signature: Twilio fetches media plainly)."""
+    return Response(RINGBACK, mimetype="audio/wav",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
+RINGBACK = queue_twiml.ringback_wav()

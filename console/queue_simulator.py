@@ -9,8 +9,9 @@ caller's clock, played in time order with the queue's wait-URL fetches.
 import heapq
 import itertools
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
+from email.utils import format_datetime
 
 from console.caller_clock import Answer
 
@@ -130,7 +131,7 @@ class QueueWait:
     def leg_params(self, leg, status, **extra):
         params = {"CallSid": leg.sid, "AccountSid": "ACsimulator", "From": self.sim.scenario.to,
                   "To": leg.number, "CallStatus": status, "Direction": "outbound-api",
-                  "ApiVersion": "2010-04-01"}
+                  "ApiVersion": "2010-04-01", "Timestamp": format_datetime(self.sim.clock())}
         params.update(extra)
         return params
 

@@ -13,6 +13,7 @@ from email.utils import format_datetime
 from urllib.parse import urlsplit
 
 from console.caller_clock import Answer, CallerClock, parse_answer
+from console.dial_simulator import ring_engineer
 from console.queue_simulator import QueueWait
 from console.scenario import TICKET_SPOKEN, Outcome, SimulationError
 from rota.models import Engineer
@@ -190,7 +191,7 @@ class Simulator:
         number = (number_node.text or "").strip()
         timeout = int(dial.get("timeout", "30"))
         if number_node.get("url"):
-            status, bridged, seconds = self._engineer_leg(number_node, timeout)
+            status, bridged, seconds = ring_engineer(self, number_node, timeout)
         else:
             status, bridged, seconds = self._plain_leg(number, timeout)
         action = dial.get("action")
@@ -213,96 +214,12 @@ class Simulator:
         self._advance(timeout + 5)
         return "no-answer", False, 0
 
-    def _engineer_leg(self, node, timeout):
-        number = node.text.strip()
-        name, answer = self.actions.get(number, (number, _answer(self.scenario.others)))
-        child = _sid("CA")
-        status_url = node.get("statusCallback")
-        rings_for = timeout + 5  # Twilio rings about five seconds past a <Dial> timeout
-
-        def leg_status(status, **extra):
-            if status_url:
-                self.post(status_url, self._leg_params(child, number, status, **extra))
-
-        leg_status("initiated")
-        self._advance(self.model.ring_after_seconds)
-        if answer.action == "busy":
-            self._say(f"{name} on {number} is busy")
-            leg_status("busy")
-            return "busy", False, 0
-        self._say(f"ringing {name} on {number} ({answer.action})")
-        leg_status("ringing")
-        pickup = answer.pickup_after(self.model)
-        if answer.action == "ignore" or pickup >= rings_for:
-            self._advance(rings_for)
-            self._say(f"{name} does not answer")
-            leg_status("no-answer")
-            return "no-answer", False, 0
-        self._advance(pickup)
-        who = "personal voicemail" if answer.action == "voicemail" else name
-        self._say(f"{who} picks up; whisper plays")
-        leg_status("in-progress")
-        body = self.post(node.get("url"), self._leg_params(child, number, "in-progress"))
-        self._advance(self.model.webhook_seconds)
-        key = "1" if answer.action == "accept" else None
-        bridged = self._whisper(body, child, number, key)
-        if not bridged:
-            self._say(f"leg to {name} dropped without acceptance")
-            leg_status("completed", CallDuration="10")
-            return "completed", False, 0
-        self.connected(name)
-        talk = self.model.talk_seconds
-        self._advance(talk)
-        self._say(f"{name} and the caller hang up after {talk:.0f} s")
-        leg_status("completed", CallDuration=str(int(talk)))
-        return "completed", True, int(talk)
-
-    def _whisper(self, body, child, number, key):
-        """Run the whisper on the engineer's leg; True when it ends by bridging."""
-        while True:
-            root = ET.fromstring(body)
-            next_body = None
-            for verb in root:
-                if verb.tag == "Say":
-                    self._say(f"engineer hears: {verb.text}")
-                    self._advance(self.model.speech_seconds(verb.text))
-                elif verb.tag == "Hangup":
-                    return False
-                elif verb.tag == "Gather":
-                    spoken = " ".join(c.text or "" for c in verb if c.tag == "Say")
-                    self._say(f"engineer hears: {spoken}")
-                    if key is None:
-                        self._advance(self.model.speech_seconds(spoken))
-                        self._advance(int(verb.get("timeout", "5")))
-                        self._say("no key pressed")
-                        continue
-                    self._advance(self.model.until_press(spoken))
-                    self._say(f"engineer presses {key}")
-                    params = self._leg_params(child, number, "in-progress", Digits=key)
-                    next_body = self.post(verb.get("action"), params)
-                    self._advance(self.model.webhook_seconds)
-                    key = None  # one press only
-                    break
-                else:
-                    raise AssertionError(f"<{verb.tag}> is not allowed in a whisper")
-            if next_body is None:
-                return True  # the document ended without hanging up: Twilio bridges
-            body = next_body
-
     def answer_for(self, number):
         """(name, Answer) of the engineer on `number`, as the scenario says."""
         return self.actions.get(number, (number, _answer(self.scenario.others)))
 
     def call_params(self, **extra):
         return self._call_params(**extra)
-
-    def _leg_params(self, child, number, status, **extra):
-        params = {"CallSid": child, "ParentCallSid": self.call_sid, "AccountSid": "ACsimulator",
-                  "From": self.scenario.to, "To": number, "CallStatus": status,
-                  "Direction": "outbound-dial", "ApiVersion": "2010-04-01",
-                  "Timestamp": format_datetime(self.clock())}  # status callbacks carry it
-        params.update(extra)
-        return params
 
     def _record(self, verb):
         if self.scenario.caller_action != "message":

@@ -90,6 +90,7 @@ def _whisper(sim, body, child, number, key):
 def _leg_params(sim, child, number, status, **extra):
     params = {"CallSid": child, "ParentCallSid": sim.call_sid, "AccountSid": "ACsimulator",
               "From": sim.scenario.to, "To": number, "CallStatus": status,
-              "Direction": "outbound-dial", "ApiVersion": "2010-04-01"}
+              "Direction": "outbound-dial", "ApiVersion": "2010-04-01",
+              "Timestamp": format_datetime(sim.clock())}  # status callbacks carry it
     params.update(extra)
     return params

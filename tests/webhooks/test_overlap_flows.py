@@ -13,6 +13,7 @@ from console.scenario import Scenario
 from rota import periods
 from telephony.dialer import RecordingDialer
 from telephony.models import Call, HuntPosition, Leg
+from tests.conftest import ADDED_AT
 
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)
@@ -105,7 +106,7 @@ def test_rest_api_failing_falls_back_to_one_engineer_at_a_time(simulate, team, d
 @pytest.fixture
 def duty(app, db, team, settings):
     """Ben on duty from Tuesday 18:00 with Cat as backup."""
-    periods.assign_period(date(2026, 12, 1), team[1], team[2], settings)
+    periods.assign_period(date(2026, 12, 1), team[1], team[2], settings, now=ADDED_AT)
 
 
 def test_out_of_hours_primary_then_backup_in_turn(simulate, duty, db):

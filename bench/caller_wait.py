@@ -6,7 +6,7 @@ to ringing, each engineer's pick-up delay drawn from the profile, the whisper, t
 and a webhook round trip. The figures are what that model says a caller waits; they depend
 on it, not on this machine's speed.
 
-    python bench/caller_wait.py [--calls 200] [--seed 1]
+    python bench/caller_wait.py [--calls 100] [--seed 1]
 
 prints, per profile and strategy, the share of calls reached within 12 s, the median, p90
 and best wait of the calls that reached someone, and the calls that reached nobody.
@@ -80,7 +80,7 @@ PROFILES = (
 STRATEGIES = (
     ("sequential", {"hunt": "sequential"}),
     ("overlap 6 s", {"hunt": "overlap", "overlap_seconds": 6, "backup_after_seconds": 6}),
-    ("overlap 2 s", {"hunt": "overlap", "overlap_seconds": 2, "backup_after_seconds": 2}),
+    ("overlap 1 s", {"hunt": "overlap", "overlap_seconds": 1, "backup_after_seconds": 1}),
 )
 
 
@@ -133,7 +133,7 @@ def percentile(values, share):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=200, help="calls per profile and strategy")
+    parser.add_argument("--calls", type=int, default=100, help="calls per profile and strategy")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     print(f"{args.calls} calls per row; 'within 12 s' counts calls that reached nobody as misses")

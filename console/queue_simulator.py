@@ -14,8 +14,7 @@ from datetime import timedelta
 from email.utils import format_datetime
 
 from console.caller_clock import Answer
-
-CHUNK_SECONDS = 1.0  # length of a <Play> of ringback when the app does not say otherwise
+from telephony.queue_twiml import RINGBACK_SECONDS
 
 
 @dataclass
@@ -96,7 +95,7 @@ class QueueWait:
                 self.sim.say(f"caller hears: {verb.text}")
                 elapsed += self.model.speech_seconds(verb.text)
             elif verb.tag == "Play":
-                elapsed += float(verb.get("seconds", CHUNK_SECONDS))
+                elapsed += RINGBACK_SECONDS  # the only sound the app plays a waiting caller
             elif verb.tag == "Pause":
                 elapsed += float(verb.get("length", "1"))
         self.at(elapsed, self.fetch_wait)

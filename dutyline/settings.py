@@ -18,7 +18,8 @@ DEFAULT_HOURS = {day: "08:00-18:00" for day in WEEKDAYS[:5]}
 KNOWN_KEYS = ("timezone", "holidays", "closed", "ring_seconds", "hunt_rounds", "max_wait_seconds",
               "greeting", "out_of_hours_greeting", "language", "voice", "handover",
               "phone_region", "team_name", "backup", "period", "week_start", "hours",
-              "service_level_seconds", "short_abandon_seconds")
+              "service_level_seconds", "short_abandon_seconds", "hunt", "overlap_seconds",
+              "backup_after_seconds")
 
 
 class SettingsError(ValueError):

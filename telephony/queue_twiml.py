@@ -1,11 +1,20 @@
 """TwiML of overlapped hunting: the caller's queue, its wait ticks, the engineers' legs."""
 
+import io
+import math
+import struct
+import wave
+
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from telephony.queue_hunt import queue_name
 from telephony.twiml import WHISPER_WAIT_SECONDS, _say
 
-RINGBACK_SECONDS = 3  # one cadence of the ringback tone the caller hears while waiting
+# The ringback cadence (0.4 s on, 0.2 s off, 0.4 s on, 2 s off) is played a second at a
+# time, so that every second the wait URL is fetched again: a tick, at which the next
+# engineer can start ringing. The first second is the tone, the other two are silence.
+RINGBACK_SECONDS = 1
+CADENCE_SECONDS = 3
 TAKEN = "Another engineer has taken this call. Thank you."
 CALLER_GONE = "The caller has hung up. Thank you."
 
@@ -21,13 +30,16 @@ def render_enqueue(greeting, call_id, url, settings):
     return response
 
 
-def render_wait(url, leave=False):
-    """One tick of waiting: a cadence of ringback (Twilio fetches the wait URL again), or leave."""
+def render_wait(url, leave=False, waited=0):
+    """One tick of waiting: a second of the ringback cadence (then Twilio fetches the wait URL
+    again), or leave the queue. `waited` is the caller's seconds in the queue (QueueTime)."""
     response = VoiceResponse()
     if leave:
         response.leave()
-    else:
+    elif waited % CADENCE_SECONDS == 0:
         response.play(url("ringback"))
+    else:
+        response.pause(length=RINGBACK_SECONDS)
     return response
 
 
@@ -59,12 +71,7 @@ def render_goodbye(text, settings):
 
 
 def ringback_wav():
-    """The ringback tone (400 + 450 Hz, 0.4 s on, 0.2 s off, 0.4 s on, 2 s off) as 8 kHz WAV."""
-    import io
-    import math
-    import struct
-    import wave
-
+    """The ringback burst (400 + 450 Hz, 0.4 s on, 0.2 s off, 0.4 s on) as one second of WAV."""
     rate = 8000
     on = [(0.0, 0.4), (0.6, 1.0)]
     frames = bytearray()

@@ -119,7 +119,10 @@ def queue_wait():
     if call is None:
         return _xml(queue_twiml.render_wait(rt.url, leave=True))
     outcome = queue_hunt.tick(call, rt.settings, rt.clock())
-    response = _xml(queue_twiml.render_wait(rt.url, leave=outcome.leave))
+    waited = request.form.get("QueueTime", "0")
+    response = _xml(queue_twiml.render_wait(rt.url, leave=outcome.leave,
+                                            waited=int(waited) if waited.isascii()
+                                            and waited.isdigit() else 0))
     return after_response(response, start=outcome.leg_id, stop=outcome.stop)
 
 

@@ -84,11 +84,21 @@ def event_uid(feed, day, role, team_name):
 
 
 def _stamp(instant):
-    return f"{instant.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
+    # to the microsecond the database keeps, so two spans that differ at all differ here;
+    # whole seconds (every span made from typed times) keep the short form
+    utc = instant.astimezone(timezone.utc)
+    if utc.microsecond:
+        return f"{utc:%Y%m%dT%H%M%S.%fZ}"
+    return f"{utc:%Y%m%dT%H%M%SZ}"
 
 
 def cover_uid(feed, cover, team_name):
-    """A UID from the override's span and the cover role, whoever covers and whatever its row."""
+    """A UID from the override's span and the cover role, whoever covers and whatever its row.
+
+    Unique among the covers in force by construction: two overrides with the very same span
+    leave nothing of the earlier one (the later made wins), and the parts of one override
+    are numbered.
+    """
     suffix = "" if cover.part == 1 else f"-{cover.part}"
     return (f"{feed}-{_stamp(cover.made.starts_at)}-{_stamp(cover.made.ends_at)}-{COVER}{suffix}"
             f"@{team_slug(team_name)}.dutyline")

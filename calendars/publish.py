@@ -104,8 +104,21 @@ def _write_transaction():
     return database.atomic()
 
 
+def _distinct(scope, events):
+    """The events with each UID once: a repeated UID would fail every request of the feed."""
+    seen, kept = set(), []
+    for event in events:
+        if event.uid in seen:
+            log.warning("calendars.publish: scope=%s duplicate_uid=%s kept=first", scope, event.uid)
+            continue
+        seen.add(event.uid)
+        kept.append(event)
+    return kept
+
+
 def publish(scope, events, window, generated_at):
     """Record `events` as the feed's current content; return (VEVENT texts to show, last change)."""
+    events = _distinct(scope, events)
     if any(_plan(_stored(scope, window), events, window)):
         for attempt in (1, 2):
             try:

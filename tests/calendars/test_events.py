@@ -3,6 +3,8 @@
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calendars.events import (OverrideSpan, Period, Person, cover_uid, covers_in_force,
                               event_uid, handover_events, mine_events, rota_events, team_slug)
@@ -170,3 +172,29 @@ def test_a_cut_override_says_so_and_its_second_part_has_its_own_uid():
         "The override runs from 21:00 Fri 04 Dec 2026 to 02:00 Sat 05 Dec 2026; "
         "later overrides take the rest")
     assert all(e.changed_at == datetime(2026, 11, 20, 10, tzinfo=timezone.utc) for e in tobi)
+
+
+def test_covers_made_within_one_second_have_distinct_uids():
+    # two TAKE texts in the same second: the first covers only the fraction before the second
+    first = override(TOBI, at(4, 21).replace(microsecond=200_000), at(5, 2), 9)
+    second = override(ASHA, at(4, 21).replace(microsecond=700_000), at(5, 2), 9)
+    uids = [e.uid for e in rota_events([], SETTINGS, covers_in_force([first, second]))]
+    assert len(uids) == 2 and len(set(uids)) == 2
+    # whole seconds keep the documented form
+    whole = covers_in_force([override(TOBI, at(4, 21), at(5, 2), 9)])[0]
+    assert cover_uid("rota", whole, "Support") == (
+        "rota-20261204T210000Z-20261205T020000Z-cover@support.dutyline")
+
+
+instants = st.integers(min_value=0, max_value=8).map(
+    lambda n: at(4, 21) + timedelta(milliseconds=250 * n))
+
+
+@given(st.lists(st.tuples(st.sampled_from([BEN, TOBI, ASHA]), instants, instants), max_size=8))
+def test_cover_uids_are_unique_whatever_overrides_were_made(made):
+    spans = [override(person, start, end, 9) for person, start, end in made]
+    covers = covers_in_force(spans)
+    for feed_events in (rota_events([], SETTINGS, covers),
+                        mine_events([], TOBI.id, SETTINGS, covers)):
+        uids = [e.uid for e in feed_events]
+        assert len(uids) == len(set(uids))

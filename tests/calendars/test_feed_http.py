@@ -310,3 +310,33 @@ def test_a_changed_number_changes_the_etag_and_the_description(december, fetch):
         update_engineer("Asha Patel", datetime(2026, 11, 23, 9, tzinfo=timezone.utc),
                         mobile="+447911123499", region="GB")
     assert fetch("manager", "rota", {"If-None-Match": after.headers["ETag"]}).status_code == 304
+
+
+def test_overrides_made_in_the_same_second_do_not_break_the_feeds(december, fetch, cover):
+    # two TAKE texts in one second: both overrides start within the same second
+    start, end = TOBI_COVERS
+    cover("Tobi Jones", start.replace(microsecond=100_000), end)
+    cover("Asha Patel", start.replace(microsecond=600_000), end,
+          at=datetime(2026, 11, 21, 9, 0, 0, 500_000, tzinfo=timezone.utc))
+    for who, feed in (("manager", "rota"), ("tobi", "mine"), ("asha", "mine")):
+        response = fetch(who, feed)
+        assert response.status_code == 200, (who, feed)
+    covers = [summary for summary, *_ in events(fetch("manager", "rota")).values()
+              if "cover" in summary]
+    assert sorted(covers) == ["On duty (cover): Asha Patel", "On duty (cover): Tobi Jones"]
+
+
+def test_a_repeated_uid_is_published_once_not_a_failure(app, caplog):
+    from calendars.events import FeedEvent
+    from calendars.publish import Window, publish
+    from dutyline.db import database
+
+    start = datetime(2026, 12, 1, 21, tzinfo=timezone.utc)
+    twice = [FeedEvent(uid="rota-x-cover@support.dutyline", day=DECEMBER_1, starts_at=start,
+                       ends_at=start + timedelta(hours=1), summary=summary, description="")
+             for summary in ("first", "second")]
+    window = Window(DECEMBER_1, DECEMBER_1, start)
+    with database.connection_context():
+        blocks, _ = publish("rota", twice, window, start)
+    assert len(blocks) == 1 and "SUMMARY:first" in blocks[0]
+    assert "duplicate_uid=rota-x-cover@support.dutyline" in caplog.text

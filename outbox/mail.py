@@ -56,7 +56,13 @@ class SmtpMailer:
 
     def send(self, queued):
         """Hand one message to the SMTP server; return its Message-ID, or raise DeliveryError."""
-        message = self.build(queued)
+        try:
+            message = self.build(queued)
+        except ValueError as exc:
+            # a header with a line feed in it (a name or address that came in with one):
+            # resending cannot help, and it must never reach the server as a second header
+            raise DeliveryError(f"a mail header would contain a line feed: {exc}",
+                                permanent=True) from exc
         try:
             if self.secure:
                 server = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,

@@ -92,6 +92,12 @@ def _engineers_for(ticket, call):
                 .order_by(Engineer.rotation))
 
 
+def _mail_key(ticket, call):
+    # the Message-ID is made from this key: the call's Twilio sid makes it unique beyond the
+    # ticket number, which another database or a reset one repeats
+    return f"ticket:{ticket.number}:mail:{call.sid}"
+
+
 def queue_ticket_created(ticket, call, delivery, settings, now):
     """Queue the caller's, the engineers' and the helpdesk's notices of a new ticket."""
     key = f"ticket:{ticket.number}"
@@ -106,7 +112,7 @@ def queue_ticket_created(ticket, call, delivery, settings, now):
                 not_before=now + ENGINEER_TEXT_HOLD)
     if delivery.helpdesk_email:
         enqueue(EMAIL, delivery.helpdesk_email, mail_body(ticket, settings.tz),
-                f"{key}:mail", now, subject=subject(ticket))
+                _mail_key(ticket, call), now, subject=subject(ticket))
     if delivery.webhook_url:
         enqueue(WEBHOOK, delivery.webhook_url, event_body("ticket.created", ticket),
                 f"{key}:webhook:created", now)
@@ -120,8 +126,8 @@ def queue_transcript(ticket, call, delivery, settings, now):
     if delivery.helpdesk_email:
         enqueue(EMAIL, delivery.helpdesk_email,
                 f"Transcript of voicemail ticket #{ticket.number}:\n\n{ticket.transcript}\n",
-                f"{key}:mail:transcript", now, subject=f"Re: {subject(ticket)}",
-                thread_key=f"{key}:mail")
+                f"{_mail_key(ticket, call)}:transcript", now, subject=f"Re: {subject(ticket)}",
+                thread_key=_mail_key(ticket, call))
     if delivery.webhook_url:
         enqueue(WEBHOOK, delivery.webhook_url,
                 event_body("ticket.transcribed", ticket), f"{key}:webhook:transcribed",

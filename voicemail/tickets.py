@@ -1,5 +1,6 @@
 """Voicemail tickets: one per call, whichever callback arrives first."""
 
+import logging
 from datetime import timedelta
 
 from peewee import JOIN, IntegrityError
@@ -11,8 +12,12 @@ from rota.models import Engineer
 from telephony.calls import mark_voicemail
 from telephony.models import Call
 from voicemail import notify
+from voicemail.recordings import plain_text, recording_link, recording_seconds
+from voicemail.recordings import recording_sid as checked_sid
 from voicemail.models import TICKET_BASE, Ticket
 from voicemail.notify import Delivery
+
+log = logging.getLogger(__name__)
 
 DEFAULT_REACTION_MINUTES = 240
 STATUSES = ("new", "acknowledged", "closed")
@@ -20,11 +25,6 @@ STATUSES = ("new", "acknowledged", "closed")
 
 class TicketError(ValueError):
     """A ticket request that cannot be carried out; the message says why."""
-
-
-def _duration(value):
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
 
 
 def reaction_deadline(settings, customer, created_at):
@@ -46,6 +46,21 @@ def _create(call, now, settings):
         return Ticket.get(Ticket.call == call), False
 
 
+def _complete(ticket, changes):
+    try:
+        with database.atomic():  # a savepoint, as in _create
+            Ticket.update(**changes).where(Ticket.id == ticket.id).execute()
+    except IntegrityError:
+        # a recording sid another ticket already has: the message matters more than the sid
+        log.warning("voicemail.tickets.record_voicemail: ticket=%s recording_sid=%s taken, "
+                    "dropped", ticket.number, changes.pop("recording_sid", None))
+        if not changes:
+            return
+        Ticket.update(**changes).where(Ticket.id == ticket.id).execute()
+    for key, value in changes.items():
+        setattr(ticket, key, value)
+
+
 def record_voicemail(call, now, settings, recording_url=None, seconds=None, recording_sid=None,
                      transcript=None, delivery=None):
     """The ticket for the call's voicemail, created once and completed by later callbacks.
@@ -60,20 +75,21 @@ def record_voicemail(call, now, settings, recording_url=None, seconds=None, reco
         if ticket is None:
             ticket, created = _create(call, now, settings)
         changes = {}
+        recording_url = recording_link(recording_url)
         if recording_url and not ticket.recording_url:
             changes["recording_url"] = recording_url
-        seconds = _duration(seconds)
+        seconds = recording_seconds(seconds)
         if seconds is not None and ticket.recording_seconds is None:
             changes["recording_seconds"] = seconds
+        recording_sid = checked_sid(recording_sid)
         if recording_sid and not ticket.recording_sid:
-            changes["recording_sid"] = recording_sid[:64]
+            changes["recording_sid"] = recording_sid
+        transcript = plain_text(transcript)
         transcribed = bool(transcript and transcript.strip() and not ticket.transcript)
         if transcribed:
             changes["transcript"] = transcript.strip()
         if changes:
-            Ticket.update(**changes).where(Ticket.id == ticket.id).execute()
-            for key, value in changes.items():
-                setattr(ticket, key, value)
+            _complete(ticket, changes)
         mark_voicemail(call)
         if created:
             notify.queue_ticket_created(ticket, call, delivery, settings, now)

@@ -218,7 +218,7 @@ def test_duplicated_and_reordered_callbacks_make_one_set_of_messages(twilio, tea
     assert Ticket.select().count() == 1
     keys = sorted(m.dedupe_key.split(":", 2)[2] for m in OutboxMessage.select())
     assert keys.count("caller-text") == 1
-    assert keys.count("mail") == 1
+    assert keys.count(f"mail:{call['CallSid']}") == 1
     assert keys.count("webhook:created") == 1
     assert len(keys) == len(set(keys))
     assert Ticket.get().transcript == "Printer on fire."
@@ -256,3 +256,31 @@ def test_engineer_acknowledges_by_text(twilio, simulate, team, clock):
     unknown = twilio.post("/sms/incoming", {"From": "+447911000002", "To": "+442071838750",
                                             "Body": "ACK 999999", "MessageSid": "SM" + "3" * 32})
     assert "no ticket #999999" in unknown.get_data(as_text=True)
+
+
+def test_message_ids_differ_when_a_reset_database_repeats_a_ticket_number(simulate, team,
+                                                                           senders, smtp, db):
+    from telephony.models import Call, Leg
+
+    first = leave_voicemail(simulate, ACME_MOBILE)
+    work(senders, Ticket.get().created_at)
+    # the database is reset: the numbering starts again from the top
+    for model in (OutboxMessage, Ticket, Leg, Call):
+        model.delete().execute()
+    second = leave_voicemail(simulate, ACME_MOBILE)
+    work(senders, Ticket.get().created_at)
+    ids = [message["Message-ID"] for message in smtp.messages]
+    assert len(ids) == 2 and ids[0] != ids[1], (first.ticket_number, second.ticket_number)
+
+
+@pytest.mark.parametrize("subject, recipient", [
+    ("[dutyline #1001] Voicemail from A\nBcc: x@y", HELPDESK),
+    ("[dutyline #1001] Voicemail", HELPDESK + "\r\nBcc: x@y")])
+def test_a_header_with_a_line_feed_fails_at_once(db, senders, smtp, subject, recipient):
+    now = datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)
+    queue.enqueue(EMAIL, recipient, "body\n", "ticket:1001:mail:CA1", now, subject=subject)
+    assert work(senders, now) == {"sent": 0, "retry": 0, "failed": 1, "skipped": 0}
+    row = OutboxMessage.get()
+    assert (row.status, row.attempts) == ("failed", 1)
+    assert "line feed" in row.last_error
+    assert smtp.messages == []

@@ -19,7 +19,7 @@ KNOWN_KEYS = ("timezone", "holidays", "closed", "ring_seconds", "hunt_rounds", "
               "greeting", "out_of_hours_greeting", "language", "voice", "handover",
               "phone_region", "team_name", "backup", "period", "week_start", "hours",
               "service_level_seconds", "short_abandon_seconds", "hunt", "overlap_seconds",
-              "backup_after_seconds")
+              "backup_after_seconds", "text_commands")
 
 
 class SettingsError(ValueError):
@@ -52,6 +52,7 @@ class Settings:
     hunt: str = "sequential"  # "sequential": one engineer at a time; "overlap": see overlap_seconds
     overlap_seconds: int = 6  # overlap: the next engineer rings too after this long
     backup_after_seconds: int | None = None  # overlap out of hours; None: primary, then backup
+    text_commands: bool = True  # engineers' texts (ON, OFF, TAKE, ACK) may change things
 
     @property
     def period_days(self):
@@ -186,6 +187,7 @@ def parse_settings(data):
                                high)
     values.update(_parse_rota_keys(data))
     values.update(_parse_hunt_keys(data))
+    values.update(_parse_line_keys(data))
     if data:
         raise SettingsError(f"{sorted(data)[0]}: unknown setting (the settings are "
                             f"{', '.join(KNOWN_KEYS)})")
@@ -239,6 +241,17 @@ def _parse_hunt_keys(data):
     if "backup_after_seconds" in data:
         values["backup_after_seconds"] = _int(data.pop("backup_after_seconds"),
                                               "backup_after_seconds", 0, 120)
+    return values
+
+
+def _parse_line_keys(data):
+    """The keys of what the support line accepts (text_commands), popped from `data`."""
+    values = {}
+    if "text_commands" in data:
+        raw = data.pop("text_commands")
+        if not isinstance(raw, bool):
+            raise SettingsError(f"text_commands: expected true or false, got {raw!r}")
+        values["text_commands"] = raw
     return values
 
 

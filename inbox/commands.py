@@ -19,6 +19,10 @@ from voicemail.tickets import TicketError, acknowledge
 log = logging.getLogger(__name__)
 
 REFUSAL = "Sorry, this number is not registered with the support line."
+TURNED_OFF = "Text commands are turned off for this support line; please call the office."
+# A text's sender is known by its number alone, which can be forged: every change a text
+# makes is confirmed to the engineer's own mobile, with what to do when it was not theirs.
+NOT_YOU = " Not sent by you? Reply {undo} and tell the office."
 HELP_TEXT = ("Commands: WHO (on duty now and next), ON / OFF (join or leave in-hours calls), "
              "TAKE (take duty now until the next handover), ACK 1234 (acknowledge ticket "
              "1234), HELP.")
@@ -76,7 +80,8 @@ def _take(engineer, now, settings):
     if taken.already:
         return f"You are already on duty until {until}."
     told = f" {taken.previous.name} has been told." if taken.previous is not None else ""
-    return f"You are on duty now until {until}; the support line forwards to you.{told}"
+    return (f"You are on duty now until {until}; the support line forwards to you.{told}"
+            " Not sent by you? Call the office.")
 
 
 def _ack(engineer, text, now):
@@ -95,8 +100,12 @@ def _ack(engineer, text, now):
 
 def handle_text(sender, text, now, settings):
     """Carry out an engineer's text command and return the reply to send back."""
-    engineer = engineer_by_mobile(sender, settings.phone_region)
     command = parse_command(text)
+    if not settings.text_commands:
+        log.warning("rota.text_commands.handle_text: turned off, refused sender=%s command=%s",
+                    masked(sender), command[:10] or "-")
+        return TURNED_OFF
+    engineer = engineer_by_mobile(sender, settings.phone_region)
     if engineer is None:
         log.warning("inbox.commands.handle_text: unknown sender=%s", masked(sender))
         return REFUSAL
@@ -106,10 +115,11 @@ def handle_text(sender, text, now, settings):
         return who_text(now, settings.tz)
     if command == "ON":
         set_signed_in(engineer.name, True, now=now)
-        return "You are signed in: in-hours calls will ring you."
+        return "You are signed in: in-hours calls will ring you." + NOT_YOU.format(undo="OFF")
     if command == "OFF":
         set_signed_in(engineer.name, False, now=now)
-        return "You are signed out: in-hours calls will not ring you."
+        return ("You are signed out: in-hours calls will not ring you."
+                + NOT_YOU.format(undo="ON"))
     if command == "TAKE":
         return _take(engineer, now, settings)
     if command == "ACK":

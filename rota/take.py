@@ -65,7 +65,8 @@ def take_duty(engineer, now, settings):
                         f"{engineer.name} has taken over duty from you at "
                         f"{local_label(now, settings.tz)} until "
                         f"{local_label(period.ends_at, settings.tz)}; "
-                        "the support line no longer forwards to you.",
+                        "the support line no longer forwards to you. Not expected? "
+                        "Text TAKE to take it back and tell the office.",
                         _notice_key(period, previous, engineer, now), now)
         log.info("rota.take.take_duty: period=%s engineer=%s previous=%s", period.id,
                  engineer.id, previous.id if previous else None)

@@ -91,7 +91,7 @@ def test_take_moves_duty_and_tells_the_previous_engineer(twilio, rota, team):
     status, reply = text(twilio, ASHA, "take")
     assert status == 200
     assert reply == ("You are on duty now until 18:00 Thu 26 Nov; the support line forwards "
-                     "to you. Ben Smith has been told.")
+                     "to you. Ben Smith has been told. Not sent by you? Call the office.")
     with database.connection_context():
         primary, backup = periods.duty_at(WEDNESDAY_2100)
         assert (primary.name, backup.name) == ("Asha Patel", "Tobi Jones")
@@ -99,7 +99,8 @@ def test_take_moves_duty_and_tells_the_previous_engineer(twilio, rota, team):
         assert (message.recipient, message.channel, message.status) == (BEN, "sms", "queued")
         assert message.body == ("Asha Patel has taken over duty from you at 21:00 Wed 25 Nov "
                                 "until 18:00 Thu 26 Nov; the support line no longer forwards "
-                                "to you.")
+                                "to you. Not expected? Text TAKE to take it back and tell the "
+                                "office.")
         # the next period is untouched
         assert periods.duty_at(datetime(2026, 11, 26, 21, 0, tzinfo=LONDON))[0].name == \
             "Asha Patel"
@@ -173,3 +174,28 @@ def test_database_down_still_answers_the_engineer(tmp_path):
                                       headers={"X-Twilio-Signature": signature})
     assert response.status_code == 200
     assert "Sorry, that did not work" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("body, undo", [("OFF", "ON"), ("ON", "OFF")])
+def test_a_change_by_text_says_what_to_do_if_it_was_not_the_engineer(twilio, team, body, undo):
+    # the reply goes to the engineer's own number, whoever forged the sender
+    status, reply = text(twilio, BEN, body)
+    assert status == 200
+    assert reply.endswith(f"Not sent by you? Reply {undo} and tell the office.")
+
+
+def test_the_engineer_a_take_came_from_hears_how_to_take_it_back(twilio, rota):
+    status, reply = text(twilio, ASHA, "TAKE")
+    assert reply.endswith("Not sent by you? Call the office.")
+    with database.connection_context():
+        assert OutboxMessage.get().body.endswith(
+            "Not expected? Text TAKE to take it back and tell the office.")
+
+
+@pytest.mark.parametrize("settings_data", [{"text_commands": False}])
+@pytest.mark.parametrize("body", ["OFF", "ON", "TAKE", "ACK 1001", "WHO"])
+def test_text_commands_turned_off_change_nothing(twilio, rota, body, settings_data):
+    before = state()
+    assert text(twilio, BEN, body) == (200, "Text commands are turned off for this support "
+                                            "line; please call the office.")
+    assert state() == before

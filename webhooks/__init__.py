@@ -36,6 +36,9 @@ def _settings(config):
 
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(process)d %(message)s"
+# Twilio's forms are a few kilobytes (a long transcript included); anything larger is
+# refused (413) before it is read, signed or not
+MAX_BODY_BYTES = 64 * 1024
 
 
 def configure_logging(level_name):
@@ -113,6 +116,7 @@ def create_app(config=None):
     config = read_config(config)
     configure_logging(config.get("LOG_LEVEL"))
     app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.config.update({key: value for key, value in config.items() if value is not None})
     app.extensions["dutyline"] = build_runtime(config)
     # names the database, connects to nothing: the first request that needs it does

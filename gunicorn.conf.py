@@ -1,0 +1,27 @@
+"""gunicorn settings for the web process (the Procfile's `web:` line reads this file).
+
+Threads, not one process a request: a worker's threads wait for the database and for slow
+clients while the others answer Twilio. A client that sends nothing is handed back to the
+worker's poller after 5 s, so an idle connection never holds a thread; one that trickles
+its request holds a thread while it trickles, which is why the reverse proxy in front (which
+must buffer whole requests before it passes them on) is what really keeps slow clients away
+from the workers. See "Running it in production" in README.md.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2, 8)))
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
+# a worker that does not report for 20 s is restarted: Twilio gave up on its request after 15
+timeout = 20
+graceful_timeout = 10
+keepalive = 5
+# the request line and headers Twilio sends are far below these; the body limit is the app's
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+# the X-Forwarded-* headers are believed only from the proxy (set to its address)
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -3,7 +3,7 @@
 import logging
 from datetime import timedelta
 
-from peewee import JOIN, IntegrityError
+from peewee import JOIN, IntegrityError, SqliteDatabase
 
 from customers.models import ALL_HOURS, Customer
 from dutyline.db import database
@@ -46,6 +46,15 @@ def _create(call, now, settings):
         return Ticket.get(Ticket.call == call), False
 
 
+def _write_transaction():
+    # SQLite: take the write lock before reading, so that of two callbacks racing for one
+    # call the second waits and then sees the first one's ticket; a read transaction that
+    # tried to write after the other's commit would fail at once ("database is locked")
+    if isinstance(database.obj, SqliteDatabase):
+        return database.atomic("IMMEDIATE")
+    return database.atomic()
+
+
 def _complete(ticket, changes):
     try:
         with database.atomic():  # a savepoint, as in _create
@@ -69,7 +78,7 @@ def record_voicemail(call, now, settings, recording_url=None, seconds=None, reco
     callback makes it; the transcript's once, when it first arrives.
     """
     delivery = delivery or Delivery()
-    with database.atomic():
+    with _write_transaction():
         ticket = Ticket.get_or_none(Ticket.call == call)
         created = False
         if ticket is None:

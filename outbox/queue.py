@@ -11,6 +11,8 @@ import logging
 import uuid
 from datetime import timedelta
 
+from peewee import PostgresqlDatabase
+
 from dutyline.db import database
 from dutyline.phones import masked
 from outbox.models import CHANNELS, FAILED, QUEUED, SENDING, SENT, OutboxMessage
@@ -78,14 +80,27 @@ def claim(message_id, now, token, lease=LEASE, max_attempts=MAX_ATTEMPTS):
     return won == 1
 
 
-def _due_ids(channels, now, limit):
-    rows = (OutboxMessage
-            .select(OutboxMessage.id)
-            .where(OutboxMessage.channel.in_(list(channels)), _free(now))
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-            .tuples())
-    return [message_id for (message_id,) in rows]
+def claim_next(channels, now, token, lease=LEASE, max_attempts=MAX_ATTEMPTS):
+    """Take the next due row of these channels for this worker; its id, or None when none.
+
+    Workers running at once each take a different row: on PostgreSQL the candidate is
+    locked with FOR UPDATE SKIP LOCKED, so another worker passes over it to the next one;
+    on SQLite the immediate transaction makes the workers take turns.
+    """
+    postgres = isinstance(database.obj, PostgresqlDatabase)
+    candidate = (OutboxMessage
+                 .select(OutboxMessage.id)
+                 .where(OutboxMessage.channel.in_(list(channels)), _free(now),
+                        OutboxMessage.attempts < max_attempts)
+                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                 .limit(1))
+    if postgres:
+        candidate = candidate.for_update(skip_locked=True)
+    with database.atomic(*([] if postgres else ["IMMEDIATE"])):
+        found = candidate.scalar()
+        if found is None:
+            return None
+        return found if claim(found, now, token, lease, max_attempts) else None
 
 
 def _give_up_abandoned(now, max_attempts):
@@ -136,16 +151,17 @@ def deliver_one(message, sender, now, token, max_attempts=MAX_ATTEMPTS):
 
 
 def deliver_due(senders, now, worker=None, limit=BATCH, max_attempts=MAX_ATTEMPTS, stop=None):
-    """One pass: claim and send every due message of the channels we have senders for."""
+    """One pass: claim and send due messages of the channels we have senders for, one at a
+    time, up to `limit`; workers running at once send different ones."""
     token = worker or uuid.uuid4().hex
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
     counts["failed"] += _give_up_abandoned(now, max_attempts)
-    for message_id in _due_ids(senders.keys(), now, limit):
+    for _ in range(limit):
         if stop is not None and stop():
             break  # asked to shut down: never leave a claimed row half done
-        if not claim(message_id, now, token, max_attempts=max_attempts):
-            counts["skipped"] += 1  # another worker has it
-            continue
+        message_id = claim_next(senders.keys(), now, token, max_attempts=max_attempts)
+        if message_id is None:
+            break  # nothing due that another worker has not taken
         message = OutboxMessage.get_by_id(message_id)
         counts[deliver_one(message, senders[message.channel], now, token, max_attempts)] += 1
     return counts

@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 import pytest
 
 from dutyline.db import database
-from voicemail import outbox
-from voicemail.models import SENT, OutboxMessage
-from voicemail.sms import RecordingSms
+from outbox import queue
+from outbox.models import SENT, SMS, OutboxMessage
+from outbox.sms import RecordingSms
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
 WORKERS = 3
@@ -33,7 +33,7 @@ class SlowSms(RecordingSms):
 
 def test_one_pass_of_each_worker_sends_distinct_messages(app, db):
     for n in range(WORKERS * PER_PASS):
-        outbox.enqueue(outbox.SMS, "+447911123401", f"text {n}", f"notice-{n}", NOW)
+        queue.enqueue(SMS, "+447911123401", f"text {n}", f"notice-{n}", NOW)
     sender = SlowSms()
     start = threading.Barrier(WORKERS)
     results, errors = {}, []
@@ -42,7 +42,7 @@ def test_one_pass_of_each_worker_sends_distinct_messages(app, db):
         try:
             with database.connection_context():
                 start.wait()
-                results[name] = outbox.deliver_due({"sms": sender}, NOW, worker=name,
+                results[name] = queue.deliver_due({"sms": sender}, NOW, worker=name,
                                                    limit=PER_PASS)
         except Exception as exc:  # surfaced below; a thread's exception is otherwise lost
             errors.append(exc)
@@ -60,8 +60,8 @@ def test_one_pass_of_each_worker_sends_distinct_messages(app, db):
 
 
 def test_a_claimed_row_is_not_taken_again_before_its_lease_ends(db):
-    outbox.enqueue(outbox.SMS, "+447911123401", "hello", "notice-1", NOW)
-    first = outbox.claim_next(["sms"], NOW, "worker-a")
+    queue.enqueue(SMS, "+447911123401", "hello", "notice-1", NOW)
+    first = queue.claim_next(["sms"], NOW, "worker-a")
     assert first is not None
-    assert outbox.claim_next(["sms"], NOW, "worker-b") is None
-    assert outbox.claim_next(["sms"], NOW + outbox.LEASE * 2, "worker-b") == first
+    assert queue.claim_next(["sms"], NOW, "worker-b") is None
+    assert queue.claim_next(["sms"], NOW + queue.LEASE * 2, "worker-b") == first

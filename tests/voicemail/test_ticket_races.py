@@ -11,7 +11,8 @@ from twilio.request_validator import RequestValidator
 
 from dutyline.db import database
 from tests.conftest import AUTH_TOKEN, PUBLIC_URL
-from voicemail.models import OutboxMessage, Ticket
+from outbox.models import OutboxMessage
+from voicemail.models import Ticket
 
 ROUNDS = 6
 LINK = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"

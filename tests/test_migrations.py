@@ -126,13 +126,14 @@ def todays_models():
     from rota.models import Absence, DutyPeriod, Engineer, Override
     from telephony.models import Call, HuntPosition, Leg
     from customers.models import Customer, CustomerNumber
+    from inbox.models import InboundText
     from outbox.models import OutboxMessage
     from reports.models import StatisticsStart
     from voicemail.models import Ticket
 
     return [Engineer, DutyPeriod, HuntPosition, Customer, CustomerNumber, Call, Leg, Ticket,
             Override, Absence, FeedToken, PublishedEvent, PublishedFeed, OutboxMessage,
-            StatisticsStart]
+            StatisticsStart, InboundText]
 
 
 def shape():

@@ -3,7 +3,8 @@
 from flask import Blueprint, Response, request
 from twilio.twiml.messaging_response import MessagingResponse
 
-from inbox.commands import handle_text, parse_command
+from inbox.commands import parse_command
+from inbox.once import answer_text
 from webhooks.lifecycle import Lifecycle
 from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
@@ -33,4 +34,5 @@ sms_webhook = Lifecycle(
 def incoming():
     rt = runtime()
     form = request.form
-    return reply(handle_text(form.get("From", ""), form.get("Body", ""), rt.clock(), rt.settings))
+    return reply(answer_text(form.get("MessageSid"), form.get("From", ""), form.get("Body", ""),
+                             rt.clock(), rt.settings))

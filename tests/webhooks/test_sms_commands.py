@@ -1,5 +1,6 @@
 """Engineers' texts to the support number, signed as Twilio signs them."""
 
+import itertools
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -35,9 +36,13 @@ def rota(app, team, settings, clock):
     clock.set(WEDNESDAY_2100.astimezone(timezone.utc))
 
 
-def text(twilio, sender, body, **kwargs):
-    """Post an incoming text; returns (status, the reply's text or None)."""
-    response = twilio.post("/sms/incoming", {"MessageSid": "SM" + "0" * 32, "From": sender,
+SIDS = itertools.count(1)
+
+
+def text(twilio, sender, body, sid=None, **kwargs):
+    """Post an incoming text (a new MessageSid unless given); returns (status, reply or None)."""
+    sid = sid or f"SM{next(SIDS):032x}"
+    response = twilio.post("/sms/incoming", {"MessageSid": sid, "From": sender,
                                              "To": SUPPORT, "Body": body}, **kwargs)
     if response.status_code != 200:
         return response.status_code, None
@@ -154,7 +159,7 @@ def test_an_error_still_answers_the_engineer(twilio, team, monkeypatch):
     def broken(*_args):
         raise RuntimeError("database locked")
 
-    monkeypatch.setattr(sms, "handle_text", broken)
+    monkeypatch.setattr(sms, "answer_text", broken)
     assert text(twilio, BEN, "WHO") == (200, sms.SORRY)
 
 
@@ -198,4 +203,32 @@ def test_text_commands_turned_off_change_nothing(twilio, rota, body, settings_da
     before = state()
     assert text(twilio, BEN, body) == (200, "Text commands are turned off for this support "
                                             "line; please call the office.")
+    assert state() == before
+
+
+def test_a_replayed_text_does_nothing_twice(twilio, rota, team):
+    sid = "SM" + "e" * 32
+    first = text(twilio, BEN, "OFF", sid=sid)
+    text(twilio, BEN, "ON")  # Ben signs in again by a new text
+    assert text(twilio, BEN, "OFF", sid=sid) == first  # the old one, replayed: the same answer
+    with database.connection_context():
+        assert Engineer.get(Engineer.name == "Ben Smith").signed_in is True
+
+
+def test_a_replayed_take_does_not_take_again(twilio, rota):
+    sid = "SM" + "f" * 32
+    assert text(twilio, ASHA, "TAKE", sid=sid)[1].startswith("You are on duty now")
+    assert text(twilio, BEN, "TAKE")[1].startswith("You are on duty now")  # Ben takes it back
+    before = state()
+    assert text(twilio, ASHA, "TAKE", sid=sid)[1].startswith("You are on duty now")
+    assert state() == before
+    with database.connection_context():
+        assert periods.duty_at(WEDNESDAY_2100.replace(hour=22))[0].name == "Ben Smith"
+
+
+@pytest.mark.parametrize("sid", ["", "not a sid", "SM" + "0" * 80])
+def test_a_text_without_a_usable_message_sid_changes_nothing(twilio, team, sid):
+    before = state()
+    assert text(twilio, BEN, "OFF", sid=sid or " ") == (
+        200, "Sorry, that text could not be read. Please send it again.")
     assert state() == before

@@ -9,7 +9,7 @@ import pytest
 from dutyline.db import database
 from outbox import queue
 from outbox.models import SENT, SMS, OutboxMessage
-from outbox.sms import RecordingSms
+from outbox.senders import RecordingSender
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
 WORKERS = 3
@@ -23,12 +23,12 @@ def database_url(request, tmp_path):
     return f"sqlite:///{tmp_path / 'outbox.db'}"
 
 
-class SlowSms(RecordingSms):
+class SlowSms(RecordingSender):
     """A provider that takes a moment, so the workers' passes overlap."""
 
-    def send(self, to, body):
+    def send(self, message):
         time.sleep(0.02)
-        return super().send(to, body)
+        return super().send(message)
 
 
 def test_one_pass_of_each_worker_sends_distinct_messages(app, db):
@@ -54,7 +54,7 @@ def test_one_pass_of_each_worker_sends_distinct_messages(app, db):
         thread.join(timeout=60)
     assert errors == []
     assert [results[f"w{n}"]["sent"] for n in range(WORKERS)] == [PER_PASS] * WORKERS
-    assert sorted(body for _, body in sender.sent) == sorted(
+    assert sorted(body for _, body in sender.texts()) == sorted(
         f"text {n}" for n in range(WORKERS * PER_PASS))
     assert OutboxMessage.select().where(OutboxMessage.status == SENT).count() == WORKERS * PER_PASS
 

@@ -14,7 +14,8 @@ import os
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2, 8)))
-threads = int(os.environ.get("GUNICORN_THREADS", "16"))
+# more threads than slow clients a worker may hold at once (see above)
+threads = int(os.environ.get("GUNICORN_THREADS", "32"))
 # a worker that does not report for 20 s is restarted: Twilio gave up on its request after 15
 timeout = 20
 graceful_timeout = 10

@@ -20,6 +20,20 @@ def to_e164(text, region):
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+# What carriers and Twilio put in From when the caller withholds the number: the words, and
+# the same words spelt on a keypad (ANONYMOUS = 266696687, RESTRICTED = 7378742833, ...)
+WITHHELD_WORDS = {"anonymous", "restricted", "unknown", "unavailable", "private", "blocked",
+                  "withheld"}
+WITHHELD_DIGITS = {"266696687", "7378742833", "8656696", "2562533"}
+
+
+def is_withheld(number):
+    """True when a caller's From says the number was withheld (or says nothing)."""
+    text = (number or "").strip()
+    return (not text or text.lower() in WITHHELD_WORDS
+            or text.lstrip("+") in WITHHELD_DIGITS)
+
+
 def is_mobile(e164):
     """True when the number is a mobile one (texts can reach it)."""
     try:

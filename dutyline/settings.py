@@ -19,7 +19,7 @@ KNOWN_KEYS = ("timezone", "holidays", "closed", "ring_seconds", "hunt_rounds", "
               "greeting", "out_of_hours_greeting", "language", "voice", "handover",
               "phone_region", "team_name", "backup", "period", "week_start", "hours",
               "service_level_seconds", "short_abandon_seconds", "hunt", "overlap_seconds",
-              "backup_after_seconds", "text_commands")
+              "backup_after_seconds", "text_commands", "withheld_callers")
 
 
 class SettingsError(ValueError):
@@ -53,6 +53,9 @@ class Settings:
     overlap_seconds: int = 6  # overlap: the next engineer rings too after this long
     backup_after_seconds: int | None = None  # overlap out of hours; None: primary, then backup
     text_commands: bool = True  # engineers' texts (ON, OFF, TAKE, ACK) may change things
+    # out of hours, a caller who withholds the number is taken as an "unknown" caller
+    # (straight to the duty engineer) or as "core-hours" (press 1 for an emergency)
+    withheld_callers: str = "unknown"
 
     @property
     def period_days(self):
@@ -245,13 +248,20 @@ def _parse_hunt_keys(data):
 
 
 def _parse_line_keys(data):
-    """The keys of what the support line accepts (text_commands), popped from `data`."""
+    """The keys of what the support line accepts (text_commands, withheld_callers), popped
+    from `data`."""
     values = {}
     if "text_commands" in data:
         raw = data.pop("text_commands")
         if not isinstance(raw, bool):
             raise SettingsError(f"text_commands: expected true or false, got {raw!r}")
         values["text_commands"] = raw
+    if "withheld_callers" in data:
+        raw = data.pop("withheld_callers")
+        if raw not in ("unknown", "core-hours"):
+            raise SettingsError(f"withheld_callers: expected \"unknown\" or \"core-hours\", "
+                                f"got {raw!r}")
+        values["withheld_callers"] = raw
     return values
 
 

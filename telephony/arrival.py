@@ -22,6 +22,7 @@ from peewee import JOIN, SQL, IntegrityError, Node, PostgresqlDatabase, Select, 
 from customers.models import Customer, CustomerNumber
 from dutyline.compiled import slot, statement, to_db
 from dutyline.db import database
+from dutyline.phones import is_withheld
 from rota.models import DutyPeriod, Engineer, Override
 from rota.periods import resolve_duty
 from telephony.models import Call, HuntPosition, Leg
@@ -33,16 +34,11 @@ CONNECTED_STALE = timedelta(hours=4)  # a picked-up leg with no news for this lo
 
 @dataclass(frozen=True)
 class Arrival:
-    """The arriving call as Twilio describes it; values longer than Twilio's are cut to fit."""
+    """The arriving call as Twilio describes it (its fields checked by webhooks.twilio_form)."""
 
     sid: str
     from_number: str
     to_number: str
-
-    @classmethod
-    def from_form(cls, form):
-        return cls(form.get("CallSid", "")[:64], form.get("From", "")[:64],
-                   form.get("To", "")[:64])
 
 
 def on_a_call(leg, engineer_id):
@@ -116,7 +112,7 @@ def load_arrival(arrival, settings, now, fallback_number=None):
                       last_rotation=first["last_rotation"] or 0, busy_ids=frozenset(busy),
                       primary=primary, backup=backup, fallback_number=fallback_number,
                       customer_hours=first["hours"], customer_id=first["customer_id"],
-                      version=first["version"],
+                      version=first["version"], withheld=is_withheld(arrival.from_number),
                       seen=_seen(first["seen"]) if first["seen"] is not None else None)
 
 

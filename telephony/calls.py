@@ -119,7 +119,7 @@ def update_leg_status(leg, status, child_sid, now):
     """Record a status callback of an engineer leg."""
     changes = {}
     if child_sid and not leg.child_sid:
-        changes["child_sid"] = child_sid[:64]
+        changes["child_sid"] = child_sid
     if status == "in-progress" and leg.picked_up_at is None:
         changes["picked_up_at"] = now
     if status in TERMINAL_LEG and leg.ended_at is None:
@@ -131,7 +131,8 @@ def update_leg_status(leg, status, child_sid, now):
 
 
 def finish_call(sid, duration, now):
-    """The caller's call has ended: close its open legs and settle its status."""
+    """The caller's call has ended (after `duration` whole seconds, or None when unknown):
+    close its open legs and settle its status."""
     call = Call.get_or_none(Call.sid == sid)
     if call is None:
         return None
@@ -145,9 +146,8 @@ def finish_call(sid, duration, now):
         status = call.status
         if status == "ringing":
             status = "missed"
-        seconds = int(duration) if str(duration or "").isdigit() else None
         (Call
-         .update(ended_at=now, duration=seconds, status=status)
+         .update(ended_at=now, duration=duration, status=status)
          .where(Call.id == call.id, Call.ended_at.is_null())
          .execute())
     return call

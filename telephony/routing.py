@@ -71,6 +71,7 @@ class RouteState:
     customer_id: int | None = None
     version: int | None = None  # of the hunt position; None until its row exists
     seen: SeenCall | None = None
+    withheld: bool = False  # the caller withheld the number
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,9 @@ def decide_route(state, now):
                         if t.engineer_id not in {s.engineer_id for s in targets[:i]})
         greeting = settings.out_of_hours_greeting
     fallback = state.fallback_number if not targets else None
-    gate = mode == OUT_OF_HOURS and state.customer_hours == CORE_HOURS
+    core_hours = state.customer_hours == CORE_HOURS or (
+        state.withheld and settings.withheld_callers == "core-hours")
+    gate = mode == OUT_OF_HOURS and core_hours
     return RoutePlan(mode=mode, greeting=greeting, targets=targets, fallback_number=fallback,
                      gate=gate)
 

@@ -84,10 +84,15 @@ def _dial_document(greeting, ring, url, settings):
         if len(_DIAL_DOCUMENTS) >= 256:  # settings or URLs changed many times: start over
             _DIAL_DOCUMENTS.clear()
         _DIAL_DOCUMENTS[key] = document
-    document = document.replace(_LEG, str(int(ring.leg_id)))
+    # the leg's query (its id, and the token the URL builder adds for it) as a whole
+    document = document.replace(_leg_query(url, _LEG), _leg_query(url, int(ring.leg_id)))
     if ring.caller_id is not None:
         document = document.replace(_CALLER, escape(ring.caller_id, {'"': "&quot;"}))
     return document.replace(_NUMBER, escape(ring.target.number))
+
+
+def _leg_query(url, leg):
+    return escape(url("dial_result", leg=leg).rpartition("?")[2])
 
 
 def render(step, url, settings):

@@ -156,6 +156,17 @@ def twilio(app, twiml_schema):
 
 
 @pytest.fixture
+def callback_url(app):
+    """callback_url("accept", leg=3): the URL the app writes into its TwiML for that leg."""
+
+    def build(name, **params):
+        with app.app_context():
+            return runtime().url(name, **params)
+
+    return build
+
+
+@pytest.fixture
 def make_engineer(app):
     """Adds an engineer: make_engineer("Ben Smith", signed_in=True, location="office")."""
     counter = {"n": 0}

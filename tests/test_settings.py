@@ -37,6 +37,7 @@ def test_file_is_read(tmp_path):
     ({"hours": {"mon": "18:00-08:00"}}, "hours.mon"),
     ({"hours": {"mon": "8am-6pm"}}, "hours.mon"),
     ({"hours": {"monday": "08:00-18:00"}}, "hours.monday"),
+    ({"withheld_callers": "sometimes"}, "withheld_callers"),
     ({"text_commands": "no"}, "text_commands"),
     ({"closed": ["24 December"]}, "closed"),
     ({"ring_seconds": 0}, "ring_seconds"),

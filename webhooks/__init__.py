@@ -92,7 +92,8 @@ def build_runtime(config):
                    validator=RequestValidator(token) if token else None,
                    public_url=public_url or None, fallback_number=fallback or None,
                    incidents=IncidentLog(), delivery=delivery, managers=managers,
-                   dialer=_dialer(config, settings), incidents_rest=IncidentLog("rest_api"))
+                   dialer=_dialer(config, settings), incidents_rest=IncidentLog("rest_api"),
+                   callback_secret=token or None)
 
 
 def _dialer(config, settings):

@@ -20,6 +20,7 @@ from telephony import calls, queue_hunt, queue_twiml
 from telephony.models import Call, Leg
 from telephony.steps import Ring, Step, shown_caller_id
 from telephony.twiml import caller_label, render, render_fallback, render_hangup
+from webhooks.callbacks import named_call, named_leg
 from webhooks.lifecycle import Lifecycle
 from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
@@ -97,16 +98,14 @@ def live_legs_of_call(call_sid):
 
 
 def _call_of(form_sid):
-    call = calls.get_call(request.args.get("call"))
-    if call is None or call.sid != form_sid:
-        return None  # a forged or misdirected tick acts on nothing
-    return call
+    call = named_call()  # its token, and the form's CallSid its own: else nothing is done
+    return call if call is not None and call.sid == form_sid else None
 
 
 def _leg_of(form_sid):
-    leg = calls.get_leg(request.args.get("leg"))
+    leg = named_leg()
     if leg is None or not leg.child_sid or leg.child_sid != form_sid:
-        return None
+        return None  # only a leg made through the REST API, asking about itself
     return leg
 
 

@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 from flask import current_app
 from twilio.request_validator import RequestValidator
 
+from webhooks.callback_tokens import TOKEN_PARAM, callback_token, token_matches
+
 ENV_KEYS = ("DATABASE_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PUBLIC_URL",
             "FALLBACK_NUMBER", "DUTYLINE_SETTINGS", "TWILIO_FROM_NUMBER", "HELPDESK_EMAIL",
             "SMTP_URL", "MAIL_FROM", "TICKET_WEBHOOK_URL", "TICKET_WEBHOOK_SECRET", "LOG_LEVEL",
@@ -52,12 +54,24 @@ class Runtime:
     managers: object = None  # rota.managers.Managers: who is warned of gaps and faults
     dialer: object = None  # telephony.dialer: engineer legs through the REST API (overlap)
     incidents_rest: object = None  # faults of the REST API, logged once per incident
+    callback_secret: str | None = None  # what callback tokens are made with (the auth token)
 
     def url(self, name, **params):
-        """The absolute URL Twilio should call for a callback name."""
+        """The absolute URL Twilio should call for a callback name.
+
+        A URL naming a leg or a call carries that one's token (webhooks.callback_tokens).
+        """
         base = (self.public_url or "").rstrip("/")
+        if self.callback_secret:
+            for kind in ("leg", "call"):
+                if kind in params:
+                    params[TOKEN_PARAM] = callback_token(self.callback_secret, kind, params[kind])
         query = f"?{urlencode(params)}" if params else ""
         return f"{base}{PATHS[name]}{query}"
+
+    def callback_matches(self, kind, value, token):
+        """True when `token` is the one written into the URLs of that leg or call."""
+        return token_matches(self.callback_secret, kind, value, token)
 
     def url_twilio_used(self, request):
         """The URL a request was signed for: the configured public base plus path and query."""

@@ -5,11 +5,12 @@ import re
 from flask import Blueprint, Response, request
 
 from telephony import call_events, calls, twiml
-from telephony.arrival import Arrival, load_arrival, save_arrival
+from telephony.arrival import load_arrival, save_arrival
 from telephony.routing import decide_route
 from telephony.steps import Step
 from voicemail import tickets
-from webhooks import queue_voice
+from webhooks import queue_voice, twilio_form
+from webhooks.callbacks import form_call, named_call, named_leg
 from webhooks.lifecycle import Lifecycle
 from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
@@ -71,7 +72,9 @@ voice_webhook = Lifecycle("webhooks.voice",
 @voice_webhook
 def incoming():
     rt = runtime()
-    arrival = Arrival.from_form(request.form)
+    arrival = twilio_form.arrival(request.form)
+    if arrival is None:  # no call to log or to route: the caller still gets a path
+        return fallback_twiml()
     now = rt.clock()
     for _ in range(CLAIM_ATTEMPTS):
         state = load_arrival(arrival, rt.settings, now, rt.fallback_number)
@@ -87,7 +90,7 @@ def incoming():
 @voice_webhook
 def emergency():
     rt = runtime()
-    call = calls.get_call(request.args.get("call"))
+    call = named_call()
     if call is None or request.form.get("Digits", "") != "1":
         return answer(Step())
     return answer_ring(calls.pass_gate(call, rt.clock(), rt.fallback_number))
@@ -98,7 +101,7 @@ def emergency():
 @voice_webhook
 def dial_result():
     rt = runtime()
-    leg = calls.get_leg(request.args.get("leg"))
+    leg = named_leg()
     if leg is None:
         return fallback_twiml()
     return answer(calls.after_dial(leg, request.form.get("DialCallStatus", ""), rt.settings,
@@ -110,7 +113,7 @@ def dial_result():
 @voice_webhook
 def whisper():
     rt = runtime()
-    leg = calls.get_leg(request.args.get("leg"))
+    leg = named_leg()
     if leg is None:
         return xml(twiml.render_hangup())
     calls.record_pickup(leg, rt.clock())
@@ -123,7 +126,7 @@ def whisper():
 @voice_webhook
 def accept():
     rt = runtime()
-    leg = calls.get_leg(request.args.get("leg"))
+    leg = named_leg()
     if leg is None:
         return xml(twiml.render_hangup())
     if request.form.get("Digits", "") == "1":
@@ -138,13 +141,13 @@ def accept():
 @voice_webhook
 def leg_status():
     rt = runtime()
-    leg = calls.get_leg(request.args.get("leg"))
+    leg = named_leg()
     if leg is not None:
         form = request.form
         at = call_events.callback_moment(form.get("Timestamp"), rt.clock())
         if form.get("CallStatus") == "ringing":
             call_events.record_ringing(leg, at)
-        calls.update_leg_status(leg, form.get("CallStatus", ""), form.get("CallSid"), at)
+        calls.update_leg_status(leg, form.get("CallStatus", ""), twilio_form.call_sid(form), at)
     return xml(twiml.VoiceResponse())
 
 
@@ -161,7 +164,7 @@ def record_from_form(call, **fields):
 @voice_webhook
 def recorded():
     form = request.form
-    call = tickets.find_call(form.get("CallSid", ""))
+    call = form_call()
     if call is None or not form.get("RecordingUrl"):
         return xml(twiml.render_hangup())
     ticket = record_from_form(call, seconds=form.get("RecordingDuration"))
@@ -173,7 +176,7 @@ def recorded():
 @voice_webhook
 def recording_status():
     form = request.form
-    call = tickets.find_call(form.get("CallSid", ""))
+    call = form_call()
     if call is not None and form.get("RecordingStatus", "completed") == "completed" \
             and form.get("RecordingSid"):
         record_from_form(call, seconds=form.get("RecordingDuration"),
@@ -186,7 +189,7 @@ def recording_status():
 @voice_webhook
 def transcription():
     form = request.form
-    call = tickets.find_call(form.get("CallSid", ""))
+    call = form_call()
     if call is not None and form.get("TranscriptionStatus") == "completed":
         record_from_form(call, recording_sid=form.get("RecordingSid"),
                          transcript=form.get("TranscriptionText"))
@@ -199,10 +202,11 @@ def transcription():
 def status():
     rt = runtime()
     form = request.form
-    if form.get("CallStatus") in ("completed", "busy", "failed", "no-answer", "canceled"):
+    sid = twilio_form.call_sid(form)
+    if sid and form.get("CallStatus") in ("completed", "busy", "failed", "no-answer", "canceled"):
         # legs still ringing for a caller who hung up are stopped once this is answered
-        ringing = queue_voice.live_legs_of_call(form.get("CallSid", ""))
-        calls.finish_call(form.get("CallSid", ""), form.get("CallDuration"),
+        ringing = queue_voice.live_legs_of_call(sid)
+        calls.finish_call(sid, twilio_form.duration(form, "CallDuration"),
                           call_events.callback_moment(form.get("Timestamp"), rt.clock()))
         return queue_voice.after_response(xml(twiml.VoiceResponse()), stop=ringing)
     return xml(twiml.VoiceResponse())

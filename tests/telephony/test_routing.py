@@ -111,3 +111,20 @@ def test_next_step(targets, after, ready, waited, expected):
 @pytest.mark.parametrize("ring, timeout", [(15, 10), (20, 15), (8, 5), (5, 5)])
 def test_dial_timeout_allows_for_twilios_extra_ring(ring, timeout):
     assert dial_timeout(ring) == timeout
+
+
+# withheld_callers, withheld?, when -> gated
+@pytest.mark.parametrize("setting, withheld, at, gated", [
+    ("unknown", True, OUT, False),        # the default: like any unknown caller
+    ("core-hours", True, OUT, True),      # press 1 for an emergency, else a message
+    ("core-hours", False, OUT, False),    # a caller with a number is matched as before
+    ("core-hours", True, IN, False),      # in hours nobody is gated
+])
+def test_a_withheld_number_at_the_gate(setting, withheld, at, gated):
+    settings = parse_settings({"withheld_callers": setting})
+    state = RouteState(settings=settings, engineers=TEAM, primary=TOBI, withheld=withheld)
+    assert decide_route(state, at).gate is gated
+
+
+def test_withheld_callers_is_unknown_by_default():
+    assert parse_settings({}).withheld_callers == "unknown"

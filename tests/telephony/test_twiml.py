@@ -82,3 +82,16 @@ def test_an_empty_greeting_says_nothing_before_the_first_ring():
     document = str(twiml.render(Step(ring=Ring(Target(1, "A", "+447911123401", HUNT), 41),
                                      greeting=""), url, settings))
     assert "<Say" not in document and "<Dial" in document
+
+
+@hypothesis_settings(max_examples=100, deadline=None)
+@given(leg_id=st.integers(min_value=1, max_value=2**53), base=bases)
+def test_dial_steps_with_callback_tokens_are_what_the_library_renders(leg_id, base):
+    settings = Settings()
+    url = Runtime(settings=settings, clock=None, validator=None, public_url=base,
+                  fallback_number=None, callback_secret="secret").url
+    target = Target(7, "Ben Smith", "+447911123401", HUNT, 3)
+    expected = library_dial("Hello.", target, leg_id, url, settings)
+    assert "t=" in expected
+    got = twiml.render(Step(ring=Ring(target, leg_id), greeting="Hello."), url, settings)
+    assert str(got) == expected

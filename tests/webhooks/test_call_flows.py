@@ -162,24 +162,26 @@ def test_hunting_stops_at_the_longest_wait_or_after_the_rounds(simulate, team, d
 BEN_TAKES = {"CallSid": "CA" + "8" * 32, "From": "+447400123456", "To": "+442071838750"}
 
 
-def ben_takes_a_call(twilio, clock):
+BEN_LEG = {**BEN_TAKES, "CallSid": "CA" + "9" * 32, "ParentCallSid": BEN_TAKES["CallSid"]}
+
+
+def ben_takes_a_call(twilio, clock, callback_url):
     """At 10:00 a call rings Ben, who presses 1; returns his leg."""
     clock.set(TUESDAY_10)
     twilio.post("/voice/incoming", BEN_TAKES)
     leg = Leg.get()
-    twilio.post(f"/voice/whisper?leg={leg.id}", {**BEN_TAKES, "CallSid": "CA" + "9" * 32})
-    twilio.post(f"/voice/accept?leg={leg.id}", {**BEN_TAKES, "CallSid": "CA" + "9" * 32,
-                                                 "Digits": "1"})
+    twilio.post(callback_url("whisper", leg=leg.id), BEN_LEG)
+    twilio.post(callback_url("accept", leg=leg.id), {**BEN_LEG, "Digits": "1"})
     return leg
 
 
-def test_engineer_on_a_support_call_is_skipped(twilio, simulate, team, db, clock):
-    leg = ben_takes_a_call(twilio, clock)
+def test_engineer_on_a_support_call_is_skipped(twilio, simulate, team, db, clock, callback_url):
+    leg = ben_takes_a_call(twilio, clock, callback_url)
     # Ben is talking; the next call, which would start with Tobi, must not reach Ben either
     outcome = simulate(Scenario(at=TUESDAY_10.replace(minute=5), others="ignore"))
     assert [leg[0] for leg in legs(db, outcome)] == ["Tobi Jones", "Asha Patel"]
     # his conversation ends: he is rung again
-    twilio.post(f"/voice/dial-result?leg={leg.id}", {**BEN_TAKES,
+    twilio.post(callback_url("dial_result", leg=leg.id), {**BEN_TAKES,
                                                       "DialCallStatus": "completed",
                                                       "DialBridged": "true"})
     outcome = simulate(Scenario(at=TUESDAY_10.replace(minute=10), others="ignore"))
@@ -187,8 +189,8 @@ def test_engineer_on_a_support_call_is_skipped(twilio, simulate, team, db, clock
 
 
 def test_an_engineer_on_a_call_is_not_rung_first_until_four_hours_without_news(
-        twilio, simulate, team, db, clock):
-    ben_takes_a_call(twilio, clock)  # the end of his call is never reported
+        twilio, simulate, team, db, clock, callback_url):
+    ben_takes_a_call(twilio, clock, callback_url)  # the end of his call is never reported
     first_rung = []
     for at in (TUESDAY_10.replace(minute=1), TUESDAY_10.replace(minute=2),
                TUESDAY_10.replace(hour=13, minute=59), TUESDAY_10.replace(hour=14, minute=1)):

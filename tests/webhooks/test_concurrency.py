@@ -60,7 +60,7 @@ def test_rotation_continues_in_order_after_a_burst(app, make_engineer, clock, tw
     numbers = {e.hunt_number(): e.name for e in team}
     starts = []
     for index in range(6):
-        form = {"CallSid": f"CB{index:032d}", "From": "+447400123456", "To": "+442071838750"}
+        form = {"CallSid": f"CA{index + 100:032d}", "From": "+447400123456", "To": "+442071838750"}
         body = twilio.post("/voice/incoming", form).get_data()
         starts.append(numbers[etree.fromstring(body).find("Dial/Number").text])
         with database.connection_context():  # the call ends: the engineer is free again

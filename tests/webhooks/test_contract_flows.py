@@ -114,3 +114,16 @@ def test_transcription_fills_the_ticket(twilio, setup):
     ticket = Ticket.get()
     assert ticket.transcript == "Server down at the Leeds office."
     assert ticket.recording_sid == "RE" + "5" * 32
+
+
+@pytest.mark.parametrize("settings_data, gated", [
+    ({}, False), ({"withheld_callers": "core-hours"}, True)])
+@pytest.mark.parametrize("caller", ["anonymous", "+266696687", ""])
+def test_a_withheld_number_out_of_hours(twilio, setup, clock, caller, gated):
+    from lxml import etree
+
+    clock.set(WEDNESDAY_03)
+    answer = etree.fromstring(twilio.post("/voice/incoming", {
+        "CallSid": "CA" + "d" * 32, "From": caller, "To": "+442071838750"}).get_data())
+    assert (answer.find("Gather") is not None) is gated
+    assert (answer.find("Dial") is not None) is not gated

@@ -65,7 +65,8 @@ def test_unreachable_database_answers_with_the_fallback_number(tmp_path, twiml_s
     assert root.find("Dial").get("action") == PUBLIC_URL + "/voice/fallback-result"
 
 
-def test_failure_in_a_later_step_still_answers(twilio, db, make_engineer, monkeypatch):
+def test_failure_in_a_later_step_still_answers(twilio, db, make_engineer, monkeypatch,
+                                               callback_url, caplog):
     from telephony import calls
 
     make_engineer("Ben Smith")
@@ -76,10 +77,11 @@ def test_failure_in_a_later_step_still_answers(twilio, db, make_engineer, monkey
 
     monkeypatch.setattr(calls, "after_dial", broken)
     leg_id = Call.get().legs.get().id
-    response = twilio.post(f"/voice/dial-result?leg={leg_id}",
+    response = twilio.post(callback_url("dial_result", leg=leg_id),
                            {**INCOMING, "DialCallStatus": "no-answer"})
     assert response.status_code == 200
     assert "Record" in verbs(response)
+    assert "simulated fault" in caplog.text  # the step itself failed, not the look-up
 
 
 @pytest.mark.parametrize("status, expected", [

@@ -5,7 +5,7 @@ import pytest
 from telephony.models import Call, Leg
 from voicemail.models import Ticket
 
-INCOMING = {"CallSid": "CAforged0000000000000000000000000", "From": "+447400123456",
+INCOMING = {"CallSid": "CA" + "f0" * 16, "From": "+447400123456",
             "To": "+442071838750", "CallStatus": "ringing"}
 
 ENDPOINTS = [

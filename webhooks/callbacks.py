@@ -1,0 +1,67 @@
+"""Which leg or call a voice callback is about, believed only when everything agrees.
+
+The leg (or call) named in the URL must come with its token, and the form's CallSid or
+ParentCallSid must be that leg's call; else the callback is taken as naming nothing, and
+each handler answers as it does for a leg it never saw. The form's other fields are read
+by name only: an unknown name changes nothing.
+"""
+
+import logging
+
+from flask import request
+
+from telephony import calls
+from voicemail import tickets
+from webhooks.callback_tokens import TOKEN_PARAM
+from webhooks.runtime import runtime
+from webhooks.twilio_form import call_sid
+
+log = logging.getLogger(__name__)
+
+
+def _refused(kind, value, reason):
+    log.warning("webhooks.callbacks: refused %s=%s reason=%s path=%s", kind, value[:20], reason,
+                request.path)
+
+
+def _sids_of_form():
+    return {sid for sid in (call_sid(request.form), call_sid(request.form, "ParentCallSid"))
+            if sid}
+
+
+def named_leg():
+    """The leg this callback's URL names, with its call, or None."""
+    value = request.args.get("leg", "")
+    leg = calls.get_leg(value)
+    if leg is None:
+        return None
+    if not runtime().callback_matches("leg", leg.id, request.args.get(TOKEN_PARAM)):
+        _refused("leg", value, "token")
+        return None
+    sids = _sids_of_form()
+    # a leg made through the REST API (overlapped hunting) is a call of its own: its CallSid
+    if leg.call.sid not in sids and not (leg.child_sid and leg.child_sid in sids):
+        _refused("leg", value, "another call")
+        return None
+    return leg
+
+
+def named_call():
+    """The call this callback's URL names (the emergency gate), or None."""
+    value = request.args.get("call", "")
+    call = calls.get_call(value)
+    if call is None:
+        return None
+    if not runtime().callback_matches("call", call.id, request.args.get(TOKEN_PARAM)):
+        _refused("call", value, "token")
+        return None
+    if call.sid != call_sid(request.form):
+        _refused("call", value, "another call")
+        return None
+    return call
+
+
+def form_call():
+    """The call the form's CallSid names (recording and status callbacks), or None."""
+    sid = call_sid(request.form)
+    return tickets.find_call(sid) if sid else None

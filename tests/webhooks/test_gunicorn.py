@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from twilio.request_validator import RequestValidator
 
-from dutyline.db import create_tables, open_database
+from dutyline.db import open_database
+from dutyline.migrations import upgrade
 from tests.postgres import _free_port
 
 TOKEN = "gunicorn-test-token"
@@ -25,7 +26,7 @@ SLOW_CLIENTS = 16
 @pytest.fixture
 def server(database_url, tmp_path):
     open_database(database_url)
-    create_tables()
+    upgrade()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": TOKEN,

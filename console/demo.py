@@ -107,3 +107,17 @@ def run_demo(db_path, port, echo=print):
     echo(f"\nTry: DATABASE_URL=sqlite:///{db_path} {dutyline} calls list")
     echo(f"     DATABASE_URL=sqlite:///{db_path} {dutyline} simulate --at "
          f"{weekday:%Y-%m-%d}T11:00 --answer 'Tobi Jones=accept'")
+
+
+DEMO_MANAGER = "manager@example.com"
+
+
+def demo_sign_in_link(app):
+    """A demo manager for the web interface, and a one-time sign-in link (15 minutes)."""
+    from accounts.links import issue_link
+    from accounts.users import add_user, get_user
+
+    with app.app_context(), database.connection_context():
+        rt = runtime()
+        user = get_user(DEMO_MANAGER) or add_user(DEMO_MANAGER, "manager", now=rt.clock())
+        return f"{rt.public_url.rstrip('/')}/signin/link/{issue_link(user, rt.clock())}"

@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup
 
 from console import (absence_commands, calendar_commands, call_commands, customer_commands,
                      db_commands, engineer_commands, ops_commands, report_commands,
-                     rota_commands, sim_commands, ticket_commands)
+                     rota_commands, sim_commands, ticket_commands, user_commands)
 from console.app import make_app
 
 COMMANDS = (
@@ -26,6 +26,7 @@ COMMANDS = (
     ops_commands.outbox_group,
     ops_commands.clock,
     calendar_commands.calendars,
+    user_commands.user,
     sim_commands.simulate,
     sim_commands.demo,
     sim_commands.serve,

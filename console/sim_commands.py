@@ -81,11 +81,14 @@ def serve(host, port):
 @click.option("--port", default=5000, show_default=True, type=int)
 def demo(db_path, serve_after, port):
     """A demo team and rota, a few simulated calls printed, then the server."""
-    from console.demo import demo_database_url, run_demo
+    from console.demo import demo_database_url, demo_sign_in_link, run_demo
 
     run_demo(db_path, port, echo=click.echo)
     if serve_after:
         app = app_factory("INFO", serves_webhooks=True, DATABASE_URL=demo_database_url(db_path),
                           PUBLIC_URL=f"http://127.0.0.1:{port}")
         click.echo(f"\nServing the demo on http://127.0.0.1:{port}/ (Ctrl-C stops it).")
+        click.echo(f"Web interface: sign in as the demo manager with {demo_sign_in_link(app)} "
+                   "(works once, for 15 minutes; `dutyline user link manager@example.com` "
+                   "makes another)")
         serve_app(app, "127.0.0.1", port)

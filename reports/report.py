@@ -33,6 +33,7 @@ class Report:
     total: dict
     formula: str
     unknown: list = field(default_factory=list)  # what cannot be known for older calls
+    waits: dict = field(default_factory=dict)  # whole seconds of wait -> answered calls (total)
 
     def __iter__(self):
         return iter(self.rows)
@@ -71,7 +72,7 @@ def report(span, group=None):
         total.update(whole.measures())
     formula = FORMULA.format(t=span.threshold_seconds, s=span.short_abandon_seconds)
     return Report(span=span, group=group, rows=rows, total=total, formula=formula,
-                  unknown=_unknown(total_calls))
+                  unknown=_unknown(total_calls), waits=dict(total_calls.waits))
 
 
 def _row(group, key, label, calls, tickets, legs, span):

@@ -159,8 +159,7 @@ def create_app(config=None):
             return "database unreachable\n", 503, {"Content-Type": "text/plain"}
         return "ok\n", 200, {"Content-Type": "text/plain"}
 
-    @app.get("/")
-    def index():
-        return "dutyline is running\n", 200, {"Content-Type": "text/plain"}
+    from web import init_app as init_web_interface
 
+    init_web_interface(app)
     return app

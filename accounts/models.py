@@ -1,0 +1,66 @@
+"""Tables of the accounts: users, their sign-in links and sessions, attempts, the audit log."""
+
+from peewee import AutoField, CharField, ForeignKeyField, TextField
+
+from dutyline.db import BaseModel, UTCDateTimeField
+from rota.models import Engineer
+
+MANAGER = "manager"
+ENGINEER = "engineer"
+ROLES = (MANAGER, ENGINEER)
+
+
+class User(BaseModel):
+    """Someone who signs in to the web interface; an engineer user is tied to an engineer."""
+
+    id = AutoField()
+    email = CharField(unique=True)  # stored lower-case
+    role = CharField()  # manager | engineer
+    engineer = ForeignKeyField(Engineer, null=True, backref="users")
+    password_hash = TextField(null=True)  # argon2id; None: sign-in by e-mailed link only
+    created_at = UTCDateTimeField()
+
+    class Meta:
+        table_name = "web_user"  # "user" is a reserved word in PostgreSQL
+
+
+class SignInLink(BaseModel):
+    """A one-time sign-in link: the secret is stored hashed, it works once and not for long."""
+
+    id = AutoField()
+    token_hash = CharField(unique=True)
+    user = ForeignKeyField(User, backref="links", on_delete="CASCADE")
+    created_at = UTCDateTimeField()
+    expires_at = UTCDateTimeField()
+    used_at = UTCDateTimeField(null=True)
+
+
+class WebSession(BaseModel):
+    """A signed-in browser; the cookie holds the secret, the table its hash."""
+
+    id = AutoField()
+    token_hash = CharField(unique=True)
+    user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    created_at = UTCDateTimeField()
+    last_seen_at = UTCDateTimeField()
+
+
+class SignInAttempt(BaseModel):
+    """One attempt to sign in, counted per address and per IP for the rate limit."""
+
+    id = AutoField()
+    key = CharField()  # "email:…" or "ip:…"
+    at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("key", "at"), False),)
+
+
+class AuditEntry(BaseModel):
+    """Who changed what, when."""
+
+    id = AutoField()
+    at = UTCDateTimeField(index=True)
+    actor = CharField()  # the user's e-mail, or "command line"
+    action = CharField()
+    detail = TextField(default="")

@@ -1,0 +1,76 @@
+"""`dutyline user`: web interface accounts, and the one-time sign-in links that need no mail."""
+
+import click
+
+from accounts import audit, users
+from accounts.links import issue_link
+from accounts.models import ROLES
+from console.app import app_command, emit
+from webhooks.runtime import runtime
+
+
+def _link(user):
+    rt = runtime()
+    if not rt.public_url:
+        raise click.ClickException("PUBLIC_URL is not set; sign-in links need it")
+    secret = issue_link(user, rt.clock())
+    return f"{rt.public_url.rstrip('/')}/signin/link/{secret}"
+
+
+@click.group("user")
+def user():
+    """Users of the web interface."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--engineer", "engineer_name", help="the engineer this user is (engineers)")
+@app_command
+def user_add(email, role, engineer_name):
+    """Add a user and print a one-time sign-in link (15 minutes)."""
+    now = runtime().clock()
+    try:
+        added = users.add_user(email, role, engineer_name, now=now)
+    except users.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    audit.record(audit.COMMAND_LINE, "user added", f"{added.email} ({added.role})", now)
+    click.echo(f"added {added.email} ({added.role}"
+               + (f", engineer {added.engineer.name}" if added.engineer_id else "") + ")")
+    click.echo(f"sign-in link (works once, for 15 minutes): {_link(added)}")
+
+
+@user.command("link")
+@click.argument("email")
+@app_command
+def user_link(email):
+    """Print a new one-time sign-in link for EMAIL (15 minutes)."""
+    try:
+        found = users.find_user(email)
+    except users.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(_link(found))
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@app_command
+def user_list(as_json):
+    """Every user: address, role, engineer, whether they have a password."""
+    rows = [users.user_as_dict(u) for u in users.list_users()]
+    emit(rows, as_json, lambda r: (
+        f"{r['email']:<32} {r['role']:<9} {r['engineer'] or '-':<20} "
+        f"{'password' if r['password'] else 'link only'}"))
+
+
+@user.command("remove")
+@click.argument("email")
+@app_command
+def user_remove(email):
+    """Remove a user; their sessions end at once."""
+    try:
+        removed = users.remove_user(email)
+    except users.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    audit.record(audit.COMMAND_LINE, "user removed", removed.email, runtime().clock())
+    click.echo(f"removed {removed.email}")

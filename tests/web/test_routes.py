@@ -1,0 +1,147 @@
+"""Every route of the web interface, as anonymous, engineer and manager.
+
+Anonymous: a redirect to the sign-in page (nothing runs). Engineer: read the pages, change
+only their own presence, links and acknowledgements; 403 for the rest. Manager: all of it.
+"""
+
+from datetime import timedelta
+
+import pytest
+
+from calendars.tokens import issue_token
+from customers.directory import add_customer
+from dutyline.db import database
+from rota.absences import add_absence
+from rota.overrides import add_override
+from telephony.models import Call, Leg
+from tests.conftest import ADDED_AT
+from voicemail.models import Ticket
+
+OPEN = {"/signin", "/signin/link/<secret>", "/assets/<path:filename>"}
+
+# header: rule -> (GET as engineer, POST as engineer); None where the rule has no such method
+ROUTES = {
+    "/": (302, None),
+    "/now": (200, None),
+    "/account": (200, 200),              # their own account: an empty form removes the password
+    "/signout": (None, 302),
+    "/rota": (200, None),
+    "/rota/generate": (None, 403),
+    "/rota/assign": (None, 403),
+    "/rota/swap": (None, 403),
+    "/rota/override": (None, 403),
+    "/rota/override/<int:override_id>/remove": (None, 403),
+    "/rota/absence": (None, 403),
+    "/rota/absence/<int:absence_id>/remove": (None, 403),
+    "/engineers": (200, 403),
+    "/engineers/<int:engineer_id>": (None, 403),
+    "/engineers/<int:engineer_id>/presence": (None, 403),  # another engineer's
+    "/engineers/<int:engineer_id>/remove": (None, 403),
+    "/calls": (200, None),
+    "/calls/<int:call_id>": (200, None),
+    "/tickets": (200, None),
+    "/tickets/<int:number>": (200, None),
+    "/tickets/<int:number>/<action>": (None, 403),         # close
+    "/calendars": (200, None),
+    "/subscribe/new": (None, 403),                          # a manager link
+    "/subscribe/revoke/<prefix>": (None, 403),              # a manager link
+    "/customers": (403, 403),
+    "/customers/import": (None, 403),
+    "/customers/<int:customer_id>/remove": (None, 403),
+    "/users": (403, 403),
+    "/users/<int:user_id>/remove": (None, 403),
+    "/audit": (403, None),
+    "/reports": (200, None),
+    "/reports.csv": (200, None),
+}
+
+
+@pytest.fixture
+def world(app, ben, make_engineer, make_user):
+    tobi = make_engineer("Tobi Jones")
+    with database.connection_context():
+        call = Call.create(sid="CA" + "1" * 32, from_number="+447700900123",
+                           started_at=ADDED_AT, mode="out_of_hours", status="voicemail")
+        Leg.create(call=call, step=0, engineer=tobi, number=tobi.mobile, role="primary",
+                   started_at=ADDED_AT, ended_at=ADDED_AT + timedelta(seconds=20),
+                   outcome="no-answer")
+        ticket = Ticket.create(call=call, caller=call.from_number, created_at=ADDED_AT)
+        override = add_override("Tobi Jones", ADDED_AT, ADDED_AT + timedelta(hours=2), _settings(),
+                                 ADDED_AT)
+        absence = add_absence("Tobi Jones", ADDED_AT, ADDED_AT + timedelta(days=1),
+                              _settings(), ADDED_AT)
+        customer = add_customer("ACME Ltd", ["+442079460000"])
+        manager_token = issue_token(ADDED_AT, label="board")
+    other = make_user("ola@example.com", "manager")
+    return {"engineer_id": tobi.id, "call_id": call.id, "number": ticket.number,
+            "action": "close", "override_id": override.id, "absence_id": absence.id,
+            "customer_id": customer.id, "user_id": other.id, "prefix": manager_token[:8],
+            "secret": "x" * 43, "filename": "web.css"}
+
+
+def _settings():
+    from dutyline.settings import parse_settings
+
+    return parse_settings({})
+
+
+def _web_rules(app):
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("web.")]
+
+
+def _path(rule, values):
+    path = rule.rule
+    for name in rule.arguments:
+        converter = "int:" if f"<int:{name}>" in path else ("path:" if f"<path:{name}>" in path
+                                                            else "")
+        path = path.replace(f"<{converter}{name}>", str(values[name]))
+    return path
+
+
+def test_the_table_names_every_route(app):
+    assert {rule.rule for rule in _web_rules(app)} - OPEN == set(ROUTES)
+
+
+def test_anonymous_requests_are_sent_to_sign_in(app, world):
+    client = app.test_client()
+    for rule in _web_rules(app):
+        if rule.rule in OPEN:
+            continue
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            response = client.open(_path(rule, world), method=method)
+            assert response.status_code == 302, (method, rule.rule)
+            assert response.headers["Location"].startswith("/signin"), rule.rule
+
+
+def test_an_engineer_reads_and_is_refused_what_is_not_theirs(app, world, engineer):
+    for rule in _web_rules(app):
+        if rule.rule in OPEN:
+            continue
+        get, post = ROUTES[rule.rule]
+        path = _path(rule, world)
+        if "GET" in rule.methods:
+            assert engineer.get(path).status_code == get, rule.rule
+        if "POST" in rule.methods and rule.rule != "/signout":
+            data = {"kind": "manager"} if rule.rule == "/subscribe/new" else {}
+            assert engineer.post(path, data).status_code == post, rule.rule
+    with database.connection_context():
+        assert Ticket.get().status == "new"
+
+
+def test_a_manager_opens_every_page(app, world, manager):
+    for rule in _web_rules(app):
+        if rule.rule in OPEN or "GET" not in rule.methods:
+            continue
+        response = manager.get(_path(rule, world))
+        assert response.status_code in (200, 302), rule.rule
+        if response.status_code == 200 and response.mimetype == "text/html":
+            page = response.get_data(as_text=True)
+            assert "Traceback" not in page
+
+
+def test_the_open_pages_answer_anyone(app, world):
+    client = app.test_client()
+    assert client.get("/signin").status_code == 200
+    assert client.get(_path(next(r for r in _web_rules(app) if r.rule == "/signin/link/<secret>"),
+                            world)).status_code == 410
+    assert client.get("/assets/htmx.min.js").status_code == 200

@@ -1,0 +1,49 @@
+"""The web interface for managers and engineers: pages, sign-in, sessions."""
+
+import logging
+import os
+import secrets
+from datetime import timedelta
+
+from web import pages
+from web.blueprint import bp
+from web.errors import register_error_pages
+from web.protect import csrf
+
+log = logging.getLogger(__name__)
+
+DEFAULT_IDLE_MINUTES = 60
+
+
+def init_app(app):
+    """Register the web interface's pages, its session cookie and CSRF protection on `app`."""
+    secret = app.config.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if not secret and app.config.get("SERVES_WEBHOOKS", True):  # a command serves no pages
+        log.warning("web.init_app: SECRET_KEY is not set; sign-ins end when the process "
+                    "restarts and do not carry across workers")
+    secret = secret or secrets.token_hex(32)
+    public_url = app.config.get("PUBLIC_URL") or ""
+    idle = app.config.get("WEB_IDLE_MINUTES") or os.environ.get("WEB_IDLE_MINUTES")
+    if idle is not None and not (str(idle).isdigit() and int(idle) > 0):
+        raise ValueError(f"WEB_IDLE_MINUTES: expected a number of minutes, got {idle!r}")
+    app.config.update(
+        SECRET_KEY=secret,
+        SESSION_COOKIE_NAME="dutyline_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=public_url.startswith("https://"),
+        # the check runs in the web blueprint only: Twilio and the feeds have their own
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        WEB_IDLE=timedelta(minutes=int(idle or DEFAULT_IDLE_MINUTES)),
+    )
+    csrf.init_app(app)
+    hops = int(app.config.get("FORWARDED_HOPS") or os.environ.get("FORWARDED_HOPS") or 0)
+    if hops:  # behind proxies: the sign-in limit per IP counts the client's address
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=0, x_host=0, x_port=0,
+                                x_prefix=0)
+    pages.load()
+    app.register_blueprint(bp)
+    register_error_pages(app)

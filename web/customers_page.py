@@ -1,0 +1,75 @@
+"""The Customers page (managers): list, add, import a CSV, remove."""
+
+from flask import flash, g, redirect, render_template, request, url_for
+
+from accounts import audit
+from customers import directory
+from customers.directory import CustomerError
+from customers.models import ALL_HOURS, CORE
+from dutyline.phones import InvalidNumber
+from web.access import manager_only
+from web.blueprint import bp
+from web.context import runtime
+
+ERRORS = (CustomerError, InvalidNumber, ValueError)
+
+
+def _page(status=200, error=None, form=None):
+    manager_only()
+    return render_template("customers.html", customers=directory.list_customers(),
+                           hours=(CORE, ALL_HOURS), error=error, form=form or {},
+                           default_reaction=directory.DEFAULT_REACTION), status
+
+
+def _done(action, detail):
+    audit.record(g.user.email, action, detail, g.now)
+    flash(f"{action}: {detail}")
+    return redirect(url_for("web.customers"))
+
+
+@bp.get("/customers")
+def customers():
+    return _page()
+
+
+@bp.post("/customers")
+def customer_add():
+    manager_only()
+    form = request.form
+    numbers = [n.strip() for n in form.get("numbers", "").replace("\n", ";").split(";")
+               if n.strip()]
+    try:
+        added = directory.add_customer(form.get("name", ""), numbers, form.get("hours", CORE),
+                                       form.get("reaction") or directory.DEFAULT_REACTION,
+                                       region=runtime().settings.phone_region)
+    except ERRORS as exc:
+        return _page(400, error=str(exc), form=form)
+    return _done("customer added", added.name)
+
+
+@bp.post("/customers/import")
+def customer_import():
+    manager_only()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _page(400, error="choose a CSV file to import")
+    try:
+        text = upload.read().decode("utf-8-sig")
+        count = directory.import_customers(text, region=runtime().settings.phone_region)
+    except UnicodeDecodeError:
+        return _page(400, error="the file is not UTF-8 text")
+    except ERRORS as exc:
+        return _page(400, error=str(exc))
+    return _done("customers imported", f"{count} from {upload.filename}")
+
+
+@bp.post("/customers/<int:customer_id>/remove")
+def customer_remove(customer_id):
+    manager_only()
+    from customers.models import Customer
+
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        return _page(404, error="no such customer")
+    directory.remove_customer(customer.name)
+    return _done("customer removed", customer.name)

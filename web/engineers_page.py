@@ -1,0 +1,103 @@
+"""The Engineers page: the team, presence (signed in, office or remote), add, edit, remove.
+
+Engineers change their own presence; everything else is for managers."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from accounts import audit
+from dutyline.phones import InvalidNumber
+from rota import engineers as service
+from rota.engineers import RotaError
+from rota.models import Engineer
+from telephony.arrival import engineers_on_a_call
+from web.access import manager_only, may_change_engineer
+from web.blueprint import bp
+from web.context import runtime
+
+ERRORS = (RotaError, InvalidNumber, ValueError)
+
+
+def _page(status=200, error=None, form=None, editing=None):
+    return render_template("engineers.html", engineers=service.list_engineers(),
+                           busy=engineers_on_a_call(g.now), error=error, form=form or {},
+                           editing=editing), status
+
+
+def _engineer(engineer_id):
+    engineer = Engineer.get_or_none(Engineer.id == engineer_id, Engineer.active)
+    if engineer is None:
+        abort(404)
+    return engineer
+
+
+def _done(action, detail):
+    audit.record(g.user.email, action, detail, g.now)
+    flash(f"{action}: {detail}")
+    return redirect(url_for("web.engineers"))
+
+
+@bp.get("/engineers")
+def engineers():
+    return _page()
+
+
+@bp.post("/engineers")
+def engineer_add():
+    manager_only()
+    form = request.form
+    try:
+        added = service.add_engineer(form.get("name", ""), form.get("mobile", ""),
+                                     form.get("desk") or None, form.get("email") or None,
+                                     region=runtime().settings.phone_region, now=g.now)
+    except ERRORS as exc:
+        return _page(400, error=str(exc), form=form, editing="new")
+    return _done("engineer added", f"{added.name} (mobile {added.mobile})")
+
+
+@bp.post("/engineers/<int:engineer_id>")
+def engineer_edit(engineer_id):
+    manager_only()
+    engineer = _engineer(engineer_id)
+    form = request.form
+    try:
+        changed = service.update_engineer(engineer.name, g.now, new_name=form.get("name"),
+                                          mobile=form.get("mobile"), desk=form.get("desk", ""),
+                                          email=form.get("email", ""),
+                                          region=runtime().settings.phone_region)
+    except ERRORS as exc:
+        return _page(400, error=str(exc), form=form, editing=engineer_id)
+    return _done("engineer changed", changed.name)
+
+
+@bp.post("/engineers/<int:engineer_id>/remove")
+def engineer_remove(engineer_id):
+    manager_only()
+    engineer = _engineer(engineer_id)
+    _removed, periods = service.remove_engineer(engineer.name, now=g.now)
+    return _done("engineer removed", engineer.name + (
+        f"; {periods} coming duty periods lost them (see the rota's gaps)" if periods else ""))
+
+
+@bp.post("/engineers/<int:engineer_id>/presence")
+def engineer_presence(engineer_id):
+    engineer = _engineer(engineer_id)
+    if not may_change_engineer(engineer):
+        abort(403)
+    form = request.form
+    if "signed_in" in form:
+        signed_in = form["signed_in"] == "1"
+        service.set_signed_in(engineer.name, signed_in, now=g.now)
+        what = f"{engineer.name} signed {'in' if signed_in else 'out'}"
+    elif "location" in form:
+        try:
+            service.set_location(engineer.name, form["location"], now=g.now)
+        except RotaError as exc:
+            return _page(400, error=str(exc))
+        what = f"{engineer.name} is {form['location']}"
+    else:
+        abort(400)
+    audit.record(g.user.email, "presence", what, g.now)
+    flash(what)
+    back = request.form.get("back", "")
+    return redirect(back if back.startswith("/") and not back.startswith("//")
+                    else url_for("web.engineers"))

@@ -1,0 +1,49 @@
+"""Template filters: instants in the team's time zone, with the zone named."""
+
+from flask import current_app, g
+
+from web.access import is_manager
+from web.context import runtime
+
+
+def local(value, fmt="%a %d %b %Y %H:%M"):
+    """An aware instant as local time in the team's zone, the zone's abbreviation appended."""
+    if value is None:
+        return "–"
+    here = value.astimezone(runtime().settings.tz)
+    return f"{here.strftime(fmt)} {here.tzname()}"
+
+
+def local_time(value):
+    return local(value, "%H:%M")
+
+
+def seconds(value):
+    if value is None:
+        return "–"
+    minutes, rest = divmod(int(value), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
+def register_filters(bp):
+    @bp.app_template_filter("local")
+    def _local(value, fmt="%a %d %b %Y %H:%M"):
+        return local(value, fmt)
+
+    @bp.app_template_filter("local_time")
+    def _local_time(value):
+        return local_time(value)
+
+    @bp.app_template_filter("clock")
+    def _clock(value):  # where the page names the zone once (the grid)
+        return value.astimezone(runtime().settings.tz).strftime("%H:%M")
+
+    @bp.app_template_filter("seconds")
+    def _seconds(value):
+        return seconds(value)
+
+    @bp.app_context_processor
+    def team_zone():
+        settings = runtime().settings
+        return {"zone_name": settings.timezone,
+                "current_user": g.get("user"), "endpoints": current_app.view_functions, "manager": is_manager() if g.get("user") else False}

@@ -1,0 +1,59 @@
+"""The Now page: who is on duty now and next, who is signed in and where, live calls, today."""
+
+from datetime import timedelta
+
+from flask import g, redirect, render_template, request, url_for
+
+from reports import Span, report
+from rota import periods
+from rota.engineers import list_engineers
+from rota.overrides import override_at
+from telephony.arrival import engineers_on_a_call
+from hours.business_hours import IN_HOURS, mode_at
+from telephony.models import Call
+from web.blueprint import bp
+from web.context import runtime
+
+RINGING_STALE = timedelta(hours=1)  # a call still "ringing" after this lost its callbacks
+
+
+def today_figures(now, settings):
+    """Today's figures (local day so far) from the same function as `dutyline report calls`."""
+    today = now.astimezone(settings.tz).date()
+    return report(Span.days(settings, today, today, now=now)).total
+
+
+def now_view(now):
+    settings = runtime().settings
+    busy = engineers_on_a_call(now)
+    engineers = list_engineers()
+    ringing = list(Call
+                   .select()
+                   .where(Call.status == "ringing", Call.ended_at.is_null(),
+                          Call.started_at > now - RINGING_STALE)
+                   .order_by(Call.started_at))
+    return {
+        "now": now,
+        "in_hours": mode_at(settings, now) == IN_HOURS,
+        "current": periods.period_at(now),
+        "upcoming": periods.next_period_after(now),
+        "override": override_at(now),
+        "engineers": engineers,
+        "busy": busy,
+        "ringing": ringing,
+        "today": today_figures(now, settings),
+        "day": now.astimezone(settings.tz).date().isoformat(),
+    }
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("web.now"))
+
+
+@bp.get("/now")
+def now():
+    data = now_view(g.now)
+    if request.headers.get("HX-Request"):
+        return render_template("now_live.html", **data)
+    return render_template("now.html", **data)

@@ -1,0 +1,147 @@
+"""The Rota page: the month's grid, and the manager's changes through the rota's own functions
+(the same validation and messages as the command line)."""
+
+from flask import flash, g, redirect, render_template, request, url_for
+
+from accounts import audit
+from rota import absences, change_warnings, generate, overrides, periods, swaps
+from rota.engineers import RotaError, find_engineer
+from web.access import manager_only
+from web.blueprint import bp
+from web.context import runtime
+from web.parse import parse_day, parse_instant
+from web.rota_grid import month_grid, month_of, neighbours
+
+
+def _page(month_text, status=200, error=None, action=None):
+    settings = runtime().settings
+    try:
+        year, month = month_of(month_text, g.now, settings.tz)
+    except RotaError as exc:
+        if error is None:
+            return render_template("error.html", title="Not a month", text=str(exc),
+                                   code=404), 404
+        year, month = month_of(None, g.now, settings.tz)
+    data = month_grid(year, month, settings)
+    before, after = neighbours(year, month)
+    return render_template("rota.html", year=year, month=month, month_text=f"{year}-{month:02d}",
+                           before=before, after=after, today=g.now.astimezone(settings.tz).date(),
+                           error=error, action=action, form=request.form, tz=settings.tz,
+                           **data), status
+
+
+@bp.get("/rota")
+def rota():
+    return _page(request.args.get("month"))
+
+
+def _done(message, detail=None, warnings=()):
+    audit.record(g.user.email, message, detail or "", g.now)
+    flash(message + (f": {detail}" if detail else ""))
+    for warning in warnings:
+        flash(f"warning: {warning}", "warning")
+    return redirect(url_for("web.rota", month=request.form.get("month") or None))
+
+
+def _change(action, apply):
+    manager_only()
+    try:
+        return apply(runtime().settings)
+    except (RotaError, ValueError) as exc:
+        return _page(request.form.get("month"), 400, error=str(exc), action=action)
+
+
+def _engineer(field, required=True):
+    name = request.form.get(field, "").strip()
+    if not name and not required:
+        return None
+    return find_engineer(name)
+
+
+@bp.post("/rota/generate")
+def rota_generate():
+    def apply(settings):
+        from rota.months import parse_month
+
+        year, month = parse_month(request.form.get("month", ""))
+        result = generate.generate_month(year, month, settings, g.now,
+                                         replace=bool(request.form.get("replace")))
+        text = (f"{result.periods} periods, {result.filled} places filled, {result.kept} kept, "
+                f"{result.empty} left empty")
+        return _done(f"generated {year}-{month:02d}", text, result.warnings)
+
+    return _change("generate", apply)
+
+
+@bp.post("/rota/assign")
+def rota_assign():
+    def apply(settings):
+        day = parse_day(request.form.get("day"))
+        primary = _engineer("primary")
+        backup = _engineer("backup", required=False)
+        periods.assign_period(day, primary, backup, settings, now=g.now)
+        return _done("assigned", f"{day}: {primary.name}"
+                     + (f", backup {backup.name}" if backup else ""))
+
+    return _change("assign", apply)
+
+
+@bp.post("/rota/swap")
+def rota_swap():
+    def apply(settings):
+        first, second = parse_day(request.form.get("first")), parse_day(request.form.get("second"))
+        one, two = swaps.swap_periods(first, second, settings, g.now)
+        return _done("swapped", f"{first} and {second}",
+                     change_warnings.swap_warnings(one, two, settings.tz))
+
+    return _change("swap", apply)
+
+
+@bp.post("/rota/override")
+def rota_override():
+    def apply(settings):
+        tz = settings.tz
+        name = request.form.get("engineer", "")
+        made = overrides.add_override(name, parse_instant(request.form.get("starts"), tz),
+                                      parse_instant(request.form.get("ends"), tz), settings,
+                                      g.now)
+        starts_at, ends_at = made.starts_at.astimezone(tz), made.ends_at.astimezone(tz)
+        return _done("override added", f"{made.engineer.name} on duty from "
+                     f"{starts_at:%a %d %b %Y %H:%M} to {ends_at:%a %d %b %Y %H:%M}",
+                     change_warnings.override_warnings(made, tz))
+
+    return _change("override", apply)
+
+
+@bp.post("/rota/override/<int:override_id>/remove")
+def rota_override_remove(override_id):
+    def apply(settings):
+        overrides.remove_override(override_id, settings, g.now)
+        return _done("override removed", f"override {override_id}")
+
+    return _change("override", apply)
+
+
+@bp.post("/rota/absence")
+def rota_absence_add():
+    def apply(settings):
+        made = absences.add_absence(request.form.get("engineer", ""),
+                                    parse_day(request.form.get("starts")),
+                                    parse_day(request.form.get("ends")), settings, g.now,
+                                    request.form.get("reason", ""))
+        return _done("absence added", f"{made.engineer.name}: "
+                     f"{absences.absence_as_dict(made, settings.tz)['local']}")
+
+    return _change("absence", apply)
+
+
+@bp.post("/rota/absence/<int:absence_id>/remove")
+def rota_absence_remove(absence_id):
+    def apply(settings):
+        removed = absences.remove_absence(absence_id)
+        return _done("absence removed", f"{removed.engineer.name}: "
+                     f"{absences.absence_as_dict(removed, settings.tz)['local']}")
+
+    return _change("absence", apply)
+
+

@@ -1,0 +1,47 @@
+"""The Tickets page: voicemail tickets with deadline and status; acknowledge and close."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from accounts import audit
+from voicemail import tickets as service
+from voicemail.tickets import TicketError
+from web.access import is_manager
+from web.blueprint import bp
+
+
+@bp.get("/tickets")
+def tickets():
+    status = request.args.get("status") or None
+    if status not in (None, *service.STATUSES):
+        status = None
+    return render_template("tickets.html", tickets=service.list_tickets(status), status=status,
+                           statuses=service.STATUSES)
+
+
+@bp.get("/tickets/<int:number>")
+def ticket(number):
+    try:
+        found = service.get_ticket(number)
+    except TicketError:
+        abort(404)
+    return render_template("ticket.html", ticket=found)
+
+
+@bp.post("/tickets/<int:number>/<action>")
+def ticket_change(number, action):
+    # engineers acknowledge (as by text, ACK 1234) in their own name; closing is for managers
+    if action not in ("ack", "close") or (action == "close" and not is_manager()):
+        abort(403 if action == "close" else 404)
+    engineer = g.user.engineer if g.user.engineer_id else None
+    try:
+        if action == "ack":
+            changed = service.acknowledge(number, g.now, engineer)
+        else:
+            changed = service.close(number, g.now)
+    except TicketError as exc:
+        flash(str(exc), "warning")
+        return redirect(url_for("web.tickets"))
+    audit.record(g.user.email, f"ticket {changed.status}", f"#{changed.number}", g.now)
+    flash(f"#{changed.number} {changed.status}")
+    back = request.form.get("back", "")
+    return redirect(back if back.startswith("/tickets") else url_for("web.tickets"))

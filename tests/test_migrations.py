@@ -122,6 +122,7 @@ def test_simultaneous_upgrades_do_not_trip_over_each_other(database_url):
 
 
 def todays_models():
+    from accounts.models import AuditEntry, SignInAttempt, SignInLink, User, WebSession
     from calendars.models import FeedToken, PublishedEvent, PublishedFeed
     from rota.models import Absence, DutyPeriod, Engineer, Override
     from telephony.models import Call, HuntPosition, Leg
@@ -133,7 +134,7 @@ def todays_models():
 
     return [Engineer, DutyPeriod, HuntPosition, Customer, CustomerNumber, Call, Leg, Ticket,
             Override, Absence, FeedToken, PublishedEvent, PublishedFeed, OutboxMessage,
-            StatisticsStart, InboundText]
+            StatisticsStart, InboundText, User, SignInLink, WebSession, SignInAttempt, AuditEntry]
 
 
 def shape():

@@ -70,7 +70,7 @@ def world(app, ben, make_engineer, make_user):
                                  ADDED_AT)
         absence = add_absence("Tobi Jones", ADDED_AT, ADDED_AT + timedelta(days=1),
                               _settings(), ADDED_AT)
-        customer = add_customer("ACME Ltd", ["+442079460000"])
+        customer = add_customer("ACME Ltd", ["+442079460000"], region="GB")
         manager_token = issue_token(ADDED_AT, label="board")
     other = make_user("ola@example.com", "manager")
     return {"engineer_id": tobi.id, "call_id": call.id, "number": ticket.number,

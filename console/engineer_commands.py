@@ -1,9 +1,12 @@
 """`dutyline engineer`: engineers, their numbers and their presence."""
 
+from datetime import datetime
+
 import click
 
 from console.app import app_command, emit
 from rota import engineers as engineer_service
+from rota.cover import on_leave_until, set_cover
 from rota.weekly import set_weekly_notice
 from webhooks.runtime import runtime
 
@@ -33,17 +36,34 @@ def engineer_add(name, mobile, desk, email):
 @app_command
 def engineer_list(show_all, as_json):
     """Engineers in rotation order (and, with --all, the removed ones after them)."""
-    rows = [engineer_service.engineer_as_dict(e)
-            for e in engineer_service.list_engineers(include_removed=show_all)]
+    rt = runtime()
+    now = rt.clock()
+    away, rows = on_leave_until(now), []
+    for person in engineer_service.list_engineers(include_removed=show_all):
+        row = engineer_service.engineer_as_dict(person)
+        row["on_leave_until"] = away[person.id].isoformat() if person.id in away else None
+        row["cover_until"] = (person.cover_until.isoformat()
+                              if person.cover_until and person.cover_until > now else None)
+        rows.append(row)
 
     def presence(row):
         if row["removed"]:
             return "removed"
         return "signed in" if row["signed_in"] else "signed out"
 
-    emit(rows, as_json, lambda r: (
-        f"{r['rotation']:>3}  {r['name']:<24} {presence(r):<10} "
-        f"{r['location']:<6} mobile {r['mobile']}" + (f" desk {r['desk']}" if r["desk"] else "")))
+    def line(r):
+        text = (f"{r['rotation']:>3}  {r['name']:<24} {presence(r):<10} "
+                f"{r['location']:<6} mobile {r['mobile']}"
+                + (f" desk {r['desk']}" if r["desk"] else ""))
+        if r["on_leave_until"]:
+            until = datetime.fromisoformat(r["on_leave_until"]).astimezone(rt.settings.tz)
+            text += f"  on leave until {until:%a %d %b %Y %H:%M}"
+        if r["cover_until"]:
+            until = datetime.fromisoformat(r["cover_until"]).astimezone(rt.settings.tz)
+            text += f"  cover until {until:%a %d %b %H:%M}"
+        return text
+
+    emit(rows, as_json, line)
 
 
 @engineer.command("remove")
@@ -110,3 +130,19 @@ def engineer_weekly(name, state):
     person = engineer_service.find_engineer(name)
     set_weekly_notice(person, state == "on", runtime().clock())
     click.echo(f"{person.name}: weekly duty list {state}")
+
+
+@engineer.command("cover")
+@click.argument("name")
+@click.argument("state", type=click.Choice(["on", "off"]))
+@app_command
+def engineer_cover(name, state):
+    """Out-of-hours cover: NAME is rung after the duty engineer and the backup until the next
+    handover (on), or no longer (off)."""
+    rt = runtime()
+    person = engineer_service.find_engineer(name)
+    until = set_cover(person, state == "on", rt.settings, rt.clock())
+    if until is None:
+        click.echo(f"{person.name}: cover off")
+    else:
+        click.echo(f"{person.name}: cover until {until.astimezone(rt.settings.tz):%a %d %b %H:%M}")

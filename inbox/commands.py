@@ -1,4 +1,4 @@
-"""Engineers' text messages to the support number: WHO, ON, OFF, TAKE, ACK, HELP.
+"""Engineers' text messages to the support number: WHO, ON, OFF, COVER, TAKE, ACK, HELP.
 
 Pure of the web: given the sender's number, the text and `now`, it does the change and
 returns the reply. The sender is matched on an active engineer's mobile (E.164); anyone
@@ -8,6 +8,7 @@ else gets a short refusal and nothing changes.
 import logging
 
 from dutyline.phones import InvalidNumber, masked, to_e164
+from rota.cover import set_cover
 from rota.engineers import set_signed_in
 from rota.handover import local_label
 from rota.models import Engineer
@@ -24,7 +25,7 @@ TURNED_OFF = "Text commands are turned off for this support line; please call th
 # makes is confirmed to the engineer's own mobile, with what to do when it was not theirs.
 NOT_YOU = " Not sent by you? Reply {undo} and tell the office."
 HELP_TEXT = ("Commands: WHO (on duty now and next), ON / OFF (join or leave in-hours calls), "
-             "TAKE (take duty now until the next handover), ACK 1234 (acknowledge ticket "
+             "COVER / COVER OFF (be rung out of hours after the duty engineer), TAKE (take duty now until the next handover), ACK 1234 (acknowledge ticket "
              "1234), HELP.")
 
 
@@ -98,6 +99,16 @@ def _ack(engineer, text, now):
     return f"Ticket #{ticket.number} was already acknowledged by {by}."
 
 
+def _cover(engineer, text, now, settings):
+    words = (text or "").split()
+    off = len(words) > 1 and words[1].strip(".!?,;:").upper() == "OFF"
+    until = set_cover(engineer, not off, settings, now)
+    if until is None:
+        return "Cover off: out-of-hours calls will not ring you unless you are on duty."
+    return (f"You are cover until {local_label(until, settings.tz)}: out-of-hours calls ring "
+            "you after the duty engineer and the backup. COVER OFF ends it.")
+
+
 def handle_text(sender, text, now, settings):
     """Carry out an engineer's text command and return the reply to send back."""
     command = parse_command(text)
@@ -120,6 +131,8 @@ def handle_text(sender, text, now, settings):
         set_signed_in(engineer.name, False, now=now)
         return ("You are signed out: in-hours calls will not ring you."
                 + NOT_YOU.format(undo="ON"))
+    if command == "COVER":
+        return _cover(engineer, text, now, settings)
     if command == "TAKE":
         return _take(engineer, now, settings)
     if command == "ACK":

@@ -91,3 +91,22 @@ def queue_manager_warnings(settings, managers, now):
         log.warning("rota.managers.queue_manager_warnings: kind=%s starts=%s engineer=%s",
                     problem.kind, problem.starts_at.isoformat(), problem.engineer)
     return told
+
+
+def tell_nobody_on_duty(settings, managers, now):
+    """A call out of hours found nobody on duty: log it and tell the managers, once per gap
+    (the same key as the clock's warning of that gap, so whichever comes first tells them)."""
+    log.warning("rota.managers.tell_nobody_on_duty: out of hours with nobody on duty at=%s",
+                now.isoformat())
+    if not managers:
+        return False
+    start = now - LOOK_BACK
+    gaps = [p for p in check_span(start, now + timedelta(days=1), settings)
+            if p.kind == GAP and p.starts_at <= now < p.ends_at]
+    if gaps and gaps[0].starts_at > start:
+        key, text = problem_key(gaps[0]), f"Rota: {gaps[0].describe(settings.tz)}."
+    else:  # covered on paper (an engineer since removed), or under way for long
+        key = f"rota.warn-nobody:{now.astimezone(timezone.utc):%Y-%m-%dT%H}"
+        text = "Rota: a call came in out of hours and nobody was on duty."
+    with database.atomic():
+        return tell_managers(managers, key, text, now)

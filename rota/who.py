@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import timezone
 
 from hours.business_hours import mode_at
+from rota.cover import cover_at
 from rota.overrides import override_at
 from rota.periods import next_period_after, period_at
 
@@ -31,6 +32,7 @@ class Duty:
     current: object  # DutyPeriod or None
     upcoming: object
     override: object  # Override or None
+    cover: tuple = ()  # engineers signed in as out-of-hours cover
 
     def as_dict(self):
         override = self.override
@@ -39,7 +41,8 @@ class Duty:
                 "override": None if override is None else {
                     "engineer": _person(override.engineer),
                     "starts_at": override.starts_at.isoformat(),
-                    "ends_at": override.ends_at.isoformat()}}
+                    "ends_at": override.ends_at.isoformat()},
+                "cover": [dict(_person(e), until=e.cover_until.isoformat()) for e in self.cover]}
 
     def lines(self, tz):
         """The text of `rota who`, times local to `tz`."""
@@ -58,10 +61,15 @@ class Duty:
             if period.backup:
                 text += f", backup {period.backup.name}"
             lines.append(f"{text} ({describe_period(period, tz)})")
+        for engineer in self.cover:
+            until = engineer.cover_until.astimezone(tz)
+            lines.append(f"cover: {engineer.name} until {until:%H:%M %a %d %b} (out of hours, "
+                         "after the duty engineers)")
         return lines
 
 
 def duty_at_instant(at, settings):
     """The mode, the period in force and the next one, and any override, at `at`."""
     return Duty(at=at, mode=mode_at(settings, at), current=period_at(at),
-                upcoming=next_period_after(at), override=override_at(at))
+                upcoming=next_period_after(at), override=override_at(at),
+                cover=tuple(cover_at(at)))

@@ -23,7 +23,7 @@ from customers.models import Customer, CustomerNumber
 from dutyline.compiled import slot, statement, to_db
 from dutyline.db import database
 from dutyline.phones import is_withheld
-from rota.models import DutyPeriod, Engineer, Override
+from rota.models import Absence, DutyPeriod, Engineer, Override
 from rota.periods import resolve_duty
 from telephony.models import Call, HuntPosition, Leg
 from telephony.routing import Person, Replay, RouteState, SeenCall, Target
@@ -76,16 +76,22 @@ def _load():
         _scalar(override, "override_id")]).alias("s")
     position, engineer, leg = HuntPosition.alias("p"), Engineer.alias("e"), Leg.alias("l")
     busy = fn.EXISTS(leg.select(SQL("1")).where(on_a_call(leg, engineer.id)))
+    absence = Absence.alias("a")
+    away = fn.EXISTS(absence.select(SQL("1")).where(absence.engineer == engineer.id,
+                                                     absence.starts_at <= now,
+                                                     absence.ends_at > now))
+    covering = engineer.active & (engineer.cover_until > now)
     duty = engineer.id.in_([caller.c.primary_id, caller.c.backup_id, caller.c.override_id])
     return (Select([caller], [
                 caller.c.seen, caller.c.customer_id, caller.c.hours, caller.c.primary_id,
                 caller.c.backup_id, caller.c.override_id, position.last_rotation,
                 position.version, engineer.id, engineer.name, engineer.rotation,
                 engineer.mobile, engineer.desk, engineer.location, engineer.active,
-                engineer.signed_in, busy.alias("busy")])
+                engineer.signed_in, covering.alias("covering"), busy.alias("busy"),
+                away.alias("away")])
             .join(position, JOIN.LEFT_OUTER, on=(position.id == 1))
             .join(engineer, JOIN.LEFT_OUTER,
-                  on=((engineer.active & engineer.signed_in) | duty)))
+                  on=((engineer.active & engineer.signed_in) | duty | covering)))
 
 
 def load_arrival(arrival, settings, now, fallback_number=None):
@@ -93,7 +99,7 @@ def load_arrival(arrival, settings, now, fallback_number=None):
     rows = _load.rows(now=to_db(DutyPeriod.starts_at, now), number=arrival.from_number,
                       sid=arrival.sid, stale=to_db(Leg.started_at, now - CONNECTED_STALE))
     first = rows[0]  # the outer joins always give at least one row
-    people, hunt, busy = {}, [], set()
+    people, hunt, cover, busy = {}, [], [], set()
     for row in rows:
         if row["id"] is None:  # nobody signed in or on duty
             continue
@@ -101,14 +107,17 @@ def load_arrival(arrival, settings, now, fallback_number=None):
                         mobile=row["mobile"], desk=row["desk"],
                         in_office=row["location"] == "office", signed_in=bool(row["signed_in"]))
         people[person.id] = person
-        if row["active"] and row["signed_in"]:
+        # an engineer on leave is neither hunted nor rung as cover, even when signed in
+        if row["active"] and row["signed_in"] and not row["away"]:
             hunt.append(person)
+        if row["covering"] and not row["away"]:
+            cover.append(person)
         if row["busy"]:
             busy.add(person.id)
     primary, backup = resolve_duty(people.get(first["primary_id"]),
                                    people.get(first["backup_id"]),
                                    people.get(first["override_id"]))
-    return RouteState(settings=settings, engineers=tuple(hunt),
+    return RouteState(settings=settings, engineers=tuple(hunt), cover=tuple(cover),
                       last_rotation=first["last_rotation"] or 0, busy_ids=frozenset(busy),
                       primary=primary, backup=backup, fallback_number=fallback_number,
                       customer_hours=first["hours"], customer_id=first["customer_id"],

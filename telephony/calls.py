@@ -8,7 +8,7 @@ from dutyline.db import database
 from rota.models import Engineer
 from telephony.arrival import engineers_on_a_call
 from telephony.models import Call, HuntPosition, Leg
-from telephony.routing import HUNT, Target, next_step
+from telephony.routing import COVER, HUNT, Target, next_step
 from telephony.steps import Ring, Step, shown_caller_id
 
 
@@ -34,7 +34,7 @@ def begin_leg(call, targets, index, now):
                              number=target.number, role=target.role, started_at=now)
         except IntegrityError:  # a retried callback made it a moment ago
             leg = Leg.get(Leg.call == call, Leg.step == index)
-        if target.role == HUNT and index > 0:
+        if target.role in (HUNT, COVER) and index > 0:
             (HuntPosition
              .update(last_rotation=target.rotation, version=HuntPosition.version + 1)
              .where(HuntPosition.id == 1)

@@ -7,7 +7,12 @@ from hours.business_hours import IN_HOURS, OUT_OF_HOURS, mode_at
 HUNT = "hunt"
 PRIMARY = "primary"
 BACKUP = "backup"
+COVER = "cover"
 CORE_HOURS = "core"
+
+
+# out of hours with nobody on duty: no promise of "the engineer on duty"
+CLOSED_GREETING = "Thank you for calling support. Our office is closed."
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,8 @@ class RouteState:
     """The snapshot of everything the decision needs, loaded before it is made, for either mode."""
 
     settings: object
-    engineers: tuple = ()  # signed-in, active engineers: the hunt
+    engineers: tuple = ()  # signed-in, active engineers not on leave: the hunt
+    cover: tuple = ()  # engineers signed in as out-of-hours cover, not on leave
     last_rotation: int = 0
     busy_ids: frozenset = frozenset()  # engineers on a support call
     primary: Person | None = None  # on duty out of hours
@@ -81,6 +87,7 @@ class RoutePlan:
     targets: tuple = field(default_factory=tuple)
     fallback_number: str | None = None  # dialled plainly when there is nobody to hunt
     gate: bool = False  # out of hours for a core-hours customer: press 1 for an emergency
+    nobody_on_duty: bool = False  # out of hours with no duty engineer: a fault to report
 
     @property
     def first_rotation(self):
@@ -103,8 +110,12 @@ class Replay:
 
 def hunt_order(engineers, last_rotation, busy_ids=frozenset()):
     """Signed-in, idle engineers in rotation order, starting after the last one rung."""
-    ready = sorted((p for p in engineers if p.signed_in and p.id not in busy_ids),
-                   key=lambda p: (p.rotation, p.id))
+    return rotation_order([p for p in engineers if p.signed_in], last_rotation, busy_ids)
+
+
+def rotation_order(people, last_rotation, busy_ids=frozenset()):
+    """Idle `people` in rotation order, starting after the last one rung."""
+    ready = sorted((p for p in people if p.id not in busy_ids), key=lambda p: (p.rotation, p.id))
     after = [p for p in ready if p.rotation > last_rotation]
     before = [p for p in ready if p.rotation <= last_rotation]
     return after + before
@@ -125,16 +136,21 @@ def decide_route(state, now):
         duty = [(state.primary, PRIMARY), (state.backup, BACKUP)]
         targets = tuple(Target(p.id, p.name, p.mobile, role, p.rotation)
                         for p, role in duty if p is not None)
-        # the same engineer as primary and backup is rung once
+        nobody = not targets
+        # cover engineers after the duty engineers, round robin from the shared position
+        targets += tuple(Target(p.id, p.name, p.mobile, COVER, p.rotation)
+                         for p in rotation_order(state.cover, state.last_rotation,
+                                                 state.busy_ids))
+        # the same engineer as primary and backup (or cover) is rung once
         targets = tuple(t for i, t in enumerate(targets)
                         if t.engineer_id not in {s.engineer_id for s in targets[:i]})
-        greeting = settings.out_of_hours_greeting
+        greeting = CLOSED_GREETING if nobody else settings.out_of_hours_greeting
     fallback = state.fallback_number if not targets else None
     core_hours = state.customer_hours == CORE_HOURS or (
         state.withheld and settings.withheld_callers == "core-hours")
     gate = mode == OUT_OF_HOURS and core_hours
     return RoutePlan(mode=mode, greeting=greeting, targets=targets, fallback_number=fallback,
-                     gate=gate)
+                     gate=gate, nobody_on_duty=mode == OUT_OF_HOURS and nobody)
 
 
 def next_step(targets, after_step, ready_ids, waited_seconds, settings):

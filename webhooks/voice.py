@@ -1,9 +1,11 @@
 """The Twilio voice webhooks: thin handlers around telephony and voicemail."""
 
+import logging
 import re
 
 from flask import Blueprint, Response, request
 
+from rota.managers import tell_nobody_on_duty
 from telephony import call_events, calls, twiml
 from telephony.arrival import load_arrival, save_arrival
 from telephony.routing import decide_route
@@ -16,6 +18,7 @@ from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
+log = logging.getLogger(__name__)
 
 CLAIM_ATTEMPTS = 20
 
@@ -81,8 +84,18 @@ def incoming():
         decision = decide_route(state, now)
         step = save_arrival(arrival, state, decision, now)
         if step is not None:  # else another call moved the hunt position first: again
+            if getattr(decision, "nobody_on_duty", False):
+                _report_nobody_on_duty(rt, now)
             return answer_ring(step)
     raise RuntimeError("could not claim the hunt position")
+
+
+def _report_nobody_on_duty(rt, now):
+    """The rota's fault, told to the managers; never the caller's problem."""
+    try:
+        tell_nobody_on_duty(rt.settings, rt.managers, now)
+    except Exception:  # the caller's path goes on whatever happens to the notice
+        log.exception("webhooks.voice.incoming: could not tell the managers")
 
 
 @bp.post("/emergency")

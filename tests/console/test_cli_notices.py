@@ -70,3 +70,18 @@ def test_bad_manager_settings_stop_the_start(database_url, key, value, message):
     with pytest.raises(ConfigError, match=message):
         create_app({"DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
                     "PUBLIC_URL": PUBLIC_URL, "SETTINGS": parse_settings({}), key: value})
+
+
+def test_cover_on_and_off_shown_by_who_and_list(cli, clock, db, team):
+    clock.set(datetime(2026, 12, 1, 21, tzinfo=timezone.utc))
+    on = cli("engineer", "cover", "Ben Smith", "on")
+    assert on.exit_code == 0 and on.output.strip() == "Ben Smith: cover until Wed 02 Dec 18:00"
+    who = cli("rota", "who")
+    assert "cover: Ben Smith until 18:00 Wed 02 Dec" in who.output
+    assert "cover until Wed 02 Dec 18:00" in cli("engineer", "list").output
+    clock.set(datetime(2026, 12, 2, 18, tzinfo=timezone.utc))  # the handover: cover is over
+    assert "cover:" not in cli("rota", "who").output
+    clock.set(datetime(2026, 12, 2, 19, tzinfo=timezone.utc))
+    cli("engineer", "cover", "Ben Smith", "on")
+    assert cli("engineer", "cover", "Ben Smith", "off").output.strip() == "Ben Smith: cover off"
+    assert "cover:" not in cli("rota", "who").output

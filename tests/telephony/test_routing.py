@@ -7,8 +7,9 @@ import pytest
 
 from dutyline.settings import parse_settings
 from hours.business_hours import IN_HOURS, OUT_OF_HOURS
-from telephony.routing import (BACKUP, HUNT, PRIMARY, Person, RouteState, Target, decide_route,
-                               dial_timeout, hunt_order, next_step)
+from telephony.routing import (BACKUP, CLOSED_GREETING, COVER, HUNT, PRIMARY, Person,
+                               RouteState, Target, decide_route, dial_timeout, hunt_order,
+                               next_step)
 
 LONDON = ZoneInfo("Europe/London")
 SETTINGS = parse_settings({})
@@ -74,7 +75,38 @@ def test_out_of_hours_rings_the_duty_engineers_on_their_mobiles(primary, backup,
     assert all(t.number.startswith("+447") for t in plan.targets)
     assert plan.fallback_number == expected_fallback
     assert plan.first_rotation is None  # out of hours never moves the hunt position
-    assert plan.greeting == SETTINGS.out_of_hours_greeting
+    nobody = primary is None and backup is None
+    assert plan.nobody_on_duty is nobody
+    assert plan.greeting == (CLOSED_GREETING if nobody else SETTINGS.out_of_hours_greeting)
+
+
+# out of hours with cover: (primary, backup, cover, busy, last rotation) -> who is rung
+@pytest.mark.parametrize("primary, backup, cover, busy, last, expected", [
+    (TOBI, ASHA, (BEN, CHRIS), (), 0, [("Tobi", PRIMARY), ("Asha", BACKUP), ("Ben", COVER),
+                                       ("Chris", COVER)]),
+    # round robin from the shared position, like the hunt
+    (TOBI, None, (BEN, CHRIS), (), BEN.rotation, [("Tobi", PRIMARY), ("Chris", COVER),
+                                                  ("Ben", COVER)]),
+    # an engineer on duty who also signed in as cover is rung once, a busy one not as cover
+    (TOBI, None, (TOBI, BEN), (BEN.id,), 0, [("Tobi", PRIMARY)]),
+    # nobody on duty: cover only, after the office-closed greeting
+    (None, None, (BEN,), (), 0, [("Ben", COVER)]),
+    # signed out of in-hours hunting does not matter to cover
+    (TOBI, None, (CHRIS,), (), 0, [("Tobi", PRIMARY), ("Chris", COVER)]),
+])
+def test_out_of_hours_cover_is_rung_after_the_duty_engineers(primary, backup, cover, busy,
+                                                             last, expected):
+    state = RouteState(SETTINGS, TEAM, primary=primary, backup=backup, cover=cover,
+                       busy_ids=frozenset(busy), last_rotation=last)
+    plan = decide_route(state, OUT)
+    assert [(t.name, t.role) for t in plan.targets] == expected
+    assert plan.nobody_on_duty is (primary is None and backup is None)
+    assert plan.fallback_number is None
+
+
+def test_cover_is_not_rung_in_hours():
+    plan = decide_route(RouteState(SETTINGS, (BEN,), cover=(TOBI,)), IN)
+    assert [(t.name, t.role) for t in plan.targets] == [("Ben", HUNT)]
 
 
 def test_in_hours_with_nobody_signed_in_uses_the_fallback_number():

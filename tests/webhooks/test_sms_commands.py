@@ -232,3 +232,15 @@ def test_a_text_without_a_usable_message_sid_changes_nothing(twilio, team, sid):
     assert text(twilio, BEN, "OFF", sid=sid or " ") == (
         200, "Sorry, that text could not be read. Please send it again.")
     assert state() == before
+# COVER by text: (text, reply starts with, cover until (local) or None)
+@pytest.mark.parametrize("body, reply, until", [
+    ("COVER", "You are cover until 18:00 Thu 26 Nov", datetime(2026, 11, 26, 18, tzinfo=LONDON)),
+    ("cover.", "You are cover until 18:00 Thu 26 Nov", datetime(2026, 11, 26, 18, tzinfo=LONDON)),
+    ("COVER OFF", "Cover off", None),
+])
+def test_cover_by_text(twilio, rota, body, reply, until):
+    status, answer = text(twilio, ASHA, body)
+    assert status == 200 and answer.startswith(reply)
+    with database.connection_context():
+        stored = Engineer.get(Engineer.mobile == ASHA).cover_until
+    assert stored == (until.astimezone(timezone.utc) if until else None)

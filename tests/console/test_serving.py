@@ -30,3 +30,32 @@ def test_feed_tokens_are_cut_to_their_prefix_in_the_access_log(app, caplog):
     lines = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
     assert any("/calendars/kbnhokpl…/rota.ics" in line for line in lines), lines
     assert TOKEN not in caplog.text
+
+
+def test_no_log_line_at_info_holds_a_whole_number_or_token(app, db, make_engineer, simulate,
+                                                           twilio, caplog):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from calendars import tokens
+    from console.scenario import Scenario
+    from rota import periods
+
+    caplog.set_level(logging.INFO)
+    ben = make_engineer("Ben Smith", mobile="+447911123401")
+    make_engineer("Tobi Jones", mobile="+447911123402")
+    settings = app.extensions["dutyline"].settings
+    at = datetime(2026, 12, 2, 3, 0, tzinfo=ZoneInfo("Europe/London"))
+    periods.assign_period(at.date().replace(day=1), ben, None, settings, now=at)
+    token = tokens.issue_token(at, engineer=ben)
+    simulate(Scenario(at=datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/London")),
+                      caller="+447400123456", others="accept"))
+    simulate(Scenario(at=at, caller="+447400123456", others="ignore"))
+    twilio.post("/sms/incoming", {"From": "+447911123401", "Body": "WHO", "MessageSid": "SM1"})
+    twilio.post("/sms/incoming", {"From": "+447911123499", "Body": "ON", "MessageSid": "SM2"})
+    app.test_client().get(f"/calendars/{token}/mine.ics")
+    text = caplog.text
+    assert "webhooks" in text  # the lines are there
+    for secret in ("+447911123401", "+447911123402", "+447400123456", "+447911123499", token,
+                   "7911123401", "7400123456"):
+        assert secret not in text

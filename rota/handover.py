@@ -105,7 +105,9 @@ def _outgoing(period):
               .select()
               .where(DutyPeriod.ends_at == period.starts_at)
               .first())
-    return before.primary if before is not None else None
+    if before is None or before.primary is None or not before.primary.active:
+        return None  # nobody, or an engineer removed since: no one to confirm the handover to
+    return before.primary
 
 
 def load_nearby_periods(now):

@@ -11,6 +11,7 @@ from console.main import main
 from console.scenario import Scenario
 from customers.directory import customer_for_number
 from inbox.commands import REFUSAL, handle_text
+from rota.handover import queue_handover_notices
 from rota.models import DutyPeriod
 from rota.periods import duty_at
 from tests.conftest import app_info
@@ -70,6 +71,10 @@ def test_a_removed_engineer_is_no_longer_hunted_rostered_on_duty_or_texted(
     assert checked.exit_code == 1
     assert "nobody on duty out of hours from Tue 01 Dec 2026 18:00" in checked.output
     # not texted, and texts from the old mobile change nothing
+    for hour in (17, 18):  # the reminders the day before, the handover itself
+        queued = queue_handover_notices(settings, datetime(2026, 12, 1, hour, 0,
+                                                           tzinfo=timezone.utc))
+        assert BEN not in {notice.to for notice in queued}
     assert handle_text(BEN, "ON", clock(), settings) == REFUSAL
     assert names(cli, "--all")[-1] == ("Ben Smith", True)
     # the history stays

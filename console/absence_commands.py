@@ -2,7 +2,8 @@
 
 import click
 
-from console.app import app_command, emit
+from console.app import app_command
+from console.tables import emit_table
 from console.timeparse import parse_day_or_instant, parse_span
 from rota import absences
 from webhooks.runtime import runtime
@@ -39,7 +40,10 @@ def absence_list(as_json, show_all):
     rt = runtime()
     rows = [absences.absence_as_dict(a, rt.settings.tz)
             for a in absences.list_absences(None if show_all else rt.clock())]
-    emit(rows, as_json, lambda r: f"{r['id']:>4}  {r['engineer']:<20} {r['local']}  {r['reason']}")
+    emit_table(rows, as_json, ["id", "engineer", "away", "reason"],
+               lambda r: [str(r["id"]), r["engineer"], r["local"], r["reason"] or "-"],
+               "no absences" + ("" if show_all else " now or to come (--all: past ones too)"),
+               right=(0,))
 
 
 @absence.command("remove")

@@ -7,7 +7,6 @@ commands log warnings only, as their output is what they print; the long-running
 LOG_LEVEL overrides both.
 """
 
-import json
 import os
 import secrets
 from functools import update_wrapper
@@ -111,15 +110,6 @@ def app_command(command):
                 raise click.ClickException(str(exc)) from exc
 
     return with_appcontext(update_wrapper(wrapper, command))
-
-
-def emit(rows, as_json, line):
-    """Rows as JSON, or one printed line each."""
-    if as_json:
-        click.echo(json.dumps(rows, indent=2))
-    else:
-        for row in rows:
-            click.echo(line(row))
 
 
 def loaded_app():

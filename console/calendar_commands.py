@@ -3,7 +3,8 @@
 import click
 
 from calendars import tokens
-from console.app import app_command, emit
+from console.app import app_command
+from console.tables import emit_table
 from rota import engineers as engineer_service
 from webhooks.runtime import runtime
 
@@ -53,9 +54,10 @@ def calendars_token(name, manager):
 def calendars_tokens(as_json):
     """Every feed token: prefix, kind, owner, created, revoked."""
     rows = [tokens.token_as_dict(token) for token in tokens.list_tokens()]
-    emit(rows, as_json, lambda r: (
-        f"{r['prefix']}  {r['kind']:<8} {r['label']:<24} created {r['created_at'][:16]}"
-        + (f"  revoked {r['revoked_at'][:16]}" if r["revoked_at"] else "")))
+    emit_table(rows, as_json, ["prefix", "kind", "for", "created", "revoked"],
+               lambda r: [r["prefix"], r["kind"], r["label"], r["created_at"][:16],
+                          (r["revoked_at"] or "-")[:16]],
+               "no feed tokens yet: dutyline calendars token NAME")
 
 
 @calendars.command("revoke")

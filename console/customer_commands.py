@@ -2,7 +2,8 @@
 
 import click
 
-from console.app import app_command, emit
+from console.app import app_command
+from console.tables import emit_table
 from customers import directory as customers
 from customers.models import ALL_HOURS, CORE
 from webhooks.runtime import runtime
@@ -44,8 +45,9 @@ def customer_import(path):
 def customer_list(as_json):
     """Customers by name."""
     rows = [customers.customer_as_dict(c, n) for c, n in customers.list_customers()]
-    emit(rows, as_json, lambda r: (
-        f"{r['name']:<28} {r['hours']:<5} {r['reaction']:>6}  {' '.join(r['numbers'])}"))
+    emit_table(rows, as_json, ["customer", "hours", "reaction", "numbers"],
+               lambda r: [r["name"], r["hours"], r["reaction"], " ".join(r["numbers"])],
+               "no customers yet: dutyline customer add NAME --number NUMBER", right=(2,))
 
 
 @customer_group.command("remove")

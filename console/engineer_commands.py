@@ -1,10 +1,12 @@
 """`dutyline engineer`: engineers, their numbers and their presence."""
 
+import json
 from datetime import datetime
 
 import click
 
-from console.app import app_command, emit
+from console.app import app_command
+from console.tables import table
 from rota import engineers as engineer_service
 from rota.cover import on_leave_until, set_cover
 from rota.weekly import set_weekly_notice
@@ -51,19 +53,24 @@ def engineer_list(show_all, as_json):
             return "removed"
         return "signed in" if row["signed_in"] else "signed out"
 
-    def line(r):
-        text = (f"{r['rotation']:>3}  {r['name']:<24} {presence(r):<10} "
-                f"{r['location']:<6} mobile {r['mobile']}"
-                + (f" desk {r['desk']}" if r["desk"] else ""))
+    def note(r):
+        text = ""
         if r["on_leave_until"]:
             until = datetime.fromisoformat(r["on_leave_until"]).astimezone(rt.settings.tz)
-            text += f"  on leave until {until:%a %d %b %Y %H:%M}"
+            text += f"on leave until {until:%a %d %b %Y %H:%M} "
         if r["cover_until"]:
             until = datetime.fromisoformat(r["cover_until"]).astimezone(rt.settings.tz)
-            text += f"  cover until {until:%a %d %b %H:%M}"
-        return text
+            text += f"cover until {until:%a %d %b %H:%M}"
+        return text.strip() or "-"
 
-    emit(rows, as_json, line)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+    elif rows:
+        click.echo(table(["#", "name", "presence", "where", "mobile", "desk", "leave / cover"],
+                         [[str(r["rotation"]), r["name"], presence(r), r["location"], r["mobile"],
+                           r["desk"] or "-", note(r)] for r in rows], right=(0,)))
+    else:
+        click.echo("no engineers yet: dutyline engineer add NAME --mobile NUMBER")
 
 
 @engineer.command("remove")

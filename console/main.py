@@ -6,7 +6,6 @@ others; this module is the only place that puts them together.
 
 import sys
 
-import click
 from flask.cli import FlaskGroup
 
 from console import (absence_commands, calendar_commands, call_commands, customer_commands,

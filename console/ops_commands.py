@@ -10,7 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from console.app import app_command, emit, service
+from console.app import app_command, service
+from console.tables import emit_table
 from dutyline.db import database
 from dutyline.phones import InvalidNumber, to_e164
 from outbox import queue
@@ -133,9 +134,10 @@ def outbox_work(once, interval):
 def outbox_list(failed_only, as_json):
     """Recent messages, newest first."""
     rows = [queue.message_as_dict(m) for m in queue.list_messages(failed_only)]
-    emit(rows, as_json, lambda r: (
-        f"{r['id']:>5}  {r['status']:<8} {r['attempts']:>2}x  {r['channel']:<5} {r['to']:<16} "
-        f"{r['key']}" + (f"  error: {r['last_error']}" if r["last_error"] else "")))
+    emit_table(rows, as_json, ["id", "status", "tries", "channel", "to", "key", "last error"],
+               lambda r: [str(r["id"]), r["status"], str(r["attempts"]), r["channel"], r["to"],
+                          r["key"], r["last_error"] or "-"],
+               "no failed messages" if failed_only else "the outbox is empty", right=(0, 2))
 
 
 @outbox_group.command("retry")

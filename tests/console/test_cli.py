@@ -39,7 +39,10 @@ def test_add_and_list_engineers(cli):
     assert [(e["name"], e["mobile"], e["desk"], e["rotation"]) for e in listed] == [
         ("Ben Smith", "+447911123401", "+442079460101", 1),
         ("Tobi Jones", "+447911123402", None, 2)]
-    assert "Ben Smith" in cli("engineer", "list").output
+    table = cli("engineer", "list").output.splitlines()
+    assert table[0].split() == ["#", "name", "presence", "where", "mobile", "desk"]
+    assert table[1].split() == ["1", "Ben", "Smith", "signed", "out", "office", "+447911123401",
+                                "+442079460101"]
 
 
 @pytest.mark.parametrize("args, message", [

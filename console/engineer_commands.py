@@ -66,7 +66,7 @@ def engineer_list(show_all, as_json):
     if as_json:
         click.echo(json.dumps(rows, indent=2))
     elif rows:
-        click.echo(table(["#", "name", "presence", "where", "mobile", "desk", "leave / cover"],
+        click.echo(table(["#", "name", "presence", "where", "mobile", "desk", "notes"],
                          [[str(r["rotation"]), r["name"], presence(r), r["location"], r["mobile"],
                            r["desk"] or "-", note(r)] for r in rows], right=(0,)))
     else:

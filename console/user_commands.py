@@ -5,7 +5,8 @@ import click
 from accounts import audit, users
 from accounts.links import issue_link
 from accounts.models import ROLES
-from console.app import app_command, emit
+from console.app import app_command
+from console.tables import emit_table
 from webhooks.runtime import runtime
 
 
@@ -58,9 +59,10 @@ def user_link(email):
 def user_list(as_json):
     """Every user: address, role, engineer, whether they have a password."""
     rows = [users.user_as_dict(u) for u in users.list_users()]
-    emit(rows, as_json, lambda r: (
-        f"{r['email']:<32} {r['role']:<9} {r['engineer'] or '-':<20} "
-        f"{'password' if r['password'] else 'link only'}"))
+    emit_table(rows, as_json, ["email", "role", "engineer", "sign-in"],
+               lambda r: [r["email"], r["role"], r["engineer"] or "-",
+                          "password" if r["password"] else "link only"],
+               "no users yet: dutyline user add EMAIL --role manager")
 
 
 @user.command("remove")

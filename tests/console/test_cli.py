@@ -40,9 +40,9 @@ def test_add_and_list_engineers(cli):
         ("Ben Smith", "+447911123401", "+442079460101", 1),
         ("Tobi Jones", "+447911123402", None, 2)]
     table = cli("engineer", "list").output.splitlines()
-    assert table[0].split() == ["#", "name", "presence", "where", "mobile", "desk"]
+    assert table[0].split() == ["#", "name", "presence", "where", "mobile", "desk", "notes"]
     assert table[1].split() == ["1", "Ben", "Smith", "signed", "out", "office", "+447911123401",
-                                "+442079460101"]
+                                "+442079460101", "-"]
 
 
 @pytest.mark.parametrize("args, message", [

@@ -1,6 +1,7 @@
 """The call log after the arrival (telephony.arrival): legs, acceptance, the end of a call."""
 
 import json
+from dataclasses import dataclass
 
 from peewee import JOIN, Case, IntegrityError
 
@@ -8,7 +9,7 @@ from dutyline.db import database
 from rota.models import Engineer
 from telephony.arrival import engineers_on_a_call
 from telephony.models import Call, HuntPosition, Leg
-from telephony.routing import COVER, HUNT, Target, next_step
+from telephony.routing import COVER, HUNT, Target
 from telephony.steps import Ring, Step, shown_caller_id
 
 
@@ -83,14 +84,21 @@ def record_accept(leg, now):
 DIAL_OUTCOMES = {"busy", "no-answer", "failed", "canceled"}
 
 
-def after_dial(leg, dial_status, settings, now):
-    """Close a leg after its <Dial>; the Step that comes next.
+@dataclass(frozen=True)
+class DialEnded:
+    """A leg whose <Dial> is over."""
 
-    Hang up when the engineer had accepted (the conversation is over), else ring the next
-    engineer, else voicemail. DialCallStatus alone never counts as an answer: a whisper that
-    hung up reports 'completed' too.
+    leg: Leg
+    over: bool  # the engineer accepted, or the caller hung up: nothing follows
+
+
+def end_dial(leg, dial_status, now):
+    """Record how a leg's <Dial> ended.
+
+    DialCallStatus alone never counts as an answer: a whisper that hung up reports
+    'completed' too; only the engineer's press of 1 (accepted_at) does.
     """
-    leg = Leg.get_by_id(leg.id)
+    leg = Leg.get_by_id(leg.id)  # as it is now: the engineer may have accepted meanwhile
     accepted = leg.accepted_at is not None
     if leg.ended_at is None:
         outcome = "accepted" if accepted else (
@@ -99,17 +107,33 @@ def after_dial(leg, dial_status, settings, now):
          .update(ended_at=now, outcome=outcome)
          .where(Leg.id == leg.id, Leg.ended_at.is_null())
          .execute())
-    if accepted or dial_status == "canceled":
-        return Step(hang_up=True)
-    call = leg.call
-    targets = targets_of(call)
+    return DialEnded(leg, over=accepted or dial_status == "canceled")
+
+
+@dataclass(frozen=True)
+class HuntState:
+    """What choosing the next engineer of a call needs."""
+
+    call: Call
+    targets: tuple  # the plan stored at arrival
+    ready_ids: frozenset  # signed in and not on a call now
+    waited_seconds: float
+
+
+def load_hunt(call, now):
+    """The snapshot for choosing the next engineer of `call` at `now`."""
+    busy = engineers_on_a_call(now)
     ready = frozenset(e.id for e in Engineer.select(Engineer.id)
-                      .where(Engineer.active, Engineer.signed_in)) - engineers_on_a_call(now)
-    waited = (now - call.started_at).total_seconds()
-    index = next_step(targets, leg.step, ready, waited, settings)
+                      .where(Engineer.active, Engineer.signed_in)) - busy
+    return HuntState(call, tuple(targets_of(call)), ready,
+                     (now - call.started_at).total_seconds())
+
+
+def ring_next(hunt, index, now):
+    """The Step for the target `index` chose (its leg logged), or voicemail for None."""
     if index is None:
         return Step()
-    return Step(ring=begin_leg(call, targets, index, now))
+    return Step(ring=begin_leg(hunt.call, list(hunt.targets), index, now))
 
 
 TERMINAL_LEG = {"completed", "busy", "no-answer", "failed", "canceled"}

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, request
 from rota.managers import tell_nobody_on_duty
 from telephony import call_events, calls, twiml
 from telephony.arrival import load_arrival, save_arrival
-from telephony.routing import decide_route
+from telephony.routing import decide_route, next_step
 from telephony.steps import Step
 from voicemail import tickets
 from webhooks import queue_voice, twilio_form
@@ -117,8 +117,14 @@ def dial_result():
     leg = named_leg()
     if leg is None:
         return fallback_twiml()
-    return answer(calls.after_dial(leg, request.form.get("DialCallStatus", ""), rt.settings,
-                                   rt.clock()))
+    now = rt.clock()
+    ended = calls.end_dial(leg, request.form.get("DialCallStatus", ""), now)
+    if ended.over:
+        return answer(Step(hang_up=True))
+    hunt = calls.load_hunt(ended.leg.call, now)
+    index = next_step(hunt.targets, ended.leg.step, hunt.ready_ids, hunt.waited_seconds,
+                      rt.settings)
+    return answer(calls.ring_next(hunt, index, now))
 
 
 @bp.post("/whisper")

@@ -75,7 +75,7 @@ def test_failure_in_a_later_step_still_answers(twilio, db, make_engineer, monkey
     def broken(*_args, **_kwargs):
         raise RuntimeError("simulated fault")
 
-    monkeypatch.setattr(calls, "after_dial", broken)
+    monkeypatch.setattr(calls, "end_dial", broken)
     leg_id = Call.get().legs.get().id
     response = twilio.post(callback_url("dial_result", leg=leg_id),
                            {**INCOMING, "DialCallStatus": "no-answer"})

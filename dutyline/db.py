@@ -3,7 +3,8 @@
 from datetime import datetime, timezone
 
 from peewee import DatabaseProxy, DateTimeField, Model
-from playhouse.db_url import connect
+from playhouse.db_url import parse
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 database = DatabaseProxy()
 
@@ -41,20 +42,46 @@ class DatabaseUrlError(ValueError):
 
 SCHEMES = ("sqlite", "postgres", "postgresql")
 
+# Every database access is bounded, so that a voice webhook answers (with the fallback
+# TwiML when it must) within about 5 s of Twilio's 15: a locked SQLite file makes a write
+# wait at most SQLITE_BUSY_MS; PostgreSQL gives up connecting after CONNECT_TIMEOUT_S (a
+# server that accepts and never answers) and cancels a statement after STATEMENT_TIMEOUT_MS
+# or a lock wait after LOCK_TIMEOUT_MS. `dutyline db upgrade` lifts them for its own run.
+SQLITE_BUSY_MS = 2000
+CONNECT_TIMEOUT_S = 2  # libpq's smallest
+STATEMENT_TIMEOUT_MS = 2000
+LOCK_TIMEOUT_MS = 1000
+TCP_USER_TIMEOUT_MS = 3000  # sent data unacknowledged this long: the connection is dead
+POOL = {"max_connections": 64, "stale_timeout": 300}
+
 
 def _checked(url):
-    scheme, sep, rest = url.partition("://")
+    scheme, sep, _rest = url.partition("://")
     scheme = scheme.removesuffix("+pool")
     if not sep or scheme not in SCHEMES:
         raise DatabaseUrlError(f"unknown scheme {scheme if sep else url!r}: expected "
                                "sqlite:///PATH or postgresql://USER:PASSWORD@HOST/NAME")
     if scheme != "sqlite":
         try:
-            import psycopg2  # noqa: F401
+            import psycopg  # noqa: F401
         except ImportError:
             raise DatabaseUrlError("PostgreSQL's driver is not installed: pip install -e "
                                    "'.[postgres]' (or pip install 'dutyline[postgres]')") from None
-    return scheme, rest
+    return scheme
+
+
+def _prepare_threshold(value):
+    """psycopg prepares a statement run this many times on a connection; 'none' never does
+    (PgBouncer in transaction mode before 1.21, which cannot keep prepared statements)."""
+    if value is None:
+        return 5  # psycopg's own default
+    if str(value).lower() in ("none", ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise DatabaseUrlError(f"prepare_threshold: expected a number or none, got {value!r}") \
+            from None
 
 
 def open_database(url):
@@ -63,22 +90,26 @@ def open_database(url):
     Nothing is connected here: the first use does, so an app starts whatever state the
     database is in. Connections are pooled: a request "closes" its connection back to the
     pool, so the connection set-up (and SQLite's checkpoint on a last close) is not paid
-    per request.
+    per request. PostgreSQL goes through psycopg 3.
     """
-    scheme, rest = _checked(url)
+    scheme = _checked(url)
     previous = database.obj
     if previous is not None and hasattr(previous, "close_all"):
         previous.close_all()
-    url = f"{scheme}+pool://{rest}"
-    options = {"max_connections": 64, "stale_timeout": 300}
-    if url.startswith("sqlite"):
-        # WAL and a busy timeout let several threads and processes write in turn; the
-        # timeout stays well inside the 15 s Twilio waits, so a locked file still leaves
-        # time to answer with the fallback.
-        db = connect(url, pragmas={"journal_mode": "wal", "synchronous": "normal",
-                                   "busy_timeout": 5000, "foreign_keys": 1},
-                     check_same_thread=False, **options)
+    params = parse(url)
+    name = params.pop("database")
+    if scheme == "sqlite":
+        # WAL lets readers go on while one writer writes; writers take turns
+        db = PooledSqliteDatabase(name, pragmas={
+            "journal_mode": "wal", "synchronous": "normal", "busy_timeout": SQLITE_BUSY_MS,
+            "foreign_keys": 1}, timeout=SQLITE_BUSY_MS / 1000, check_same_thread=False,
+            **POOL, **params)
     else:
-        db = connect(url, **options)
+        params["prepare_threshold"] = _prepare_threshold(params.pop("prepare_threshold", None))
+        params.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+        params.setdefault("tcp_user_timeout", TCP_USER_TIMEOUT_MS)
+        params.setdefault("options", f"-c statement_timeout={STATEMENT_TIMEOUT_MS} "
+                                     f"-c lock_timeout={LOCK_TIMEOUT_MS}")
+        db = PooledPostgresqlDatabase(name, prefer_psycopg3=True, **POOL, **params)
     database.initialize(db)
     return db

@@ -5,8 +5,9 @@
     @VOICE                          # connect, run, answer failures, log
     def incoming(): ...
 
-The connection is opened here (after the checks that need no database) and given back to
-the pool when the request ends. A database fault, while connecting or later, is one
+The connection is opened by the handler's first query (after the checks that need no
+database; an endpoint with no query never opens one) and given back to the pool when the
+request ends. A database fault, while connecting or later, is one
 incident (webhooks.incidents) and the channel's own answer (on /voice/: the fallback TwiML).
 """
 
@@ -49,7 +50,9 @@ class Lifecycle:
             started = time.perf_counter()
             incidents = runtime().incidents
             try:
-                g.opened_database = database.connect(reuse_if_open=True)
+                # connected by the first query (peewee's autoconnect), so an endpoint that
+                # needs no database (/voice/fallback) never waits for one
+                g.opened_database = database.is_closed()
                 response = view(*args, **kwargs)
                 outcome = "ok"
                 incidents.succeeded()

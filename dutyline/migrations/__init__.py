@@ -20,7 +20,7 @@ import os
 from peewee import PostgresqlDatabase
 from playhouse.migrations import Migration, Runner
 
-from dutyline.db import database
+from dutyline.db import SQLITE_BUSY_MS, database
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 HISTORY_TABLE = "schema_migration"
 LEGACY_TABLE = "schema_version"  # the version counter of the releases before the runner
 ADVISORY_LOCK = 7_734_210_001  # any constant shared by every dutyline process
+UPGRADE_BUSY_MS = 120_000  # how long an upgrade waits for a locked SQLite file
 
 
 class SchemaError(Exception):
@@ -82,9 +83,14 @@ def upgrade():
     """Apply every step the database lacks; returns the numbers of the steps applied."""
     with database.connection_context():
         postgres = isinstance(database.obj, PostgresqlDatabase)
+        # an upgrade may wait for another one and rewrite big tables: none of the timeouts
+        # that keep webhooks quick (dutyline.db) apply to it
         if postgres:
+            database.execute_sql("SET statement_timeout = 0")
+            database.execute_sql("SET lock_timeout = 0")
             database.execute_sql("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK,))
         else:
+            database.execute_sql(f"PRAGMA busy_timeout = {UPGRADE_BUSY_MS}")
             # SQLite rebuilds a table to add a NOT NULL column; its documented procedure
             # turns foreign keys off (outside the transaction) while it does so
             database.execute_sql("PRAGMA foreign_keys = OFF")
@@ -96,8 +102,11 @@ def upgrade():
         finally:
             if postgres:
                 database.execute_sql("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK,))
+                database.execute_sql("RESET statement_timeout")
+                database.execute_sql("RESET lock_timeout")
             else:
                 database.execute_sql("PRAGMA foreign_keys = ON")
+                database.execute_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
     for name in applied:
         log.info("dutyline.migrations.upgrade: applied %s", name)
     return [int(name.split("_", 1)[0]) for name in applied]

@@ -190,13 +190,13 @@ def test_calls_ring_engineers_again_once_a_restarted_postgres_is_back(own_postgr
 
 
 def test_a_pooled_connection_the_server_dropped_costs_no_caller(postgres_url):
-    import psycopg2
+    import psycopg
 
     app = app_with_ben_signed_in(postgres_url)
     assert etree.fromstring(post_call(app, 1).get_data()).find("Dial/Number").text == \
         "+447911123401"
     # the server ends the pooled session (an idle timeout, a failover) ...
-    with psycopg2.connect(postgres_url) as admin, admin.cursor() as cursor:
+    with psycopg.connect(postgres_url) as admin, admin.cursor() as cursor:
         cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                        "WHERE datname = current_database() AND pid <> pg_backend_pid()")
         assert cursor.fetchone()[0] >= 1

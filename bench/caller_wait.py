@@ -39,6 +39,7 @@ LONDON = ZoneInfo("Europe/London")
 OFFICE_HOURS = datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)  # a Tuesday
 NIGHT = datetime(2026, 12, 2, 3, 0, tzinfo=LONDON)
 THRESHOLD = 12.0
+LABEL = __import__("telephony.twiml", fromlist=["caller_label"]).caller_label
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,15 @@ PROFILES = (
     Profile("4 remote on mobiles, 70% in 4-10 s, 10% voicemail", 4, OFFICE_HOURS, False, remote),
     Profile("night: duty + backup, 90% in 6-14 s", 2, NIGHT, False, night),
 )
+# The line as it was before the short critical path, under the same model: the old
+# greetings, and the whisper reading an unknown caller's number digit by digit.
+BEFORE = {"hunt": "sequential",
+          "greeting": "Thank you for calling support. Connecting you to an engineer.",
+          "out_of_hours_greeting": "Thank you for calling support. Our office is closed; "
+                                   "connecting you to the engineer on duty."}
+OLD_WHISPER = "Support call from 0 7 4 0 0 1 2 3 4 5 6"
 STRATEGIES = (
+    ("before", BEFORE),
     ("sequential", {"hunt": "sequential"}),
     ("overlap 6 s", {"hunt": "overlap", "overlap_seconds": 6, "backup_after_seconds": 6}),
     ("overlap 1 s", {"hunt": "overlap", "overlap_seconds": 1, "backup_after_seconds": 1}),
@@ -98,7 +107,7 @@ def build(profile, strategy_settings, folder):
             name = f"Engineer {n + 1}"
             engineer = engineers.add_engineer(name, f"+4479111230{n:02d}",
                                               f"+4420794601{n:02d}" if profile.office else None,
-                                              None, now=added)
+                                              None, region="GB", now=added)
             engineers.set_signed_in(name, True, now=added)
             engineers.set_location(name, "office" if profile.office else "remote", now=added)
             team.append(engineer)
@@ -110,6 +119,10 @@ def build(profile, strategy_settings, folder):
 
 
 def play(profile, strategy_settings, calls, seed, folder):
+    import telephony.twiml
+
+    telephony.twiml.caller_label = ((lambda name=None: OLD_WHISPER)
+                                    if strategy_settings is BEFORE else LABEL)
     rng = random.Random(seed)
     app, names = build(profile, strategy_settings, folder)
     simulator = Simulator(app)
@@ -122,7 +135,7 @@ def play(profile, strategy_settings, calls, seed, folder):
             nobody += 1
         else:
             waits.append(outcome.reached_after)
-        at += timedelta(minutes=5)  # calls one at a time: nobody is still on the last one
+        at += timedelta(minutes=2)  # one at a time: the last call (2 min talk) has ended
     return waits, nobody
 
 

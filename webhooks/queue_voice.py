@@ -16,10 +16,10 @@ import logging
 from flask import Blueprint, Response, current_app, request
 
 from dutyline.db import database
-from telephony import calls, queue_hunt, queue_twiml
+from telephony import calls, queue_hunt, queue_twiml, twiml
 from telephony.models import Call, Leg
 from telephony.steps import Ring, Step, shown_caller_id
-from telephony.twiml import caller_label, render, render_fallback, render_hangup
+from telephony.twiml import render, render_fallback, render_hangup
 from webhooks.callbacks import named_call, named_leg
 from webhooks.lifecycle import Lifecycle
 from webhooks.runtime import runtime
@@ -189,7 +189,7 @@ def join_result():
 
 
 def _label(call):
-    return caller_label(call.customer.name if call.customer_id else None)
+    return twiml.caller_label(call.customer.name if call.customer_id else None)
 
 
 @bp.get("/ringback.wav")

@@ -4,6 +4,7 @@ import click
 from flask import current_app
 
 from console.app import app_command, app_factory, app_options, loaded_app, service
+from console.caller_clock import parse_answer
 from console.scenario import ENGINEER_ACTIONS, Scenario
 from console.serving import serve_app
 from console.timeparse import parse_instant
@@ -19,11 +20,16 @@ def parse_answers(answers):
     wanted = {}
     for item in answers:
         name, _, action = item.rpartition("=")
-        if not name or action not in ENGINEER_ACTIONS:
+        try:
+            answer = parse_answer(action) if name else None
+        except ValueError:
+            answer = None
+        if answer is None:
             raise click.ClickException(f"expected NAME=ACTION with ACTION one of "
-                                       f"{', '.join(ENGINEER_ACTIONS)}: {item!r}")
+                                       f"{', '.join(ENGINEER_ACTIONS)}, optionally @SECONDS "
+                                       f"of ringing before the pick-up: {item!r}")
         engineer_service.find_engineer(name)
-        wanted[name] = action
+        wanted[name] = answer
     return wanted
 
 
@@ -34,7 +40,8 @@ def parse_answers(answers):
                                        "left out), or the engineer's mobile (a text)")
 @click.option("--text", help='an engineer\'s text to the support number, e.g. "WHO"')
 @click.option("--answer", "answers", multiple=True, metavar="NAME=ACTION",
-              help="what an engineer does: accept, ignore, voicemail or busy (repeatable)")
+              help="what an engineer does: accept, ignore, voicemail or busy, optionally after "
+                   "SECONDS of ringing, e.g. 'Ann Archer=accept@3s' (repeatable)")
 @click.option("--others", type=click.Choice(ENGINEER_ACTIONS),
               default="ignore", show_default=True, help="what the engineers not named do")
 @click.option("--caller-action", type=click.Choice(["message", "hangup"]), default="message",

@@ -122,6 +122,19 @@ def test_simulate_prints_every_step_and_logs_the_call(cli):
         ("answered", "Tobi Jones", "in_hours")]
 
 
+def test_simulate_puts_the_callers_seconds_on_every_line(cli):
+    cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401")
+    cli("engineer", "sign-in", "Ben Smith")
+    result = cli("simulate", "--at", "2026-12-01T10:00", "--answer", "Ben Smith=accept@3s")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(" s  " in line for line in lines)  # "+  4.7 s  Ben Smith picks up"
+    # 0.2 s webhook + 1.5 s greeting + 1.5 s to ring + 3 s + whisper named, key, webhooks
+    assert lines[-2].endswith("caller reached Ben Smith after 8.1 s")
+    slow = cli("simulate", "--at", "2026-12-01T10:30", "--answer", "Ben Smith=accept@8s")
+    assert slow.output.splitlines()[-2].endswith("caller reached Ben Smith after 13.1 s")
+
+
 def test_simulate_voicemail_makes_a_ticket(cli):
     cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401")
     cli("rota", "assign", "2026-12-01", "Ben Smith")
@@ -142,6 +155,8 @@ def test_simulate_refuses_unknown_engineer_and_action(cli):
     cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401")
     assert cli("simulate", "--at", "2026-12-01T10:00", "--answer", "Nobody=accept").exit_code != 0
     assert cli("simulate", "--at", "2026-12-01T10:00", "--answer", "Ben Smith=dance").exit_code != 0
+    assert cli("simulate", "--at", "2026-12-01T10:00",
+               "--answer", "Ben Smith=accept@soon").exit_code != 0
     assert json.loads(cli("calls", "list", "--json").output) == []
 
 

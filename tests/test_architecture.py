@@ -177,6 +177,42 @@ def test_domain_packages_never_import_flask(package):
     assert offenders == []
 
 
+# Reading the wall clock: only the web layer and the command line do (timers are fine).
+CLOCK_READS = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"),
+               ("date", "today"), ("time", "time"), ("time", "time_ns")}
+
+
+def clock_reads(path):
+    """(line, call) of every read of the wall clock in the file, formatdate() included."""
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                and (func.value.id, func.attr) in CLOCK_READS:
+            yield node.lineno, f"{func.value.id}.{func.attr}()"
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name == "formatdate" and not node.args and not any(
+                keyword.arg == "timeval" for keyword in node.keywords):
+            yield node.lineno, "formatdate()"
+
+
+@pytest.mark.parametrize("package", ("dutyline",) + DOMAIN)
+def test_only_the_web_layer_and_the_command_line_read_the_clock(package):
+    offenders = [f"{path.relative_to(ROOT)}:{line} {call}"
+                 for module, path in MODULES.items() if _package(module) == package
+                 for line, call in clock_reads(path)]
+    assert offenders == []
+
+
+def test_clock_reads_are_seen(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("from datetime import datetime\nfrom email.utils import formatdate\n"
+                      "a = datetime.now(timezone.utc)\nb = formatdate(localtime=False)\n"
+                      "c = formatdate(stamp)\nd = time.perf_counter()\n")
+    assert list(clock_reads(sample)) == [(3, "datetime.now()"), (4, "formatdate()")]
+
+
 def test_modules_stay_under_three_hundred_lines():
     lengths = {str(path.relative_to(ROOT)): len(path.read_text().splitlines())
                for path in MODULES.values()}

@@ -98,7 +98,7 @@ def call_tallies(span, group):
     short = abandoned & (calls.c.d <= SQL(str(int(span.short_abandon_seconds))))
     within = calls.c.w <= SQL(str(int(span.threshold_seconds)))
     query = (Call
-             .select(calls.c.k, calls.c.o, fn.ROUND(calls.c.w), fn.COUNT(SQL("*")),
+             .select(calls.c.k, calls.c.o, _whole_seconds(calls.c.w), fn.COUNT(SQL("*")),
                      fn.SUM(calls.c.w), _sum(within), _sum(short), fn.SUM(calls.c.p))
              .from_(calls)
              .group_by(SQL("1"), SQL("2"), SQL("3")))
@@ -108,6 +108,12 @@ def call_tallies(span, group):
         tally = tallies.setdefault(key, CallTally())
         _count(tally, name, whole, count, wait_sum, within_count, short_count, legacy_count)
     return tallies
+
+
+def _whole_seconds(wait):
+    """A wait rounded to the whole second, halves up on both databases (PostgreSQL's
+    round() of a double rounds halves to even)."""
+    return fn.FLOOR(wait + SQL("0.5")) if is_postgres() else fn.ROUND(wait)
 
 
 def _sum(condition):

@@ -24,7 +24,8 @@ OUTCOME_LABELS = {"answered": "answered", "voicemail": "voicemail", "fallback": 
 LEG_ENDINGS = {"accepted": "accepted", "no-answer": "no answer", "busy": "busy",
                "failed": "failed", "not-accepted": "picked up, 1 not pressed",
                "canceled": "caller hung up", "caller-hung-up": "caller hung up",
-               "ringing": "caller hung up"}
+               "ringing": "caller hung up",
+               "taken-by-another": "cancelled: answered on another leg"}
 
 
 @dataclass(frozen=True)

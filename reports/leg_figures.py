@@ -19,6 +19,7 @@ BUSY = "busy"
 FAILED = "failed"
 NOT_PRESSED = "not-accepted"  # picked up (a person or a voicemail box), 1 never pressed
 CALLER_GONE = ("ringing", "canceled", "caller-hung-up")
+TAKEN = "taken-by-another"  # overlapped hunting: 1 pressed after another leg had accepted
 
 # the ending's word -> the LegTally counter it adds to
 COUNTERS = {ACCEPTED: "accepted", NO_ANSWER: "not_answered", BUSY: "busy", FAILED: "failed",
@@ -36,6 +37,7 @@ def ending_case():
         *[(Leg.outcome == _text(name), _text(name))
           for name in (ACCEPTED, NO_ANSWER, BUSY, FAILED, NOT_PRESSED)],
         (gone & Call.answered_at.is_null(False), _text("cancelled")),  # another leg accepted
+        (Leg.outcome == _text(TAKEN), _text("cancelled")),
         (gone, _text("gone")),
     ], _text("other"))
 

@@ -82,10 +82,13 @@ def _row(group, key, label, calls, tickets, legs, span):
     if group == "engineer":
         row["name"] = label
         row.update(legs.get(key, LegTally()).measures())
-        # a call nobody answered belongs to the line, not to an engineer
-        for name in ("offered", "short_abandons", "service_level", "abandoned",
-                     "abandoned_greeting", "abandoned_hunting", "abandonment", "voicemail",
-                     "fallback", "unfinished", "calls"):
+        # a call nobody answered belongs to the line, not to an engineer: the row of
+        # nobody keeps those calls (how many, and how they ended), an engineer's row not
+        line = ("offered", "service_level", "abandonment")
+        if key is not None:
+            line += ("short_abandons", "abandoned", "abandoned_greeting", "abandoned_hunting",
+                     "voicemail", "fallback", "unfinished", "calls")
+        for name in line:
             row[name] = None
     return row
 

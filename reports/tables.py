@@ -20,6 +20,9 @@ ENGINEER_COLUMNS = (
     ("first legs", "first_leg_share", "%"), ("answered", "answered", "d"),
     ("within", "answered_within", "d"), ("ASA s", "asa_seconds", "s"),
     ("acked", "tickets_acknowledged", "d"),
+    # the calls nobody answered: in the row of nobody and the total
+    ("voicemail", "voicemail", "d"), ("abandoned", "abandoned", "d"),
+    ("fallback", "fallback", "d"),
 )
 
 

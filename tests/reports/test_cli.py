@@ -51,7 +51,10 @@ def test_report_json_has_the_promised_keys(played):
     assert [row["key"] for row in data["groups"]] == ["2026-12-01"]
     total = data["total"]
     assert (total["offered"], total["answered"], total["voicemail"]) == (2, 1, 1)
-    assert total["service_level"] in (0.0, 0.5)  # Tobi's leg came second: the wait decides
+    # Tobi's leg came second, after Ben's rang out: the one answer waited over 12 s
+    assert total["asa_seconds"] > 12 and total["wait_p50_seconds"] > 12
+    assert (total["answered_within"], total["service_level"]) == (0, 0.0)
+    assert data["threshold_seconds"] == total["threshold_seconds"] == 12
     assert "offered" in data["formula"]
 
 
@@ -62,6 +65,17 @@ def test_report_by_engineer_names_each_engineer(played):
     assert (rows["Tobi Jones"]["legs"], rows["Tobi Jones"]["accepted"]) == (2, 1)
     assert (rows["Ben Smith"]["legs"], rows["Ben Smith"]["accepted"]) == (2, 0)
     assert rows["Ben Smith"]["not_answered"] == 2
+
+
+def test_report_by_engineer_text_has_a_row_for_the_calls_nobody_answered(played):
+    text = played("report", "calls", "--from", "2026-12-01", "--to", "2026-12-01",
+                  "--by", "engineer").output.splitlines()
+    headings = text[1].split()
+    nobody = next(line for line in text if line.startswith("(nobody)")).split()
+    assert headings[-3:] == ["voicemail", "abandoned", "fallback"]
+    assert nobody[-3:] == ["1", "0", "0"]  # the 11:00 call nobody accepted went to voicemail
+    ben = next(line for line in text if line.startswith("Ben Smith")).split()
+    assert ben[-3:] == ["-", "-", "-"]
 
 
 def test_report_text_and_csv(played):

@@ -85,6 +85,42 @@ def test_engineer_who_picked_up_and_never_pressed(settings, log_call, ben, tobi)
     assert rows["Tobi Jones"]["ring_to_accept_seconds"] == 10.0
 
 
+def test_legs_stopped_because_another_leg_accepted(settings, log_call, ben, tobi, asha):
+    # overlapped hunting: three phones ring side by side; Tobi presses 1 first (at 9 s),
+    # Ben presses 1 a second later and loses, Asha's ringing leg is stopped
+    log_call(AT_10, answered=9, ringing=1, ended=200, legs=[
+        (ben, "taken-by-another", 1, 6, None, 10),
+        (tobi, "accepted", 2, 6, 9, 200),
+        (asha, "canceled", 3, None, None, 9)])
+    # a second call: the caller hangs up while Ben's phone rings, nobody accepted
+    log_call(AT_10, ringing=1, ended=15, legs=[(ben, "caller-hung-up", 1, None, None, 15)])
+    result = report(tuesday(settings), "engineer")
+    rows = {row["name"]: row for row in result.rows}
+    figures = ("legs", "accepted", "cancelled", "caller_hung_up", "picked_up_not_pressed")
+    assert {name: tuple(rows[name][key] for key in figures) for name in rows} == {
+        "Ben Smith": (2, 0, 1, 1, 0),
+        "Tobi Jones": (1, 1, 0, 0, 0),
+        "Asha Patel": (1, 0, 1, 0, 0),
+        "(nobody)": (0, 0, 0, 0, 0)}
+    assert result.total["cancelled"] == 2 and result.total["legs"] == 4
+
+
+def test_the_row_of_nobody_holds_the_calls_nobody_answered(settings, log_call, ben):
+    log_call(AT_10, answered=8, ringing=1, ended=100, legs=[(ben, "accepted", 1, 5, 8, 100)])
+    log_call(AT_10, ringing=1, voicemail=30, ended=80, status="voicemail",
+             legs=[(ben, "no-answer", 1, None, None, 20)])
+    log_call(AT_10, ringing=1, ended=40, legs=[(ben, "caller-hung-up", 1, None, None, 40)])
+    log_call(AT_10, ended=3)  # a short abandon
+    rows = {row["name"]: row for row in report(tuesday(settings), "engineer").rows}
+    nobody = rows["(nobody)"]
+    assert (nobody["calls"], nobody["voicemail"], nobody["abandoned"], nobody["fallback"],
+            nobody["short_abandons"]) == (3, 1, 1, 0, 1)
+    assert nobody["service_level"] is None and nobody["offered"] is None
+    # an engineer's row counts the calls they answered, never the line's misses
+    ben_row = rows["Ben Smith"]
+    assert (ben_row["answered"], ben_row["calls"], ben_row["voicemail"]) == (1, None, None)
+
+
 def test_voicemail_is_counted_apart_and_is_a_miss(settings, log_call, db):
     call = log_call(AT_10, ringing=1, voicemail=45, ended=80, status="voicemail")
     created = AT_10 + timedelta(seconds=80)
@@ -113,6 +149,16 @@ def test_service_level_speed_and_percentiles(settings, log_call):
     # nearest rank: p50 is the 3rd of 5 waits, p90 and p98 the 5th
     assert (total["wait_p50_seconds"], total["wait_p90_seconds"],
             total["wait_p98_seconds"]) == (8, 20, 20)
+
+
+def test_percentiles_round_half_seconds_up_on_every_database(settings, log_call):
+    # waits of 1.5, 2.5 and 2.5 s are 2, 3 and 3 whole seconds (halves round up, as on
+    # SQLite, never to the even second): p50 is the 2nd of 3, p90 the 3rd
+    for seconds in (1.5, 2.5, 2.5):
+        log_call(AT_10, answered=seconds, ringing=1, ended=60)
+    total = report(tuesday(settings)).total
+    assert (total["wait_p50_seconds"], total["wait_p90_seconds"]) == (3, 3)
+    assert total["asa_seconds"] == 2.2  # 6.5 / 3
 
 
 def test_threshold_is_a_setting(app, log_call):

@@ -4,10 +4,11 @@ Usage: python bench/webhooks.py [--seconds 10] [--workers 4] [--big-log 1000000]
                                 [--backends sqlite,postgresql] [--no-floor]
                                 [--floor-without-write]
 
-Prints p50 and p99 latency and requests per second for dutyline on SQLite and PostgreSQL
-with 1,000 and with --big-log rows in the call log, each beside the bare endpoint measured
-the same way in the same run, and the floor (bench/floor_app.py): an arrival's essential
-work alone, the most any implementation that logs each call could reach here. Needs wrk (apt-get install wrk) and PostgreSQL's server
+Prints p50 and p99 latency, requests per second and the server's CPU time per request
+for dutyline on SQLite and PostgreSQL with 1,000 and with --big-log rows in the call log,
+each beside the bare endpoint measured the same way in the same run, and the floor
+(bench/floor_app.py): an arrival's essential work alone, the most any implementation that
+logs each call could reach here. Needs wrk (apt-get install wrk) and PostgreSQL's server
 binaries (apt-get install postgresql). Every request is a new call with its own CallSid,
 signed as Twilio signs it.
 """
@@ -82,7 +83,7 @@ def lua_script(path, base, threads):
     data = path + ".data"
     with open(data, "w") as handle:
         for i in range(total):
-            form = {"CallSid": f"CAbench{i:026d}", "From": "+447400123456",
+            form = {"CallSid": f"CA{i:032x}", "From": "+447400123456",
                     "To": "+442071838750", "CallStatus": "ringing"}
             handle.write(f"{validator.compute_signature(url, form)} {urlencode(form)}\n")
     Path(path).write_text(f"""
@@ -111,8 +112,10 @@ end
 def serve(app_spec, env, workers, cwd):
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--chdir", str(cwd), app_spec],
+        # sync workers for every endpoint, whatever gunicorn.conf.py says for production:
+        # the floor's one SQLite connection is not for threads, and the rows stay comparable
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "sync", "--threads", "1",
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(cwd), app_spec],
         env={**os.environ, **env, "PUBLIC_URL": f"http://127.0.0.1:{port}"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(150):
@@ -124,6 +127,29 @@ def serve(app_spec, env, workers, cwd):
         except OSError:
             time.sleep(0.2)
     return process, f"http://127.0.0.1:{port}"
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """CPU time (user + system) of a process and its children still running, in seconds.
+
+    On a machine shared with other work, throughput moves with the load; the CPU an
+    endpoint spends per request does much less.
+    """
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / TICK
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pids.extend(int(c) for c in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
 
 
 def run_wrk(base, seconds, script):
@@ -139,8 +165,9 @@ def run_wrk(base, seconds, script):
         return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"p50": latency("50%"), "p99": latency("99%"), "rps": rps,
+    return {"p50": latency("50%"), "p99": latency("99%"), "rps": rps, "requests": requests,
             "errors": int(errors.group(1)) if errors else 0}
 
 
@@ -149,7 +176,10 @@ def measure(label, app_spec, env, args, tmp, cwd):
     try:
         script = os.path.join(tmp, f"{label}.lua")
         lua_script(script, base, 2)
-        return run_wrk(base, args.seconds, script)
+        before = cpu_seconds(process.pid)
+        result = run_wrk(base, args.seconds, script)
+        result["cpu_ms"] = (cpu_seconds(process.pid) - before) * 1000 / max(result["requests"], 1)
+        return result
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -209,11 +239,14 @@ def main():
     print(f"\n/voice/incoming, gunicorn -w {args.workers}, wrk -t2 -c50 -d{args.seconds}s, "
           f"{os.cpu_count()} cores\n")
     print(f"{'endpoint':<26} {'call log':>10} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} "
-          f"{'p50 ×bare':>10} {'req/s ÷bare':>12} {'errors':>7}")
+          f"{'p50 ×bare':>10} {'req/s ÷bare':>12} {'errors':>7} {'CPU ms/req':>11}")
     for name, log_rows, result, base in rows:
         print(f"{name:<26} {log_rows:>10} {result['p50']:>8.2f} {result['p99']:>8.2f} "
               f"{result['rps']:>8.0f} {result['p50'] / base['p50']:>10.2f} "
-              f"{result['rps'] / base['rps']:>12.0%} {result['errors']:>7}")
+              f"{result['rps'] / base['rps']:>12.0%} {result['errors']:>7} "
+              f"{result['cpu_ms']:>11.2f}")
+    print("\nCPU ms/req: the server's processes (gunicorn's master and workers), user + system;"
+          "\nPostgreSQL's own processes are not in it.")
 
 
 if __name__ == "__main__":

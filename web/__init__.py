@@ -5,12 +5,27 @@ import os
 import secrets
 from datetime import timedelta
 
+from flask.sessions import SecureCookieSessionInterface
+
 from web import pages
 from web.blueprint import bp
 from web.errors import register_error_pages
 from web.protect import csrf
 
 log = logging.getLogger(__name__)
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with no work for a request that brings no cookie.
+
+    Twilio's webhooks and the calendar feeds never carry the web interface's cookie;
+    without one the session is new and empty, as Flask's own interface would make it.
+    """
+
+    def open_session(self, app, request):
+        if not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
 
 DEFAULT_IDLE_MINUTES = 60
 
@@ -37,6 +52,7 @@ def init_app(app):
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         WEB_IDLE=timedelta(minutes=int(idle or DEFAULT_IDLE_MINUTES)),
     )
+    app.session_interface = CookieSessions()
     csrf.init_app(app)
     hops = int(app.config.get("FORWARDED_HOPS") or os.environ.get("FORWARDED_HOPS") or 0)
     if hops:  # behind proxies: the sign-in limit per IP counts the client's address

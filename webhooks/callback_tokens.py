@@ -10,11 +10,13 @@ match, and the request changes nothing.
 
 import hashlib
 import hmac
+from functools import lru_cache
 
 TOKEN_PARAM = "t"
 TOKEN_LENGTH = 32  # hex characters: 128 bits
 
 
+@lru_cache(maxsize=1024)  # one answer names its leg in several URLs
 def callback_token(secret, kind, value):
     """The token for `kind` ("leg" or "call") number `value`, under `secret`."""
     message = f"dutyline-callback:{kind}:{value}".encode()

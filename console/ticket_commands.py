@@ -37,10 +37,12 @@ def tickets_list(status, as_json):
         return parse_instant(value, tz).astimezone(tz).strftime("%a %d %b %H:%M") if value else "-"
 
     click.echo(table(
-        ["ticket", "left at", "caller", "customer", "status", "react by", "message", "engineer"],
-        [[f"#{r['number']}", local(r["created_at"]), r["caller"], (r["customer"] or "-")[:24],
-          r["status"], local(r["deadline"]), f"{r['recording_seconds'] or 0} s",
-          r["engineer"] or "-"] for r in rows], right=(6,)))
+        ["ticket", "pri", "left at", "caller", "customer", "status", "react by", "message",
+         "engineer"],
+        [[f"#{r['number']}", r["priority"], local(r["created_at"]), r["caller"],
+          (r["customer"] or "-")[:24], r["status"], local(r["deadline"]),
+          f"{r['recording_seconds'] or 0} s", r["engineer"] or "-"] for r in rows],
+        right=(7,)))
 
 
 @tickets_group.command("show")
@@ -56,15 +58,33 @@ def tickets_show(number):
         click.echo(f"{key.replace('_', ' '):<18} {value if value is not None else '-'}")
 
 
+PRIORITY_HELP = "A critical, B important, C normal, D low"
+
+
 @tickets_group.command("ack")
 @click.argument("number")
 @click.option("--by", "by_name", help="the engineer acknowledging it")
+@click.option("--priority", help=f"also set its priority: {PRIORITY_HELP}")
 @app_command
-def tickets_ack(number, by_name):
-    """Acknowledge a ticket."""
+def tickets_ack(number, by_name, priority):
+    """Acknowledge a ticket (and set its priority)."""
     engineer = engineer_service.find_engineer(by_name) if by_name else None
-    ticket = tickets.acknowledge(number, runtime().clock(), engineer)
-    click.echo(f"#{ticket.number} {ticket.status}")
+    rt = runtime()
+    ticket = tickets.acknowledge(number, rt.clock(), engineer, priority, rt.delivery)
+    click.echo(f"#{ticket.number} {ticket.status}, priority {ticket.priority_label}")
+
+
+@tickets_group.command("priority")
+@click.argument("number")
+@click.argument("priority")
+@click.option("--by", "by_name", help="the engineer setting it")
+@app_command
+def tickets_priority(number, priority, by_name):
+    """Set a ticket's priority: A critical, B important, C normal, D low."""
+    engineer = engineer_service.find_engineer(by_name) if by_name else None
+    rt = runtime()
+    ticket = tickets.set_priority(number, priority, rt.clock(), engineer, rt.delivery)
+    click.echo(f"#{ticket.number} priority {ticket.priority_label}")
 
 
 @tickets_group.command("close")

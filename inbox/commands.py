@@ -15,6 +15,7 @@ from rota.models import Engineer
 from rota.overrides import override_at
 from rota.periods import next_period_after, period_at
 from rota.take import NothingToTake, take_duty
+from voicemail.models import PRIORITIES
 from voicemail.tickets import TicketError, acknowledge
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,8 @@ TURNED_OFF = "Text commands are turned off for this support line; please call th
 NOT_YOU = " Not sent by you? Reply {undo} and tell the office."
 HELP_TEXT = ("Commands: WHO (on duty now and next), ON / OFF (join or leave in-hours calls), "
              "COVER / COVER OFF (be rung out of hours after the duty engineer), TAKE (take duty now until the next handover), ACK 1234 (acknowledge ticket "
-             "1234), HELP.")
+             "1234; ACK 1234 A also sets its priority: A critical, B important, C normal, "
+             "D low), HELP.")
 
 
 def engineer_by_mobile(number, region):
@@ -85,18 +87,20 @@ def _take(engineer, now, settings):
             " Not sent by you? Call the office.")
 
 
-def _ack(engineer, text, now):
+def _ack(engineer, text, now, delivery):
     words = (text or "").split()
-    if len(words) < 2:
-        return "Send ACK and the ticket number, e.g. ACK 1234."
+    if len(words) < 2 or len(words) > 3:
+        return "Send ACK and the ticket number, e.g. ACK 1234, or ACK 1234 A to set its priority."
+    priority = words[2].strip(".!?,;:") if len(words) == 3 else None
     try:
-        ticket = acknowledge(words[1].strip(".!?,;:#"), now, engineer)
+        ticket = acknowledge(words[1].strip(".!?,;:#"), now, engineer, priority, delivery)
     except TicketError as exc:
         return f"Not acknowledged: {exc}."
-    by = ticket.acknowledged_by.name if ticket.acknowledged_by_id else "someone"
+    set_to = f", priority {ticket.priority} ({PRIORITIES[ticket.priority]})" if priority else ""
     if ticket.acknowledged_by_id == engineer.id:
-        return f"Ticket #{ticket.number} acknowledged. Thank you."
-    return f"Ticket #{ticket.number} was already acknowledged by {by}."
+        return f"Ticket #{ticket.number} acknowledged{set_to}. Thank you."
+    by = ticket.acknowledged_by.name if ticket.acknowledged_by_id else "someone"
+    return f"Ticket #{ticket.number} was already acknowledged by {by}{set_to}."
 
 
 def _cover(engineer, text, now, settings):
@@ -109,8 +113,9 @@ def _cover(engineer, text, now, settings):
             "you after the duty engineer and the backup. COVER OFF ends it.")
 
 
-def handle_text(sender, text, now, settings):
-    """Carry out an engineer's text command and return the reply to send back."""
+def handle_text(sender, text, now, settings, delivery=None):
+    """Carry out an engineer's text command and return the reply to send back; `delivery`
+    says where ticket notices go (the helpdesk hears of a priority set by ACK)."""
     command = parse_command(text)
     if not settings.text_commands:
         log.warning("rota.text_commands.handle_text: turned off, refused sender=%s command=%s",
@@ -136,7 +141,7 @@ def handle_text(sender, text, now, settings):
     if command == "TAKE":
         return _take(engineer, now, settings)
     if command == "ACK":
-        return _ack(engineer, text, now)
+        return _ack(engineer, text, now, delivery)
     if command == "HELP":
         return HELP_TEXT
     return f"Unknown command. {HELP_TEXT}"

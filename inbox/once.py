@@ -18,7 +18,7 @@ NO_SID = "Sorry, that text could not be read. Please send it again."
 _SID = re.compile(r"[A-Z]{2}[0-9A-Za-z]{1,62}")
 
 
-def answer_text(message_sid, sender, text, now, settings):
+def answer_text(message_sid, sender, text, now, settings, delivery=None):
     """Carry out the text with this MessageSid once; a replay gets the first reply again."""
     sid = (message_sid or "").strip()
     if not _SID.fullmatch(sid):
@@ -33,6 +33,6 @@ def answer_text(message_sid, sender, text, now, settings):
             first = InboundText.get(InboundText.message_sid == sid)
             log.warning("inbox.once.answer_text: replay of message=%s, nothing done", sid)
             return first.reply
-        reply = handle_text(sender, text, now, settings)
+        reply = handle_text(sender, text, now, settings, delivery)
         InboundText.update(reply=reply).where(InboundText.message_sid == sid).execute()
     return reply

@@ -4,6 +4,7 @@ import logging
 import re
 import smtplib
 import ssl
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
 from urllib.parse import unquote, urlsplit
@@ -11,6 +12,11 @@ from urllib.parse import unquote, urlsplit
 from outbox.senders import DeliveryError
 
 log = logging.getLogger(__name__)
+
+# Python folds a header longer than 78 characters by starting its value on a line of its
+# own, which readers unfold into a subject with a leading space: keep each header on one
+# line up to the 998 characters RFC 5322 allows
+ONE_LINE_HEADERS = policy.default.clone(max_line_length=998)
 
 
 class MailConfigError(ValueError):
@@ -41,7 +47,7 @@ class SmtpMailer:
     def build(self, queued):
         """The mail of an outbox message as it is sent: dated when it was queued, with a
         Message-ID from its key, threaded under the message it follows up."""
-        message = EmailMessage()
+        message = EmailMessage(policy=ONE_LINE_HEADERS)
         message["From"] = self.sender
         message["To"] = queued.recipient
         message["Subject"] = queued.subject

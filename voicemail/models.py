@@ -8,6 +8,8 @@ from rota.models import Engineer
 from telephony.models import Call
 
 TICKET_BASE = 1000  # ticket numbers start at 1001 so they read as references, not counters
+PRIORITIES = {"A": "critical", "B": "important", "C": "normal", "D": "low"}
+DEFAULT_PRIORITY = "C"
 
 
 class Ticket(BaseModel):
@@ -21,6 +23,7 @@ class Ticket(BaseModel):
     customer = ForeignKeyField(Customer, null=True, backref="tickets")
     transcript = TextField(null=True)
     status = CharField(default="new")  # new | acknowledged | closed
+    priority = CharField(max_length=1, default=DEFAULT_PRIORITY)  # a key of PRIORITIES
     created_at = UTCDateTimeField(index=True)  # the call statistics count tickets by it
     deadline = UTCDateTimeField(null=True)  # reaction due, counted from the contract
     acknowledged_at = UTCDateTimeField(null=True)
@@ -31,12 +34,18 @@ class Ticket(BaseModel):
     def number(self):
         return TICKET_BASE + self.id
 
+    @property
+    def priority_label(self):
+        """"A critical", "C normal" …"""
+        return f"{self.priority} {PRIORITIES.get(self.priority, '')}".strip()
+
 
 def ticket_as_dict(ticket):
     def stamp(value):
         return value.isoformat() if value else None
 
     return {"number": ticket.number, "caller": ticket.caller, "status": ticket.status,
+            "priority": ticket.priority,
             "customer": ticket.customer.name if ticket.customer_id else None,
             "recording_url": ticket.recording_url, "recording_seconds": ticket.recording_seconds,
             "recording_sid": ticket.recording_sid, "transcript": ticket.transcript,

@@ -19,7 +19,7 @@ from hours.durations import format_duration
 from outbox.models import EMAIL, SMS, WEBHOOK
 from outbox.queue import amend_queued, enqueue
 from rota.models import Engineer
-from voicemail.models import ticket_as_dict
+from voicemail.models import PRIORITIES, ticket_as_dict
 
 ENGINEER_TEXT_HOLD = timedelta(seconds=60)
 TRANSCRIPT_IN_TEXT = 120  # characters of the transcript in an engineer's text
@@ -43,7 +43,8 @@ def _local(instant, tz):
 
 
 def subject(ticket):
-    return f"[dutyline #{ticket.number}] Voicemail from {_who(ticket)}"
+    label = f"{ticket.priority} {PRIORITIES.get(ticket.priority, '')}".strip()
+    return f"[dutyline #{ticket.number}] [{label}] Voicemail from {_who(ticket)}"
 
 
 def engineer_text(ticket):
@@ -132,3 +133,17 @@ def queue_transcript(ticket, call, delivery, settings, now):
         enqueue(WEBHOOK, delivery.webhook_url,
                 event_body("ticket.transcribed", ticket), f"{key}:webhook:transcribed",
                 now)
+
+
+def queue_priority_changed(ticket, delivery, now, engineer=None):
+    """The helpdesk hears of a new priority in the ticket's thread (its subject shows it)."""
+    if not delivery.helpdesk_email:
+        return False
+    call = ticket.call
+    by = f" by {engineer.name}" if engineer is not None else ""
+    stamp = f"{now:%Y%m%dT%H%M%S.%f}"
+    return enqueue(EMAIL, delivery.helpdesk_email,
+                   f"Voicemail ticket #{ticket.number} is now priority {ticket.priority} "
+                   f"({PRIORITIES.get(ticket.priority, '?')}){by}.\n",
+                   f"{_mail_key(ticket, call)}:priority:{ticket.priority}:{stamp}", now,
+                   subject=f"Re: {subject(ticket)}", thread_key=_mail_key(ticket, call))

@@ -14,7 +14,7 @@ from telephony.models import Call
 from voicemail import notify
 from voicemail.recordings import plain_text, recording_link, recording_seconds
 from voicemail.recordings import recording_sid as checked_sid
-from voicemail.models import TICKET_BASE, Ticket
+from voicemail.models import PRIORITIES, TICKET_BASE, Ticket
 from voicemail.notify import Delivery
 
 log = logging.getLogger(__name__)
@@ -123,16 +123,49 @@ def get_ticket(number):
     return ticket
 
 
-def acknowledge(number, now, engineer=None):
-    """Mark a new ticket acknowledged (by an engineer); acknowledging twice changes nothing."""
+def parse_priority(text):
+    """A priority letter (A to D, any case), or TicketError saying which there are."""
+    letter = str(text or "").strip().upper()
+    if letter not in PRIORITIES:
+        choices = ", ".join(f"{key} ({name})" for key, name in PRIORITIES.items())
+        raise TicketError(f"priority must be one of {choices}, got {str(text)[:10]!r}")
+    return letter
+
+
+def _set_priority(ticket, priority, now, by, delivery):
+    if priority is None or priority == ticket.priority:
+        return False
+    Ticket.update(priority=priority).where(Ticket.id == ticket.id).execute()
+    ticket.priority = priority
+    notify.queue_priority_changed(ticket, delivery or Delivery(), now, by)
+    log.info("voicemail.tickets: ticket=%s priority=%s", ticket.number, priority)
+    return True
+
+
+def acknowledge(number, now, engineer=None, priority=None, delivery=None):
+    """Mark a new ticket acknowledged (by an engineer), and set its priority when given;
+    acknowledging twice changes nothing. A bad priority changes nothing at all."""
     ticket = get_ticket(number)
+    if priority is not None:
+        priority = parse_priority(priority)
     if ticket.status == "closed":
         raise TicketError(f"ticket #{ticket.number} is closed")
-    (Ticket
-     .update(status="acknowledged", acknowledged_at=now,
-             acknowledged_by=engineer.id if engineer else None)
-     .where(Ticket.id == ticket.id, Ticket.status == "new")
-     .execute())
+    with database.atomic():
+        (Ticket
+         .update(status="acknowledged", acknowledged_at=now,
+                 acknowledged_by=engineer.id if engineer else None)
+         .where(Ticket.id == ticket.id, Ticket.status == "new")
+         .execute())
+        _set_priority(ticket, priority, now, engineer, delivery)
+    return Ticket.get_by_id(ticket.id)
+
+
+def set_priority(number, priority, now, engineer=None, delivery=None):
+    """Give a ticket a priority (A to D); the helpdesk hears of a change."""
+    ticket = get_ticket(number)
+    priority = parse_priority(priority)
+    with database.atomic():
+        _set_priority(ticket, priority, now, engineer, delivery)
     return Ticket.get_by_id(ticket.id)
 
 

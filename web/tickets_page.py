@@ -4,9 +4,11 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from accounts import audit
 from voicemail import tickets as service
+from voicemail.models import PRIORITIES
 from voicemail.tickets import TicketError
 from web.access import is_manager
 from web.blueprint import bp
+from web.context import runtime
 
 
 @bp.get("/tickets")
@@ -15,7 +17,7 @@ def tickets():
     if status not in (None, *service.STATUSES):
         status = None
     return render_template("tickets.html", tickets=service.list_tickets(status), status=status,
-                           statuses=service.STATUSES)
+                           statuses=service.STATUSES, priorities=PRIORITIES)
 
 
 @bp.get("/tickets/<int:number>")
@@ -24,24 +26,36 @@ def ticket(number):
         found = service.get_ticket(number)
     except TicketError:
         abort(404)
-    return render_template("ticket.html", ticket=found)
+    return render_template("ticket.html", ticket=found, priorities=PRIORITIES)
 
 
 @bp.post("/tickets/<int:number>/<action>")
 def ticket_change(number, action):
-    # engineers acknowledge (as by text, ACK 1234) in their own name; closing is for managers
-    if action not in ("ack", "close") or (action == "close" and not is_manager()):
+    # engineers acknowledge (as by text, ACK 1234) and set priorities in their own name;
+    # closing is for managers
+    if action not in ("ack", "close", "priority") or (action == "close" and not is_manager()):
         abort(403 if action == "close" else 404)
     engineer = g.user.engineer if g.user.engineer_id else None
+    delivery = runtime().delivery
     try:
         if action == "ack":
-            changed = service.acknowledge(number, g.now, engineer)
+            changed = service.acknowledge(number, g.now, engineer, delivery=delivery)
+        elif action == "priority":
+            before = service.get_ticket(number).priority
+            changed = service.set_priority(number, request.form.get("priority", ""), g.now,
+                                           engineer, delivery)
         else:
             changed = service.close(number, g.now)
     except TicketError as exc:
         flash(str(exc), "warning")
         return redirect(url_for("web.tickets"))
-    audit.record(g.user.email, f"ticket {changed.status}", f"#{changed.number}", g.now)
-    flash(f"#{changed.number} {changed.status}")
+    if action == "priority":
+        if changed.priority != before:
+            audit.record(g.user.email, "ticket priority",
+                         f"#{changed.number} {before} -> {changed.priority}", g.now)
+        flash(f"#{changed.number} priority {changed.priority_label}")
+    else:
+        audit.record(g.user.email, f"ticket {changed.status}", f"#{changed.number}", g.now)
+        flash(f"#{changed.number} {changed.status}")
     back = request.form.get("back", "")
     return redirect(back if back.startswith("/tickets") else url_for("web.tickets"))

@@ -35,4 +35,4 @@ def incoming():
     rt = runtime()
     form = request.form
     return reply(answer_text(form.get("MessageSid"), form.get("From", ""), form.get("Body", ""),
-                             rt.clock(), rt.settings))
+                             rt.clock(), rt.settings, rt.delivery))

@@ -144,10 +144,10 @@ def test_simulate_voicemail_makes_a_ticket(cli):
     assert [(t["number"], t["engineer"], t["recording_seconds"]) for t in listed] == [
         (1001, "Ben Smith", 30)]
     table = cli("tickets", "list").output.splitlines()
-    assert table[0].split() == ["ticket", "left", "at", "caller", "customer", "status", "react",
-                                "by", "message", "engineer"]
+    assert table[0].split() == ["ticket", "pri", "left", "at", "caller", "customer", "status",
+                                "react", "by", "message", "engineer"]
     # left at 03:00 on Wednesday, four working hours later is 12:00 (hours 08:00-18:00)
-    assert table[1].split() == ["#1001", "Wed", "02", "Dec", "03:00", "+447400123456", "-",
+    assert table[1].split() == ["#1001", "C", "Wed", "02", "Dec", "03:00", "+447400123456", "-",
                                 "new", "Wed", "02", "Dec", "12:00", "30", "s", "Ben", "Smith"]
 
 

@@ -132,7 +132,7 @@ def test_night_voicemail_reaches_caller_engineer_helpdesk_and_webhook(simulate, 
     assert not [to for to, _ in sms.texts() if to in ("+447911000002", "+447911000003")]
 
     first, second = smtp.messages
-    assert first["Subject"] == f"[dutyline #{number}] Voicemail from ACME Ltd ({ACME_MOBILE})"
+    assert first["Subject"] == f"[dutyline #{number}] [C normal] Voicemail from ACME Ltd ({ACME_MOBILE})"
     assert first["To"] == HELPDESK
     body = first.get_content()
     assert "Customer:      ACME Ltd (24x7, reaction 1h)" in body

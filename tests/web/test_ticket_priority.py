@@ -1,0 +1,50 @@
+"""The Tickets page shows each ticket's priority and sets it with a CSRF-protected form."""
+
+from datetime import timedelta
+
+from accounts.models import AuditEntry
+from dutyline.db import database
+from telephony.models import Call
+from tests.conftest import ADDED_AT
+from voicemail.models import Ticket
+
+
+def make_ticket():
+    with database.connection_context():
+        call = Call.create(sid="CA" + "e" * 32, from_number="+447700900123", started_at=ADDED_AT,
+                           mode="out_of_hours", status="voicemail")
+        return Ticket.create(call=call, caller=call.from_number, created_at=ADDED_AT,
+                             deadline=ADDED_AT + timedelta(hours=4))
+
+
+def priority_of(ticket):
+    with database.connection_context():
+        return Ticket.get_by_id(ticket.id).priority
+
+
+def test_an_engineer_sets_a_priority_on_the_tickets_page(engineer):
+    ticket = make_ticket()
+    page = engineer.get("/tickets").get_data(as_text=True)
+    assert "<th>Priority</th>" in page and "C normal</span>" in page
+    assert f'aria-label="Priority of #{ticket.number}"' in page
+    answer = engineer.post(f"/tickets/{ticket.number}/priority", {"priority": "A"},
+                           token_from="/tickets", follow_redirects=True)
+    assert "#1001 priority A critical" in answer.get_data(as_text=True)
+    assert priority_of(ticket) == "A"
+    assert "A critical" in engineer.get(f"/tickets/{ticket.number}").get_data(as_text=True)
+    with database.connection_context():
+        entry = AuditEntry.select().order_by(AuditEntry.id.desc()).get()
+        assert (entry.actor, entry.action, entry.detail) == (
+            "ben@example.com", "ticket priority", "#1001 C -> A")
+
+
+def test_a_bad_priority_or_a_missing_token_changes_nothing(engineer):
+    ticket = make_ticket()
+    answer = engineer.post(f"/tickets/{ticket.number}/priority", {"priority": "E"},
+                           token_from="/tickets", follow_redirects=True)
+    assert "priority must be one of A (critical)" in answer.get_data(as_text=True)
+    assert engineer.client.post(f"/tickets/{ticket.number}/priority",
+                                data={"priority": "A"}).status_code == 400
+    assert engineer.post("/tickets/4711/priority", {"priority": "A"}, token_from="/tickets",
+                         follow_redirects=True).status_code == 200
+    assert priority_of(ticket) == "C"

@@ -14,6 +14,8 @@ from functools import update_wrapper
 import click
 from flask.cli import ScriptInfo, with_appcontext
 
+from accounts.users import AccountError
+from calendars.tokens import TokenError
 from console.scenario import SimClock
 from telephony.dialer import RecordingDialer
 from customers.directory import CustomerError
@@ -24,7 +26,8 @@ from rota.engineers import RotaError
 from voicemail.tickets import TicketError
 from webhooks.runtime import utc_now
 
-USER_ERRORS = (RotaError, InvalidNumber, SettingsError, CustomerError, TicketError)
+USER_ERRORS = (RotaError, InvalidNumber, SettingsError, CustomerError, TicketError, AccountError,
+               TokenError)
 
 
 def app_factory(log_level="WARNING", serves_webhooks=False, simulation=False, **overrides):

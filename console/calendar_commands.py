@@ -34,15 +34,12 @@ def calendars_token(name, manager):
     rt = runtime()
     if not rt.public_url:
         raise click.ClickException("PUBLIC_URL is not set; feed URLs need it")
-    try:
-        if manager:
-            token = tokens.issue_token(rt.clock(), label=name)
-            names = MANAGER_FEEDS
-        else:
-            token = tokens.issue_token(rt.clock(), engineer=engineer_service.find_engineer(name))
-            names = ENGINEER_FEEDS
-    except tokens.TokenError as exc:
-        raise click.ClickException(str(exc)) from exc
+    if manager:
+        token = tokens.issue_token(rt.clock(), label=name)
+        names = MANAGER_FEEDS
+    else:
+        token = tokens.issue_token(rt.clock(), engineer=engineer_service.find_engineer(name))
+        names = ENGINEER_FEEDS
     click.echo(f"token {token[:tokens.PREFIX_LENGTH]}… for {name}; it is shown only now")
     for https, webcal in feed_urls(rt.public_url, token, names):
         click.echo(f"  {https}\n  {webcal}")
@@ -65,8 +62,5 @@ def calendars_tokens(as_json):
 @app_command
 def calendars_revoke(prefix):
     """Revoke the live token starting with PREFIX; its feeds answer 404 from now on."""
-    try:
-        token = tokens.revoke_token(prefix, runtime().clock())
-    except tokens.TokenError as exc:
-        raise click.ClickException(str(exc)) from exc
+    token = tokens.revoke_token(prefix, runtime().clock())
     click.echo(f"revoked {token.prefix} ({token.kind} {token.label})")

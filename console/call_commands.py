@@ -6,10 +6,8 @@ from datetime import datetime
 import click
 
 from console.app import app_command
-from console.timeparse import parse_day
-from reports import Span
+from console.timeparse import asked_span
 from reports.call_log import OUTCOME_LABELS, CallNotFound, call_detail, logged_calls
-from reports.span import asked_days
 from reports.tables import text_table
 from webhooks.runtime import runtime
 
@@ -38,17 +36,8 @@ def _local(value, fmt="%Y-%m-%d %H:%M:%S"):
 @app_command
 def calls_list(missed, from_text, to_text, as_json):
     """Calls, newest first (the latest 200 unless --from or --to is given)."""
-    span = None
-    if from_text or to_text:
-        rt = runtime()
-        now = rt.clock()
-        try:
-            first, last = asked_days(now.astimezone(rt.settings.tz).date(),
-                                     parse_day(from_text) if from_text else None,
-                                     parse_day(to_text) if to_text else None, ALL_DAYS)
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
-        span = Span.days(rt.settings, first, last, now=now)
+    span = asked_span(from_text, to_text, default_days=ALL_DAYS) if from_text or to_text \
+        else None
     found = logged_calls(span, missed=missed, limit=None if span else 200)
     if as_json:
         click.echo(json.dumps([item.as_dict() for item in found], indent=2))

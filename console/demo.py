@@ -2,13 +2,14 @@
 
 import os
 import sys
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from console.app import app_factory
 from console.scenario import Scenario
 from console.simulator import Simulator
 from customers import directory as customers
 from dutyline.db import database
+from dutyline.localtime import local_instant
 from dutyline.migrations import upgrade
 from dutyline.phones import to_e164
 from hours.business_hours import is_closed_day
@@ -80,7 +81,7 @@ def run_demo(db_path, port, echo=print):
 
     weekday = _next_weekday(today + timedelta(days=1), settings)
     tz = settings.tz
-    at = lambda day, hour, minute=0: datetime.combine(day, time(hour, minute), tzinfo=tz)  # noqa: E731
+    at = lambda day, hour, minute=0: local_instant(day, time(hour, minute), tz)  # noqa: E731
     acme = to_e164(ACME, settings.phone_region)
     scenarios = [
         ("In hours: ACME Ltd calls; the first engineer lets it ring, the second accepts",

@@ -6,25 +6,10 @@ from datetime import timedelta
 import click
 
 from console.app import app_command
-from console.timeparse import parse_day
+from console.timeparse import asked_span
 from hours.business_hours import IN_HOURS, OUT_OF_HOURS
-from reports import GROUPS, Span, report
-from reports.span import asked_days
+from reports import GROUPS, report
 from reports.tables import report_csv, report_text
-from webhooks.runtime import runtime
-
-
-def asked_span(from_text, to_text, mode=None, default_days=None):
-    """The local days --from … --to (both included) as a report span, made now."""
-    rt = runtime()
-    now = rt.clock()
-    try:
-        first, last = asked_days(now.astimezone(rt.settings.tz).date(),
-                                 parse_day(from_text) if from_text else None,
-                                 parse_day(to_text) if to_text else None, default_days)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    return Span.days(rt.settings, first, last, mode=mode, now=now)
 
 
 @click.group("report")

@@ -1,10 +1,14 @@
-"""Reading times typed on the command line, in the team's time zone."""
+"""Reading dates and times typed on the command line, in the team's time zone."""
 
 import calendar
 import re
 from datetime import date, datetime
 
 import click
+
+from dutyline.localtime import wall_clock_to_utc
+from reports.span import Span, asked_days
+from webhooks.runtime import runtime
 
 DATE_SHAPE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -31,9 +35,7 @@ def parse_instant(text, tz):
     except ValueError as exc:
         raise click.ClickException(_no_such_day(text) or
                                    f"not an ISO-8601 date-time: {text!r}") from exc
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=tz)
-    return value
+    return wall_clock_to_utc(value, tz).astimezone(tz)
 
 
 def parse_day(text):
@@ -58,3 +60,17 @@ def parse_span(starts_text, ends_text, parse, what):
         raise click.ClickException(f"the {what} ends ({ends_text}) before it starts "
                                    f"({starts_text})")
     return starts, ends
+
+
+def asked_span(from_text, to_text, mode=None, default_days=None):
+    """The local days --from … --to (both included) as a report span, made now: --to
+    defaults to today, --from to `default_days` before it or else the 1st of its month."""
+    rt = runtime()
+    now = rt.clock()
+    try:
+        first, last = asked_days(now.astimezone(rt.settings.tz).date(),
+                                 parse_day(from_text) if from_text else None,
+                                 parse_day(to_text) if to_text else None, default_days)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return Span.days(rt.settings, first, last, mode=mode, now=now)

@@ -31,10 +31,7 @@ def user():
 def user_add(email, role, engineer_name):
     """Add a user and print a one-time sign-in link (15 minutes)."""
     now = runtime().clock()
-    try:
-        added = users.add_user(email, role, engineer_name, now=now)
-    except users.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+    added = users.add_user(email, role, engineer_name, now=now)
     audit.record(audit.COMMAND_LINE, "user added", f"{added.email} ({added.role})", now)
     click.echo(f"added {added.email} ({added.role}"
                + (f", engineer {added.engineer.name}" if added.engineer_id else "") + ")")
@@ -46,11 +43,7 @@ def user_add(email, role, engineer_name):
 @app_command
 def user_link(email):
     """Print a new one-time sign-in link for EMAIL (15 minutes)."""
-    try:
-        found = users.find_user(email)
-    except users.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(_link(found))
+    click.echo(_link(users.find_user(email)))
 
 
 @user.command("list")
@@ -70,9 +63,6 @@ def user_list(as_json):
 @app_command
 def user_remove(email):
     """Remove a user; their sessions end at once."""
-    try:
-        removed = users.remove_user(email)
-    except users.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+    removed = users.remove_user(email)
     audit.record(audit.COMMAND_LINE, "user removed", removed.email, runtime().clock())
     click.echo(f"removed {removed.email}")

@@ -1,8 +1,9 @@
 """Out-of-hours cover: engineers who sign in to be rung after the duty engineer and the
 backup, until the next handover unless they renew it; and who is on leave now."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
+from dutyline.localtime import local_instant
 from rota.models import Absence, Engineer
 
 
@@ -11,7 +12,7 @@ def next_handover(now, settings):
     local = now.astimezone(settings.tz)
     day = local.date()
     while True:
-        at = datetime.combine(day, settings.handover, tzinfo=settings.tz).astimezone(timezone.utc)
+        at = local_instant(day, settings.handover, settings.tz)
         if at > now:
             return at
         day += timedelta(days=1)

@@ -213,6 +213,44 @@ def test_clock_reads_are_seen(tmp_path):
     assert list(clock_reads(sample)) == [(3, "datetime.now()"), (4, "formatdate()")]
 
 
+# A wall-clock time in a zone becomes an instant only in dutyline/localtime.py.
+LOCAL_TIME_MODULE = "dutyline.localtime"
+UTC_NAMES = {"timezone.utc", "datetime.timezone.utc", "UTC", "utc", "None"}
+
+
+def local_time_conversions(path):
+    """(line, call) of every wall-clock time given a zone by hand: datetime.combine() with a
+    tzinfo, or .replace(tzinfo=...) with anything but UTC."""
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        zone = next((keyword.value for keyword in node.keywords if keyword.arg == "tzinfo"),
+                    None)
+        if zone is None:
+            continue
+        if node.func.attr == "combine" or (node.func.attr == "replace"
+                                           and ast.unparse(zone) not in UTC_NAMES):
+            yield node.lineno, f"{node.func.attr}(tzinfo={ast.unparse(zone)})"
+
+
+def test_local_times_become_instants_only_through_localtime():
+    offenders = [f"{path.relative_to(ROOT)}:{line} {call}"
+                 for module, path in MODULES.items() if module != LOCAL_TIME_MODULE
+                 for line, call in local_time_conversions(path)]
+    assert offenders == [], "use dutyline.localtime (local_instant, local_day_span, " \
+                            "wall_clock_to_utc)"
+
+
+def test_local_time_conversions_are_seen(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("a = datetime.combine(day, clock, tzinfo=tz)\n"
+                      "b = value.replace(tzinfo=settings.tz)\n"
+                      "c = value.replace(tzinfo=timezone.utc)\n"
+                      "d = value.replace(tzinfo=None)\n")
+    assert list(local_time_conversions(sample)) == [
+        (1, "combine(tzinfo=tz)"), (2, "replace(tzinfo=settings.tz)")]
+
+
 def test_modules_stay_under_three_hundred_lines():
     lengths = {str(path.relative_to(ROOT)): len(path.read_text().splitlines())
                for path in MODULES.values()}

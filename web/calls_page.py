@@ -1,11 +1,12 @@
 """The Calls page: the call log with filters, and one call's legs on a timeline."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from flask import abort, render_template, request
 from peewee import JOIN, fn
 
 from customers.models import Customer
+from dutyline.localtime import local_day_span
 from rota.engineers import list_engineers
 from rota.models import Engineer
 from telephony.models import Call, Leg
@@ -46,10 +47,8 @@ def filtered_calls(tz, now, day=None, missed=False, engineer_id=None, customer_i
              .order_by(Call.started_at.desc(), Call.id.desc())
              .limit(limit))
     if day is not None:
-        start = datetime.combine(day, time(), tzinfo=tz)
-        query = query.where(Call.started_at >= start,
-                            Call.started_at < datetime.combine(day + timedelta(days=1), time(),
-                                                               tzinfo=tz))
+        start, end = local_day_span(day, day, tz)
+        query = query.where(Call.started_at >= start, Call.started_at < end)
     elif engineer_id is not None or customer_id is not None:
         query = query.where(Call.started_at >= now - LOOK_BACK)
     if missed:

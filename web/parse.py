@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from dutyline.localtime import wall_clock_to_utc
 from rota.engineers import RotaError
 
 
@@ -19,6 +20,4 @@ def parse_instant(text, tz):
         value = datetime.fromisoformat((text or "").strip())
     except ValueError as exc:
         raise RotaError(f"not an ISO-8601 date-time: {text!r}") from exc
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=tz)
-    return value
+    return wall_clock_to_utc(value, tz).astimezone(tz)

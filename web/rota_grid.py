@@ -3,8 +3,9 @@ the coverage check's problems, each placed on the days it touches."""
 
 from calendar import monthrange
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
+from dutyline.localtime import local_day_span
 from hours.business_hours import is_closed_day
 from rota.absences import list_absences
 from rota.check import GAP, check_month
@@ -27,8 +28,7 @@ class Day:
 
 
 def _local_day_bounds(day, tz):
-    start = datetime.combine(day, time(), tzinfo=tz)
-    return start, datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
+    return local_day_span(day, day, tz)
 
 
 def _days_touched(start, end, tz, first, last):

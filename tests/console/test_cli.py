@@ -45,6 +45,24 @@ def test_add_and_list_engineers(cli):
                                 "+442079460101", "-"]
 
 
+def test_numbers_are_read_in_the_teams_phone_region(cli, tmp_path, monkeypatch):
+    settings = tmp_path / "ireland.toml"
+    settings.write_text('phone_region = "IE"\n')
+    monkeypatch.setenv("DUTYLINE_SETTINGS", str(settings))
+    added = cli("engineer", "add", "Aoife Byrne", "--mobile", "087 123 4567",
+                "--desk", "01 234 5678")
+    assert added.exit_code == 0, added.output
+    assert cli("customer", "add", "Dublin Bikes", "--number", "01 234 5679").exit_code == 0
+    assert [(e["mobile"], e["desk"]) for e in engineers(cli)] == [("+353871234567",
+                                                                   "+35312345678")]
+    assert json.loads(cli("customer", "list", "--json").output)[0]["numbers"] == [
+        "+35312345679"]
+    # a British mobile written the British way is no Irish number
+    refused = cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401")
+    assert refused.exit_code != 0 and "not a valid phone number" in refused.output
+    assert len(engineers(cli)) == 1
+
+
 @pytest.mark.parametrize("args, message", [
     # header: command -> the one line it prints
     (["engineer", "add", "Asha Patel", "--mobile", "12345"], "not a valid phone number"),

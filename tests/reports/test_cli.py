@@ -94,6 +94,27 @@ def test_out_of_hours_report_is_empty_for_office_calls(played):
     assert data["total"]["calls"] == 0 and data["mode"] == "out_of_hours"
 
 
+def test_calls_list_and_the_report_keep_the_days_and_hours_asked_for(played):
+    played("simulate", "--at", "2026-12-02T00:30", "--others", "ignore")  # out of hours
+
+    def days(*args):
+        listed = json.loads(played("calls", "list", *args, "--json").output)
+        return [call["started_at"][:10] for call in listed]
+
+    assert days() == ["2026-12-02", "2026-12-01", "2026-12-01"]
+    assert days("--from", "2026-12-02", "--to", "2026-12-02") == ["2026-12-02"]
+    assert days("--from", "2026-12-01", "--to", "2026-12-01") == ["2026-12-01", "2026-12-01"]
+
+    def calls(*args):
+        data = json.loads(played("report", "calls", "--from", "2026-12-01", "--to",
+                                 "2026-12-02", *args, "--json").output)
+        return data["mode"], data["total"]["calls"]
+
+    assert calls() == ("all", 3)
+    assert calls("--in-hours") == ("in_hours", 2)
+    assert calls("--out-of-hours") == ("out_of_hours", 1)
+
+
 def test_missed_calls_name_who_was_rung_and_show_tells_each_leg(played):
     missed = json.loads(played("calls", "list", "--missed", "--from", "2026-12-01",
                                "--to", "2026-12-01", "--json").output)

@@ -150,6 +150,22 @@ def test_voicemail_after_the_last_leg_is_recorded(play, settings):
     assert (total["voicemail"], total["abandoned"], total["service_level"]) == (1, 0, 0.0)
 
 
+def test_a_call_on_a_public_holiday_counts_out_of_hours(twilio, clock, db, settings, team):
+    # Friday 25 December 2026, 10:00 GMT: office hours on any other Friday, but Christmas
+    christmas = datetime(2026, 12, 25, 10, 0, tzinfo=UTC)
+    clock.set(christmas)
+    twilio.post("/voice/incoming", CALL)
+    clock.set(christmas + timedelta(seconds=30))
+    twilio.post("/voice/status", {**CALL, "CallStatus": "completed"})
+    assert Call.get().mode == "out_of_hours"
+    day = date(2026, 12, 25)
+
+    def calls(mode):
+        return report(Span.days(settings, day, day, mode=mode)).total["calls"]
+
+    assert (calls("out_of_hours"), calls("in_hours"), calls(None)) == (1, 0, 1)
+
+
 @pytest.mark.parametrize("app_config", [{"FALLBACK_NUMBER": "+442079460999"}])
 def test_fallback_when_nobody_can_be_hunted(twilio, clock, db, settings, app_config):
     clock.set(T0)

@@ -197,6 +197,20 @@ def test_spring_forward_day_has_23_hours(settings, log_call):
     assert by_hour == {0: 1, 2: 1}
 
 
+def test_a_month_is_its_local_days_over_both_month_ends(settings, log_call):
+    # October 2026 in London: 1 October begins at 23:00 UTC on 30 September (BST), 31
+    # October ends at 00:00 UTC on 1 November (GMT), and the 25th has 25 hours
+    log_call(datetime(2026, 9, 30, 22, 59, 59, tzinfo=UTC), answered=4)  # 23:59:59 BST, Sep
+    log_call(datetime(2026, 9, 30, 23, 0, tzinfo=UTC), answered=4)  # 00:00 BST, 1 Oct
+    log_call(datetime(2026, 10, 31, 23, 59, 59, tzinfo=UTC), answered=4)  # 23:59:59 GMT
+    log_call(datetime(2026, 11, 1, 0, 0, tzinfo=UTC), answered=4)  # 00:00 GMT, 1 Nov
+    span = Span.days(settings, date(2026, 10, 1), date(2026, 10, 31))
+    assert span.end - span.start == timedelta(days=31, hours=1)
+    by_day = {row["key"]: row["calls"] for row in report(span, "day").rows}
+    assert len(by_day) == 31 and sum(by_day.values()) == 2
+    assert (by_day["2026-10-01"], by_day["2026-10-31"]) == (1, 1)
+
+
 def test_in_hours_and_out_of_hours_apart(settings, log_call):
     log_call(AT_10, answered=4, ended=60, mode="in_hours")
     log_call(AT_10, ended=60, mode="out_of_hours", ringing=1)

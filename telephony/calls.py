@@ -3,7 +3,7 @@
 import json
 from dataclasses import dataclass
 
-from peewee import JOIN, Case, IntegrityError
+from peewee import Case, IntegrityError
 
 from dutyline.db import database
 from rota.models import Engineer
@@ -179,23 +179,3 @@ def finish_call(sid, duration, now):
 
 def mark_voicemail(call):
     Call.update(status="voicemail").where(Call.id == call.id, Call.status != "answered").execute()
-
-
-def list_calls(status=None, limit=200):
-    """The most recent calls, newest first, with who answered."""
-    query = (Call
-             .select(Call, Engineer)
-             .join(Engineer, JOIN.LEFT_OUTER, on=(Call.answered_by == Engineer.id))
-             .order_by(Call.started_at.desc(), Call.id.desc())
-             .limit(limit))
-    if status:
-        query = query.where(Call.status == status)
-    return list(query)
-
-
-def call_as_dict(call):
-    return {"sid": call.sid, "from": call.from_number, "to": call.to_number,
-            "started_at": call.started_at.isoformat(), "mode": call.mode, "status": call.status,
-            "answered_by": call.answered_by.name if call.answered_by_id else None,
-            "ended_at": call.ended_at.isoformat() if call.ended_at else None,
-            "duration": call.duration}

@@ -51,8 +51,8 @@ def filtered_calls(tz, now, day=None, missed=False, engineer_id=None, customer_i
         query = query.where(Call.started_at >= start, Call.started_at < end)
     elif engineer_id is not None or customer_id is not None:
         query = query.where(Call.started_at >= now - LOOK_BACK)
-    if missed:
-        query = query.where(Call.status == "missed")
+    if missed:  # nobody accepted: voicemail, fallback and abandoned, as `calls list --missed`
+        query = query.where(Call.answered_at.is_null())
     if engineer_id is not None:
         rung = (Leg
                 .select(Leg.id)

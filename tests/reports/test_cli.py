@@ -86,6 +86,9 @@ def test_report_text_and_csv(played):
                  "--by", "hour", "--csv").output
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 25 and rows[-1]["key"] == "total" and rows[10]["calls"] == "1"
+    # raw figures for a spreadsheet: a fraction, not "0.0%"
+    assert (rows[-1]["offered"], rows[-1]["service_level"], rows[0]["service_level"]) == (
+        "2", "0.0", "")
 
 
 def test_out_of_hours_report_is_empty_for_office_calls(played):

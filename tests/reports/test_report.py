@@ -51,6 +51,7 @@ def test_short_and_real_abandons(settings, log_call, ended, ringing, short, gree
     assert total["offered"] == 1 - short
     assert total["abandoned"] == greeting + hunting
     assert total["service_level"] == (None if short else 0.0)
+    assert total["abandonment"] == (None if short else 1.0)  # abandoned / offered
 
 
 def test_call_answered_on_its_third_leg(settings, log_call, ben, tobi, asha):
@@ -92,17 +93,18 @@ def test_legs_stopped_because_another_leg_accepted(settings, log_call, ben, tobi
         (ben, "taken-by-another", 1, 6, None, 10),
         (tobi, "accepted", 2, 6, 9, 200),
         (asha, "canceled", 3, None, None, 9)])
-    # a second call: the caller hangs up while Ben's phone rings, nobody accepted
-    log_call(AT_10, ringing=1, ended=15, legs=[(ben, "caller-hung-up", 1, None, None, 15)])
+    # a second call: Tobi's number fails, the caller hangs up while Ben's phone rings
+    log_call(AT_10, ringing=1, ended=15, legs=[(tobi, "failed", None, None, None, 1),
+                                               (ben, "caller-hung-up", 1, None, None, 15)])
     result = report(tuesday(settings), "engineer")
     rows = {row["name"]: row for row in result.rows}
-    figures = ("legs", "accepted", "cancelled", "caller_hung_up", "picked_up_not_pressed")
+    figures = ("legs", "accepted", "cancelled", "caller_hung_up", "failed")
     assert {name: tuple(rows[name][key] for key in figures) for name in rows} == {
         "Ben Smith": (2, 0, 1, 1, 0),
-        "Tobi Jones": (1, 1, 0, 0, 0),
+        "Tobi Jones": (2, 1, 0, 0, 1),
         "Asha Patel": (1, 0, 1, 0, 0),
         "(nobody)": (0, 0, 0, 0, 0)}
-    assert result.total["cancelled"] == 2 and result.total["legs"] == 4
+    assert result.total["cancelled"] == 2 and result.total["legs"] == 5
 
 
 def test_the_row_of_nobody_holds_the_calls_nobody_answered(settings, log_call, ben):

@@ -17,7 +17,9 @@ from voicemail.models import Ticket
 def _call(sid, status, engineer=None, minutes=0, customer=None):
     call = Call.create(sid=sid, from_number="+447700900123", started_at=ADDED_AT + timedelta(
         minutes=minutes), mode="in_hours", status=status, customer=customer,
-        answered_by=engineer if status == "answered" else None)
+        answered_by=engineer if status == "answered" else None,
+        answered_at=ADDED_AT + timedelta(minutes=minutes, seconds=8) if status == "answered"
+        else None)
     if engineer is not None:
         Leg.create(call=call, step=0, engineer=engineer, number=engineer.mobile, role="hunt",
                    started_at=call.started_at, picked_up_at=call.started_at + timedelta(seconds=6),
@@ -47,6 +49,16 @@ def test_calls_filter_by_missed_day_and_engineer_and_show_legs(manager, ben, mak
     stages = re.findall(r'<span class="(ringing|whisper|connected)" title', detail)
     assert stages == ["ringing", "whisper", "connected"] and "Ben Smith" in detail
     assert manager.get("/calls/999999").status_code == 404
+
+
+def test_missed_calls_are_every_call_nobody_accepted_as_on_the_command_line(manager, ben):
+    with database.connection_context():
+        _call("CA" + "e" * 32, "answered", ben)
+        _call("CA" + "f" * 32, "missed", minutes=5)  # abandoned
+        _call("CA" + "0" * 32, "voicemail", minutes=10)  # rang everyone, then a message
+    page = manager.get("/calls?missed=1").get_data(as_text=True)
+    assert (page.count("badge bad"), page.count("badge warn")) == (1, 1)
+    assert "answered</span>" not in page
 
 
 def test_tickets_are_acknowledged_by_engineers_and_closed_by_managers(manager, engineer, ben):

@@ -66,5 +66,8 @@ def test_the_now_page_shows_todays_service_level_from_the_report(
         today = clock().astimezone(LONDON).date()
         total = report(Span.days(runtime().settings, today, today, now=clock())).total
     assert total["offered"] == 2
+    # the call nobody accepted is missed, as in calls list --missed and the weekly mail
+    assert (total["answered"], total["voicemail"] + total["abandoned"]) == (1, 1)
+    assert re.search(r'missed=1[^>]*>1 missed</a>', page)
     assert re.search(r'id="today-sl">([^<]+)<', page).group(1) == (
         f"{total['service_level'] * 100:.1f} %")

@@ -70,12 +70,18 @@ def _checked(url):
     return scheme
 
 
+_NOT_GIVEN = object()
+
+
 def _prepare_threshold(value):
     """psycopg prepares a statement run this many times on a connection; 'none' never does
-    (PgBouncer in transaction mode before 1.21, which cannot keep prepared statements)."""
-    if value is None:
+    (PgBouncer in transaction mode before 1.21, which cannot keep prepared statements).
+
+    playhouse.db_url reads `?prepare_threshold=none` as None already: only a threshold not
+    given at all is psycopg's default."""
+    if value is _NOT_GIVEN:
         return 5  # psycopg's own default
-    if str(value).lower() in ("none", ""):
+    if value is None or str(value).lower() in ("none", ""):
         return None
     try:
         return int(value)
@@ -105,7 +111,7 @@ def open_database(url):
             "foreign_keys": 1}, timeout=SQLITE_BUSY_MS / 1000, check_same_thread=False,
             **POOL, **params)
     else:
-        params["prepare_threshold"] = _prepare_threshold(params.pop("prepare_threshold", None))
+        params["prepare_threshold"] = _prepare_threshold(params.pop("prepare_threshold", _NOT_GIVEN))
         params.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
         params.setdefault("tcp_user_timeout", TCP_USER_TIMEOUT_MS)
         params.setdefault("options", f"-c statement_timeout={STATEMENT_TIMEOUT_MS} "

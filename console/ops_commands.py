@@ -12,7 +12,8 @@ from flask.cli import with_appcontext
 
 from console.app import app_command, service
 from console.tables import emit_table
-from dutyline.db import database
+from dutyline.db import DEFAULT_URL, database
+from dutyline.db_check import FAULTS, describe
 from dutyline.phones import InvalidNumber, to_e164
 from outbox import queue
 from outbox.folder import FolderOutbox
@@ -74,18 +75,36 @@ def build_senders(app):
     return senders
 
 
-def repeat(once, interval, work, stop=None):
-    """Run `work` once, or every `interval` seconds until `stop` is set, surviving a failed pass."""
+def repeat(once, interval, work, stop=None, url=None):
+    """Run `work` once, or every `interval` seconds until `stop` is set, surviving a failed pass.
+
+    A database that goes away is one line when the outage starts and one when it ends, not a
+    traceback a pass; with `once` it is one line and a non-zero exit. `url` (DATABASE_URL)
+    only words that line.
+    """
     # Each pass has its own connection: a connection lost between passes costs one pass.
     stop = stop or threading.Event()
+    failed_passes = 0
     while True:
         try:
             with database.connection_context():
                 work()
-        except Exception:  # a lost database connection or similar: log it and go on
+        except FAULTS as exc:
+            if once:
+                raise click.ClickException(describe(exc, url or DEFAULT_URL)) from exc
+            if not failed_passes:
+                log.error("console.ops_commands.repeat: database unavailable: %s; trying again "
+                          "every %ss", describe(exc, url or DEFAULT_URL), interval)
+            failed_passes += 1
+        except Exception:  # a fault of another kind: log it and go on
             if once:
                 raise
             log.exception("console.ops_commands.repeat: pass failed; next in %ss", interval)
+        else:
+            if failed_passes:
+                log.warning("console.ops_commands.repeat: database back after failed_passes=%d",
+                            failed_passes)
+                failed_passes = 0
         if once or stop.is_set():
             return
         try:
@@ -124,7 +143,7 @@ def outbox_work(once, interval):
         if once or any(counts[key] for key in ("sent", "retry", "failed")):
             click.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
 
-    repeat(once, interval, work, stop)
+    repeat(once, interval, work, stop, current_app.config.get("DATABASE_URL"))
 
 
 @outbox_group.command("list")
@@ -175,4 +194,5 @@ def clock(once, interval):
         if once or added:
             click.echo(f"queued {added} notice(s)")
 
-    repeat(once, interval, work, None if once else stop_on_sigterm())
+    repeat(once, interval, work, None if once else stop_on_sigterm(),
+           current_app.config.get("DATABASE_URL"))

@@ -28,6 +28,14 @@ def keep_secrets_out_of_access_log():
 
 
 def serve_app(app, host, port):
-    """Run `app` on the development server until interrupted."""
+    """Run `app` on the development server until interrupted; a database it cannot use as it
+    is (down, missing, an older schema) is one line at start, and callers get the fallback."""
+    from dutyline.db import DEFAULT_URL
+    from dutyline.db_check import problem_at_start
+
     keep_secrets_out_of_access_log()
+    problem = problem_at_start(app.config.get("DATABASE_URL") or DEFAULT_URL)
+    if problem:
+        logging.getLogger(__name__).error("console.serving: %s; until then callers get the "
+                                          "fallback where the database fails them", problem)
     run_simple(host, port, app, threaded=True)

@@ -63,6 +63,9 @@ def describe(exc, url):
             "role" in text and "does not exist" in text):
         return (f'PostgreSQL at {where} refused the login of "{parts.username}": wrong user or '
                 "password in DATABASE_URL")
+    if "the database system is" in text:  # shutting down, starting up, in recovery
+        state = first.split("FATAL:")[-1].strip()
+        return f"PostgreSQL at {where} is not accepting connections: {state}"
     if "connection refused" in text:
         return f"cannot connect to PostgreSQL at {where}: connection refused (is it running?)"
     if "timeout" in text or "timed out" in text:
@@ -96,3 +99,17 @@ def check_for_command(url, create=False, upgrading=False):
             raise DatabaseUnavailable(str(exc)) from exc
         except FAULTS as exc:
             raise DatabaseUnavailable(describe(exc, url)) from exc
+
+
+def problem_at_start(url):
+    """For a web process starting up: the one line that says why its database cannot serve it
+    as it is (unreachable, missing, at another schema), or None when it can. Bounded by the
+    database's timeouts, makes no SQLite file, and leaves no connection open."""
+    try:
+        check_for_command(url)
+    except DatabaseUnavailable as exc:
+        return str(exc)
+    finally:
+        if hasattr(database.obj, "close_all"):
+            database.obj.close_all()
+    return None

@@ -69,12 +69,17 @@ def test_a_sqlite_folder_that_does_not_exist(env, tmp_path):
         assert line == f"Error: the folder {tmp_path / 'nowhere'} (DATABASE_URL) does not exist"
 
 
-def test_an_unknown_scheme(env):
-    line = one_line(env("rota", "who", url="mysql://root@localhost/dutyline"))
+SERVICES = (["outbox", "work", "--once"], ["clock", "--once"])  # the long-running ones
+
+
+@pytest.mark.parametrize("command", [["rota", "who"], *SERVICES])
+def test_an_unknown_scheme(env, command):
+    line = one_line(env(*command, url="mysql://root@localhost/dutyline"))
     assert line.startswith("Error: DATABASE_URL: unknown scheme 'mysql': expected sqlite:///")
 
 
-def test_the_postgresql_driver_missing_names_the_extra(env, monkeypatch):
+@pytest.mark.parametrize("command", [["rota", "who"], *SERVICES])
+def test_the_postgresql_driver_missing_names_the_extra(env, monkeypatch, command):
     import builtins
 
     real_import = builtins.__import__
@@ -85,7 +90,7 @@ def test_the_postgresql_driver_missing_names_the_extra(env, monkeypatch):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", without_driver)
-    line = one_line(env("rota", "who", url="postgresql://postgres@127.0.0.1/dutyline"))
+    line = one_line(env(*command, url="postgresql://postgres@127.0.0.1/dutyline"))
     assert "driver is not installed" in line and "'.[postgres]'" in line
 
 
@@ -98,25 +103,40 @@ def test_postgresql_connection_refused(env):
                         "refused (is it running?)")
 
 
-def test_postgresql_database_that_does_not_exist(env, postgres_server):
+@pytest.mark.parametrize("command", [["db", "init"], ["rota", "who"], *SERVICES])
+def test_postgresql_database_that_does_not_exist(env, postgres_server, command):
     url = (f"postgresql://postgres:{postgres_server.PASSWORD}@127.0.0.1:{postgres_server.port}"
            "/no_such_db")
-    line = one_line(env("db", "init", url=url))
+    line = one_line(env(*command, url=url))
     assert line == ('Error: the PostgreSQL database "no_such_db" does not exist: create it '
                     "(createdb no_such_db), then run dutyline db init")
 
 
+@pytest.mark.parametrize("command", [["rota", "who"], *SERVICES])
 @pytest.mark.parametrize("user", ["postgres", "nobody"])
-def test_postgresql_login_refused(env, postgres_server, user):
+def test_postgresql_login_refused(env, postgres_server, user, command):
     url = f"postgresql://{user}:secret-pw@127.0.0.1:{postgres_server.port}/postgres"
-    line = one_line(env("rota", "who", url=url))
+    line = one_line(env(*command, url=url))
     assert line == (f'Error: PostgreSQL at 127.0.0.1:{postgres_server.port} refused the login '
                     f'of "{user}": wrong user or password in DATABASE_URL')
     assert "secret-pw" not in line
 
 
 def test_an_empty_postgresql_database_says_to_init_it(env, postgres_url):
-    assert one_line(env("rota", "who", url=postgres_url)) == \
-        "Error: the database is empty: run dutyline db init"
+    for command in (["rota", "who"], *SERVICES):
+        assert one_line(env(*command, url=postgres_url)) == \
+            "Error: the database is empty: run dutyline db init"
     assert env("db", "upgrade").exit_code == 0  # the release step makes the tables
     assert env("rota", "who").exit_code == 0
+
+
+def test_a_postgresql_shutting_down_is_named_in_one_line():
+    from peewee import OperationalError
+
+    from dutyline.db_check import describe
+
+    fault = OperationalError('connection failed: connection to server at "127.0.0.1", port 5432 '
+                             "failed: FATAL:  the database system is shutting down")
+    assert describe(fault, "postgresql://dutyline:pw@127.0.0.1/dutyline") == \
+        "PostgreSQL at 127.0.0.1:5432 is not accepting connections: the database system is " \
+        "shutting down"

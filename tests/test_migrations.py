@@ -227,9 +227,11 @@ def test_a_release_before_versions_were_counted_gets_every_later_step(database_u
     assert upgrade() == list(range(2, LATEST + 1))
 
 
-def test_commands_refuse_an_older_schema_and_say_what_to_run(cli_env):
+@pytest.mark.parametrize("command", [["engineer", "list"], ["outbox", "work", "--once"],
+                                     ["clock", "--once"]])
+def test_commands_refuse_an_older_schema_and_say_what_to_run(cli_env, command):
     make_first_release_database(cli_env)
-    result = CliRunner().invoke(main, ["engineer", "list"])
+    result = CliRunner().invoke(main, command)
     assert result.exit_code != 0
     assert result.output.strip().splitlines() == [
         f"Error: the database is at schema 1, this version needs {LATEST}: "

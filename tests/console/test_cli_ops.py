@@ -1,10 +1,12 @@
 """The background loops keep going after a failed pass and stop cleanly when asked."""
 
+import logging
 import os
 import signal
 import threading
 from datetime import datetime, timezone
 
+import click
 import pytest
 
 from console.ops_commands import repeat, stop_on_sigterm
@@ -108,3 +110,39 @@ def test_a_stopping_worker_leaves_the_rest_queued(db):
     assert counts["sent"] == 2
     statuses = [m.status for m in OutboxMessage.select().order_by(OutboxMessage.id)]
     assert statuses == [SENT, SENT, QUEUED]
+
+
+def test_a_database_outage_is_one_line_at_its_start_and_one_at_its_end(app, caplog):
+    from peewee import OperationalError
+
+    passes = []
+
+    def work():
+        passes.append(1)
+        if 2 <= len(passes) <= 4:
+            raise OperationalError("connection failed: Connection refused")
+
+    caplog.set_level(logging.INFO)
+    with pytest.raises(Interrupt):
+        repeat(False, 5, work, WaitCounter(interrupt_on=6),
+               "postgresql://dutyline:secret@db.example.com/dutyline")
+    assert len(passes) == 6
+    lines = [r for r in caplog.records if r.name == "console.ops_commands"]
+    assert [r.getMessage() for r in lines] == [
+        "console.ops_commands.repeat: database unavailable: cannot connect to PostgreSQL at "
+        "db.example.com:5432: connection refused (is it running?); trying again every 5s",
+        "console.ops_commands.repeat: database back after failed_passes=3"]
+    assert all(r.exc_info is None for r in lines)
+
+
+def test_once_with_the_database_gone_is_one_line(app, tmp_path):
+    from peewee import OperationalError
+
+    def work():
+        raise OperationalError("database is locked")
+
+    url = f"sqlite:///{tmp_path / 'test.db'}"
+    with pytest.raises(click.ClickException) as raised:
+        repeat(True, 5, work, url=url)
+    assert raised.value.message == \
+        f"the SQLite file {tmp_path / 'test.db'} is locked by another process; try again"

@@ -59,3 +59,36 @@ def test_no_log_line_at_info_holds_a_whole_number_or_token(app, db, make_enginee
     for secret in ("+447911123401", "+447911123402", "+447400123456", "+447911123499", token,
                    "7911123401", "7400123456"):
         assert secret not in text
+
+
+def test_serving_a_database_at_an_older_schema_says_so_in_one_line(tmp_path, monkeypatch, caplog):
+    from console import serving
+    from dutyline.migrations import LATEST
+    from tests.test_migrations import make_first_release_database
+    from webhooks import create_app
+
+    url = f"sqlite:///{tmp_path / 'first-release.db'}"
+    make_first_release_database(url)
+    served = []
+    monkeypatch.setattr(serving, "run_simple", lambda *args, **kwargs: served.append(args))
+    caplog.set_level(logging.INFO)
+    serving.serve_app(create_app({"DATABASE_URL": url, "TWILIO_AUTH_TOKEN": "t"}), "127.0.0.1",
+                      5000)
+    assert len(served) == 1  # it serves all the same
+    lines = [r.getMessage() for r in caplog.records if r.name == "console.serving"]
+    assert lines == [f"console.serving: the database is at schema 1, this version needs "
+                     f"{LATEST}: run dutyline db upgrade; until then callers get the fallback "
+                     "where the database fails them"]
+
+
+def test_serving_a_missing_sqlite_file_says_to_init_it_and_makes_none(tmp_path, monkeypatch,
+                                                                      caplog):
+    from console import serving
+    from webhooks import create_app
+
+    monkeypatch.setattr(serving, "run_simple", lambda *args, **kwargs: None)
+    serving.serve_app(create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'lien.db'}",
+                                  "TWILIO_AUTH_TOKEN": "t"}), "127.0.0.1", 5000)
+    assert [r.levelname for r in caplog.records if r.name == "console.serving"] == ["ERROR"]
+    assert "lien.db: run dutyline db init" in caplog.text
+    assert not (tmp_path / "lien.db").exists()

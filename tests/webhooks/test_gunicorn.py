@@ -9,6 +9,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,10 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SLOW_CLIENTS = 16
 
 
-@pytest.fixture
-def server(database_url, tmp_path):
-    open_database(database_url)
-    upgrade()
+@contextmanager
+def gunicorn(database_url, tmp_path):
+    """The shipped configuration serving the app on a free port; yields (port, base URL)."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": TOKEN,
@@ -48,9 +48,19 @@ def server(database_url, tmp_path):
     else:
         process.kill()
         pytest.fail("gunicorn did not start: " + log.read_text()[-2000:])
-    yield port, base
-    process.terminate()
-    process.wait(timeout=30)
+    try:
+        yield port, base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def server(database_url, tmp_path):
+    open_database(database_url)
+    upgrade()
+    with gunicorn(database_url, tmp_path) as served:
+        yield served
 
 
 def trickle(port, stop):
@@ -93,3 +103,29 @@ def test_a_call_is_answered_while_slow_clients_trickle(server):
         stop.set()
         for client in clients:
             client.join(timeout=5)
+
+
+def test_an_older_schema_is_one_line_at_start_and_callers_are_still_answered(tmp_path,
+                                                                              twiml_schema):
+    from dutyline.migrations import LATEST
+    from tests.conftest import assert_valid_twiml
+    from tests.test_migrations import make_first_release_database
+
+    url = f"sqlite:///{tmp_path / 'first-release.db'}"
+    make_first_release_database(url)
+    with gunicorn(url, tmp_path) as (_port, base):
+        for n in range(3):
+            form = {"CallSid": f"CA{n:032x}", "From": "+447400123456", "To": "+442071838750"}
+            request = urllib.request.Request(
+                base + "/voice/incoming", data=urllib.parse.urlencode(form).encode(),
+                headers={"X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(
+                    base + "/voice/incoming", form)})
+            with urllib.request.urlopen(request, timeout=15) as response:
+                assert response.status == 200
+                assert_valid_twiml(twiml_schema, response.read())
+    text = (tmp_path / "gunicorn.log").read_text()
+    lines = [line for line in text.splitlines() if "this version needs" in line]
+    assert len(lines) == 1, text
+    assert (f"dutyline: the database is at schema 1, this version needs {LATEST}: run dutyline "
+            "db upgrade; until then callers get the fallback") in lines[0]
+    assert "Traceback" not in text, text

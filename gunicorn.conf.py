@@ -28,21 +28,11 @@ limit_request_field_size = 8190
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 
-def when_ready(server):
+def when_ready(_server):
     """A database the web process cannot use as it is (down, missing, an older schema) is one
-    line at start; the workers start all the same, and callers get the fallback TwiML."""
-    from dotenv import find_dotenv, load_dotenv
+    line at start, from a process of its own, so that nothing waits for a database that hangs:
+    the workers boot all the same, and callers get the fallback TwiML."""
+    import subprocess
+    import sys
 
-    from dutyline.db import DEFAULT_URL, DatabaseUrlError, open_database
-    from dutyline.db_check import problem_at_start
-
-    load_dotenv(find_dotenv(usecwd=True), override=False)
-    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    try:
-        open_database(url)
-    except DatabaseUrlError:
-        return  # each worker says so as it fails to start
-    problem = problem_at_start(url)
-    if problem:
-        server.log.error("dutyline: %s; until then callers get the fallback where the database "
-                         "fails them", problem)
+    subprocess.Popen([sys.executable, "-m", "dutyline.db_check"], stdin=subprocess.DEVNULL)

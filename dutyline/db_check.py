@@ -14,6 +14,7 @@ from dutyline.db import database
 from dutyline.migrations import SchemaError, check_current
 
 FAULTS = (DatabaseError, InterfaceError, ImproperlyConfigured, OSError)
+START_CHECK_S = 30  # the web process's check at start gives up after this long
 
 
 class DatabaseUnavailable(Exception):
@@ -113,3 +114,31 @@ def problem_at_start(url):
         if hasattr(database.obj, "close_all"):
             database.obj.close_all()
     return None
+
+
+def main():
+    """`python -m dutyline.db_check`: log problem_at_start for DATABASE_URL (after .env) as one
+    line on standard error. gunicorn's master runs it beside itself as the workers boot, so a
+    database that hangs delays nothing; it gives up after START_CHECK_S."""
+    import logging
+    import signal
+
+    from dotenv import find_dotenv, load_dotenv
+
+    from dutyline.db import DEFAULT_URL, DatabaseUrlError, open_database
+
+    signal.alarm(START_CHECK_S)
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(process)d %(message)s")
+    load_dotenv(find_dotenv(usecwd=True), override=False)
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    try:
+        open_database(url)
+    except DatabaseUrlError:
+        return  # each worker says so as it fails to start
+    problem = problem_at_start(url)
+    if problem:
+        logging.getLogger(__name__).error("dutyline.db_check: %s; until then callers get the "
+                                          "fallback where the database fails them", problem)
+
+if __name__ == "__main__":
+    main()

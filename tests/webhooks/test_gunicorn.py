@@ -126,6 +126,6 @@ def test_an_older_schema_is_one_line_at_start_and_callers_are_still_answered(tmp
     text = (tmp_path / "gunicorn.log").read_text()
     lines = [line for line in text.splitlines() if "this version needs" in line]
     assert len(lines) == 1, text
-    assert (f"dutyline: the database is at schema 1, this version needs {LATEST}: run dutyline "
+    assert (f"dutyline.db_check: the database is at schema 1, this version needs {LATEST}: run dutyline "
             "db upgrade; until then callers get the fallback") in lines[0]
     assert "Traceback" not in text, text

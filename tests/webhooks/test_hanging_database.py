@@ -22,6 +22,7 @@ from tests.conftest import AUTH_TOKEN, PUBLIC_URL
 from tests.postgres import _free_port
 from tests.webhooks.test_faults import make_app
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUDGET = 5.0  # seconds: Twilio waits 15, the caller should not wait more than this
 
 
@@ -139,11 +140,12 @@ def test_a_worker_killed_during_an_outage_comes_back_and_answers(silent, tmp_pat
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": f"postgresql://postgres:pw@127.0.0.1:{silent.port}/x",
            "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "PUBLIC_URL": PUBLIC_URL,
-           "FALLBACK_NUMBER": "+442079460999"}
+           "FALLBACK_NUMBER": "+442079460999", "WEB_CONCURRENCY": "2",
+           "GUNICORN_BIND": f"127.0.0.1:{port}"}
     env.pop("DUTYLINE_SETTINGS", None)
     log = tmp_path / "gunicorn.log"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+    server = subprocess.Popen(  # the shipped configuration, its check at start included
+        [sys.executable, "-m", "gunicorn", "-c", os.path.join(ROOT, "gunicorn.conf.py"),
          "webhooks:create_app()"], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
         stderr=log.open("w"))
     try:
@@ -170,6 +172,11 @@ def test_a_worker_killed_during_an_outage_comes_back_and_answers(silent, tmp_pat
             status, body = post_over_http(base, "/voice/incoming", call(n))
             assert status == 200
             assert etree.fromstring(body).find("Dial/Number").text == "+442079460999"
+        deadline = time.monotonic() + 30  # and the start said once what is wrong
+        while "dutyline.db_check:" not in log.read_text():
+            assert time.monotonic() < deadline, log.read_text()[-2000:]
+            time.sleep(0.2)
+        assert f"PostgreSQL at 127.0.0.1:{silent.port} did not answer in time" in log.read_text()
     finally:
         server.terminate()
         server.wait(timeout=20)

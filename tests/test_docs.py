@@ -38,3 +38,13 @@ def test_every_command_is_in_readme():
                 lines = [line for line in listed.splitlines() if line.startswith(f"dutyline {name} ")]
                 assert any(re.search(rf"(^dutyline {name} |\| ){re.escape(sub)}\b", line)
                            for line in lines), f"{words} missing from README"
+
+
+def test_every_documented_web_command_reads_the_shipped_gunicorn_configuration():
+    documents = {"Procfile": (ROOT / "Procfile").read_text(), "README.md": README,
+                 "docs/operations.md": (ROOT / "docs" / "operations.md").read_text()}
+    for name, text in documents.items():
+        commands = re.findall(r"gunicorn [^`]*?webhooks:create_app\(\)", text)
+        assert commands, name
+        for command in commands:
+            assert re.search(r"-c \S*gunicorn\.conf\.py", command), (name, command)

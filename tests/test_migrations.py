@@ -138,13 +138,14 @@ def todays_models():
 
 
 def shape():
-    """Every table's columns (name, type, null) and index names, as the database reports them."""
+    """Every table's columns (name, type, null) and indexes (name, unique), as the database
+    reports them."""
     with database.connection_context():
         tables = [t for t in database.get_tables() if not t.startswith("schema_")]
         return {table: (sorted((c.name, c.data_type.lower().replace("character varying",
                                                                     "varchar"), c.null)
                                for c in database.get_columns(table)),
-                        sorted(i.name for i in database.get_indexes(table)))
+                        sorted((i.name, i.unique) for i in database.get_indexes(table)))
                 for table in tables}
 
 

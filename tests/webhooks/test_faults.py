@@ -205,3 +205,25 @@ def test_a_pooled_connection_the_server_dropped_costs_no_caller(postgres_url):
     assert etree.fromstring(post_call(app, 2).get_data()).find("Dial/Number").text == \
         "+447911123401"
     database.close_all()
+
+
+def test_every_voice_webhook_answers_twiml_while_the_database_is_unreachable(broken_url,
+                                                                             twiml_schema):
+    app = make_app(broken_url)
+    paths = sorted(rule.rule for rule in app.url_map.iter_rules()
+                   if rule.rule.startswith("/voice/") and "POST" in rule.methods)
+    assert len(paths) > 10, paths
+    form = {"CallSid": "CA" + "7" * 32, "From": "+447400123456", "To": "+442071838750",
+            "CallStatus": "completed", "DialCallStatus": "no-answer", "Digits": "1",
+            "RecordingUrl": "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
+            "RecordingDuration": "12"}
+    for path in paths:
+        url = f"{path}?leg=1&t=0"
+        signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_URL + url, form)
+        response = app.test_client().post(url, data=form,
+                                          headers={"X-Twilio-Signature": signature})
+        assert response.status_code == 200, path
+        if response.get_data().strip():
+            assert_valid_twiml(twiml_schema, response.get_data())
+    assert app.test_client().get("/healthz").status_code == 503
+    database.close_all()

@@ -213,6 +213,12 @@ def test_missed_calls_are_listed(cli):
     missed = json.loads(cli("calls", "list", "--missed", "--json").output)
     assert [(c["status"], c["from"]) for c in missed] == [("missed", "+447400123456")]
     assert len(json.loads(cli("calls", "list", "--json").output)) == 2
+    table = cli("calls", "list").output.splitlines()
+    assert table[0].split() == ["arrived", "from", "mode", "outcome", "answered", "by", "rung"]
+    assert set(table[1]) == {"-", " "}
+    assert table[2].split() == ["2026-12-01", "11:00:00", "+447400123456", "in_hours", "answered",
+                                "Ben", "Smith", "Ben", "Smith"]
+    assert table[3].split()[:4] == ["2026-12-01", "10:00:00", "+447400123456", "in_hours"]
 
 
 def test_rota_who_names_the_engineer_covering_by_override(cli):

@@ -63,12 +63,17 @@ def engineer_list(show_all, as_json):
             text += f"cover until {until:%a %d %b %H:%M}"
         return text.strip() or "-"
 
+    def desk_cell(r):
+        if not r["desk"]:
+            return "-"
+        return r["desk"] + (" (connects on pick-up)" if r["desk_connects"] else "")
+
     if as_json:
         click.echo(json.dumps(rows, indent=2))
     elif rows:
         click.echo(table(["#", "name", "presence", "where", "mobile", "desk", "notes"],
                          [[str(r["rotation"]), r["name"], presence(r), r["location"], r["mobile"],
-                           r["desk"] or "-", note(r)] for r in rows], right=(0,)))
+                           desk_cell(r), note(r)] for r in rows], right=(0,)))
     else:
         click.echo("no engineers yet: dutyline engineer add NAME --mobile NUMBER")
 
@@ -90,14 +95,19 @@ def engineer_remove(name):
 @click.option("--mobile")
 @click.option("--desk", help='a desk number, or "" for none')
 @click.option("--email", help='an e-mail address, or "" for none')
+@click.option("--desk-connects", type=click.Choice(["on", "off"]),
+              help="on: the desk phone connects the caller on pick-up, with no press-1 "
+                   "whisper (only for a desk phone with no voicemail); off by default")
 @app_command
-def engineer_set(name, new_name, mobile, desk, email):
+def engineer_set(name, new_name, mobile, desk, email, desk_connects):
     """Rename an engineer or change their numbers; the calendar feeds follow."""
-    changed = engineer_service.update_engineer(name, runtime().clock(), new_name=new_name,
-                                               mobile=mobile, desk=desk, email=email,
-                                               region=runtime().settings.phone_region)
+    changed = engineer_service.update_engineer(
+        name, runtime().clock(), new_name=new_name, mobile=mobile, desk=desk, email=email,
+        region=runtime().settings.phone_region,
+        desk_connects=None if desk_connects is None else desk_connects == "on")
     click.echo(f"{changed.name}: mobile {changed.mobile}"
-               + (f", desk {changed.desk}" if changed.desk else ""))
+               + (f", desk {changed.desk}" if changed.desk else "")
+               + (" (connects on pick-up, no whisper)" if changed.desk_connects else ""))
 
 
 @engineer.command("sign-in")

@@ -14,6 +14,7 @@ from datetime import timedelta
 from email.utils import format_datetime
 
 from console.caller_clock import Answer
+from console.dial_simulator import whisper_seconds
 from telephony.queue_twiml import RINGBACK_SECONDS
 
 
@@ -165,8 +166,12 @@ class QueueWait:
             return
         leg.state = "picked-up"
         who = "personal voicemail" if leg.answer.action == "voicemail" else leg.name
-        self.sim.say(f"{who} picks up; whisper plays")
         body = self.sim.post(leg.url, self.leg_params(leg, "in-progress"))
+        if [verb.tag for verb in ET.fromstring(body)] == ["Dial"]:  # a desk phone: no whisper
+            self.sim.say(f"{who} picks up; connected on pick-up with no whisper "
+                         f"(about {whisper_seconds(self.sim):.1f} s saved)")
+        else:
+            self.sim.say(f"{who} picks up; whisper plays")
         self.run_whisper(leg, body, self.model.webhook_seconds)
 
     def run_whisper(self, leg, body, elapsed):

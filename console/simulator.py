@@ -190,7 +190,7 @@ class Simulator:
         number_node = dial.find("Number")
         number = (number_node.text or "").strip()
         timeout = int(dial.get("timeout", "30"))
-        if number_node.get("url"):
+        if number_node.get("url") or number_node.get("statusCallback"):  # an engineer's leg
             status, bridged, seconds = ring_engineer(self, number_node, timeout)
         else:
             status, bridged, seconds = self._plain_leg(number, timeout)

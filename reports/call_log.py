@@ -25,7 +25,9 @@ LEG_ENDINGS = {"accepted": "accepted", "no-answer": "no answer", "busy": "busy",
                "failed": "failed", "not-accepted": "picked up, 1 not pressed",
                "canceled": "caller hung up", "caller-hung-up": "caller hung up",
                "ringing": "caller hung up",
-               "taken-by-another": "cancelled: answered on another leg"}
+               "taken-by-another": "cancelled: answered on another leg",
+               "join-failed": "accepted, dropped before the join",
+               "not-started": "not started (REST API)"}
 
 
 @dataclass(frozen=True)

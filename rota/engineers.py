@@ -97,8 +97,13 @@ def remove_engineer(name, *, now):
     return engineer, changed
 
 
-def update_engineer(name, now, new_name=None, mobile=None, desk=None, email=None, *, region):
-    """Rename an engineer or change their numbers or e-mail; only the values given change."""
+def update_engineer(name, now, new_name=None, mobile=None, desk=None, email=None, *, region,
+                    desk_connects=None):
+    """Rename an engineer or change their numbers or e-mail; only the values given change.
+
+    `desk_connects` (True or False): whether the desk phone connects the caller on pick-up,
+    with no press-1 whisper. It needs a desk number; removing the desk number turns it off.
+    """
     engineer = find_engineer(name)
     changes = {}
     if new_name is not None:
@@ -114,6 +119,13 @@ def update_engineer(name, now, new_name=None, mobile=None, desk=None, email=None
         if email and "@" not in email:
             raise RotaError(f"not an e-mail address: {email!r}")
         changes["email"] = email or None
+    desk_after = changes["desk"] if "desk" in changes else engineer.desk
+    if desk_connects is not None:
+        if desk_connects and not desk_after:
+            raise RotaError(f"{engineer.name} has no desk number: set one with --desk first")
+        changes["desk_connects"] = bool(desk_connects)
+    if not desk_after:
+        changes["desk_connects"] = False
     changes = {key: value for key, value in changes.items() if getattr(engineer, key) != value}
     if not changes:
         return engineer
@@ -161,6 +173,6 @@ def set_location(name, location, *, now):
 
 def engineer_as_dict(engineer):
     return {"name": engineer.name, "mobile": engineer.mobile, "desk": engineer.desk,
-            "email": engineer.email, "rotation": engineer.rotation,
+            "desk_connects": bool(engineer.desk_connects), "email": engineer.email, "rotation": engineer.rotation,
             "signed_in": engineer.signed_in, "location": engineer.location,
             "removed": not engineer.active}

@@ -14,6 +14,9 @@ class Engineer(BaseModel):
     name = CharField(unique=True)
     mobile = CharField()
     desk = CharField(null=True)
+    # the desk phone connects the caller on pick-up, with no press-1 whisper: for a phone
+    # with no voicemail of its own (never a mobile)
+    desk_connects = BooleanField(default=False)
     email = CharField(null=True)
     rotation = IntegerField(index=True)  # position in the in-hours hunt
     signed_in = BooleanField(default=False)
@@ -30,6 +33,10 @@ class Engineer(BaseModel):
         if self.location == OFFICE and self.desk:
             return self.desk
         return self.mobile
+
+    def connects_on_pickup(self):
+        """True when the number hunt_number() gives connects the caller without a whisper."""
+        return bool(self.desk_connects and self.location == OFFICE and self.desk)
 
 
 class DutyPeriod(BaseModel):

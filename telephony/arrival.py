@@ -86,8 +86,8 @@ def _load():
                 caller.c.seen, caller.c.customer_id, caller.c.hours, caller.c.primary_id,
                 caller.c.backup_id, caller.c.override_id, position.last_rotation,
                 position.version, engineer.id, engineer.name, engineer.rotation,
-                engineer.mobile, engineer.desk, engineer.location, engineer.active,
-                engineer.signed_in, covering.alias("covering"), busy.alias("busy"),
+                engineer.mobile, engineer.desk, engineer.desk_connects, engineer.location,
+                engineer.active, engineer.signed_in, covering.alias("covering"), busy.alias("busy"),
                 away.alias("away")])
             .join(position, JOIN.LEFT_OUTER, on=(position.id == 1))
             .join(engineer, JOIN.LEFT_OUTER,
@@ -105,6 +105,7 @@ def load_arrival(arrival, settings, now, fallback_number=None):
             continue
         person = Person(id=row["id"], name=row["name"], rotation=row["rotation"],
                         mobile=row["mobile"], desk=row["desk"],
+                        desk_connects=bool(row["desk_connects"]),
                         in_office=row["location"] == "office", signed_in=bool(row["signed_in"]))
         people[person.id] = person
         # an engineer on leave is neither hunted nor rung as cover, even when signed in

@@ -67,8 +67,15 @@ def record_pickup(leg, now):
      .execute())
 
 
+def connects_on_pickup(leg):
+    """True when the leg rings a desk phone set to connect on pick-up (no press-1 whisper)."""
+    targets = targets_of(leg.call)
+    return 0 <= leg.step < len(targets) and targets[leg.step].on_pickup
+
+
 def record_accept(leg, now):
-    """The engineer pressed 1: only this connects the caller."""
+    """The engineer pressed 1 (or picked up a desk phone that connects on pick-up): only
+    this connects the caller."""
     with database.atomic():
         (Leg
          .update(accepted_at=now, outcome="accepted")
@@ -92,14 +99,22 @@ class DialEnded:
     over: bool  # the engineer accepted, or the caller hung up: nothing follows
 
 
-def end_dial(leg, dial_status, now):
+def end_dial(leg, dial_status, now, bridged=False):
     """Record how a leg's <Dial> ended.
 
     DialCallStatus alone never counts as an answer: a whisper that hung up reports
-    'completed' too; only the engineer's press of 1 (accepted_at) does.
+    'completed' too; only the engineer's press of 1 (accepted_at) does. A desk phone that
+    connects on pick-up has no whisper: there 'completed' with DialBridged is the answer,
+    should its pick-up's status callback not have recorded it.
     """
+    call = leg.call
     leg = Leg.get_by_id(leg.id)  # as it is now: the engineer may have accepted meanwhile
+    leg.call = call
     accepted = leg.accepted_at is not None
+    if not accepted and bridged and dial_status == "completed" and connects_on_pickup(leg):
+        record_accept(leg, leg.picked_up_at or now)
+        leg = Leg.get_by_id(leg.id)
+        accepted = True
     if leg.ended_at is None:
         outcome = "accepted" if accepted else (
             dial_status if dial_status in DIAL_OUTCOMES else "not-accepted")
@@ -137,10 +152,19 @@ def ring_next(hunt, index, now):
 
 
 TERMINAL_LEG = {"completed", "busy", "no-answer", "failed", "canceled"}
+# why a leg was not needed, said before it ended (overlapped hunting): its end keeps it
+KEPT_OUTCOMES = ("taken-by-another", "caller-hung-up")
 
 
-def update_leg_status(leg, status, child_sid, now):
-    """Record a status callback of an engineer leg."""
+def update_leg_status(leg, status, child_sid, now, dialled=False):
+    """Record a status callback of an engineer leg.
+
+    `dialled`: the leg is a <Dial> of the caller's own call (its ParentCallSid); there a
+    desk phone that connects on pick-up is accepted the moment it answers.
+    """
+    if dialled and status == "in-progress" and leg.accepted_at is None \
+            and connects_on_pickup(leg):
+        record_accept(leg, now)
     changes = {}
     if child_sid and not leg.child_sid:
         changes["child_sid"] = child_sid
@@ -148,7 +172,7 @@ def update_leg_status(leg, status, child_sid, now):
         changes["picked_up_at"] = now
     if status in TERMINAL_LEG and leg.ended_at is None:
         changes["ended_at"] = now
-        if leg.accepted_at is None:
+        if leg.accepted_at is None and leg.outcome not in KEPT_OUTCOMES:
             changes["outcome"] = status if status != "completed" else "not-accepted"
     if changes:
         Leg.update(**changes).where(Leg.id == leg.id).execute()

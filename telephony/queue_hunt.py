@@ -124,10 +124,28 @@ def claim_answer(leg, now):
         if won:
             (Leg.update(accepted_at=now, outcome="accepted")
              .where(Leg.id == leg.id).execute())
-        else:
-            (Leg.update(outcome="taken-by-another")
-             .where(Leg.id == leg.id, Leg.accepted_at.is_null()).execute())
+    if not won:
+        not_needed(leg)
     return bool(won)
+
+
+TAKEN_BY_ANOTHER = "taken-by-another"
+CALLER_HUNG_UP = "caller-hung-up"
+
+
+def not_needed(leg):
+    """An engineer picked up or pressed 1 too late: their leg is logged as such.
+
+    The outcome says why (another engineer took the call, or the caller had gone); a leg
+    whose outcome is already known keeps it.
+    """
+    gone = Call.select(Call.ended_at).where(Call.id == leg.call_id).scalar() is not None
+    outcome = CALLER_HUNG_UP if gone else TAKEN_BY_ANOTHER
+    (Leg.update(outcome=outcome)
+     .where(Leg.id == leg.id, Leg.accepted_at.is_null(),
+            Leg.outcome.in_(("ringing", TAKEN_BY_ANOTHER)))
+     .execute())
+    return gone
 
 
 def resume_one_at_a_time(call, now):

@@ -26,10 +26,16 @@ class Person:
     desk: str | None = None
     in_office: bool = True
     signed_in: bool = True
+    desk_connects: bool = False  # the desk phone connects on pick-up, with no whisper
 
     @property
     def hunt_number(self):
         return self.desk if self.in_office and self.desk else self.mobile
+
+    @property
+    def hunt_on_pickup(self):
+        """True when the in-hours number (the desk phone) connects on pick-up."""
+        return bool(self.desk_connects and self.in_office and self.desk)
 
 
 @dataclass(frozen=True)
@@ -41,10 +47,15 @@ class Target:
     number: str
     role: str
     rotation: int = 0
+    # a desk phone set to connect on pick-up: no press-1 whisper, the pick-up is the accept
+    on_pickup: bool = False
 
     def as_dict(self):
-        return {"engineer_id": self.engineer_id, "name": self.name, "number": self.number,
+        data = {"engineer_id": self.engineer_id, "name": self.name, "number": self.number,
                 "role": self.role, "rotation": self.rotation}
+        if self.on_pickup:
+            data["on_pickup"] = True
+        return data
 
     @classmethod
     def from_dict(cls, data):
@@ -129,7 +140,8 @@ def decide_route(state, now):
     mode = mode_at(settings, now)
     if mode == IN_HOURS:
         order = hunt_order(state.engineers, state.last_rotation, state.busy_ids)
-        targets = tuple(Target(p.id, p.name, p.hunt_number, HUNT, p.rotation)
+        targets = tuple(Target(p.id, p.name, p.hunt_number, HUNT, p.rotation,
+                               on_pickup=p.hunt_on_pickup)
                         for _ in range(settings.hunt_rounds) for p in order)
         greeting = settings.greeting
     else:

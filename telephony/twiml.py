@@ -24,14 +24,17 @@ def _say(node, text, settings, **extra):
 
 
 def add_dial(response, target, leg_id, url, settings, caller_id=None):
-    """Ring one engineer; the leg runs the press-1 whisper before the caller is connected.
+    """Ring one engineer; the leg runs the press-1 whisper before the caller is connected
+    (not on a desk phone set to connect on pick-up, `target.on_pickup`).
 
     The engineer's phone shows the caller's own number (`caller_id`), which Twilio allows
     on a call forwarded from an inbound one.
     """
     dial = response.dial(action=url("dial_result", leg=leg_id), method="POST",
                          timeout=dial_timeout(settings.ring_seconds), caller_id=caller_id)
-    dial.number(target.number, url=url("whisper", leg=leg_id), method="POST",
+    # a desk phone set to connect on pick-up has no whisper: answering it is accepting
+    whisper = {} if target.on_pickup else {"url": url("whisper", leg=leg_id), "method": "POST"}
+    dial.number(target.number, **whisper,
                 status_callback=url("leg_status", leg=leg_id), status_callback_method="POST",
                 status_callback_event="initiated ringing answered completed")
     return response
@@ -72,15 +75,15 @@ def _dial_document(greeting, ring, url, settings):
     """The TwiML text of [greeting,] ringing the Ring's target on its leg."""
     # one callback URL stands for all three: they share the base and differ by fixed paths
     key = (greeting, settings.voice, settings.language, settings.ring_seconds,
-           url("dial_result", leg=_LEG), ring.caller_id is not None)
+           url("dial_result", leg=_LEG), ring.caller_id is not None, ring.target.on_pickup)
     document = _DIAL_DOCUMENTS.get(key)
     if document is None:
         response = VoiceResponse()
         if greeting:
             _say(response, greeting, settings)
         caller = _CALLER if ring.caller_id is not None else None
-        document = str(add_dial(response, Target(0, "", _NUMBER, HUNT), _LEG, url, settings,
-                                caller_id=caller))
+        shape = Target(0, "", _NUMBER, HUNT, on_pickup=ring.target.on_pickup)
+        document = str(add_dial(response, shape, _LEG, url, settings, caller_id=caller))
         if len(_DIAL_DOCUMENTS) >= 256:  # settings or URLs changed many times: start over
             _DIAL_DOCUMENTS.clear()
         _DIAL_DOCUMENTS[key] = document

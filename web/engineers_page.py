@@ -63,7 +63,8 @@ def engineer_edit(engineer_id):
         changed = service.update_engineer(engineer.name, g.now, new_name=form.get("name"),
                                           mobile=form.get("mobile"), desk=form.get("desk", ""),
                                           email=form.get("email", ""),
-                                          region=runtime().settings.phone_region)
+                                          region=runtime().settings.phone_region,
+                                          desk_connects="desk_connects" in form)
     except ERRORS as exc:
         return _page(400, error=str(exc), form=form, editing=engineer_id)
     return _done("engineer changed", changed.name)

@@ -153,8 +153,9 @@ def leg_whisper():
     calls.record_pickup(leg, rt.clock())
     call = leg.call
     if call.answered_at is not None or call.ended_at is not None:
-        return _xml(queue_twiml.render_goodbye(queue_twiml.TAKEN if call.ended_at is None
-                                               else queue_twiml.CALLER_GONE, rt.settings))
+        return _goodbye(leg)
+    if calls.connects_on_pickup(leg):  # a desk phone with no whisper: the pick-up accepts
+        return _accept(leg)
     label = _label(call)
     return _xml(queue_twiml.render_leg_whisper(label, leg.id, rt.url, rt.settings))
 
@@ -170,10 +171,22 @@ def leg_accept():
     if request.form.get("Digits", "") != "1":
         return _xml(queue_twiml.render_leg_whisper(_label(leg.call), leg.id, rt.url,
                                                    rt.settings))
+    return _accept(leg)
+
+
+def _goodbye(leg):
+    """A short word to an engineer not needed (taken by another, or the caller gone), then
+    the leg hangs up."""
+    gone = queue_hunt.not_needed(leg)
+    text = queue_twiml.CALLER_GONE if gone else queue_twiml.TAKEN
+    return _xml(queue_twiml.render_goodbye(text, runtime().settings))
+
+
+def _accept(leg):
+    """The first acceptance of the call joins the caller; any later one hears why not."""
+    rt = runtime()
     if not queue_hunt.claim_answer(leg, rt.clock()):
-        gone = leg.call.ended_at is not None
-        return _xml(queue_twiml.render_goodbye(
-            queue_twiml.CALLER_GONE if gone else queue_twiml.TAKEN, rt.settings))
+        return _goodbye(leg)
     response = _xml(queue_twiml.render_join(leg.call_id, leg.id, rt.url))
     return after_response(response, stop=queue_hunt.live_sids(leg.call_id, leg.id))
 

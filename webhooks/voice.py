@@ -118,7 +118,8 @@ def dial_result():
     if leg is None:
         return fallback_twiml()
     now = rt.clock()
-    ended = calls.end_dial(leg, request.form.get("DialCallStatus", ""), now)
+    ended = calls.end_dial(leg, request.form.get("DialCallStatus", ""), now,
+                           bridged=request.form.get("DialBridged") == "true")
     if ended.over:
         return answer(Step(hang_up=True))
     hunt = calls.load_hunt(ended.leg.call, now)
@@ -166,7 +167,9 @@ def leg_status():
         at = call_events.callback_moment(form.get("Timestamp"), rt.clock())
         if form.get("CallStatus") == "ringing":
             call_events.record_ringing(leg, at)
-        calls.update_leg_status(leg, form.get("CallStatus", ""), twilio_form.call_sid(form), at)
+        dialled = twilio_form.call_sid(form, "ParentCallSid") == leg.call.sid
+        calls.update_leg_status(leg, form.get("CallStatus", ""), twilio_form.call_sid(form), at,
+                                dialled=dialled)
     return xml(twiml.VoiceResponse())
 
 

@@ -244,3 +244,21 @@ def test_an_unknown_log_level_is_refused_in_one_line(cli, monkeypatch):
     assert "LOG_LEVEL: expected DEBUG, INFO, WARNING or ERROR, got 'CHATTY'" in result.output
     monkeypatch.setenv("LOG_LEVEL", "debug")
     assert cli("engineer", "list").exit_code == 0
+
+
+def test_a_desk_phone_set_to_connect_on_pick_up(cli):
+    cli("engineer", "add", "Ben Smith", "--mobile", "07911 123401")
+    # no desk number yet: one line, nothing changed
+    refused = cli("engineer", "set", "Ben Smith", "--desk-connects", "on")
+    assert refused.exit_code != 0 and "has no desk number" in refused.output
+    assert engineers(cli)[0]["desk_connects"] is False
+    done = cli("engineer", "set", "Ben Smith", "--desk", "020 7946 0101", "--desk-connects", "on")
+    assert done.exit_code == 0 and "connects on pick-up" in done.output, done.output
+    assert engineers(cli)[0]["desk_connects"] is True
+    row = cli("engineer", "list").output.splitlines()[1]
+    assert "+442079460101 (connects on pick-up)" in row
+    # taking the desk number away takes the setting with it
+    cli("engineer", "set", "Ben Smith", "--desk", "")
+    assert (engineers(cli)[0]["desk"], engineers(cli)[0]["desk_connects"]) == (None, False)
+    wrong = cli("engineer", "set", "Ben Smith", "--desk-connects", "yes")
+    assert wrong.exit_code != 0

@@ -55,3 +55,18 @@ def test_manager_adds_edits_signs_out_and_removes_engineers(manager, make_engine
     assert "engineer removed: Tobi Jones" in page
     assert "Tobi Jones" not in manager.get("/engineers").get_data(as_text=True)
     assert manager.post(f"/engineers/{tobi.id}/remove").status_code == 404
+
+
+def test_manager_sets_a_desk_phone_to_connect_on_pick_up(manager, make_engineer):
+    tobi = make_engineer("Tobi Jones", signed_in=True)
+    form = {"name": "Tobi Jones", "mobile": tobi.mobile, "email": ""}
+    refused = manager.post(f"/engineers/{tobi.id}", {**form, "desk": "", "desk_connects": "1"})
+    assert refused.status_code == 400 and "has no desk number" in refused.get_data(as_text=True)
+    assert not stored("Tobi Jones").desk_connects
+    assert manager.post(f"/engineers/{tobi.id}", {**form, "desk": "020 7946 0101",
+                                                  "desk_connects": "1"}).status_code == 302
+    assert stored("Tobi Jones").desk_connects
+    assert "+442079460101 (connects on pick-up)" in manager.get("/engineers").get_data(
+        as_text=True)
+    manager.post(f"/engineers/{tobi.id}", {**form, "desk": "020 7946 0101"})  # unticked
+    assert not stored("Tobi Jones").desk_connects

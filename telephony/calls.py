@@ -25,15 +25,22 @@ def pass_gate(call, now, fallback_number=None):
     return Step(ring=begin_leg(call, targets, 0, now))
 
 
-def begin_leg(call, targets, index, now):
-    """The Ring of step `index` of the call (its leg created once); moves the hunt position on."""
+def begin_leg(call, targets, index, now, only_new=False):
+    """The Ring of step `index` of the call (its leg created once); moves the hunt position on.
+
+    With `only_new`, None when the leg was there already (a duplicated request made it).
+    """
     target = targets[index]
     leg = Leg.get_or_none(Leg.call == call, Leg.step == index)
+    if leg is not None and only_new:
+        return None
     if leg is None:
         try:
             leg = Leg.create(call=call, step=index, engineer=target.engineer_id,
                              number=target.number, role=target.role, started_at=now)
         except IntegrityError:  # a retried callback made it a moment ago
+            if only_new:
+                return None
             leg = Leg.get(Leg.call == call, Leg.step == index)
         if target.role in (HUNT, COVER) and index > 0:
             (HuntPosition

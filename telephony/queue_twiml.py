@@ -17,6 +17,8 @@ RINGBACK_SECONDS = 1
 CADENCE_SECONDS = 3
 TAKEN = "Another engineer has taken this call. Thank you."
 CALLER_GONE = "The caller has hung up. Thank you."
+LEAVING_MESSAGE = "The caller is leaving a message. Thank you."
+NOT_JOINED = "Sorry, the caller could not be connected."
 
 
 def render_enqueue(greeting, call_id, url, settings):

@@ -16,7 +16,7 @@ import logging
 from flask import Blueprint, Response, current_app, request
 
 from dutyline.db import database
-from telephony import calls, queue_hunt, queue_twiml, twiml
+from telephony import calls, hunt_claims, queue_hunt, queue_twiml, twiml
 from telephony.models import Call, Leg
 from telephony.steps import Ring, Step, shown_caller_id
 from telephony.twiml import render, render_fallback, render_hangup
@@ -131,9 +131,24 @@ def queue_wait():
 def queue_result():
     rt = runtime()
     call = _call_of(request.form.get("CallSid", ""))
-    if call is None or request.form.get("QueueResult") != "leave":
+    if call is None:
         return _hang_up()
-    failed = queue_hunt.resume_one_at_a_time(call, rt.clock())
+    result = request.form.get("QueueResult")
+    now = rt.clock()
+    if result in LEFT_THE_LINE:  # the caller hung up while engineers' phones rang
+        closed = hunt_claims.close_live_legs(call, now, hunt_claims.CALLER_HUNG_UP)
+        return after_response(_hang_up(), stop=closed)
+    if result in QUEUE_FAULTS:  # the caller is still there: a message rather than nothing
+        stop = hunt_claims.close_live_legs(call, now, "withdrawn")
+        if call.answered_at is None:
+            calls.mark_voicemail(call)
+            return after_response(_answer(Step()), stop=stop)
+        return after_response(_hang_up(), stop=stop)
+    if result != "leave":  # bridged (the conversation is over), redirected
+        return _hang_up()
+    if call.answered_at is not None:  # an engineer has the caller: back to the queue to meet
+        return _xml(queue_twiml.render_enqueue(None, call.id, rt.url, rt.settings))
+    failed = queue_hunt.resume_one_at_a_time(call, now)
     if failed is not None:  # the REST API let us down: one engineer at a time
         target = calls.targets_of(call)[failed.step]
         step = Step(ring=Ring(target, failed.id, shown_caller_id(call.from_number)))
@@ -152,7 +167,10 @@ def leg_whisper():
         return _hang_up()
     calls.record_pickup(leg, rt.clock())
     call = leg.call
-    if call.answered_at is not None or call.ended_at is not None:
+    if call.answered_at is not None or call.ended_at is not None or call.status != "ringing" \
+            or leg.ended_at is not None:
+        if call.answered_at is not None and hunt_claims.accepted_already(leg):
+            return _xml(queue_twiml.render_join(leg.call_id, leg.id, rt.url))  # a retry
         return _goodbye(leg)
     if calls.connects_on_pickup(leg):  # a desk phone with no whisper: the pick-up accepts
         return _accept(leg)
@@ -174,18 +192,26 @@ def leg_accept():
     return _accept(leg)
 
 
+GOODBYES = {hunt_claims.TAKEN_BY_ANOTHER: queue_twiml.TAKEN,
+            hunt_claims.CALLER_HUNG_UP: queue_twiml.CALLER_GONE,
+            hunt_claims.VOICEMAIL: queue_twiml.LEAVING_MESSAGE}
+LEFT_THE_LINE = ("hangup",)
+QUEUE_FAULTS = ("error", "system-error", "queue-full")
+
+
 def _goodbye(leg):
-    """A short word to an engineer not needed (taken by another, or the caller gone), then
-    the leg hangs up."""
-    gone = queue_hunt.not_needed(leg)
-    text = queue_twiml.CALLER_GONE if gone else queue_twiml.TAKEN
-    return _xml(queue_twiml.render_goodbye(text, runtime().settings))
+    """A short word to an engineer not needed (taken by another, the caller gone or leaving
+    a message), then the leg hangs up."""
+    reason = hunt_claims.not_needed(leg)
+    return _xml(queue_twiml.render_goodbye(GOODBYES[reason], runtime().settings))
 
 
 def _accept(leg):
     """The first acceptance of the call joins the caller; any later one hears why not."""
     rt = runtime()
-    if not queue_hunt.claim_answer(leg, rt.clock()):
+    if not hunt_claims.claim_answer(leg, rt.clock()):
+        if hunt_claims.accepted_already(leg):  # the winner's press, retried: join again
+            return _xml(queue_twiml.render_join(leg.call_id, leg.id, rt.url))
         return _goodbye(leg)
     response = _xml(queue_twiml.render_join(leg.call_id, leg.id, rt.url))
     return after_response(response, stop=queue_hunt.live_sids(leg.call_id, leg.id))
@@ -198,7 +224,12 @@ def join_result():
     rt = runtime()
     if request.form.get("DialCallStatus") in ("completed", "answered"):
         return _hang_up()
-    return _xml(queue_twiml.render_goodbye(queue_twiml.CALLER_GONE, rt.settings))
+    leg = _leg_of(request.form.get("CallSid", ""))
+    gone = hunt_claims.join_failed(leg, rt.clock()) if leg is not None else True
+    if not gone:
+        log.warning("webhooks.queue_voice: join failed, hunting on call=%s", leg.call_id)
+    text = queue_twiml.CALLER_GONE if gone else queue_twiml.NOT_JOINED
+    return _xml(queue_twiml.render_goodbye(text, rt.settings))
 
 
 def _label(call):

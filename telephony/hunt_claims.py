@@ -1,0 +1,143 @@
+"""Who gets an overlapped hunt's caller: compare-and-sets on the call, each done once.
+
+- an engineer's press of 1 (or a desk phone's pick-up) claims the caller: only while the call
+  is still `ringing`, unanswered, not ended, and that engineer's own leg is still up;
+- a tick that gives up hunting claims the caller for voicemail the same way, so a press of 1
+  at the same moment either wins before it or loses after it, never both;
+- an accepted leg that ended (or never joined) before reaching the caller gives the claim
+  back, and the hunt goes on.
+Every loser's leg is logged with the reason.
+"""
+
+from peewee import Case
+
+from dutyline.db import database
+from telephony.models import Call, Leg
+
+NOT_STARTED = "not-started"  # the REST API refused or did not answer: hunt one at a time
+TAKEN_BY_ANOTHER = "taken-by-another"
+CALLER_HUNG_UP = "caller-hung-up"
+JOIN_FAILED = "join-failed"
+
+
+def claim_answer(leg, now):
+    """The engineer accepted: True for the first acceptance of the call, False for any later
+    (a duplicated request of the winner's own press included: see accepted_already)."""
+    own_leg_up = Leg.select(Leg.call).where(Leg.id == leg.id, Leg.ended_at.is_null())
+    with database.atomic():
+        won = (Call
+               .update(status="answered", answered_by=leg.engineer_id, answered_at=now)
+               .where(Call.id == leg.call_id, Call.status == "ringing",
+                      Call.answered_at.is_null(), Call.ended_at.is_null(),
+                      Call.id.in_(own_leg_up))
+               .execute())
+        if won:
+            (Leg.update(accepted_at=now, outcome="accepted")
+             .where(Leg.id == leg.id).execute())
+    if not won and not accepted_already(leg):
+        not_needed(leg)
+    return bool(won)
+
+
+def accepted_already(leg):
+    """True when this leg is the one that has the caller (a retried accept of the winner)."""
+    return Leg.select().where(Leg.id == leg.id, Leg.accepted_at.is_null(False)).exists()
+
+
+VOICEMAIL = "voicemail"
+
+
+def not_needed(leg):
+    """An engineer picked up or pressed 1 too late: their leg is logged as such.
+
+    Returns why: TAKEN_BY_ANOTHER, CALLER_HUNG_UP, or VOICEMAIL (the hunt had given up and
+    the caller is leaving a message). A leg whose ending is known already keeps it.
+    """
+    call = Call.select(Call.ended_at, Call.status).where(Call.id == leg.call_id).first()
+    if call is None or call.ended_at is not None:
+        reason = CALLER_HUNG_UP
+    elif call.status == VOICEMAIL:
+        reason = VOICEMAIL
+    else:
+        reason = TAKEN_BY_ANOTHER
+    (Leg.update(outcome="not-accepted" if reason == VOICEMAIL else reason)
+     .where(Leg.id == leg.id, Leg.accepted_at.is_null(),
+            Leg.outcome.in_(("ringing", TAKEN_BY_ANOTHER)))
+     .execute())
+    return reason
+
+
+def close_live_legs(call, now, outcome):
+    """End every open leg of the call in the log; (CallSid, ringing) of those to stop."""
+    with database.atomic():
+        live = list(Leg.select(Leg.id, Leg.child_sid, Leg.picked_up_at)
+                    .where(Leg.call == call, Leg.ended_at.is_null(),
+                           Leg.accepted_at.is_null()))
+        if live:
+            (Leg.update(ended_at=now, outcome=outcome)
+             .where(Leg.id.in_([leg.id for leg in live]), Leg.ended_at.is_null())
+             .execute())
+    return tuple((leg.child_sid, leg.picked_up_at is None) for leg in live if leg.child_sid)
+
+
+def leave_for_voicemail(call, now):
+    """The hunt gives up: claim the caller for voicemail and end the legs still up.
+
+    None when an engineer accepted (or the caller went) first; else the legs to stop.
+    """
+    with database.atomic():
+        won = (Call.update(status="voicemail")
+               .where(Call.id == call.id, Call.status == "ringing",
+                      Call.answered_at.is_null(), Call.ended_at.is_null())
+               .execute())
+        if not won:
+            return None
+        live = list(Leg.select(Leg.id, Leg.child_sid, Leg.picked_up_at)
+                    .where(Leg.call == call, Leg.ended_at.is_null()))
+        # a phone still ringing was not answered; one picked up never had 1 pressed
+        (Leg.update(ended_at=now, outcome=Case(None, [(Leg.picked_up_at.is_null(), "no-answer")],
+                                               "not-accepted"))
+         .where(Leg.call == call, Leg.ended_at.is_null())
+         .execute())
+    return tuple((leg.child_sid, leg.picked_up_at is None) for leg in live if leg.child_sid)
+
+
+def stale_accepts(call, accepted_before):
+    """Accepted legs of a caller still waiting that never joined: ended, or accepted before
+    `accepted_before` (the join takes a second or two)."""
+    return list(Leg.select()
+                .where(Leg.call == call, Leg.accepted_at.is_null(False),
+                       Leg.ended_at.is_null(False) | (Leg.accepted_at < accepted_before)))
+
+
+def release_accept(leg, now):
+    """Give back the claim of an accepted leg that did not reach the caller; the hunt goes
+    on. The legs to stop (this one, when still up)."""
+    with database.atomic():
+        (Leg.update(outcome=JOIN_FAILED, accepted_at=None,
+                    ended_at=Case(None, [(Leg.ended_at.is_null(), now)], Leg.ended_at))
+         .where(Leg.id == leg.id, Leg.accepted_at.is_null(False))
+         .execute())
+        (Call.update(status="ringing", answered_by=None, answered_at=None)
+         .where(Call.id == leg.call_id, Call.answered_by == leg.engineer_id,
+                Call.ended_at.is_null())
+         .execute())
+    return ((leg.child_sid, False),) if leg.ended_at is None and leg.child_sid else ()
+
+
+def join_failed(leg, now):
+    """The accepted engineer's join to the caller's queue failed. The caller still waiting:
+    the claim is given back and the hunt goes on; the caller gone: the call was never
+    answered (an abandoned call, as the statistics count it)."""
+    with database.atomic():
+        ended = Call.select(Call.ended_at).where(Call.id == leg.call_id).scalar()
+        (Leg.update(outcome=JOIN_FAILED, accepted_at=None,
+                    ended_at=Case(None, [(Leg.ended_at.is_null(), now)], Leg.ended_at))
+         .where(Leg.id == leg.id, Leg.accepted_at.is_null(False))
+         .execute())
+        (Call.update(status="ringing" if ended is None else "missed", answered_by=None,
+                     answered_at=None, connected_at=None)
+         .where(Call.id == leg.call_id, Call.answered_by == leg.engineer_id,
+                Call.status == "answered")
+         .execute())
+    return ended is not None

@@ -6,6 +6,7 @@ builds one Dialer in create_app; tests use `responses` against the real client, 
 """
 
 import logging
+import re
 import secrets
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 # A leg that cannot be started quickly is worth less than falling back to ringing one
 # engineer at a time: the caller is waiting.
 REST_TIMEOUT_SECONDS = 3
+CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
 
 
 class DialerError(Exception):
@@ -43,6 +45,9 @@ class TwilioDialer:
                 status_callback_event=["initiated", "ringing", "answered", "completed"])
         except (TwilioRestException, TwilioException, requests.RequestException) as exc:
             raise DialerError(f"{exc.__class__.__name__}: {exc}") from exc
+        if not isinstance(call.sid, str) or not CALL_SID.fullmatch(call.sid):
+            # no leg anyone could follow or stop: as good as refused
+            raise DialerError(f"answer without a CallSid: {str(call.sid)[:40]!r}")
         log.info("telephony.dialer.start: to=%s sid=%s", masked(to), call.sid)
         return call.sid
 

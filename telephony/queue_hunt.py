@@ -86,10 +86,11 @@ def tick(call, settings, now):
 
 
 def start_leg(leg_id, dialer, url, settings, now):
-    """Ring the leg's engineer through the REST API; False (and the leg closed) when refused."""
+    """Ring the leg's engineer through the REST API: None, or the DialerError (and the leg
+    closed as NOT_STARTED) when the API refused or did not answer in time."""
     leg = Leg.select(Leg, Call).join(Call).where(Leg.id == leg_id).first()
     if leg is None or leg.ended_at is not None or leg.child_sid:
-        return True
+        return None
     try:
         sid = dialer.start(to=leg.number, from_=leg.call.to_number,
                            url=url("leg_whisper", leg=leg.id),
@@ -100,13 +101,13 @@ def start_leg(leg_id, dialer, url, settings, now):
         log.debug("telephony.queue_hunt: leg not started call=%s error=%s", leg.call_id, exc)
         (Leg.update(ended_at=now, outcome=NOT_STARTED)
          .where(Leg.id == leg.id, Leg.ended_at.is_null()).execute())
-        return False
+        return exc
     updated = (Leg.update(child_sid=sid)
                .where(Leg.id == leg.id, Leg.ended_at.is_null()).execute())
     if not updated:  # the hunt ended while the leg was being started: stop it again
         Leg.update(child_sid=sid).where(Leg.id == leg.id).execute()
         stop_legs(dialer, ((sid, True),))
-    return True
+    return None
 
 
 def stop_legs(dialer, sids):

@@ -18,15 +18,23 @@ class IncidentLog:
         self._lock = threading.Lock()
         self.open = False
         self.failures = 0
+        self.last_failure_at = None  # the instant given with the latest failure, if any
 
-    def failed(self, exc, endpoint):
+    def failed(self, exc, endpoint, at=None):
         with self._lock:
             self.failures += 1
             starting = not self.open
             self.open = True
+            if at is not None:
+                self.last_failure_at = at
         if starting:
             log.error("webhooks.incidents: %s unavailable endpoint=%s error=%s: %s", self.what,
                       endpoint, type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+
+    def failing_since(self, now, within):
+        """True while an incident is open and its latest failure is less than `within` old."""
+        last = self.last_failure_at
+        return self.open and last is not None and now - last < within
 
     def succeeded(self):
         if not self.open:

@@ -12,6 +12,7 @@
 """
 
 import logging
+from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, request
 
@@ -53,11 +54,19 @@ voice_webhook = Lifecycle("webhooks.voice",
                           on_failure=_fallback)
 
 
+# While the REST API is failing, calls hunt with <Dial> at once rather than each finding out
+# again (a REST timeout is seconds of a caller's wait); one call tries it again after this.
+REST_RETRY = timedelta(seconds=30)
+
+
 def overlapping(step):
     """True when this Step's ring should start an overlapped hunt rather than a <Dial>."""
     rt = runtime()
-    return (rt.settings.hunt == "overlap" and rt.dialer is not None and step.ring is not None
-            and step.gate_call_id is None)
+    if rt.settings.hunt != "overlap" or rt.dialer is None or step.ring is None \
+            or step.gate_call_id is not None:
+        return False
+    return not (rt.incidents_rest is not None
+                and rt.incidents_rest.failing_since(rt.clock(), REST_RETRY))
 
 
 def answer_with_queue(step):
@@ -81,11 +90,12 @@ def after_response(response, start=None, stop=()):
                 if stop:
                     queue_hunt.stop_legs(rt.dialer, stop)
                 if start is not None:
-                    if queue_hunt.start_leg(start, rt.dialer, rt.url, rt.settings, rt.clock()):
+                    error = queue_hunt.start_leg(start, rt.dialer, rt.url, rt.settings,
+                                                 rt.clock())
+                    if error is None:
                         rt.incidents_rest.succeeded()
-                    else:
-                        rt.incidents_rest.failed(RuntimeError("REST leg not started"),
-                                                 "dialer")
+                    else:  # logged once per incident, however many calls it costs
+                        rt.incidents_rest.failed(error, "dialer", at=rt.clock())
 
     response.call_on_close(run)
     return response

@@ -2,7 +2,7 @@
 engineer would notice it: who is connected, who hears "already taken", which phones stop."""
 
 import threading
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from twilio.request_validator import RequestValidator
@@ -256,16 +256,14 @@ def test_a_queue_fault_gives_the_caller_voicemail_and_stops_the_phones(line):
     assert hung_up_with(line.presses_1("Ann Archer"), "leaving a message")
 
 
-class TestOutOfHours:
-    """Ben on duty from Tuesday 18:00, Cat his backup."""
+@pytest.fixture
+def duty(team, settings, clock, db):
+    """Ben on duty from Tuesday 18:00, Cat his backup; the call comes at 03:00."""
+    periods.assign_period(date(2026, 12, 1), team[1], team[2], settings, now=ADDED_AT)
+    clock.set(datetime(2026, 12, 2, 3, 0, tzinfo=timezone.utc))
 
-    @pytest.fixture
-    def duty(self, team, settings, clock, db):
-        from datetime import datetime, timezone
 
-        periods.assign_period(date(2026, 12, 1), team[1], team[2], settings, now=ADDED_AT)
-        clock.set(datetime(2026, 12, 2, 3, 0, tzinfo=timezone.utc))
-
+class TestOutOfHoursOverlapped:
     @pytest.fixture
     def settings_data(self):
         return {"hunt": "overlap", "overlap_seconds": 6, "backup_after_seconds": 4}
@@ -280,3 +278,21 @@ class TestOutOfHours:
         assert joined(line.presses_1("Cat Lee"))
         assert line.stopped() == {"Ben Smith": 1}
         assert line.fresh().answered_by.name == "Cat Lee"
+
+
+class TestOutOfHoursInTurn:
+    @pytest.fixture
+    def settings_data(self):
+        return {"hunt": "overlap", "overlap_seconds": 6}  # no backup_after_seconds
+
+    def test_the_backup_rings_only_once_the_primarys_phone_gave_up(self, line, duty):
+        assert "<Enqueue" in line.arrive()
+        line.tick_until(19)
+        assert line.rung() == ["Ben Smith"]  # however long Ben's phone rings
+        line.leg_status("Ben Smith", "no-answer")
+        line.tick_until(21)
+        assert line.rung() == ["Ben Smith", "Cat Lee"]
+        line.picks_up("Cat Lee")
+        assert joined(line.presses_1("Cat Lee"))
+        assert line.fresh().answered_by.name == "Cat Lee"
+        assert line.outcomes() == {"Ben Smith": "no-answer", "Cat Lee": "accepted"}

@@ -73,7 +73,7 @@ def test_two_engineers_pressing_1_in_the_same_second_connect_exactly_one(line):
     call = line.fresh()
     assert call.status == "answered" and call.answered_by.name == "Ann Archer"
     ended = {leg["engineer"]: leg["ended"] for leg in call_detail(line.sid)["legs"]}
-    assert ended["Ben Smith"] == "taken by another engineer"
+    assert ended["Ben Smith"] == "cancelled: answered on another leg"
 
 
 def test_presses_at_the_same_instant_from_two_workers_connect_exactly_one(app, line):

@@ -29,6 +29,16 @@ class DialerError(Exception):
     """Twilio's REST API refused or did not answer in time."""
 
 
+NUMBER = re.compile(r"\+?\d[\d ]{5,}\d")
+
+
+def _described(exc):
+    """The failure in one line for the log, any phone number in it masked."""
+    text = f"{exc.__class__.__name__}: {exc}".splitlines()[0] if str(exc) else \
+        exc.__class__.__name__
+    return NUMBER.sub(lambda match: masked(match.group().replace(" ", "")), text)
+
+
 class TwilioDialer:
     """Starts and stops engineer legs with Twilio's REST client."""
 
@@ -44,7 +54,7 @@ class TwilioDialer:
                 status_callback=status_callback, status_callback_method="POST",
                 status_callback_event=["initiated", "ringing", "answered", "completed"])
         except (TwilioRestException, TwilioException, requests.RequestException) as exc:
-            raise DialerError(f"{exc.__class__.__name__}: {exc}") from exc
+            raise DialerError(_described(exc)) from exc
         if not isinstance(call.sid, str) or not CALL_SID.fullmatch(call.sid):
             # no leg anyone could follow or stop: as good as refused
             raise DialerError(f"answer without a CallSid: {str(call.sid)[:40]!r}")
@@ -56,7 +66,7 @@ class TwilioDialer:
         try:
             self.client.calls(sid).update(status="canceled" if ringing else "completed")
         except (TwilioRestException, TwilioException, requests.RequestException) as exc:
-            raise DialerError(f"{exc.__class__.__name__}: {exc}") from exc
+            raise DialerError(_described(exc)) from exc
 
 
 @dataclass

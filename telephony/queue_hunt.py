@@ -62,8 +62,8 @@ def live_sids(call, except_leg_id=None):
 
 def tick(call, settings, now):
     """One wait-URL fetch: maybe a new leg, maybe the end of waiting."""
-    if call.status == "voicemail":  # a tick before this one sent the caller on
-        return TickOutcome(leave=True)
+    if call.status == "voicemail" or call.ended_at is not None:
+        return TickOutcome(leave=True)  # a tick before this one sent the caller on, or late
     if Leg.select().where(Leg.call == call, Leg.outcome == NOT_STARTED).exists():
         # the REST API let us down: the phones still ringing stop, one at a time from here
         return TickOutcome(leave=True, stop=close_live_legs(call, now, "withdrawn"))

@@ -17,7 +17,7 @@ from datetime import timedelta
 from flask import Blueprint, Response, current_app, request
 
 from dutyline.db import database
-from telephony import calls, hunt_claims, queue_hunt, queue_twiml, twiml
+from telephony import call_events, calls, hunt_claims, queue_hunt, queue_twiml, twiml
 from telephony.models import Call, Leg
 from telephony.steps import Ring, Step, shown_caller_id
 from telephony.twiml import render, render_fallback, render_hangup
@@ -42,6 +42,10 @@ def _fallback():
 
 def _answer(step):
     rt = runtime()
+    destination = call_events.destination_of(step)
+    if destination is not None:  # noted for the call statistics, as webhooks.voice does
+        call_events.record_destination(request.form.get("CallSid", ""), destination,
+                                       rt.clock())
     return _xml(render(step, rt.url, rt.settings))
 
 

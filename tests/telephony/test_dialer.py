@@ -87,3 +87,15 @@ def test_an_answer_without_a_sid_is_the_dialers_error(dialer):
     with pytest.raises(DialerError):
         dialer.start(to="+447911123401", from_="+442071838750", url="https://x/leg-whisper",
                      status_callback="https://x/leg-status", timeout=10)
+
+
+@responses.activate
+def test_the_error_names_no_whole_phone_number(dialer):
+    responses.post(CALLS, status=400, json={
+        "code": 21211, "message": "The 'To' number +447911123401 is not a valid phone number.",
+        "status": 400})
+    with pytest.raises(DialerError) as raised:
+        dialer.start(to="+447911123401", from_="+442071838750", url="https://x/leg-whisper",
+                     status_callback="https://x/leg-status", timeout=10)
+    text = str(raised.value)
+    assert "7911123401" not in text and "+44…401" in text and "\n" not in text

@@ -114,3 +114,18 @@ def test_out_of_hours_primary_then_backup_in_turn(simulate, duty, db):
     assert outcome.answered_by == "Cat Lee"
     first, second = started_at(outcome)
     assert second - first >= 15  # the backup only once the primary's phone gave up
+
+
+class TestBackupAlongside:
+    @pytest.fixture
+    def settings_data(self):
+        return {"hunt": "overlap", "overlap_seconds": 6, "backup_after_seconds": 5}
+
+    def test_out_of_hours_the_backup_rings_beside_the_primary(self, simulate, duty, db, dialer):
+        outcome = simulate(Scenario(at=WEDNESDAY_03, answers={"Ben Smith": "ignore",
+                                                             "Cat Lee": "accept@2s"}))
+        assert outcome.answered_by == "Cat Lee"
+        first, second = started_at(outcome)
+        assert 5 <= second - first < 8  # while Ben's phone still rang
+        assert (dialer.started[0]["sid"], True) in dialer.stopped  # Ben's then stopped
+        assert outcome.reached_after < 15

@@ -193,6 +193,7 @@ def test_nobody_accepting_leaves_for_voicemail_after_max_wait(line, settings):
     assert "<Record" in line.queue_result("leave")
     call = line.fresh()
     assert call.status == "voicemail" and call.answered_at is None
+    assert call.voicemail_at is not None  # the statistics' moment of the voicemail prompt
     assert line.tick().count("<Leave") == 1  # a late tick changes nothing
 
 

@@ -6,7 +6,7 @@ to ringing, each engineer's pick-up delay drawn from the profile, the whisper, t
 and a webhook round trip. The figures are what that model says a caller waits; they depend
 on it, not on this machine's speed.
 
-    python bench/caller_wait.py [--calls 100] [--seed 1]
+    python bench/caller_wait.py [--calls 100] [--seed 1] [--strategy LABEL]...
 
 prints, per profile and strategy, the share of calls reached within 12 s, the median, p90
 and best wait of the calls that reached someone, and the calls that reached nobody.
@@ -156,13 +156,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=100, help="calls per profile and strategy")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--strategy", action="append", metavar="LABEL",
+                        help="only this strategy's rows (repeatable), e.g. 'overlap 2 s'")
     args = parser.parse_args()
+    chosen = [row for row in STRATEGIES if not args.strategy or row[0] in args.strategy]
     print(f"{args.calls} calls per row; 'within 12 s' counts calls that reached nobody as misses")
     print(f"{'profile':52} {'strategy':26} {'within 12 s':>11} {'median':>7} {'p90':>7} "
           f"{'best':>6} {'nobody':>6}")
     with tempfile.TemporaryDirectory() as folder:
         for profile in PROFILES:
-            for label, strategy, desk_connects in STRATEGIES:
+            for label, strategy, desk_connects in chosen:
                 if desk_connects and not profile.office:
                     continue  # mobiles never connect on pick-up
                 waits, nobody = play(profile, strategy, args.calls, args.seed, folder,

@@ -29,6 +29,14 @@ from webhooks.runtime import runtime
 log = logging.getLogger(__name__)
 
 SMS_KEYS = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER")
+# a pass at most every tenth of a second: 0, a negative number or nan would spin
+INTERVAL = click.FloatRange(min=0.1, max=86400)
+
+
+def _a_number(_ctx, _param, value):
+    if value != value:  # nan passes any range
+        raise click.BadParameter("nan is not a number of seconds")
+    return value
 
 
 def build_senders(app):
@@ -128,7 +136,8 @@ def outbox_group():
 
 @outbox_group.command("work")
 @click.option("--once", is_flag=True, help="one pass, then exit")
-@click.option("--interval", default=5.0, show_default=True, help="seconds between passes")
+@click.option("--interval", default=5.0, show_default=True, type=INTERVAL,
+              callback=_a_number, help="seconds between passes")
 @service()
 @with_appcontext
 def outbox_work(once, interval):
@@ -173,7 +182,8 @@ def outbox_retry(ids, all_failed):
 
 @click.command("clock")
 @click.option("--once", is_flag=True, help="one pass, then exit")
-@click.option("--interval", default=60.0, show_default=True, help="seconds between passes")
+@click.option("--interval", default=60.0, show_default=True, type=INTERVAL,
+              callback=_a_number, help="seconds between passes")
 @service()
 @with_appcontext
 def clock(once, interval):

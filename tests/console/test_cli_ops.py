@@ -146,3 +146,16 @@ def test_once_with_the_database_gone_is_one_line(app, tmp_path):
         repeat(True, 5, work, url=url)
     assert raised.value.message == \
         f"the SQLite file {tmp_path / 'test.db'} is locked by another process; try again"
+
+
+@pytest.mark.parametrize("command", [["outbox", "work"], ["clock"]])
+@pytest.mark.parametrize("interval", ["0", "-1", "nan", "1e9", "soon"])
+def test_an_interval_that_would_spin_or_never_come_is_refused(command, interval):
+    from click.testing import CliRunner
+
+    from console.main import main
+
+    result = CliRunner().invoke(main, [*command, "--interval", interval])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1].startswith("Error: Invalid value for "
+                                                             "'--interval'")

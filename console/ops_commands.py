@@ -18,12 +18,14 @@ from dutyline.phones import InvalidNumber, to_e164
 from outbox import queue
 from outbox.folder import FolderOutbox
 from outbox.mail import MailConfigError, SmtpMailer
-from outbox.models import CHANNELS, EMAIL, SMS, WEBHOOK
+from outbox.models import CHANNELS, EMAIL, SMS, VOICE, WEBHOOK
 from outbox.sms import TwilioSms
+from outbox.voice import TwilioVoiceCall
 from outbox.webhook import WebhookPoster
 from reports import weekly
 from rota import handover, managers
 from rota import weekly as duty_lists
+from voicemail import escalation
 from webhooks.runtime import runtime
 
 log = logging.getLogger(__name__)
@@ -42,7 +44,8 @@ def _a_number(_ctx, _param, value):
 def build_senders(app):
     """The senders per outbox channel: given in the app config (tests), else from the env.
 
-    Texts need the three Twilio keys, e-mail SMTP_URL, webhooks TICKET_WEBHOOK_SECRET. A
+    Texts need the three Twilio keys, escalation calls those and PUBLIC_URL, e-mail
+    SMTP_URL, webhooks TICKET_WEBHOOK_SECRET. A
     channel left unconfigured keeps its messages queued until a worker that has it runs.
     With OUTBOX_FOLDER set (for trials) every channel is written to files in that folder.
     """
@@ -68,6 +71,11 @@ def build_senders(app):
             raise click.ClickException(f"TWILIO_FROM_NUMBER: {exc}") from exc
         senders[SMS] = TwilioSms(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
                                  from_number)
+        rt = runtime()
+        if rt.public_url:  # Twilio fetches the escalation call's words from the app
+            senders[VOICE] = TwilioVoiceCall(
+                config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], from_number,
+                lambda message: rt.url("escalation", esc=message.id))
     if config.get("SMTP_URL"):
         sender = config.get("MAIL_FROM") or "dutyline@localhost"
         try:
@@ -187,8 +195,9 @@ def outbox_retry(ids, all_failed):
 @service()
 @with_appcontext
 def clock(once, interval):
-    """Queue handover texts and reminders, weekly duty lists, managers' warnings and the
-    weekly call summary as they fall due."""
+    """Queue handover texts and reminders, weekly duty lists, managers' warnings, the
+    escalation calls of tickets nobody acknowledged and the weekly call summary as they
+    fall due."""
     rt = runtime()
     report_email = current_app.config.get("REPORT_EMAIL")
     if report_email and "@" not in report_email:
@@ -199,6 +208,7 @@ def clock(once, interval):
         added = len(handover.queue_handover_notices(rt.settings, now))
         added += len(duty_lists.queue_weekly_notices(rt.settings, now))
         added += len(managers.queue_manager_warnings(rt.settings, rt.managers, now))
+        added += len(escalation.queue_escalations(rt.settings, rt.managers, now))
         if report_email and weekly.queue_weekly_summary(rt.settings, report_email, now):
             added += 1
         if once or added:

@@ -25,7 +25,8 @@ def state(tz):
                             f"{o.starts_at.astimezone(tz):%a %d %b %H:%M} to "
                             f"{o.ends_at.astimezone(tz):%a %d %b %H:%M}")
                      for o in Override.select()}
-        tickets = {t.number: t.status for t in Ticket.select()}
+        tickets = {t.number: f"{t.status}, priority {t.priority_label}"
+                   for t in Ticket.select()}
         queued = {m.id: f"queued {m.channel} to {m.recipient}: {m.body}"
                   for m in OutboxMessage.select()}
     return presence, overrides, tickets, queued

@@ -9,6 +9,7 @@ from console.tables import table
 from console.timeparse import parse_instant
 from rota import engineers as engineer_service
 from voicemail import tickets
+from voicemail.escalation import escalation_calls
 from voicemail.models import ticket_as_dict
 from webhooks.runtime import runtime
 
@@ -51,11 +52,16 @@ def tickets_list(status, as_json):
 def tickets_show(number):
     """Everything about one ticket."""
     tz = runtime().settings.tz
-    row = ticket_as_dict(tickets.get_ticket(number))
+    ticket = tickets.get_ticket(number)
+    row = ticket_as_dict(ticket)
     for key, value in row.items():
         if value and (key.endswith("_at") or key == "deadline"):
             value = parse_instant(value, tz).astimezone(tz).strftime("%a %d %b %Y %H:%M %Z")
         click.echo(f"{key.replace('_', ' '):<18} {value if value is not None else '-'}")
+    for call in escalation_calls(ticket):
+        at = call["queued_at"].astimezone(tz).strftime("%a %d %b %H:%M %Z")
+        click.echo(f"{'escalation call':<18} step {call['step']} {at} to {call['to']}: "
+                   f"{call['status']}" + (f" ({call['error']})" if call["error"] else ""))
 
 
 PRIORITY_HELP = "A critical, B important, C normal, D low"

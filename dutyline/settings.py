@@ -19,7 +19,8 @@ KNOWN_KEYS = ("timezone", "holidays", "closed", "ring_seconds", "hunt_rounds", "
               "greeting", "out_of_hours_greeting", "language", "voice", "handover",
               "phone_region", "team_name", "backup", "period", "week_start", "hours",
               "service_level_seconds", "short_abandon_seconds", "hunt", "overlap_seconds",
-              "backup_after_seconds", "text_commands", "withheld_callers")
+              "backup_after_seconds", "text_commands", "withheld_callers",
+              "escalate_after_minutes")
 
 
 class SettingsError(ValueError):
@@ -56,6 +57,9 @@ class Settings:
     # out of hours, a caller who withholds the number is taken as an "unknown" caller
     # (straight to the duty engineer) or as "core-hours" (press 1 for an emergency)
     withheld_callers: str = "unknown"
+    # out of hours, a voicemail ticket nobody acknowledged is called through after this long
+    # (duty engineer, backup, managers, this long apart); 0: never
+    escalate_after_minutes: int = 15
 
     @property
     def period_days(self):
@@ -262,6 +266,9 @@ def _parse_line_keys(data):
             raise SettingsError(f"withheld_callers: expected \"unknown\" or \"core-hours\", "
                                 f"got {raw!r}")
         values["withheld_callers"] = raw
+    if "escalate_after_minutes" in data:
+        values["escalate_after_minutes"] = _int(data.pop("escalate_after_minutes"),
+                                                "escalate_after_minutes", 0, 240)
     return values
 
 

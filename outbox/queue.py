@@ -15,7 +15,7 @@ from peewee import PostgresqlDatabase
 
 from dutyline.db import database
 from dutyline.phones import masked
-from outbox.models import CHANNELS, FAILED, QUEUED, SENDING, SENT, OutboxMessage
+from outbox.models import CANCELLED, CHANNELS, FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from outbox.senders import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,20 @@ def amend_queued(dedupe_key, body):
             .where(OutboxMessage.dedupe_key == dedupe_key, OutboxMessage.status == QUEUED,
                    OutboxMessage.attempts == 0)
             .execute()) == 1
+
+
+def cancel_queued(key_prefix, reason):
+    """Cancel the messages not yet handed over whose dedupe key starts with `key_prefix`
+    (waiting for a first attempt or a retry); returns how many. One being sent is let be."""
+    count = (OutboxMessage
+             .update(status=CANCELLED, last_error=reason)
+             .where(OutboxMessage.dedupe_key.startswith(key_prefix),
+                    OutboxMessage.status == QUEUED)
+             .execute())
+    if count:
+        log.info("outbox.queue.cancel_queued: prefix=%s count=%s reason=%s", key_prefix, count,
+                 reason)
+    return count
 
 
 def retry_delay(attempts, first=FIRST_RETRY, longest=LONGEST_WAIT):

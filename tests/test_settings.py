@@ -17,6 +17,7 @@ def test_defaults():
     assert (settings.ring_seconds, settings.hunt_rounds, settings.max_wait_seconds) == (15, 1, 90)
     assert settings.handover == time(18)
     assert settings.language == "en-GB"
+    assert settings.escalate_after_minutes == 15
 
 
 def test_file_is_read(tmp_path):
@@ -54,6 +55,8 @@ def test_file_is_read(tmp_path):
     ({"hunt": "parallel"}, "hunt"),
     ({"overlap_seconds": 0}, "overlap_seconds"),
     ({"backup_after_seconds": "soon"}, "backup_after_seconds"),
+    ({"escalate_after_minutes": 241}, "escalate_after_minutes"),
+    ({"escalate_after_minutes": "15"}, "escalate_after_minutes"),
 ])
 def test_bad_value_names_the_key(data, key):
     with pytest.raises(SettingsError) as error:

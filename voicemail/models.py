@@ -12,6 +12,11 @@ PRIORITIES = {"A": "critical", "B": "important", "C": "normal", "D": "low"}
 DEFAULT_PRIORITY = "C"
 
 
+def escalation_prefix(number):
+    """The start of the outbox keys of a ticket's escalation calls."""
+    return f"ticket:{number}:escalate:"
+
+
 class Ticket(BaseModel):
     id = AutoField()
     call = ForeignKeyField(Call, unique=True, backref="tickets")

@@ -14,7 +14,8 @@ from telephony.models import Call
 from voicemail import notify
 from voicemail.recordings import plain_text, recording_link, recording_seconds
 from voicemail.recordings import recording_sid as checked_sid
-from voicemail.models import PRIORITIES, TICKET_BASE, Ticket
+from outbox.queue import cancel_queued
+from voicemail.models import PRIORITIES, TICKET_BASE, Ticket, escalation_prefix
 from voicemail.notify import Delivery
 
 log = logging.getLogger(__name__)
@@ -151,11 +152,13 @@ def acknowledge(number, now, engineer=None, priority=None, delivery=None):
     if ticket.status == "closed":
         raise TicketError(f"ticket #{ticket.number} is closed")
     with database.atomic():
-        (Ticket
-         .update(status="acknowledged", acknowledged_at=now,
-                 acknowledged_by=engineer.id if engineer else None)
-         .where(Ticket.id == ticket.id, Ticket.status == "new")
-         .execute())
+        changed = (Ticket
+                   .update(status="acknowledged", acknowledged_at=now,
+                           acknowledged_by=engineer.id if engineer else None)
+                   .where(Ticket.id == ticket.id, Ticket.status == "new")
+                   .execute())
+        if changed:  # seen: its escalation calls not yet made are not needed any more
+            cancel_queued(escalation_prefix(ticket.number), "the ticket was acknowledged")
         _set_priority(ticket, priority, now, engineer, delivery)
     return Ticket.get_by_id(ticket.id)
 
@@ -172,8 +175,10 @@ def set_priority(number, priority, now, engineer=None, delivery=None):
 def close(number, now):
     """Close a ticket."""
     ticket = get_ticket(number)
-    Ticket.update(status="closed", closed_at=now).where(Ticket.id == ticket.id,
-                                                        Ticket.status != "closed").execute()
+    with database.atomic():
+        Ticket.update(status="closed", closed_at=now).where(Ticket.id == ticket.id,
+                                                            Ticket.status != "closed").execute()
+        cancel_queued(escalation_prefix(ticket.number), "the ticket was closed")
     return Ticket.get_by_id(ticket.id)
 
 

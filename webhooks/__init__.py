@@ -126,9 +126,10 @@ def create_app(config=None):
     except DatabaseUrlError as exc:
         raise ConfigError(f"DATABASE_URL: {exc}") from exc
 
-    from webhooks import feeds, lifecycle, queue_voice, sms, voice
+    from webhooks import escalation_voice, feeds, lifecycle, queue_voice, sms, voice
 
     app.register_blueprint(voice.bp)
+    app.register_blueprint(escalation_voice.bp)
     app.register_blueprint(queue_voice.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(feeds.bp)

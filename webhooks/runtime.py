@@ -35,6 +35,8 @@ PATHS = {
     "leg_accept": "/voice/leg-accept",
     "join_result": "/voice/join-result",
     "ringback": "/voice/ringback.wav",
+    "escalation": "/voice/escalation",
+    "escalation_key": "/voice/escalation-key",
 }
 
 
@@ -59,11 +61,12 @@ class Runtime:
     def url(self, name, **params):
         """The absolute URL Twilio should call for a callback name.
 
-        A URL naming a leg or a call carries that one's token (webhooks.callback_tokens).
+        A URL naming a leg, a call or an escalation call (`esc`, its outbox row) carries
+        that one's token (webhooks.callback_tokens).
         """
         base = (self.public_url or "").rstrip("/")
         if self.callback_secret:
-            for kind in ("leg", "call"):
+            for kind in ("leg", "call", "esc"):
                 if kind in params:
                     params[TOKEN_PARAM] = callback_token(self.callback_secret, kind, params[kind])
         query = f"?{urlencode(params)}" if params else ""

@@ -1,0 +1,52 @@
+"""Spoken calls out through Twilio's REST API (Calls resource), behind the outbox's sender
+contract: `send(message)` starts the call and returns its CallSid, or raises DeliveryError.
+
+The call's words are not in the request: Twilio fetches them, when the call is answered,
+from the URL `answer_url(message)` gives (a signed endpoint of the app, whose URL carries
+a token for this one message), so what is said is decided at that moment (a ticket
+acknowledged meanwhile is not asked for again).
+"""
+
+import logging
+
+import requests
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from dutyline.phones import masked
+from outbox.senders import DeliveryError
+from outbox.sms import RETRYABLE_STATUS
+
+log = logging.getLogger(__name__)
+
+RING_SECONDS = 30  # long enough to wake someone; a personal voicemail usually answers later
+REST_TIMEOUT_SECONDS = 10
+
+
+class TwilioVoiceCall:
+    """Rings the message's recipient from the support number; Twilio asks `answer_url`
+    what to say once it is answered."""
+
+    def __init__(self, account_sid, auth_token, from_number, answer_url, client=None,
+                 timeout=REST_TIMEOUT_SECONDS):
+        self.from_number = from_number
+        self.answer_url = answer_url
+        self.client = client or Client(account_sid, auth_token,
+                                       http_client=TwilioHttpClient(timeout=timeout))
+
+    def send(self, message):
+        """Start the call; 5xx, 401, 429 and network errors may be retried, other 4xx not."""
+        try:
+            call = self.client.calls.create(to=message.recipient, from_=self.from_number,
+                                            url=self.answer_url(message), method="POST",
+                                            timeout=RING_SECONDS)
+        except TwilioRestException as exc:
+            permanent = exc.status < 500 and exc.status not in RETRYABLE_STATUS
+            raise DeliveryError(f"twilio status={exc.status} code={exc.code}: {exc.msg}",
+                                permanent=permanent) from exc
+        except (requests.RequestException, TwilioException) as exc:
+            raise DeliveryError(f"twilio unreachable: {exc.__class__.__name__}: {exc}") from exc
+        log.info("outbox.voice.send: to=%s sid=%s key=%s", masked(message.recipient), call.sid,
+                 message.dedupe_key)
+        return call.sid

@@ -112,9 +112,7 @@ def next_step(ticket, rungs, queued, after, now):
     return min(step, len(rungs))
 
 
-def _ended(ticket, managers, now):
-    text = (f"Voicemail ticket #{ticket.number} from {who_left_it(ticket)} is still not "
-            "acknowledged after every escalation call.")
+def _ended(ticket, text, managers, now):
     if managers and tell_managers(managers, f"{escalation_prefix(ticket.number)}ended", text,
                                   now, subject=f"dutyline: ticket #{ticket.number} not seen"):
         log.warning("voicemail.escalation: ticket=%s not acknowledged after every step; "
@@ -127,26 +125,34 @@ def _ended(ticket, managers, now):
     return False
 
 
+def _ended_text(ticket):
+    return (f"Voicemail ticket #{ticket.number} from {who_left_it(ticket)} is still not "
+            "acknowledged after every escalation call.")
+
+
 def queue_escalations(settings, managers, now):
     """Queue every escalation step now due; the (ticket number, step) pairs newly queued."""
     if not settings.escalate_after_minutes or is_in_hours(settings, now):
         return []
     after = timedelta(minutes=settings.escalate_after_minutes)
     plans = []
-    for ticket in _waiting_tickets(now):  # read before the writes (two clocks on SQLite)
+    # everything is read before the first write: on SQLite a transaction that read first
+    # cannot write once another clock has written meanwhile ("database is locked")
+    for ticket in _waiting_tickets(now):
         rungs = ladder(ticket, managers)
         step = next_step(ticket, rungs, steps_queued(ticket), after, now)
         if step is not None:
-            plans.append((ticket, rungs, step))
+            text = _ended_text(ticket) if step == len(rungs) else prompt_text(ticket)
+            plans.append((ticket, rungs, step, text))
     added = []
     with database.atomic():
-        for ticket, rungs, step in plans:
+        for ticket, rungs, step, text in plans:
             if step == len(rungs):
-                _ended(ticket, managers, now)
+                _ended(ticket, text, managers, now)
                 continue
             rung = rungs[step]
-            new = [enqueue(VOICE, number, prompt_text(ticket), step_key(ticket, step, number),
-                           now) for number in rung.numbers]
+            new = [enqueue(VOICE, number, text, step_key(ticket, step, number), now)
+                   for number in rung.numbers]
             if any(new):
                 added.append((ticket.number, step))
                 log.info("voicemail.escalation: ticket=%s step=%s role=%s to=%s", ticket.number,
@@ -181,13 +187,13 @@ def acknowledge_by_key(message, now):
                 .select()
                 .where(Engineer.mobile == message.recipient, Engineer.active)
                 .first())
-    with database.atomic():
-        done = acknowledge(ticket.number, now, engineer)
-        newly = done.acknowledged_at == now and ticket.status == "new"
-        if newly:
-            who = engineer.name if engineer is not None else f"manager {masked(message.recipient)}"
-            audit.record(who, "ticket acknowledged",
-                         f"#{ticket.number} by pressing 1 on an escalation call", now)
+    # its own write transaction (no read before it in the same one, for SQLite's sake)
+    done = acknowledge(ticket.number, now, engineer)
+    newly = done.acknowledged_at == now and ticket.status == "new"
+    if newly:
+        who = engineer.name if engineer is not None else f"manager {masked(message.recipient)}"
+        audit.record(who, "ticket acknowledged",
+                     f"#{ticket.number} by pressing 1 on an escalation call", now)
     log.info("voicemail.escalation.acknowledge_by_key: ticket=%s to=%s newly=%s",
              ticket.number, masked(message.recipient), newly)
     return newly

@@ -1,8 +1,7 @@
 """A team, a night ticket, the clock's tick and the worker's Twilio calls, for the escalation
 tests (the REST API mocked with `responses`, the app's endpoints signed as Twilio signs)."""
 
-import json
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import responses
@@ -113,12 +112,3 @@ def answer_url_of(api, index=0):
 
 def minutes(n):
     return timedelta(minutes=n)
-
-
-def as_json(result):
-    return json.loads(result.output)
-
-
-__all__ = ["ACCOUNT", "SUPPORT", "BEN", "TOBI", "MANAGERS", "ACME", "CALLS_URL", "CONFIG",
-           "make_team", "leave_ticket", "tick", "voice_rows", "manager_texts", "deliver",
-           "posted_calls", "answer_url_of", "minutes", "date", "as_json", "voice_sender"]

@@ -193,3 +193,37 @@ def test_the_worker_gives_escalation_calls_a_sender_only_with_a_public_url(app, 
         assert url.startswith("https://support.example.com/voice/escalation?esc=7&t=")
         monkeypatch.setattr(app.extensions["dutyline"], "public_url", None)
         assert VOICE not in build_senders(app)
+
+
+def test_two_clocks_at_the_same_instant_queue_each_step_once(app, clock, simulate, make_engineer,
+                                                             settings):
+    import threading
+
+    from voicemail.escalation import queue_escalations
+
+    make_team(make_engineer, settings, date(2026, 11, 30))
+    _number, made = leave_ticket(simulate, datetime(2026, 12, 1, 2, 0, tzinfo=LONDON))
+    managers = app.extensions["dutyline"].managers
+    errors = []
+
+    def run_clock(at, start):
+        try:
+            with database.connection_context():
+                start.wait()
+                queue_escalations(settings, managers, at)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+
+    for n in (15, 30, 45, 60):
+        start = threading.Barrier(2)
+        threads = [threading.Thread(target=run_clock, args=(made + minutes(n), start))
+                   for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert errors == []
+    assert [(to, at - made) for to, _key, _status, at in voice_rows()] == [
+        (BEN, minutes(15)), (TOBI, minutes(30)), (MANAGERS[0], minutes(45)),
+        (MANAGERS[1], minutes(45))]
+    assert len(manager_texts()) == 2

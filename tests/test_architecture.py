@@ -241,6 +241,24 @@ def test_local_times_become_instants_only_through_localtime():
                             "wall_clock_to_utc)"
 
 
+def test_only_the_holidays_module_asks_the_holidays_library():
+    offenders = [f"{path.relative_to(ROOT)}:{line}"
+                 for module, path in MODULES.items() if module != "dutyline.holidays"
+                 for name, line in imports_of(module, path)
+                 if name.partition(".")[0] == "holidays"]
+    assert offenders == [], "ask dutyline.holidays (is_public_holiday, public_holidays)"
+
+
+def test_phone_numbers_are_parsed_only_in_the_phones_module():
+    # dutyline.phones.to_e164 takes the settings' phone_region; nothing parses on its own
+    offenders = [f"{path.relative_to(ROOT)}:{node.lineno}"
+                 for module, path in MODULES.items() if module != "dutyline.phones"
+                 for node in ast.walk(ast.parse(path.read_text()))
+                 if isinstance(node, ast.Attribute) and node.attr == "parse"
+                 and isinstance(node.value, ast.Name) and node.value.id == "phonenumbers"]
+    assert offenders == []
+
+
 def test_local_time_conversions_are_seen(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("a = datetime.combine(day, clock, tzinfo=tz)\n"

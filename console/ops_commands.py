@@ -75,7 +75,8 @@ def build_senders(app):
         if rt.public_url:  # Twilio fetches the escalation call's words from the app
             senders[VOICE] = TwilioVoiceCall(
                 config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], from_number,
-                lambda message: rt.url("escalation", esc=message.id))
+                lambda message: rt.url("escalation", esc=message.id),
+                status_url=lambda message: rt.url("escalation_status", esc=message.id))
     if config.get("SMTP_URL"):
         sender = config.get("MAIL_FROM") or "dutyline@localhost"
         try:

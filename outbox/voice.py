@@ -29,18 +29,23 @@ class TwilioVoiceCall:
     what to say once it is answered."""
 
     def __init__(self, account_sid, auth_token, from_number, answer_url, client=None,
-                 timeout=REST_TIMEOUT_SECONDS):
+                 timeout=REST_TIMEOUT_SECONDS, status_url=None):
         self.from_number = from_number
         self.answer_url = answer_url
+        self.status_url = status_url  # where Twilio says how the call ended (logged)
         self.client = client or Client(account_sid, auth_token,
                                        http_client=TwilioHttpClient(timeout=timeout))
 
     def send(self, message):
         """Start the call; 5xx, 401, 429 and network errors may be retried, other 4xx not."""
+        status = {}
+        if self.status_url is not None:
+            status = {"status_callback": self.status_url(message),
+                      "status_callback_method": "POST", "status_callback_event": ["completed"]}
         try:
             call = self.client.calls.create(to=message.recipient, from_=self.from_number,
                                             url=self.answer_url(message), method="POST",
-                                            timeout=RING_SECONDS)
+                                            timeout=RING_SECONDS, **status)
         except TwilioRestException as exc:
             permanent = exc.status < 500 and exc.status not in RETRYABLE_STATUS
             raise DeliveryError(f"twilio status={exc.status} code={exc.code}: {exc.msg}",

@@ -4,6 +4,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from accounts import audit
 from voicemail import tickets as service
+from voicemail.escalation import escalation_calls
 from voicemail.models import PRIORITIES
 from voicemail.tickets import TicketError
 from web.access import is_manager
@@ -26,7 +27,8 @@ def ticket(number):
         found = service.get_ticket(number)
     except TicketError:
         abort(404)
-    return render_template("ticket.html", ticket=found, priorities=PRIORITIES)
+    return render_template("ticket.html", ticket=found, priorities=PRIORITIES,
+                           escalation=escalation_calls(found))
 
 
 @bp.post("/tickets/<int:number>/<action>")

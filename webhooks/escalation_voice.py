@@ -9,7 +9,9 @@ the answer is valid TwiML that ends the call, never a 5xx and never the caller's
 import logging
 
 from flask import Blueprint, Response, request
+from twilio.twiml.voice_response import VoiceResponse
 
+from dutyline.phones import masked
 from outbox.models import VOICE, OutboxMessage
 from voicemail import escalation_call as words
 from voicemail.escalation import acknowledge_by_key, call_of
@@ -106,3 +108,18 @@ def escalation_key():
     except TicketError:  # closed meanwhile
         pass
     return goodbye(words.already_seen(call_of(message)))
+
+
+@bp.post("/escalation-status")
+@twilio_only
+@escalation_webhook
+def escalation_status():
+    """How the call ended (no-answer, busy, completed …), in the log beside its outbox row."""
+    message = named_message(strict=True)
+    ticket = _ticket(message)
+    if ticket is not None:
+        log.info("webhooks.escalation: call ended esc=%s ticket=%s to=%s status=%s seconds=%s "
+                 "ticket_status=%s", message.id, ticket.number, masked(message.recipient),
+                 request.form.get("CallStatus", "-")[:20],
+                 request.form.get("CallDuration", "-")[:6], ticket.status)
+    return xml(VoiceResponse())

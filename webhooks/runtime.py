@@ -37,6 +37,7 @@ PATHS = {
     "ringback": "/voice/ringback.wav",
     "escalation": "/voice/escalation",
     "escalation_key": "/voice/escalation-key",
+    "escalation_status": "/voice/escalation-status",
 }
 
 

@@ -79,8 +79,10 @@ def manager_texts():
 def voice_sender(app):
     with app.app_context():
         rt = runtime()
-        return TwilioVoiceCall(ACCOUNT, "test-auth-token-0123456789abcdef", SUPPORT,
-                               lambda message: rt.url("escalation", esc=message.id))
+        return TwilioVoiceCall(
+            ACCOUNT, "test-auth-token-0123456789abcdef", SUPPORT,
+            lambda message: rt.url("escalation", esc=message.id),
+            status_url=lambda message: rt.url("escalation_status", esc=message.id))
 
 
 def created(sid):

@@ -191,6 +191,8 @@ def test_the_worker_gives_escalation_calls_a_sender_only_with_a_public_url(app, 
         assert isinstance(senders[VOICE], TwilioVoiceCall)
         url = senders[VOICE].answer_url(OutboxMessage(id=7))
         assert url.startswith("https://support.example.com/voice/escalation?esc=7&t=")
+        assert senders[VOICE].status_url(OutboxMessage(id=7)).startswith(
+            "https://support.example.com/voice/escalation-status?esc=7&t=")
         monkeypatch.setattr(app.extensions["dutyline"], "public_url", None)
         assert VOICE not in build_senders(app)
 

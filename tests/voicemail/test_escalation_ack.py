@@ -175,3 +175,34 @@ def test_a_database_fault_still_answers_twiml(twilio, called, monkeypatch):
     answer = twilio.post(url, {"CallSid": BEN_CALL})
     assert answer.status_code == 200
     assert "cannot be completed now" in answer.get_data(as_text=True)
+
+
+def test_how_the_call_ended_is_logged_and_a_forged_report_changes_nothing(twilio, called, api,
+                                                                          caplog):
+    import logging
+    from urllib.parse import parse_qs
+
+    caplog.set_level(logging.INFO, logger="webhooks.escalation_voice")
+    status = parse_qs(api.calls[0].request.body)["StatusCallback"][0]
+    assert "/voice/escalation-status?esc=" in status
+    esc = parse_qs(urlsplit(status).query)["esc"][0]
+    answer = twilio.post(status, {"CallSid": BEN_CALL, "CallStatus": "no-answer",
+                                  "CallDuration": "0"})
+    assert answer.status_code == 200
+    assert [r.getMessage() for r in caplog.records if "call ended" in r.getMessage()] == [
+        f"webhooks.escalation: call ended esc={esc} ticket={called[0]} to=+44…001 "
+        "status=no-answer seconds=0 ticket_status=new"]
+    caplog.clear()
+    assert twilio.post(status, {"CallSid": "CA" + "c" * 32, "CallStatus": "completed"}
+                       ).status_code == 200
+    assert not [r for r in caplog.records if "call ended" in r.getMessage()]
+
+
+def test_the_ticket_page_lists_the_escalation_calls(app, called):
+    number, made, _url = called
+    with database.connection_context():
+        add_user("mia@example.com", "manager", now=ADDED_AT)
+    browser = Browser(app, app.extensions["dutyline"].clock).sign_in("mia@example.com")
+    page = browser.get(f"/tickets/{number}").get_data(as_text=True)
+    assert f"<th>Escalation call 1</th><td>Tue 01 Dec 2026 02:1" in page
+    assert f"to {BEN}: sent" in page and f"to {TOBI}: queued" in page

@@ -1,8 +1,10 @@
 """The one database handle, its base model, and UTC time storage."""
 
+import os
+import sqlite3
 from datetime import datetime, timezone
 
-from peewee import DatabaseProxy, DateTimeField, Model
+from peewee import DatabaseProxy, DateTimeField, Model, OperationalError, SqliteDatabase
 from playhouse.db_url import parse
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
@@ -90,6 +92,25 @@ def _prepare_threshold(value):
             from None
 
 
+class _ExistingSqliteDatabase(PooledSqliteDatabase):
+    """SQLite that connects only to a file that is there: a mistyped path in DATABASE_URL
+    is a database fault (the caller gets the fallback), never a new empty database.
+    `make_sqlite_file()` is how `dutyline db init` and the migrations make one."""
+
+    def _connect(self):
+        if self.database != ":memory:" and not os.path.exists(self.database):
+            raise OperationalError(f"no database at {self.database}: run dutyline db init")
+        return super()._connect()
+
+
+def make_sqlite_file():
+    """Make the SQLite file the database names when it is missing (db init, upgrade)."""
+    db = database.obj
+    if isinstance(db, SqliteDatabase) and db.database != ":memory:" \
+            and not os.path.exists(db.database):
+        sqlite3.connect(db.database).close()
+
+
 def open_database(url):
     """Point the shared proxy at the database named by a URL (sqlite or postgresql).
 
@@ -106,7 +127,7 @@ def open_database(url):
     name = params.pop("database")
     if scheme == "sqlite":
         # WAL lets readers go on while one writer writes; writers take turns
-        db = PooledSqliteDatabase(name, pragmas={
+        db = _ExistingSqliteDatabase(name, pragmas={
             "journal_mode": "wal", "synchronous": "normal", "busy_timeout": SQLITE_BUSY_MS,
             "foreign_keys": 1}, timeout=SQLITE_BUSY_MS / 1000, check_same_thread=False,
             **POOL, **params)

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from peewee import DatabaseError, ImproperlyConfigured, InterfaceError
 
-from dutyline.db import database
+from dutyline.db import database, make_sqlite_file
 from dutyline.migrations import SchemaError, check_current
 
 FAULTS = (DatabaseError, InterfaceError, ImproperlyConfigured, OSError)
@@ -88,6 +88,8 @@ def check_for_command(url, create=False, upgrading=False):
         if not create and not os.path.exists(path):
             raise DatabaseUnavailable(f"no database at {path}: run dutyline db init "
                                       "(or set DATABASE_URL)")
+        if create:
+            make_sqlite_file()
     try:
         with database.connection_context():
             database.execute_sql("SELECT 1")

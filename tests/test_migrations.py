@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
-from dutyline.db import database, open_database
+from dutyline.db import database, make_sqlite_file, open_database
 from dutyline.migrations import LATEST, schema_version, steps, upgrade
 from tests.fixtures import schema_v1 as v1
 from console.main import main
@@ -23,6 +23,7 @@ T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 def make_first_release_database(url):
     """Tables and rows exactly as the first release wrote them."""
     open_database(url)
+    make_sqlite_file()  # as db init makes a new database
     with database.connection_context():
         database.create_tables(v1.FIRST_SCHEMA)
         ben = v1.Engineer.create(name="Ben Smith", mobile="+447911123401", rotation=1,
@@ -155,6 +156,7 @@ def test_the_migrations_make_the_schema_the_models_describe(database_url, postgr
     upgrade()
     migrated = shape()
     open_database(postgres_or_sqlite_url)
+    make_sqlite_file()  # as db init makes a new database
     with database.connection_context():
         database.create_tables(todays_models())
     assert shape() == migrated
@@ -181,6 +183,7 @@ def make_counted_database(url, version):
     from dutyline.migrations import _runner
 
     open_database(url)
+    make_sqlite_file()  # as db init makes a new database
     with database.connection_context():
         runner = _runner()
         runner.up(steps()[0].name)

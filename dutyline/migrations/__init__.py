@@ -20,7 +20,7 @@ import os
 from peewee import PostgresqlDatabase
 from playhouse.migrations import Migration, Runner
 
-from dutyline.db import SQLITE_BUSY_MS, database
+from dutyline.db import SQLITE_BUSY_MS, database, make_sqlite_file
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ def _adopt(runner):
 
 def upgrade():
     """Apply every step the database lacks; returns the numbers of the steps applied."""
+    make_sqlite_file()  # a new SQLite database starts here (db init, the demo)
     with database.connection_context():
         postgres = isinstance(database.obj, PostgresqlDatabase)
         # an upgrade may wait for another one and rewrite big tables: none of the timeouts

@@ -227,3 +227,14 @@ def test_every_voice_webhook_answers_twiml_while_the_database_is_unreachable(bro
             assert_valid_twiml(twiml_schema, response.get_data())
     assert app.test_client().get("/healthz").status_code == 503
     database.close_all()
+
+
+def test_a_mistyped_sqlite_path_gets_the_fallback_and_makes_no_database(tmp_path, twiml_schema):
+    app = make_app(f"sqlite:///{tmp_path / 'dutylin.db'}")  # the real one is dutyline.db
+    for n in range(2):
+        response = post_call(app, n)
+        assert response.status_code == 200
+        assert_valid_twiml(twiml_schema, response.get_data())
+        assert etree.fromstring(response.get_data()).find("Dial/Number").text == "+442079460999"
+    assert app.test_client().get("/healthz").status_code == 503
+    assert list(tmp_path.iterdir()) == []  # no empty database left to be mistaken for one

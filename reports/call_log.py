@@ -27,7 +27,8 @@ LEG_ENDINGS = {"accepted": "accepted", "no-answer": "no answer", "busy": "busy",
                "ringing": "caller hung up",
                "taken-by-another": "cancelled: answered on another leg",
                "join-failed": "accepted, dropped before the join",
-               "not-started": "not started (REST API)"}
+               "not-started": "not started (REST API)",
+               "withdrawn": "stopped: no longer needed"}
 
 
 @dataclass(frozen=True)

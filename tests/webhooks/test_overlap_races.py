@@ -254,6 +254,9 @@ def test_a_queue_fault_gives_the_caller_voicemail_and_stops_the_phones(line):
     ann_and_ben_ringing(line)
     assert "<Record" in line.queue_result("system-error")
     assert line.stopped() == {"Ann Archer": 1, "Ben Smith": 1}
+    ended = {leg["engineer"]: leg["ended"] for leg in call_detail(line.sid)["legs"]}
+    assert ended == {"Ann Archer": "stopped: no longer needed",
+                     "Ben Smith": "stopped: no longer needed"}
     assert hung_up_with(line.presses_1("Ann Archer"), "leaving a message")
 
 

@@ -106,10 +106,15 @@ def _tickets_sql(postgres):
         "FROM \"call\" AS c WHERE c.voicemail_at IS NOT NULL")
 
 
+def open_bench_database(url):
+    # filling millions of rows is not a webhook: lift the web app's statement timeout for it
+    postgres = url.startswith("postgres")
+    open_database(url + ("?options=-c%20statement_timeout%3D0" if postgres else ""))
+
+
 def fill(url, calls, legs_per_call):
     postgres = url.startswith("postgres")
-    # filling millions of rows is not a webhook: lift the web app's statement timeout for it
-    open_database(url + ("?options=-c%20statement_timeout%3D0" if postgres else ""))
+    open_bench_database(url)
     upgrade()
     with database.connection_context():
         for n in range(ENGINEERS):

@@ -5,7 +5,8 @@ from peewee import SQL, Case, fn
 
 from reports.measures import CallTally
 from reports.models import partial_until
-from reports.sql import instant, is_postgres, local_day, local_hour, seconds_between
+from reports.sql import (instant, is_postgres, local_day, local_hour, milliseconds_between,
+                         seconds_between)
 from telephony.models import Call
 
 ANSWERED = "answered"
@@ -46,12 +47,12 @@ def outcome_case():
     ], _text(ABANDONED_HUNTING))
 
 
-def wait_seconds():
-    """Arrival to connection, in seconds, for answered calls (NULL for the others, with no
-    time spent reading their arrival)."""
+def wait_milliseconds():
+    """Arrival to connection, in whole milliseconds, for answered calls (NULL for the
+    others, with no time spent reading their arrival)."""
     return Case(None, [(Call.answered_at.is_null(False),
-                        seconds_between(fn.COALESCE(Call.connected_at, Call.answered_at),
-                                        Call.started_at))])
+                        milliseconds_between(fn.COALESCE(Call.connected_at, Call.answered_at),
+                                             Call.started_at))])
 
 
 def group_key(group, offsets):
@@ -73,17 +74,20 @@ def in_span(query, span, column=Call.started_at):
     return query
 
 
-def call_tallies(span, group):
-    """{group key: CallTally} for the calls that arrived in the span.
+def call_tallies(span, group, by_mode=False):
+    """{group key: CallTally} for the calls that arrived in the span. `group` may be a tuple
+    of groups, and `by_mode` puts the call's mode first: the key is then a tuple, e.g.
+    (mode, hour, engineer id) for by_mode and ("hour", "engineer").
 
     The inner query works out each call's key, outcome, wait and time to hang-up once; the
     outer one counts them by key, outcome and whole second of the wait.
     """
     legacy = legacy_condition(Call.started_at)
+    keys = key_columns(group, by_mode, lambda name: group_key(name, span.offsets()), Call.mode)
     row = (Call
-           .select(group_key(group, span.offsets()).alias("k"),
+           .select(*[key.alias(f"k{n}") for n, key in enumerate(keys)],
                    outcome_case().alias("o"),
-                   wait_seconds().alias("w"),
+                   wait_milliseconds().alias("w"),
                    # only unanswered calls can be short abandons: no time spent on the rest
                    Case(None, [((Call.answered_at.is_null() & Call.voicemail_at.is_null()
                                  & Call.fallback_at.is_null()),
@@ -96,17 +100,18 @@ def call_tallies(span, group):
     calls = row.alias("c")
     abandoned = calls.c.o.in_([_text(name) for name in ABANDONED])
     short = abandoned & (calls.c.d <= SQL(str(int(span.short_abandon_seconds))))
-    within = calls.c.w <= SQL(str(int(span.threshold_seconds)))
+    within = calls.c.w <= SQL(str(int(span.threshold_seconds) * 1000))
+    width = len(keys)
     query = (Call
-             .select(calls.c.k, calls.c.o, _whole_seconds(calls.c.w), fn.COUNT(SQL("*")),
+             .select(*[getattr(calls.c, f"k{n}") for n in range(width)], calls.c.o,
+                     _whole_seconds(calls.c.w / SQL("1000.0")), fn.COUNT(SQL("*")),
                      fn.SUM(calls.c.w), _sum(within), _sum(short), fn.SUM(calls.c.p))
              .from_(calls)
-             .group_by(SQL("1"), SQL("2"), SQL("3")))
+             .group_by(*[SQL(str(n)) for n in range(1, width + 3)]))
     tallies = {}
-    for key, name, whole, count, wait_sum, within_count, short_count, legacy_count in (
-            query.tuples()):
-        tally = tallies.setdefault(key, CallTally())
-        _count(tally, name, whole, count, wait_sum, within_count, short_count, legacy_count)
+    for values in query.tuples():
+        tally = tallies.setdefault(values[0] if width == 1 else values[:width], CallTally())
+        _count(tally, *values[width:])
     return tallies
 
 
@@ -114,6 +119,12 @@ def _whole_seconds(wait):
     """A wait rounded to the whole second, halves up on both databases (PostgreSQL's
     round() of a double rounds halves to even)."""
     return fn.FLOOR(wait + SQL("0.5")) if is_postgres() else fn.ROUND(wait)
+
+
+def key_columns(group, by_mode, column, mode):
+    """The key expressions of a grouping: the mode first when asked, then each group's."""
+    names = group if isinstance(group, tuple) else (group,)
+    return ([mode] if by_mode else []) + [column(name) for name in names]
 
 
 def _sum(condition):
@@ -126,7 +137,7 @@ def _count(tally, name, whole, count, wait_sum, within_count, short_count, legac
     if name == ANSWERED:
         tally.answered += count
         tally.answered_within += within_count or 0
-        tally.wait_total += float(wait_sum or 0)
+        tally.wait_ms += int(wait_sum or 0)
         if whole is not None:
             second = max(0, int(whole))
             tally.waits[second] = tally.waits.get(second, 0) + count

@@ -9,7 +9,7 @@ from peewee import SQL, Case, fn
 
 from reports.call_figures import in_span
 from reports.measures import LegTally
-from reports.sql import is_postgres, seconds_between
+from reports.sql import is_postgres, milliseconds_between
 from telephony.models import Call, Leg
 
 # how a leg ended (Leg.outcome); "ringing" is a leg still open when the caller hung up
@@ -53,15 +53,16 @@ def _id_range(span):
             .first())
 
 
-def leg_tallies(span):
-    """{engineer id: LegTally} for the legs of the calls that arrived in the span."""
+def leg_tallies(span, by_mode=False):
+    """{engineer id: LegTally} for the legs of the calls that arrived in the span
+    ({(call mode, engineer id): LegTally} with `by_mode`)."""
     # only accepted legs have one: the others' ringing moments are not read at all
     ring_to_accept = Case(None, [(Leg.accepted_at.is_null(False),
-                                  seconds_between(Leg.accepted_at, Leg.ringing_at))])
+                                  milliseconds_between(Leg.accepted_at, Leg.ringing_at))])
     first = Case(None, [(Leg.step == 0, SQL("1"))], SQL("0"))
     legs = (Leg
             .select(Leg.engineer.alias("e"), ending_case().alias("k"), first.alias("f"),
-                    ring_to_accept.alias("r"))
+                    ring_to_accept.alias("r"), (Call.mode if by_mode else SQL("''")).alias("m"))
             .join(Call, on=(Leg.call == Call.id))
             .where(Leg.engineer.is_null(False)))
     legs = in_span(legs, span)
@@ -78,12 +79,12 @@ def leg_tallies(span):
     legs = legs.alias("l")
     query = (Leg
              .select(legs.c.e, legs.c.k, legs.c.f, fn.COUNT(SQL("*")), fn.SUM(legs.c.r),
-                     fn.COUNT(legs.c.r))
+                     fn.COUNT(legs.c.r), legs.c.m)
              .from_(legs)
-             .group_by(SQL("1"), SQL("2"), SQL("3")))
+             .group_by(SQL("1"), SQL("2"), SQL("3"), SQL("7")))
     tallies = {}
-    for engineer_id, ending, is_first, count, r2a_total, r2a_count in query.tuples():
-        tally = tallies.setdefault(engineer_id, LegTally())
+    for engineer_id, ending, is_first, count, r2a_total, r2a_count, mode in query.tuples():
+        tally = tallies.setdefault((mode, engineer_id) if by_mode else engineer_id, LegTally())
         tally.legs += count
         counter = COUNTERS.get(ending)
         if counter:
@@ -92,6 +93,6 @@ def leg_tallies(span):
             tally.first_legs += count
             if ending == ACCEPTED:
                 tally.first_legs_accepted += count
-        tally.ring_to_accept_total += float(r2a_total or 0)
+        tally.ring_to_accept_ms += int(r2a_total or 0)
         tally.ring_to_accept_count += r2a_count or 0
     return tallies

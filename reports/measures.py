@@ -38,7 +38,7 @@ class CallTally:
     short_abandons: int = 0
     answered: int = 0
     answered_within: int = 0
-    wait_total: float = 0.0
+    wait_ms: int = 0  # the answered calls' waits added up, in whole milliseconds
     waits: dict = field(default_factory=dict)  # whole seconds -> answered calls
     voicemail: int = 0
     fallback: int = 0
@@ -49,7 +49,7 @@ class CallTally:
     legacy: int = 0
 
     def add(self, other):
-        for name in ("calls", "short_abandons", "answered", "answered_within", "wait_total",
+        for name in ("calls", "short_abandons", "answered", "answered_within", "wait_ms",
                      "voicemail", "fallback", "abandoned_greeting", "abandoned_hunting",
                      "abandoned_unknown", "unfinished", "legacy"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -74,7 +74,8 @@ class CallTally:
             "answered_within": self.answered_within,
             "threshold_seconds": threshold_seconds,
             "service_level": ratio(self.answered_within, self.offered),
-            "asa_seconds": round(self.wait_total / self.answered, 1) if self.answered else None,
+            "asa_seconds": (round(self.wait_ms / (1000 * self.answered), 1)
+                            if self.answered else None),
             "wait_p50_seconds": nearest_rank(self.waits, 50),
             "wait_p90_seconds": nearest_rank(self.waits, 90),
             "wait_p98_seconds": nearest_rank(self.waits, 98),
@@ -101,13 +102,17 @@ class LegTally:
     not_pressed: int = 0
     caller_hung_up: int = 0
     cancelled: int = 0
-    ring_to_accept_total: float = 0.0
+    ring_to_accept_ms: int = 0
     ring_to_accept_count: int = 0
     first_legs: int = 0
     first_legs_accepted: int = 0
 
+    def add(self, other):
+        for name, value in vars(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
     def measures(self):
-        mean = (round(self.ring_to_accept_total / self.ring_to_accept_count, 1)
+        mean = (round(self.ring_to_accept_ms / (1000 * self.ring_to_accept_count), 1)
                 if self.ring_to_accept_count else None)
         return {"legs": self.legs, "accepted": self.accepted, "not_answered": self.not_answered,
                 "busy": self.busy, "failed": self.failed, "picked_up_not_pressed": self.not_pressed,
@@ -121,20 +126,20 @@ class LegTally:
 class TicketTally:
     tickets: int = 0
     acknowledged: int = 0
-    reaction_total: float = 0.0
+    reaction_ms: int = 0
     met_deadline: int = 0
     past_deadline: int = 0  # acknowledged late, or not acknowledged and already late
     with_deadline: int = 0
 
     def add(self, other):
-        for name in ("tickets", "acknowledged", "reaction_total", "met_deadline",
+        for name in ("tickets", "acknowledged", "reaction_ms", "met_deadline",
                      "past_deadline", "with_deadline"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def measures(self):
         judged = self.met_deadline + self.past_deadline
         return {"tickets": self.tickets, "tickets_acknowledged": self.acknowledged,
-                "reaction_seconds": (round(self.reaction_total / self.acknowledged)
+                "reaction_seconds": (round(self.reaction_ms / (1000 * self.acknowledged))
                                      if self.acknowledged else None),
                 "tickets_met_deadline": self.met_deadline,
                 "tickets_past_deadline": self.past_deadline,

@@ -1,6 +1,7 @@
-"""The one table the call statistics keep of their own: which calls were logged in part."""
+"""The tables the call statistics keep of their own: which calls were logged in part, and
+the figures of closed days and hours."""
 
-from peewee import IntegerField
+from peewee import AutoField, CharField, IntegerField, TextField
 
 from dutyline.db import BaseModel, UTCDateTimeField
 
@@ -19,3 +20,27 @@ def partial_until():
     """The arrival of the last call logged before full recording, or None."""
     row = StatisticsStart.get_or_none(StatisticsStart.id == 1)
     return row.partial_until if row else None
+
+
+class ReportUnit(BaseModel):
+    """The counted figures of one stretch of time that report() need not count again: a
+    local day of the team's zone, or an hour (reports.units). `basis` names what the
+    figures were counted with (zone, thresholds); the other columns hold them as JSON, in
+    total and per hour (days only), engineer and customer, so that a report reads only the
+    grouping it shows. Triggers on call, leg and ticket delete the units a changed row falls
+    in (dutyline.migrations.kept_figures)."""
+
+    id = AutoField()
+    level = CharField()  # day | hour
+    starts_at = UTCDateTimeField()
+    ends_at = UTCDateTimeField()
+    basis = CharField()
+    total = TextField()
+    hours = TextField(null=True)
+    engineers = TextField()
+    customers = TextField()
+
+    class Meta:
+        table_name = "report_unit"
+        # the triggers find a changed row's units by starts_at; one unit a level and start
+        indexes = ((("starts_at", "level"), True),)

@@ -6,6 +6,7 @@ interface. docs/statistics.md defines every figure and where it comes from.
 
 from dataclasses import dataclass, field
 
+from reports import units
 from reports.call_figures import call_tallies
 from reports.leg_figures import leg_tallies
 from reports.measures import FORMULA, CallTally, LegTally, TicketTally
@@ -47,14 +48,22 @@ class Report:
                 "groups": self.rows, "total": self.total}
 
 
-def report(span, group=None):
+def report(span, group=None, *, kept=True):
     """The statistics of the calls (and tickets) that arrived in `span`, grouped by `group`
-    ("day", "hour", "engineer", "customer", or None for the total alone)."""
+    ("day", "hour", "engineer", "customer", or None for the total alone).
+
+    The closed days and hours of the span come from their kept figures (reports.units),
+    the rest is counted from the call log; `kept=False` counts everything from the log.
+    """
     if group is not None and group not in GROUPS:
         raise ReportError(f"group must be one of {', '.join(GROUPS)}")
-    calls = call_tallies(span, group)
-    tickets = ticket_tallies(span, group)
-    legs = leg_tallies(span) if group == "engineer" else {}
+
+    def live(sub):
+        return (call_tallies(sub, group), ticket_tallies(sub, group),
+                leg_tallies(sub) if group == "engineer" else {})
+
+    calls, tickets, legs = (units.gather(span, group, live) if kept and units.ready()
+                            else live(span))
     total_calls, total_tickets = CallTally(), TicketTally()
     for tally in calls.values():
         total_calls.add(tally)

@@ -23,17 +23,24 @@ def instant(value):
     return SQL(f"'{text}'")
 
 
-def seconds_between(later, earlier):
-    """later - earlier in seconds, to the millisecond (NULL when either is NULL).
+def milliseconds_between(later, earlier):
+    """later - earlier in whole milliseconds (NULL when either is NULL).
 
     SQLite's julianday() is a float of days: rounding to milliseconds keeps 5 s exactly 5 s.
+    Sums of whole milliseconds are exact however they are added up (by day, by hour, or a
+    stored day's figures plus today's), where sums of fractions of seconds are not.
     """
     if is_postgres():
         seconds = fn.date_part(SQL("'epoch'"), later - earlier)
     else:
         seconds = (fn.julianday(later) - fn.julianday(earlier)) * SQL("86400.0")
     # whole milliseconds in floating point: cheaper than PostgreSQL's numeric rounding
-    return fn.ROUND(seconds * SQL("1000")) / SQL("1000.0")
+    return fn.ROUND(seconds * SQL("1000"))
+
+
+def seconds_between(later, earlier):
+    """later - earlier in seconds, to the millisecond (NULL when either is NULL)."""
+    return milliseconds_between(later, earlier) / SQL("1000.0")
 
 
 def _offset_case(column, offsets):

@@ -21,7 +21,8 @@ class Call(BaseModel):
     sid = CharField(unique=True)
     from_number = CharField()
     to_number = CharField(default="")
-    customer = ForeignKeyField(Customer, null=True, backref="calls")
+    # (customer, started_at) below serves a customer's newest calls and the key's checks
+    customer = ForeignKeyField(Customer, null=True, backref="calls", index=False)
     started_at = UTCDateTimeField(index=True)
     mode = CharField(default="")  # in_hours | out_of_hours | fallback
     plan = TextField(null=True)  # JSON list of targets decided at arrival
@@ -64,5 +65,6 @@ class Leg(BaseModel):
 # Every index is written on every arrival, so there are only those a query uses.
 # The legs of engineers on a call right now: picked up and not ended. Arrivals ask this of
 # every signed-in engineer; the partial index stays as small as the number of live calls.
+Call.add_index(Call.index(Call.customer, Call.started_at, name="call_customer_started_at"))
 Leg.add_index(Leg.index(Leg.engineer, Leg.started_at, name="leg_on_a_call").where(
     Leg.ended_at.is_null() & Leg.picked_up_at.is_null(False) & Leg.engineer.is_null(False)))

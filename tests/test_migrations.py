@@ -130,12 +130,13 @@ def todays_models():
     from customers.models import Customer, CustomerNumber
     from inbox.models import InboundText
     from outbox.models import OutboxMessage
-    from reports.models import StatisticsStart
+    from reports.models import ReportUnit, StatisticsStart
     from voicemail.models import Ticket
 
     return [Engineer, DutyPeriod, HuntPosition, Customer, CustomerNumber, Call, Leg, Ticket,
             Override, Absence, FeedToken, PublishedEvent, PublishedFeed, OutboxMessage,
-            StatisticsStart, InboundText, User, SignInLink, WebSession, SignInAttempt, AuditEntry]
+            StatisticsStart, InboundText, User, SignInLink, WebSession, SignInAttempt, AuditEntry,
+            ReportUnit]
 
 
 def shape():

@@ -21,6 +21,7 @@ from peewee import PostgresqlDatabase
 from playhouse.migrations import Migration, Runner
 
 from dutyline.db import SQLITE_BUSY_MS, database, make_sqlite_file
+from dutyline.migrations.kept_figures import keep_triggers
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,7 @@ def upgrade():
                 runner = _runner()
                 _adopt(runner)
                 applied = runner.up()
+                keep_triggers(database.obj, applied)
         finally:
             if postgres:
                 database.execute_sql("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK,))

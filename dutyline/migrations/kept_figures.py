@@ -1,0 +1,61 @@
+"""The triggers that keep the reports' kept figures (report_unit, reports.units) right:
+a row of call, leg or ticket inserted, changed or deleted deletes the units its moment falls
+in (a call's arrival, a leg's call's arrival, a ticket's making).
+
+Not a numbered step: every upgrade makes them anew once its steps have run, because SQLite
+drops a table's triggers when a step rebuilds the table, and it forgets every kept unit
+when a step has run (a step may change rows without the triggers in place).
+"""
+
+from peewee import PostgresqlDatabase
+
+TABLES = (("call", "{row}.started_at"),
+          ("leg", '(SELECT "started_at" FROM "call" WHERE "id" = {row}.call_id)'),
+          ("ticket", "{row}.created_at"))
+SQLITE_EVENTS = (("insert", ("NEW",)), ("update", ("OLD", "NEW")), ("delete", ("OLD",)))
+
+# No unit is longer than a day (25 h at most, on the change back from summer time), so the
+# search reads only the index entries of the 26 h before the moment.
+SQLITE_FORGET = ('DELETE FROM "report_unit" WHERE "starts_at" > datetime({at}, \'-26 hours\') '
+                 'AND "starts_at" <= {at} AND "ends_at" > {at};')
+PG_FORGET = """CREATE OR REPLACE FUNCTION report_unit_forget(at timestamp) RETURNS void AS $$
+  DELETE FROM "report_unit" WHERE "starts_at" > at - INTERVAL '26 hours'
+    AND "starts_at" <= at AND "ends_at" > at;
+$$ LANGUAGE sql"""
+PG_TABLE_FUNCTION = """CREATE OR REPLACE FUNCTION report_unit_forget_{table}() RETURNS trigger
+AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN PERFORM report_unit_forget({old}); END IF;
+  IF TG_OP <> 'DELETE' THEN PERFORM report_unit_forget({new}); END IF;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql"""
+PG_TRIGGER = """CREATE TRIGGER report_unit_{table} AFTER INSERT OR UPDATE OR DELETE ON "{table}"
+  FOR EACH ROW EXECUTE FUNCTION report_unit_forget_{table}()"""
+
+
+def trigger_names(postgres):
+    if postgres:
+        return [f"report_unit_{table}" for table, _at in TABLES]
+    return [f"report_unit_{table}_{event}" for table, _at in TABLES
+            for event, _rows in SQLITE_EVENTS]
+
+
+def keep_triggers(db, steps_applied):
+    """Make the triggers (again); forget the kept units when steps were applied."""
+    if not db.table_exists("report_unit"):
+        return
+    if steps_applied:
+        db.execute_sql('DELETE FROM "report_unit"')
+    if isinstance(db, PostgresqlDatabase):
+        db.execute_sql(PG_FORGET)
+        for table, at in TABLES:
+            db.execute_sql(PG_TABLE_FUNCTION.format(table=table, old=at.format(row="OLD"),
+                                                    new=at.format(row="NEW")))
+            db.execute_sql(f'DROP TRIGGER IF EXISTS report_unit_{table} ON "{table}"')
+            db.execute_sql(PG_TRIGGER.format(table=table))
+        return
+    for table, at in TABLES:
+        for event, rows in SQLITE_EVENTS:
+            body = " ".join(SQLITE_FORGET.format(at=at.format(row=row)) for row in rows)
+            db.execute_sql(f'CREATE TRIGGER IF NOT EXISTS "report_unit_{table}_{event}" AFTER '
+                           f'{event.upper()} ON "{table}" BEGIN {body} END')

@@ -1,0 +1,209 @@
+"""Counted figures of closed days and hours, kept so that report() counts only the open part.
+
+A span is cut into units: each whole local day of the team's zone that is over by the time
+of the report (`span.as_of`), then each whole hour (when the zone's offsets over the span
+are whole hours) that is over, and the rest, counted live from the call log as before. A
+unit's figures are the very tallies the live queries give, for every call mode and grouping
+(in total, per hour, engineer and customer), and they add up exactly: counts, whole
+milliseconds and histograms of whole seconds. So a report made of units equals the one
+counted from the calls, which tests/reports/test_units.py checks.
+
+A unit missing from report_unit is counted and stored while writers of calls, legs and
+tickets wait (an immediate transaction on SQLite, a SHARE lock on PostgreSQL), so no change
+falls between the counting and the storing; after that triggers
+(dutyline.migrations.kept_figures) delete any unit a changed row falls in (a late callback, an acknowledged ticket), and the
+next report counts it again. Where a unit cannot be stored (inside a caller's transaction,
+the lock not had at once) it is counted for this report alone.
+"""
+
+import logging
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+from peewee import DatabaseError
+
+from dutyline.db import database
+from dutyline.localtime import local_day_span
+from dutyline.migrations.kept_figures import trigger_names
+from reports.call_figures import call_tallies
+from reports.leg_figures import leg_tallies
+from reports.unit_figures import Sums, encode, entries, new_entry
+from reports.models import ReportUnit, partial_until
+from reports.sql import is_postgres
+from reports.ticket_figures import open_deadlines, ticket_tallies
+
+log = logging.getLogger(__name__)
+
+HOUR = timedelta(hours=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # a unit's tickets are never late "yet"
+KEYS = ("hour", "engineer", "customer")  # what a unit is counted by, besides the mode
+LOCK_TIMEOUT = "200ms"  # how long a PostgreSQL fill waits for writers before counting live
+
+
+def plan(span):
+    """([(level, start, end)], [(start, end)]): the units the span is made of and the
+    pieces left to count live (adjacent ones joined)."""
+    hourly = all(seconds % 3600 == 0 for _, seconds in span.offsets())
+    units, live = [], []
+
+    def add_live(start, end):
+        if start >= end:
+            return
+        if live and live[-1][1] == start:
+            live[-1] = (live[-1][0], end)
+        else:
+            live.append((start, end))
+
+    for day in span.local_days():
+        day_start, day_end = local_day_span(day, day, span.tz)
+        start, end = max(day_start, span.start), min(day_end, span.end)
+        if (start, end) == (day_start, day_end) and day_end <= span.as_of:
+            units.append(("day", day_start, day_end))
+            continue
+        hour = start.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
+        hour = hour if hour == start else hour + HOUR
+        cursor = start
+        while hourly and hour + HOUR <= min(end, span.as_of):
+            add_live(cursor, hour)
+            units.append(("hour", hour, hour + HOUR))
+            cursor = hour = hour + HOUR
+        add_live(cursor, end)
+    return units, live
+
+
+def basis(span):
+    """What a unit's figures depend on besides its calls: a unit counted otherwise is not used."""
+    until = partial_until()
+    return (f"{span.timezone}|{span.threshold_seconds}|{span.short_abandon_seconds}|"
+            f"{until.isoformat() if until else ''}")
+
+
+# the column a grouping reads, and the grouping each column is counted by
+COLUMNS = {None: "total", "day": "total", "hour": "hours", "engineer": "engineers",
+           "customer": "customers"}
+BY = {"total": None, "hours": "hour", "engineers": "engineer", "customers": "customer"}
+ALL_MODES = "*"
+
+
+def gather(span, group, live):
+    """(calls, tickets, legs) as call_tallies, ticket_tallies and leg_tallies give them for
+    the span, from its units and `live(sub_span)` for the rest."""
+    units, pieces = plan(span)
+    sums = Sums()
+    if units:
+        mode = span.mode or ALL_MODES
+        for (level, start, _end), (column, text) in zip(units, _stored(span, units, group)):
+            for key, *entry in entries(text, mode):
+                if column == "total":
+                    key = _whole_key(group, level, start, span)
+                sums.add(key, *entry, span.as_of)
+    calls, tickets, legs = sums.tallies()
+    for start, end in pieces:
+        sub = replace(span, start=start, end=end, now=span.as_of)
+        for into, found in zip((calls, tickets, legs), live(sub)):
+            for key, tally in found.items():
+                into.setdefault(key, type(tally)()).add(tally)
+    return calls, tickets, legs
+
+
+def _whole_key(group, level, start, span):
+    """A unit's key when its total is the group's row: its day, or an hour unit's hour."""
+    if group == "day":
+        return start.astimezone(span.tz).date().isoformat()
+    if group == "hour":
+        return start.astimezone(span.tz).hour
+    return 0
+
+
+def _column(group, level):
+    return "total" if group == "hour" and level == "hour" else COLUMNS[group]
+
+
+def _stored(span, units, group):
+    """[(column, JSON)] of each unit, in order: the kept ones read in one query (the column
+    the grouping needs), the others counted now (and kept)."""
+    known = basis(span)
+    wanted = {COLUMNS[group], "total"} if group == "hour" else {COLUMNS[group]}
+    columns = [getattr(ReportUnit, name) for name in sorted(wanted)]
+    rows = (ReportUnit
+            .select(ReportUnit.level, ReportUnit.starts_at, *columns)
+            .where(ReportUnit.starts_at >= units[0][1], ReportUnit.starts_at <= units[-1][1],
+                   ReportUnit.basis == known)
+            .dicts())
+    stored = {(row["level"], ReportUnit.starts_at.python_value(row["starts_at"])): row
+              for row in rows}
+    found = []
+    for level, start, end in units:
+        column = _column(group, level)
+        row = stored.get((level, start)) or _fill(span, level, start, end, known)
+        found.append((column, row[column]))
+    return found
+
+
+def _fill(span, level, start, end, known):
+    """The unit's columns, counted; kept when the writers can be held off for a moment."""
+    sub = replace(span, start=start, end=end, mode=None, now=EPOCH)
+    if database.in_transaction():  # never hold the caller's transaction's locks longer
+        return count(sub, level)
+    try:
+        with database.atomic(*([] if is_postgres() else ["IMMEDIATE"])):
+            if is_postgres():
+                database.execute_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+                database.execute_sql('LOCK TABLE "call", "leg", "ticket" IN SHARE MODE')
+            columns = count(sub, level)
+            ReportUnit.delete().where(ReportUnit.level == level,
+                                      ReportUnit.starts_at == start).execute()
+            ReportUnit.create(level=level, starts_at=start, ends_at=end, basis=known,
+                              **columns)
+        return columns
+    except DatabaseError as exc:  # busy, locked, or kept at the same moment elsewhere
+        log.info("reports.units: the %s from %s counted without keeping it: %s", level,
+                 start.isoformat(), exc)
+        return count(sub, level)
+
+
+def count(sub, level):
+    """A unit's columns as JSON (reports.unit_figures), each counted by its grouping and
+    by mode, the modes together under "*"."""
+    kept = {}
+
+    def entry(column, mode, key):
+        found = kept.setdefault(column, {}).setdefault(mode or "", {})
+        return found.setdefault(key, new_entry())
+
+    def spread(mode, keys, add):
+        for column, by in BY.items():
+            if column == "hours" and level != "day":
+                continue
+            key = 0 if by is None else keys[KEYS.index(by)]
+            for each in (mode, ALL_MODES):
+                add(entry(column, each, key))
+
+    for (mode, *keys), tally in call_tallies(sub, KEYS, by_mode=True).items():
+        spread(mode, keys, lambda found, tally=tally: found["c"].add(tally))
+    for (mode, *keys), tally in ticket_tallies(sub, KEYS, by_mode=True).items():
+        spread(mode, keys, lambda found, tally=tally: found["t"].add(tally))
+    for (mode, *keys), deadline in open_deadlines(sub, KEYS, by_mode=True):
+        spread(mode, keys, lambda found, at=deadline.isoformat(): found["o"].append(at))
+    for (mode, engineer), tally in leg_tallies(sub, by_mode=True).items():
+        for each in (mode, ALL_MODES):
+            entry("engineers", each, engineer)["l"].add(tally)
+    return {column: encode(kept.get(column, {})) for column in BY
+            if column != "hours" or level == "day"}
+
+
+def ready():
+    """Whether the database has the units' table and every trigger that keeps them right
+    (a schema made some other way, or a table rebuilt without its triggers, has not):
+    without them reports count everything from the call log."""
+    db = database.obj
+    if getattr(db, "report_units_ready", False):
+        return True
+    names = trigger_names(is_postgres())
+    sql = ("SELECT COUNT(*) FROM pg_trigger WHERE tgname IN ({})" if is_postgres() else
+           "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({})")
+    listed = ", ".join(f"'{name}'" for name in names)
+    found = (database.table_exists("report_unit")
+             and database.execute_sql(sql.format(listed)).fetchone()[0])
+    db.report_units_ready = found == len(names)
+    return db.report_units_ready

@@ -22,7 +22,7 @@ from outbox.models import CHANNELS, EMAIL, SMS, VOICE, WEBHOOK
 from outbox.sms import TwilioSms
 from outbox.voice import TwilioVoiceCall
 from outbox.webhook import WebhookPoster
-from reports import weekly
+from reports import units, weekly
 from rota import handover, managers
 from rota import weekly as duty_lists
 from voicemail import escalation
@@ -198,7 +198,7 @@ def outbox_retry(ids, all_failed):
 def clock(once, interval):
     """Queue handover texts and reminders, weekly duty lists, managers' warnings, the
     escalation calls of tickets nobody acknowledged and the weekly call summary as they
-    fall due."""
+    fall due; keep the call figures of closed hours and days."""
     rt = runtime()
     report_email = current_app.config.get("REPORT_EMAIL")
     if report_email and "@" not in report_email:
@@ -212,6 +212,7 @@ def clock(once, interval):
         added += len(escalation.queue_escalations(rt.settings, rt.managers, now))
         if report_email and weekly.queue_weekly_summary(rt.settings, report_email, now):
             added += 1
+        units.keep_recent(rt.settings, now)
         if once or added:
             click.echo(f"queued {added} notice(s)")
 

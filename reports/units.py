@@ -29,6 +29,7 @@ from reports.call_figures import call_tallies
 from reports.leg_figures import leg_tallies
 from reports.unit_figures import Sums, encode, entries, new_entry
 from reports.models import ReportUnit, partial_until
+from reports.span import Span
 from reports.sql import is_postgres
 from reports.ticket_figures import open_deadlines, ticket_tallies
 
@@ -151,8 +152,12 @@ def _fill(span, level, start, end, known):
                 database.execute_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
                 database.execute_sql('LOCK TABLE "call", "leg", "ticket" IN SHARE MODE')
             columns = count(sub, level)
-            ReportUnit.delete().where(ReportUnit.level == level,
-                                      ReportUnit.starts_at == start).execute()
+            # the unit itself counted otherwise, and a day's hours once the day is kept
+            stale = (ReportUnit.level == level) & (ReportUnit.starts_at == start)
+            if level == "day":
+                stale |= ((ReportUnit.level == "hour") & (ReportUnit.starts_at >= start)
+                          & (ReportUnit.starts_at < end))
+            ReportUnit.delete().where(stale).execute()
             ReportUnit.create(level=level, starts_at=start, ends_at=end, basis=known,
                               **columns)
         return columns
@@ -207,3 +212,13 @@ def ready():
              and database.execute_sql(sql.format(listed)).fetchone()[0])
     db.report_units_ready = found == len(names)
     return db.report_units_ready
+
+
+def keep_recent(settings, now):
+    """Count and keep yesterday and today's closed hours ahead of the pages that show them
+    (the clock process does it every pass; a page then counts only the hour under way)."""
+    if not ready():
+        return
+    today = now.astimezone(settings.tz).date()
+    span = Span.days(settings, today - timedelta(days=1), today, now=now)
+    gather(span, None, lambda sub: ({}, {}, {}))

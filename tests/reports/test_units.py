@@ -143,3 +143,20 @@ def test_a_new_call_in_a_kept_hour_is_counted(settings, db):
           "engineer": 0, "customer": False, "ticket": None}], [None], None,
         span.start, first_number=1)
     assert report(span).total["calls"] == 2
+    # the next morning the day is kept whole, and its hours are no longer
+    later = Span.days(settings, date(2026, 12, 1), date(2026, 12, 1),
+                      now=datetime(2026, 12, 2, 8, tzinfo=UTC))
+    assert report(later).total["calls"] == 2
+    assert [unit.level for unit in ReportUnit.select()] == ["day"]
+
+
+def test_the_clock_keeps_yesterday_and_todays_closed_hours(settings, db):
+    from reports.units import keep_recent
+
+    keep_recent(settings, datetime(2026, 10, 26, 2, 30, tzinfo=UTC))  # 02:30 GMT
+    kept = [(unit.level, unit.starts_at) for unit in
+            ReportUnit.select().order_by(ReportUnit.starts_at)]
+    # Sunday 25 October (25 hours, summer time ends), then Monday's first two hours
+    assert kept == [("day", datetime(2026, 10, 24, 23, tzinfo=UTC)),
+                    ("hour", datetime(2026, 10, 26, 0, tzinfo=UTC)),
+                    ("hour", datetime(2026, 10, 26, 1, tzinfo=UTC))]

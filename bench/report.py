@@ -101,8 +101,9 @@ def _tickets_sql(postgres):
     acked = ("(c.voicemail_at + (c.id % 360) * INTERVAL '1 minute')" if postgres
              else "datetime(c.voicemail_at, '+' || (c.id % 360) || ' minutes')")
     return (
-        'INSERT INTO "ticket" (call_id, caller, status, created_at, deadline, acknowledged_at) '
-        f"SELECT c.id, c.from_number, 'acknowledged', c.voicemail_at, {plus_hours}, {acked} "
+        'INSERT INTO "ticket" (call_id, caller, status, priority, created_at, deadline, '
+        "acknowledged_at) "
+        f"SELECT c.id, c.from_number, 'acknowledged', 'C', c.voicemail_at, {plus_hours}, {acked} "
         "FROM \"call\" AS c WHERE c.voicemail_at IS NOT NULL")
 
 

@@ -182,8 +182,9 @@ def close(number, now):
     return Ticket.get_by_id(ticket.id)
 
 
-def list_tickets(status=None, limit=200):
-    """The most recent tickets, newest first, with their customer and engineer."""
+def list_tickets(status=None, limit=200, before=None):
+    """The most recent tickets (those numbered below `before`, when given), newest first,
+    with their customer and engineer."""
     if status is not None and status not in STATUSES:
         raise TicketError(f"status must be one of {', '.join(STATUSES)}")
     query = (Ticket
@@ -195,4 +196,6 @@ def list_tickets(status=None, limit=200):
              .limit(limit))
     if status:
         query = query.where(Ticket.status == status)
+    if before is not None:
+        query = query.where(Ticket.id < before - TICKET_BASE)
     return list(query)

@@ -12,13 +12,21 @@ from web.blueprint import bp
 from web.context import runtime
 
 
+PAGE = 50  # tickets a page; older ones a link away
+
+
 @bp.get("/tickets")
 def tickets():
     status = request.args.get("status") or None
     if status not in (None, *service.STATUSES):
         status = None
-    return render_template("tickets.html", tickets=service.list_tickets(status), status=status,
-                           statuses=service.STATUSES, priorities=PRIORITIES)
+    before = request.args.get("before", "")
+    before = int(before) if before.isdigit() else None
+    found = service.list_tickets(status, limit=PAGE + 1, before=before)
+    older = found[PAGE - 1].number if len(found) > PAGE else None
+    return render_template("tickets.html", tickets=found[:PAGE], status=status,
+                           statuses=service.STATUSES, priorities=PRIORITIES, before=before,
+                           older=older)
 
 
 @bp.get("/tickets/<int:number>")

@@ -81,6 +81,24 @@ def test_tickets_are_acknowledged_by_engineers_and_closed_by_managers(manager, e
     assert "closed" in manager.get("/tickets?status=closed").get_data(as_text=True)
 
 
+def test_the_ticket_list_shows_50_at_a_time_newest_first(manager):
+    with database.connection_context():
+        made = [Ticket.create(call=_call(f"CA{n:032d}", "voicemail", minutes=n),
+                              caller="+447700900123", created_at=ADDED_AT)
+                for n in range(53)]
+
+    def numbers(page):
+        return [int(n) for n in re.findall(r'aria-label="Set the priority of #(\d+)"', page)]
+
+    first = manager.get("/tickets").get_data(as_text=True)
+    assert numbers(first) == [t.number for t in reversed(made[3:])]
+    assert "Newest tickets" not in first
+    older = re.search(r'href="(/tickets\?before=\d+)">Older tickets', first).group(1)
+    second = manager.get(older).get_data(as_text=True)
+    assert numbers(second) == [made[2].number, made[1].number, made[0].number]
+    assert "Older tickets" not in second and "Newest tickets" in second
+
+
 def test_an_engineer_makes_a_calendar_link_that_serves_their_feed_and_a_new_one_revokes_it(
         app, engineer):
     made = engineer.post("/subscribe/new", {"kind": "engineer"}, token_from="/calendars")

@@ -92,7 +92,7 @@ def _prepare_threshold(value):
             from None
 
 
-class _ExistingSqliteDatabase(PooledSqliteDatabase):
+class _FileMustExist(SqliteDatabase):
     """SQLite that connects only to a file that is there: a mistyped path in DATABASE_URL
     is a database fault (the caller gets the fallback), never a new empty database.
     `make_sqlite_file()` is how `dutyline db init` and the migrations make one."""
@@ -101,6 +101,10 @@ class _ExistingSqliteDatabase(PooledSqliteDatabase):
         if self.database != ":memory:" and not os.path.exists(self.database):
             raise OperationalError(f"no database at {self.database}: run dutyline db init")
         return super()._connect()
+
+
+class _ExistingSqliteDatabase(PooledSqliteDatabase, _FileMustExist):
+    """Pooled: the file is looked for when the pool opens a connection, not per checkout."""
 
 
 def make_sqlite_file():

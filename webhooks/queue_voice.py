@@ -17,45 +17,20 @@ from datetime import timedelta
 from flask import Blueprint, Response, current_app, request
 
 from dutyline.db import database
-from telephony import call_events, calls, hunt_claims, queue_hunt, queue_twiml, twiml
+from telephony import calls, hunt_claims, queue_hunt, queue_twiml, twiml
 from telephony.models import Call, Leg
 from telephony.steps import Ring, Step, shown_caller_id
-from telephony.twiml import render, render_fallback, render_hangup
 from webhooks.callbacks import named_call, named_leg
-from webhooks.lifecycle import Lifecycle
 from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
+from webhooks.voice_answers import answer as _answer
+from webhooks.voice_answers import hang_up as _hang_up
+from webhooks.voice_answers import voice_webhook
+from webhooks.voice_answers import xml as _xml
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("queue_voice", __name__, url_prefix="/voice")
-
-
-def _xml(response):
-    return Response(str(response), mimetype="text/xml")
-
-
-def _fallback():
-    rt = runtime()
-    return _xml(render_fallback(rt.url, rt.settings, rt.fallback_number))
-
-
-def _answer(step):
-    rt = runtime()
-    destination = call_events.destination_of(step)
-    if destination is not None:  # noted for the call statistics, as webhooks.voice does
-        call_events.record_destination(request.form.get("CallSid", ""), destination,
-                                       rt.clock())
-    return _xml(render(step, rt.url, rt.settings))
-
-
-def _hang_up():
-    return _xml(render_hangup())
-
-
-voice_webhook = Lifecycle("webhooks.voice",
-                          subject=lambda form: f"call={form.get('CallSid', '-')[:34]}",
-                          on_failure=_fallback)
 
 
 # While the REST API is failing, calls hunt with <Dial> at once rather than each finding out

@@ -1,9 +1,8 @@
 """The Twilio voice webhooks: thin handlers around telephony and voicemail."""
 
 import logging
-import re
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, request
 
 from rota.managers import tell_nobody_on_duty
 from telephony import call_events, calls, twiml
@@ -13,9 +12,9 @@ from telephony.steps import Step
 from voicemail import tickets
 from webhooks import queue_voice, twilio_form
 from webhooks.callbacks import form_call, named_call, named_leg
-from webhooks.lifecycle import Lifecycle
 from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
+from webhooks.voice_answers import answer, fallback_twiml, voice_webhook, xml
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 log = logging.getLogger(__name__)
@@ -23,26 +22,8 @@ log = logging.getLogger(__name__)
 CLAIM_ATTEMPTS = 20
 
 
-def xml(response):
-    return Response(str(response), mimetype="text/xml")
-
-
 def whisper_label(call):
     return twiml.caller_label(call.customer.name if call.customer_id else None)
-
-
-def fallback_twiml():
-    rt = runtime()
-    return xml(twiml.render_fallback(rt.url, rt.settings, rt.fallback_number))
-
-
-def answer(step):
-    rt = runtime()
-    destination = call_events.destination_of(step)
-    if destination is not None:  # noted for the call statistics
-        call_events.record_destination(request.form.get("CallSid", ""), destination,
-                                       rt.clock())
-    return xml(twiml.render(step, rt.url, rt.settings))
 
 
 def answer_ring(step):
@@ -50,24 +31,6 @@ def answer_ring(step):
     if queue_voice.overlapping(step):
         return queue_voice.answer_with_queue(step)
     return answer(step)
-
-
-VERBS = re.compile(r"<(Dial|Record|Gather|Hangup|Say|Number)\b")
-
-
-def decision_of(response):
-    """A short summary of what a TwiML answer does, for the log: e.g. 'decision=Say+Dial+Number'."""
-    seen = []
-    for verb in VERBS.findall(response.get_data(as_text=True)):
-        if verb not in seen:
-            seen.append(verb)
-    return "decision=" + ("+".join(seen) or "empty")
-
-
-# any failure after the signature check still answers the caller with fallback TwiML
-voice_webhook = Lifecycle("webhooks.voice",
-                          subject=lambda form: f"call={form.get('CallSid', '-')[:34]}",
-                          describe=decision_of, on_failure=fallback_twiml)
 
 
 @bp.post("/incoming")

@@ -24,14 +24,15 @@ def partial_until():
 
 class ReportUnit(BaseModel):
     """The counted figures of one stretch of time that report() need not count again: a
-    local day of the team's zone, or an hour (reports.units). `basis` names what the
+    local month or day of the team's zone, or an hour (reports.units); a month's total is
+    kept by day. `basis` names what the
     figures were counted with (zone, thresholds); the other columns hold them as JSON, in
     total and per hour (days only), engineer and customer, so that a report reads only the
     grouping it shows. Triggers on call, leg and ticket delete the units a changed row falls
     in (dutyline.migrations.kept_figures)."""
 
     id = AutoField()
-    level = CharField()  # day | hour
+    level = CharField()  # month | day | hour
     starts_at = UTCDateTimeField()
     ends_at = UTCDateTimeField()
     basis = CharField()

@@ -3,7 +3,8 @@
 A column holds {mode: text}, each text a JSON list of entries [key, calls, tickets, open,
 legs]: the tallies' numbers in the order of their fields (the waits' histogram last among
 the calls', flattened to second, count, second, count …) and the deadlines of the tickets
-not yet acknowledged. A report decodes only the text of the mode it shows.
+not yet acknowledged. A report decodes only the text of the mode it shows. A month's
+columns are its days' columns added up (`merge`), its total kept day by day.
 """
 
 import json
@@ -42,6 +43,32 @@ def entries(text, mode):
     """The entries of one mode of a column's JSON."""
     inner = json.loads(text).get(mode)
     return json.loads(inner) if inner else []
+
+
+def merge(columns, keys=None):
+    """The column JSON of several units' columns of one grouping added up, entry by entry
+    of the same key; with `keys` (one a column), each column's entries are added up under
+    its key instead (a month's total, kept by day)."""
+    modes = {}
+    for index, text in enumerate(columns):
+        for mode, inner in json.loads(text).items():
+            keyed = modes.setdefault(mode, {})
+            for key, calls, tickets, opened, legs in json.loads(inner):
+                key = key if keys is None else keys[index]
+                found = keyed.get(key)
+                if found is None:
+                    keyed[key] = [key, calls, tickets, opened, legs]
+                    continue
+                waits = dict(zip(found[1][-1][::2], found[1][-1][1::2]))
+                for second, number in zip(calls[-1][::2], calls[-1][1::2]):
+                    waits[second] = waits.get(second, 0) + number
+                found[1] = [*map(add, found[1][:-1], calls[:-1]),
+                            [number for pair in sorted(waits.items()) for number in pair]]
+                found[2] = list(map(add, found[2], tickets))
+                found[3] = found[3] + opened
+                found[4] = list(map(add, found[4], legs))
+    return json.dumps({mode: json.dumps(list(keyed.values()), **COMPACT)
+                       for mode, keyed in modes.items()}, **COMPACT)
 
 
 class Sums:

@@ -1,7 +1,7 @@
 """Counted figures of closed days and hours, kept so that report() counts only the open part.
 
-A span is cut into units: each whole local day of the team's zone that is over by the time
-of the report (`span.as_of`), then each whole hour (when the zone's offsets over the span
+A span is cut into units: each whole local month of the team's zone that is over by the
+time of the report (`span.as_of`), each whole local day that is over, then each whole hour (when the zone's offsets over the span
 are whole hours) that is over, and the rest, counted live from the call log as before. A
 unit's figures are the very tallies the live queries give, for every call mode and grouping
 (in total, per hour, engineer and customer), and they add up exactly: counts, whole
@@ -27,7 +27,7 @@ from dutyline.localtime import local_day_span
 from dutyline.migrations.kept_figures import trigger_names
 from reports.call_figures import call_tallies
 from reports.leg_figures import leg_tallies
-from reports.unit_figures import Sums, encode, entries, new_entry
+from reports.unit_figures import Sums, encode, entries, merge, new_entry
 from reports.models import ReportUnit, partial_until
 from reports.span import Span
 from reports.sql import is_postgres
@@ -55,7 +55,18 @@ def plan(span):
         else:
             live.append((start, end))
 
-    for day in span.local_days():
+    days = list(span.local_days())
+    index = 0
+    while index < len(days):
+        day = days[index]
+        index += 1
+        if day.day == 1:  # a whole month that is over: one unit
+            last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            month_start, month_end = local_day_span(day, last, span.tz)
+            if span.start <= month_start and month_end <= min(span.end, span.as_of):
+                units.append(("month", month_start, month_end))
+                index += last.day - 1
+                continue
         day_start, day_end = local_day_span(day, day, span.tz)
         start, end = max(day_start, span.start), min(day_end, span.end)
         if (start, end) == (day_start, day_end) and day_end <= span.as_of:
@@ -96,7 +107,7 @@ def gather(span, group, live):
         for (level, start, _end), (column, text) in zip(units, _stored(span, units, group)):
             for key, *entry in entries(text, mode):
                 if column == "total":
-                    key = _whole_key(group, level, start, span)
+                    key = _whole_key(group, level, start, span, key)
                 sums.add(key, *entry, span.as_of)
     calls, tickets, legs = sums.tallies()
     for start, end in pieces:
@@ -107,8 +118,11 @@ def gather(span, group, live):
     return calls, tickets, legs
 
 
-def _whole_key(group, level, start, span):
-    """A unit's key when its total is the group's row: its day, or an hour unit's hour."""
+def _whole_key(group, level, start, span, key):
+    """A unit's key when its total is the group's row: its day, an hour unit's hour, or
+    for a month (its total kept by day) the day of the entry."""
+    if level == "month":
+        return key if group == "day" else 0
     if group == "day":
         return start.astimezone(span.tz).date().isoformat()
     if group == "hour":
@@ -125,14 +139,7 @@ def _stored(span, units, group):
     the grouping needs), the others counted now (and kept)."""
     known = basis(span)
     wanted = {COLUMNS[group], "total"} if group == "hour" else {COLUMNS[group]}
-    columns = [getattr(ReportUnit, name) for name in sorted(wanted)]
-    rows = (ReportUnit
-            .select(ReportUnit.level, ReportUnit.starts_at, *columns)
-            .where(ReportUnit.starts_at >= units[0][1], ReportUnit.starts_at <= units[-1][1],
-                   ReportUnit.basis == known)
-            .dicts())
-    stored = {(row["level"], ReportUnit.starts_at.python_value(row["starts_at"])): row
-              for row in rows}
+    stored = _rows(units, known, wanted)
     found = []
     for level, start, end in units:
         column = _column(group, level)
@@ -141,17 +148,45 @@ def _stored(span, units, group):
     return found
 
 
+def _rows(units, known, names):
+    """{(level, start): row} of the units kept with the basis `known`, with the columns
+    `names`."""
+    columns = [getattr(ReportUnit, name) for name in sorted(names)]
+    rows = (ReportUnit
+            .select(ReportUnit.level, ReportUnit.starts_at, *columns)
+            .where(ReportUnit.starts_at.in_(sorted({start for _, start, _ in units})),
+                   ReportUnit.level.in_(sorted({level for level, _, _ in units})),
+                   ReportUnit.basis == known)
+            .dicts())
+    return {(row["level"], ReportUnit.starts_at.python_value(row["starts_at"])): row
+            for row in rows}
+
+
 def _fill(span, level, start, end, known):
-    """The unit's columns, counted; kept when the writers can be held off for a moment."""
+    """The unit's columns, counted (a month: added up from its days, kept first); kept when
+    the writers can be held off for a moment."""
     sub = replace(span, start=start, end=end, mode=None, now=EPOCH)
+    if level == "month":
+        days = [("day", *local_day_span(day, day, sub.tz)) for day in sub.local_days()]
+        if not database.in_transaction():
+            kept = _rows(days, known, BY)
+            for unit in days:
+                if unit[:2] not in kept:
+                    _fill(span, *unit, known)
+
+        def counted():
+            return _month(sub, days, known)
+    else:
+        def counted():
+            return count(sub, level)
     if database.in_transaction():  # never hold the caller's transaction's locks longer
-        return count(sub, level)
+        return counted()
     try:
         with database.atomic(*([] if is_postgres() else ["IMMEDIATE"])):
             if is_postgres():
                 database.execute_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
                 database.execute_sql('LOCK TABLE "call", "leg", "ticket" IN SHARE MODE')
-            columns = count(sub, level)
+            columns = counted()
             # the unit itself counted otherwise, and a day's hours once the day is kept
             stale = (ReportUnit.level == level) & (ReportUnit.starts_at == start)
             if level == "day":
@@ -164,7 +199,18 @@ def _fill(span, level, start, end, known):
     except DatabaseError as exc:  # busy, locked, or kept at the same moment elsewhere
         log.info("reports.units: the %s from %s counted without keeping it: %s", level,
                  start.isoformat(), exc)
-        return count(sub, level)
+        return counted()
+
+
+def _month(sub, days, known):
+    """A month's columns: its days' kept columns (any not kept counted) added up, the
+    total kept day by day so that a report by day can read it."""
+    kept = _rows(days, known, BY)
+    columns = [kept.get(unit[:2]) or count(replace(sub, start=unit[1], end=unit[2]), "day")
+               for unit in days]
+    keys = [start.astimezone(sub.tz).date().isoformat() for _, start, _ in days]
+    merged = {name: merge([found[name] for found in columns]) for name in BY if name != "total"}
+    return {"total": merge([found["total"] for found in columns], keys), **merged}
 
 
 def count(sub, level):

@@ -1,10 +1,10 @@
 """The triggers that keep the reports' kept figures (report_unit, reports.units) right:
 a row of call, leg or ticket inserted, changed or deleted deletes the units its moment falls
-in (a call's arrival, a leg's call's arrival, a ticket's making).
+in (a call's arrival, a leg's call's arrival, a ticket's making): its hour, day and month.
 
-Not a numbered step: every upgrade makes them anew once its steps have run, because SQLite
-drops a table's triggers when a step rebuilds the table, and it forgets every kept unit
-when a step has run (a step may change rows without the triggers in place).
+Not a numbered step: every upgrade drops them and makes them anew once its steps have run,
+because SQLite drops a table's triggers when a step rebuilds the table, and it forgets every
+kept unit when a step has run (a step may change rows without the triggers in place).
 """
 
 from peewee import PostgresqlDatabase
@@ -14,13 +14,16 @@ TABLES = (("call", "{row}.started_at"),
           ("ticket", "{row}.created_at"))
 SQLITE_EVENTS = (("insert", ("NEW",)), ("update", ("OLD", "NEW")), ("delete", ("OLD",)))
 
-# No unit is longer than a day (25 h at most, on the change back from summer time), so the
-# search reads only the index entries of the 26 h before the moment.
-SQLITE_FORGET = ('DELETE FROM "report_unit" WHERE "starts_at" > datetime({at}, \'-26 hours\') '
-                 'AND "starts_at" <= {at} AND "ends_at" > {at};')
+# A day or an hour is never longer than 25 h (the change back from summer time), a month
+# never longer than 31 days and an hour: the search reads only the index entries of the 32
+# days before the moment, and of them the months and the units of the 26 h before it.
+SQLITE_FORGET = ('DELETE FROM "report_unit" WHERE "starts_at" > datetime({at}, \'-32 days\') '
+                 'AND "starts_at" <= {at} AND "ends_at" > {at} AND ("level" = \'month\' '
+                 'OR "starts_at" > datetime({at}, \'-26 hours\'));')
 PG_FORGET = """CREATE OR REPLACE FUNCTION report_unit_forget(at timestamp) RETURNS void AS $$
-  DELETE FROM "report_unit" WHERE "starts_at" > at - INTERVAL '26 hours'
-    AND "starts_at" <= at AND "ends_at" > at;
+  DELETE FROM "report_unit" WHERE "starts_at" > at - INTERVAL '32 days'
+    AND "starts_at" <= at AND "ends_at" > at
+    AND ("level" = 'month' OR "starts_at" > at - INTERVAL '26 hours');
 $$ LANGUAGE sql"""
 PG_TABLE_FUNCTION = """CREATE OR REPLACE FUNCTION report_unit_forget_{table}() RETURNS trigger
 AS $$
@@ -57,5 +60,6 @@ def keep_triggers(db, steps_applied):
     for table, at in TABLES:
         for event, rows in SQLITE_EVENTS:
             body = " ".join(SQLITE_FORGET.format(at=at.format(row=row)) for row in rows)
-            db.execute_sql(f'CREATE TRIGGER IF NOT EXISTS "report_unit_{table}_{event}" AFTER '
+            db.execute_sql(f'DROP TRIGGER IF EXISTS "report_unit_{table}_{event}"')
+            db.execute_sql(f'CREATE TRIGGER "report_unit_{table}_{event}" AFTER '
                            f'{event.upper()} ON "{table}" BEGIN {body} END')

@@ -160,3 +160,67 @@ def test_the_clock_keeps_yesterday_and_todays_closed_hours(settings, db):
     assert kept == [("day", datetime(2026, 10, 24, 23, tzinfo=UTC)),
                     ("hour", datetime(2026, 10, 26, 0, tzinfo=UTC)),
                     ("hour", datetime(2026, 10, 26, 1, tzinfo=UTC))]
+
+
+# whole months around the changes to and from summer time, and the days at either side
+MONTHS = ((date(2026, 2, 27), date(2026, 4, 2)), (date(2026, 9, 30), date(2026, 11, 1)))
+
+
+@hypothesis_settings(max_examples=8, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(calls=st.lists(call_strategy.map(lambda spec: {**spec, "at": spec["at"] * 7}),
+                      max_size=30),
+       months=st.sampled_from(MONTHS), mode=st.sampled_from([None, "out_of_hours"]))
+def test_kept_months_equal_the_figures_counted_from_the_calls(settings, db, make_engineer,
+                                                               calls, months, mode):
+    clear()
+    engineers = _engineers() or [make_engineer(name) for name in ("Ben Smith", "Asha Patel")]
+    customer = Customer.get_or_create(name="Acme")[0]
+    span = Span.days(settings, *months, mode=mode,
+                     now=datetime(2026, months[1].month, 20, tzinfo=UTC))
+    # besides the drawn calls, one a day answered after the same wait: the days' figures
+    # and histograms are added up under the same keys
+    every_day = [{"at": n * 86400 + 40000, "kind": "answered", "wait": 7500,
+                  "mode": "out_of_hours", "engineer": 0, "customer": True, "ticket": "open"}
+                 for n in range(0, 34, 3)]
+    log(every_day + calls, engineers, customer, span.start)
+    assert_same(span)
+    whole = [unit.starts_at.astimezone(span.tz).date() for unit in
+             ReportUnit.select().where(ReportUnit.level == "month")]
+    assert whole == [months[0].replace(day=1, month=months[0].month + 1)]
+    assert_same(span)  # the second time from the kept months
+
+
+def test_a_late_change_to_an_old_call_counts_its_day_and_month_again(settings, db,
+                                                                      make_engineer):
+    ben = make_engineer("Ben Smith")
+    start = datetime(2026, 10, 1, tzinfo=UTC) - timedelta(hours=1)  # 1 October, local
+    calls = [{"at": n * 86400 + 36000, "kind": "unfinished", "wait": 5000,
+              "mode": "in_hours", "engineer": 0, "customer": False, "ticket": None}
+             for n in range(31)]
+    log(calls, [ben], None, start)
+    year = Span.days(settings, date(2026, 1, 1), date(2026, 12, 31),
+                     now=datetime(2026, 12, 25, 18, 30, tzinfo=UTC))
+    assert report(year, "day").total["unfinished"] == 31
+    october = ReportUnit.get(ReportUnit.level == "month",
+                             ReportUnit.starts_at == start)
+    assert october.ends_at == datetime(2026, 11, 1, tzinfo=UTC)  # back from summer time
+
+    # a late status callback for the call of 25 October: it was answered
+    late = Call.select().order_by(Call.id)[24]
+    Call.update(answered_at=late.started_at + timedelta(seconds=9),
+                connected_at=late.started_at + timedelta(seconds=9), answered_by=ben,
+                ended_at=late.started_at + timedelta(minutes=5), status="answered").where(
+        Call.id == late.id).execute()
+    day = datetime(2026, 10, 24, 23, tzinfo=UTC)
+    kept = {(unit.level, unit.starts_at) for unit in ReportUnit.select()}
+    assert ("month", start) not in kept and ("day", day) not in kept
+    assert ("day", day - timedelta(days=1)) in kept  # the other days stay kept
+
+    by_day = report(year, "day")
+    assert (by_day.total["unfinished"], by_day.total["answered"]) == (30, 1)
+    assert [row["answered"] for row in by_day.rows if row["key"] == "2026-10-25"] == [1]
+    assert ("month", start) in {(unit.level, unit.starts_at) for unit in ReportUnit.select()}
+    for group in (None, *GROUPS):
+        kept, counted = report(year, group), report(year, group, kept=False)
+        assert (kept.rows, kept.total) == (counted.rows, counted.total), group

@@ -40,6 +40,7 @@ class Statement:
     def __init__(self, build):
         self.build = build
         self._compiled = {}
+        self._columns = {}
         self._lock = threading.Lock()
 
     def _for(self, db):
@@ -57,17 +58,26 @@ class Statement:
         filled = [values[p.name] if isinstance(p, _Slot) else p for p in params]
         return database.execute_sql(sql, filled)
 
+    def _names(self, cursor):
+        # the same columns on every run: psycopg builds its description anew each time it
+        # is read, which costs more than the row itself
+        key = type(database.obj)
+        names = self._columns.get(key)
+        if names is None:
+            names = self._columns[key] = tuple(column[0] for column in cursor.description)
+        return names
+
     def rows(self, **values):
         """Every row, each a dict keyed by the column names the query gives."""
         cursor = self.run(**values)
-        names = [column[0] for column in cursor.description]
+        names = self._names(cursor)
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
     def row(self, **values):
         """The first row as a dict, or None."""
         cursor = self.run(**values)
         row = cursor.fetchone()
-        return None if row is None else dict(zip([c[0] for c in cursor.description], row))
+        return None if row is None else dict(zip(self._names(cursor), row))
 
 
 def statement(build):

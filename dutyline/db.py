@@ -4,9 +4,11 @@ import os
 import sqlite3
 from datetime import datetime, timezone
 
-from peewee import DatabaseProxy, DateTimeField, Model, OperationalError, SqliteDatabase
+from peewee import (DatabaseProxy, DateTimeField, InterfaceError, Model, OperationalError,
+                    SqliteDatabase)
 from playhouse.db_url import parse
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
+from playhouse.shortcuts import ReconnectMixin
 
 database = DatabaseProxy()
 
@@ -107,6 +109,37 @@ class _ExistingSqliteDatabase(PooledSqliteDatabase, _FileMustExist):
     """Pooled: the file is looked for when the pool opens a connection, not per checkout."""
 
 
+class _PostgresDatabase(ReconnectMixin, PooledPostgresqlDatabase):
+    """Pooled psycopg 3 connections, handed out without asking the server first.
+
+    peewee's pool checks a connection with `SELECT 1` at every checkout: a round trip
+    added to each of an arrival's two. Here a pooled connection is taken as it is. One the
+    server has ended (a restart, a failover, an idle-session timeout, an administrator)
+    fails its first statement with one of `reconnect_errors`; peewee's ReconnectMixin then
+    opens a new connection and runs the statement again, never inside a transaction (a
+    transaction's BEGIN is retried the same way). The other idle connections went the same
+    way, so they are dropped too rather than met one call at a time.
+    """
+
+    reconnect_errors = (
+        (OperationalError, "terminating connection"),  # ended by the server
+        (OperationalError, "server closed the connection"),  # the server went away
+        (OperationalError, "consuming input failed"),
+        (OperationalError, "the connection is lost"),
+        (OperationalError, "the connection is closed"),  # psycopg saw it end earlier
+        (InterfaceError, "the connection is closed"),
+    )
+
+    def _is_closed(self, conn):
+        return conn.closed  # what psycopg knows already: no round trip
+
+    def _can_reuse(self, conn):
+        if conn.closed or conn.broken:  # the server ended it: the idle ones too, likely
+            self.close_idle()
+            return False
+        return super()._can_reuse(conn)
+
+
 def make_sqlite_file():
     """Make the SQLite file the database names when it is missing (db init, upgrade)."""
     db = database.obj
@@ -141,6 +174,6 @@ def open_database(url):
         params.setdefault("tcp_user_timeout", TCP_USER_TIMEOUT_MS)
         params.setdefault("options", f"-c statement_timeout={STATEMENT_TIMEOUT_MS} "
                                      f"-c lock_timeout={LOCK_TIMEOUT_MS}")
-        db = PooledPostgresqlDatabase(name, prefer_psycopg3=True, **POOL, **params)
+        db = _PostgresDatabase(name, prefer_psycopg3=True, **POOL, **params)
     database.initialize(db)
     return db

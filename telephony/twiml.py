@@ -74,8 +74,9 @@ _DIAL_DOCUMENTS = {}
 def _dial_document(greeting, ring, url, settings):
     """The TwiML text of [greeting,] ringing the Ring's target on its leg."""
     # one callback URL stands for all three: they share the base and differ by fixed paths
-    key = (greeting, settings.voice, settings.language, settings.ring_seconds,
-           url("dial_result", leg=_LEG), ring.caller_id is not None, ring.target.on_pickup)
+    shape_url = url("dial_result", leg=_LEG)
+    key = (greeting, settings.voice, settings.language, settings.ring_seconds, shape_url,
+           ring.caller_id is not None, ring.target.on_pickup)
     document = _DIAL_DOCUMENTS.get(key)
     if document is None:
         response = VoiceResponse()
@@ -88,14 +89,15 @@ def _dial_document(greeting, ring, url, settings):
             _DIAL_DOCUMENTS.clear()
         _DIAL_DOCUMENTS[key] = document
     # the leg's query (its id, and the token the URL builder adds for it) as a whole
-    document = document.replace(_leg_query(url, _LEG), _leg_query(url, int(ring.leg_id)))
+    document = document.replace(_query_of(shape_url),
+                                _query_of(url("dial_result", leg=int(ring.leg_id))))
     if ring.caller_id is not None:
         document = document.replace(_CALLER, escape(ring.caller_id, {'"': "&quot;"}))
     return document.replace(_NUMBER, escape(ring.target.number))
 
 
-def _leg_query(url, leg):
-    return escape(url("dial_result", leg=leg).rpartition("?")[2])
+def _query_of(callback_url):
+    return escape(callback_url.rpartition("?")[2])
 
 
 def render(step, url, settings):

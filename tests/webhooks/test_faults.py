@@ -207,6 +207,40 @@ def test_a_pooled_connection_the_server_dropped_costs_no_caller(postgres_url):
     database.close_all()
 
 
+def test_pooled_connections_an_idle_timeout_ended_cost_no_caller(postgres_url):
+    import threading
+    import time
+
+    import psycopg
+    from psycopg import sql
+
+    # the server ends any session idle for half a second (PostgreSQL's idle_session_timeout)
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        name = admin.execute("SELECT current_database()").fetchone()[0]
+        admin.execute(sql.SQL("ALTER DATABASE {} SET idle_session_timeout = '500ms'")
+                      .format(sql.Identifier(name)))
+    app = app_with_ben_signed_in(postgres_url)
+    ready = threading.Barrier(3)
+
+    def busy_moment():  # three requests at once leave three connections in the pool
+        database.connect()
+        database.execute_sql("SELECT 1")
+        ready.wait()
+        database.close()
+
+    threads = [threading.Thread(target=busy_moment) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    time.sleep(1)  # ... and the server ends all three while the line is quiet
+    for n in range(1, 4):
+        response = post_call(app, n)
+        assert etree.fromstring(response.get_data()).find("Dial/Number").text == \
+            "+447911123401", n
+    database.close_all()
+
+
 def test_every_voice_webhook_answers_twiml_while_the_database_is_unreachable(broken_url,
                                                                              twiml_schema):
     app = make_app(broken_url)

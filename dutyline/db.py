@@ -5,7 +5,7 @@ import sqlite3
 from datetime import datetime, timezone
 
 from peewee import (DatabaseProxy, DateTimeField, InterfaceError, Model, OperationalError,
-                    SqliteDatabase)
+                    SqliteDatabase, __exception_wrapper__)
 from playhouse.db_url import parse
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 from playhouse.shortcuts import ReconnectMixin
@@ -115,10 +115,10 @@ class _PostgresDatabase(ReconnectMixin, PooledPostgresqlDatabase):
     peewee's pool checks a connection with `SELECT 1` at every checkout: a round trip
     added to each of an arrival's two. Here a pooled connection is taken as it is. One the
     server has ended (a restart, a failover, an idle-session timeout, an administrator)
-    fails its first statement with one of `reconnect_errors`; peewee's ReconnectMixin then
-    opens a new connection and runs the statement again, never inside a transaction (a
-    transaction's BEGIN is retried the same way). The other idle connections went the same
-    way, so they are dropped too rather than met one call at a time.
+    fails its first statement with one of `reconnect_errors`; through peewee's
+    ReconnectMixin a new connection then takes its place and the statement runs again, never
+    inside a transaction (a transaction's BEGIN is retried the same way). The other idle
+    connections went the same way, so they are dropped too rather than met one at a time.
     """
 
     reconnect_errors = (
@@ -132,6 +132,27 @@ class _PostgresDatabase(ReconnectMixin, PooledPostgresqlDatabase):
 
     def _is_closed(self, conn):
         return conn.closed  # what psycopg knows already: no round trip
+
+    def _reconnect(self, func, *args, **kwargs):
+        # the mixin's own close() and connect() would also forget an open
+        # connection_context(), so the new connection takes the dead one's place instead
+        try:
+            return func(*args, **kwargs)
+        except (OperationalError, InterfaceError) as exc:
+            fragments = self._reconnect_errors.get(type(exc), ())
+            if self.in_transaction() or not any(f in str(exc).lower() for f in fragments):
+                raise
+        self._replace_connection()
+        return func(*args, **kwargs)
+
+    def _replace_connection(self):
+        with self._lock:
+            self._close(self._state.conn, close_conn=True)
+            self.close_idle()
+            with __exception_wrapper__:  # a server still down: peewee's error, as connect()'s
+                fresh = self._connect()
+            self._initialize_connection(fresh)
+            self._state.conn, self._state.closed = fresh, False
 
     def _can_reuse(self, conn):
         if conn.closed or conn.broken:  # the server ended it: the idle ones too, likely

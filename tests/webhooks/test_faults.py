@@ -241,6 +241,22 @@ def test_pooled_connections_an_idle_timeout_ended_cost_no_caller(postgres_url):
     database.close_all()
 
 
+def test_a_command_keeps_its_connection_context_when_the_server_ended_its_connection(
+        postgres_url):
+    import psycopg
+
+    app_with_ben_signed_in(postgres_url)
+    with database.connection_context():
+        assert database.execute_sql("SELECT count(*) FROM engineer").fetchone()[0] == 1
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        # a long-running command (the clock, the outbox worker) meets it mid-context
+        assert database.execute_sql("SELECT count(*) FROM engineer").fetchone()[0] == 1
+    assert database.is_closed()
+    database.close_all()
+
+
 def test_every_voice_webhook_answers_twiml_while_the_database_is_unreachable(broken_url,
                                                                              twiml_schema):
     app = make_app(broken_url)

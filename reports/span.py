@@ -1,6 +1,7 @@
 """The stretch of time a report covers, in the team's time zone, and its UTC offsets."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -82,6 +83,7 @@ def _offset(zone, instant):
     return int(instant.astimezone(zone).utcoffset().total_seconds())
 
 
+@lru_cache(maxsize=256)  # a report asks for the same span's offsets several times
 def utc_offsets(zone, start, end):
     """The pieces of [start, end) with one UTC offset each, as (utc_until, seconds)."""
     start, end = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
@@ -103,4 +105,4 @@ def utc_offsets(zone, start, end):
             current = _offset(zone, high)
         at = step
     pieces.append((None, current))
-    return pieces
+    return tuple(pieces)

@@ -3,7 +3,7 @@ the figures of closed days and hours."""
 
 from peewee import AutoField, CharField, IntegerField, TextField
 
-from dutyline.db import BaseModel, UTCDateTimeField
+from dutyline.db import BaseModel, UTCDateTimeField, database
 
 
 class StatisticsStart(BaseModel):
@@ -17,9 +17,15 @@ class StatisticsStart(BaseModel):
 
 
 def partial_until():
-    """The arrival of the last call logged before full recording, or None."""
-    row = StatisticsStart.get_or_none(StatisticsStart.id == 1)
-    return row.partial_until if row else None
+    """The arrival of the last call logged before full recording, or None.
+
+    Read once per database: only the step that added the statistics writes it, before any
+    process of this version may use the database (dutyline.migrations.check_current)."""
+    db = database.obj
+    if not hasattr(db, "statistics_partial_until"):
+        row = StatisticsStart.get_or_none(StatisticsStart.id == 1)
+        db.statistics_partial_until = row.partial_until if row else None
+    return db.statistics_partial_until
 
 
 class ReportUnit(BaseModel):

@@ -58,15 +58,20 @@ def assign_period(day, primary, backup, settings, *, now):
     return period
 
 
-def period_at(now):
-    """The duty period covering the aware instant `now`, with its engineers, or None."""
+def _with_engineers():
+    """Duty periods with their primary and backup engineers read in the same query."""
     primary, backup = Engineer.alias(), Engineer.alias()
     return (DutyPeriod
             .select(DutyPeriod, primary, backup)
             .join(primary, JOIN.LEFT_OUTER, on=(DutyPeriod.primary == primary.id),
                   attr="primary")
             .switch(DutyPeriod)
-            .join(backup, JOIN.LEFT_OUTER, on=(DutyPeriod.backup == backup.id), attr="backup")
+            .join(backup, JOIN.LEFT_OUTER, on=(DutyPeriod.backup == backup.id), attr="backup"))
+
+
+def period_at(now):
+    """The duty period covering the aware instant `now`, with its engineers, or None."""
+    return (_with_engineers()
             .where(DutyPeriod.starts_at <= now, DutyPeriod.ends_at > now)
             .order_by(DutyPeriod.starts_at.desc())
             .first())
@@ -98,9 +103,8 @@ def resolve_duty(primary, backup, override):
 
 
 def next_period_after(now):
-    """The first period that starts after `now`, or None."""
-    return (DutyPeriod
-            .select()
+    """The first period that starts after `now`, with its engineers, or None."""
+    return (_with_engineers()
             .where(DutyPeriod.starts_at > now)
             .order_by(DutyPeriod.starts_at)
             .first())

@@ -47,3 +47,35 @@ def test_a_fresh_database_has_every_call_in_full(database_url):
                     ended_at=datetime(2026, 11, 2, 9, 1, tzinfo=timezone.utc))
         result = report(Span.days(parse_settings({}), date(2026, 11, 2), date(2026, 11, 2)))
     assert result.unknown == [] and result.total["abandoned_greeting"] == 1
+
+
+def test_the_upgrade_to_kept_months_forgets_what_was_kept_and_forgets_months_after(
+        database_url):
+    from dutyline.db import make_sqlite_file
+    from dutyline.migrations import _runner
+    from reports.models import ReportUnit
+
+    open_database(database_url)
+    make_sqlite_file()
+    with database.connection_context():
+        _runner().up("0015_report_units")  # the release before kept months
+        database.execute_sql(
+            'INSERT INTO "report_unit" ("level", "starts_at", "ends_at", "basis", "total", '
+            '"hours", "engineers", "customers") VALUES (\'day\', \'2026-10-01 23:00:00\', '
+            '\'2026-10-02 23:00:00\', \'x\', \'{}\', \'{}\', \'{}\', \'{}\')')
+    assert 16 in upgrade()
+    settings = parse_settings({})
+    year = Span.days(settings, date(2026, 1, 1), date(2026, 12, 31),
+                     now=datetime(2026, 12, 25, 18, 30, tzinfo=timezone.utc))
+    with database.connection_context():
+        assert ReportUnit.select().count() == 0
+        at = datetime(2026, 10, 20, 9, tzinfo=timezone.utc)
+        call = Call.create(sid="CA" + "5" * 32, from_number="+447400123458", started_at=at,
+                           mode="in_hours", status="missed")
+        assert report(year).total["unfinished"] == 1
+        assert ReportUnit.select().where(ReportUnit.level == "month").count() == 11
+        Call.update(ended_at=at + timedelta(seconds=40)).where(Call.id == call.id).execute()
+        months = [unit.starts_at.astimezone(year.tz).date() for unit in
+                  ReportUnit.select().where(ReportUnit.level == "month")]
+        assert len(months) == 10 and date(2026, 10, 1) not in months
+        assert report(year).total["unfinished"] == 0

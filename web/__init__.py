@@ -23,7 +23,9 @@ class CookieSessions(SecureCookieSessionInterface):
     """
 
     def open_session(self, app, request):
-        if not request.cookies.get(self.get_cookie_name(app)):
+        # no Cookie header at all (every webhook): not even the header's parsing
+        if "HTTP_COOKIE" not in request.environ \
+                or not request.cookies.get(self.get_cookie_name(app)):
             return self.session_class()
         return super().open_session(app, request)
 

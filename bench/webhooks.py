@@ -23,7 +23,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -34,6 +34,7 @@ from twilio.request_validator import RequestValidator  # noqa: E402
 
 from dutyline.db import database, open_database
 from dutyline.migrations import upgrade  # noqa: E402
+from reports.models import ReportUnit  # noqa: E402
 from rota import engineers  # noqa: E402
 from tests.postgres import TemporaryPostgres, _free_port  # noqa: E402
 
@@ -67,8 +68,27 @@ def seed(url, log_rows):
                 (log_rows, start.replace(tzinfo=None).isoformat(sep=" ")))
         database.execute_sql('INSERT INTO "hunt_position" ("id", "last_rotation", "version") '
                              "VALUES (1, 0, 0)")
+        keep_report_units(datetime.now(timezone.utc))
         database.execute_sql("ANALYZE")
     database.close()
+
+
+def keep_report_units(now, days=92):
+    """The kept figures a line whose reports are read has: the hours, days and months of the
+    `days` before now (each new call and leg makes triggers forget the ones it falls in)."""
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    units, start = [], hour - timedelta(days=days)
+    while start < hour:
+        units.append(("hour", start, start + timedelta(hours=1)))
+        if start.hour == 0:
+            units.append(("day", start, start + timedelta(days=1)))
+            if start.day == 1:
+                units.append(("month", start, start + timedelta(days=30)))
+        start += timedelta(hours=1)
+    ReportUnit.insert_many([{"level": level, "starts_at": begins, "ends_at": ends,
+                             "basis": "bench",
+                             "total": "{}", "engineers": "{}", "customers": "{}"}
+                            for level, begins, ends in units]).execute()
 
 
 def lua_script(path, base, threads):

@@ -49,5 +49,6 @@ class ReportUnit(BaseModel):
 
     class Meta:
         table_name = "report_unit"
-        # the triggers find a changed row's units by starts_at; one unit a level and start
-        indexes = ((("starts_at", "level"), True),)
+        # one unit a level and start; the triggers find a changed row's units by level and
+        # start (dutyline.migrations.kept_figures)
+        indexes = ((("starts_at", "level"), True), (("level", "starts_at"), False))

@@ -14,17 +14,19 @@ TABLES = (("call", "{row}.started_at"),
           ("ticket", "{row}.created_at"))
 SQLITE_EVENTS = (("insert", ("NEW",)), ("update", ("OLD", "NEW")), ("delete", ("OLD",)))
 
-# A day or an hour is never longer than 25 h (the change back from summer time), a month
-# never longer than 31 days and an hour: the search reads only the index entries of the 32
-# days before the moment, and of them the months and the units of the 26 h before it.
-SQLITE_FORGET = ('DELETE FROM "report_unit" WHERE "starts_at" > datetime({at}, \'-32 days\') '
-                 'AND "starts_at" <= {at} AND "ends_at" > {at} AND ("level" = \'month\' '
-                 'OR "starts_at" > datetime({at}, \'-26 hours\'));')
-PG_FORGET = """CREATE OR REPLACE FUNCTION report_unit_forget(at timestamp) RETURNS void AS $$
-  DELETE FROM "report_unit" WHERE "starts_at" > at - INTERVAL '32 days'
-    AND "starts_at" <= at AND "ends_at" > at
-    AND ("level" = 'month' OR "starts_at" > at - INTERVAL '26 hours');
-$$ LANGUAGE sql"""
+# An hour is an hour long, a day never longer than 25 h (the change back from summer time)
+# and a month never longer than 31 days and an hour: each level's unit holding the moment is
+# found in the index by level and start (report_unit_level_starts_at) within that reach.
+REACH = (("hour", "1 hours"), ("day", "25 hours"), ("month", "32 days"))
+SQLITE_FORGET = " ".join(
+    f'DELETE FROM "report_unit" WHERE "level" = \'{level}\' AND "starts_at" > '
+    f'datetime({{at}}, \'-{reach}\') AND "starts_at" <= {{at}} AND "ends_at" > {{at}};'
+    for level, reach in REACH)
+PG_FORGET = ("CREATE OR REPLACE FUNCTION report_unit_forget(at timestamp) RETURNS void AS $$"
+             + "".join(f"""
+  DELETE FROM "report_unit" WHERE "level" = '{level}' AND "starts_at" > at - INTERVAL '{reach}'
+    AND "starts_at" <= at AND "ends_at" > at;""" for level, reach in REACH)
+             + "\n$$ LANGUAGE sql")
 PG_TABLE_FUNCTION = """CREATE OR REPLACE FUNCTION report_unit_forget_{table}() RETURNS trigger
 AS $$
 BEGIN

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from icalendar import Calendar
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
@@ -114,7 +114,10 @@ def click_and_load(driver, element):
     """Click what submits a form or follows a link, and wait for the next page."""
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    # asked in the middle of the navigation, Chromium may answer with an inspector error
+    # instead of "stale": ask again
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
+        expected_conditions.staleness_of(page))
 
 
 def text_becomes(driver, element_id, text):

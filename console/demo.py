@@ -84,7 +84,7 @@ def run_demo(db_path, port, echo=print):
     at = lambda day, hour, minute=0: local_instant(day, time(hour, minute), tz)  # noqa: E731
     acme = to_e164(ACME, settings.phone_region)
     scenarios = [
-        ("In hours: ACME Ltd calls; the first engineer lets it ring, the second accepts",
+        ("In hours: ACME Ltd calls; the first two engineers let it ring, the third accepts",
          Scenario(at=at(weekday, 10), caller=acme, answers={"Asha Patel": "accept"},
                   others="ignore")),
         ("In hours: a personal voicemail picks up, hunting goes on",

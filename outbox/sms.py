@@ -2,20 +2,12 @@
 
 import logging
 
-import requests
-from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
 from dutyline.phones import masked
-from outbox.senders import DeliveryError
+from outbox.twilio_errors import delivery_errors
 
 log = logging.getLogger(__name__)
-
-# Answers that a later attempt can fix: the provider or the network was having a bad moment
-# (408, 409, 425, 429), or our credentials are wrong (401), which an operator can put right
-# without every queued text being given up at once.
-RETRYABLE_STATUS = frozenset({401, 408, 409, 425, 429})
-
 
 class TwilioSms:
     """Sends texts with Twilio's REST client from one sender number (the support number)."""
@@ -26,15 +18,9 @@ class TwilioSms:
 
     def send(self, message):
         """Create the text at Twilio; 5xx, 401, 429 and network errors may be retried."""
-        try:
+        with delivery_errors():
             created = self.client.messages.create(to=message.recipient, from_=self.from_number,
                                                   body=message.body)
-        except TwilioRestException as exc:
-            permanent = exc.status < 500 and exc.status not in RETRYABLE_STATUS
-            raise DeliveryError(f"twilio status={exc.status} code={exc.code}: {exc.msg}",
-                                permanent=permanent) from exc
-        except (requests.RequestException, TwilioException) as exc:
-            raise DeliveryError(f"twilio unreachable: {exc.__class__.__name__}: {exc}") from exc
         log.info("outbox.sms.send: to=%s sid=%s", masked(message.recipient), created.sid)
         return created.sid
 

@@ -9,14 +9,11 @@ acknowledged meanwhile is not asked for again).
 
 import logging
 
-import requests
-from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from dutyline.phones import masked
-from outbox.senders import DeliveryError
-from outbox.sms import RETRYABLE_STATUS
+from outbox.twilio_errors import delivery_errors
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +39,10 @@ class TwilioVoiceCall:
         if self.status_url is not None:
             status = {"status_callback": self.status_url(message),
                       "status_callback_method": "POST", "status_callback_event": ["completed"]}
-        try:
+        with delivery_errors():
             call = self.client.calls.create(to=message.recipient, from_=self.from_number,
                                             url=self.answer_url(message), method="POST",
                                             timeout=RING_SECONDS, **status)
-        except TwilioRestException as exc:
-            permanent = exc.status < 500 and exc.status not in RETRYABLE_STATUS
-            raise DeliveryError(f"twilio status={exc.status} code={exc.code}: {exc.msg}",
-                                permanent=permanent) from exc
-        except (requests.RequestException, TwilioException) as exc:
-            raise DeliveryError(f"twilio unreachable: {exc.__class__.__name__}: {exc}") from exc
         log.info("outbox.voice.send: to=%s sid=%s key=%s", masked(message.recipient), call.sid,
                  message.dedupe_key)
         return call.sid

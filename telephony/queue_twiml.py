@@ -64,14 +64,6 @@ def render_join(call_id, leg_id, url):
     return response
 
 
-def render_goodbye(text, settings):
-    """A short word to an engineer who is not needed, then the leg ends."""
-    response = VoiceResponse()
-    _say(response, text, settings)
-    response.hangup()
-    return response
-
-
 def ringback_wav():
     """The ringback burst (400 + 450 Hz, 0.4 s on, 0.2 s off, 0.4 s on) as one second of WAV."""
     rate = 8000

@@ -156,6 +156,14 @@ def render_hangup():
     return response
 
 
+def render_goodbye(text, settings):
+    """Say one thing and hang up: an engineer not needed, an escalation call's last word."""
+    response = VoiceResponse()
+    _say(response, text, settings)
+    response.hangup()
+    return response
+
+
 def render_ticket_confirmation(ticket_number, settings):
     digits = " ".join(str(ticket_number))
     response = VoiceResponse()

@@ -35,14 +35,6 @@ def render_prompt(ticket, key_url, settings):
     return response
 
 
-def render_goodbye(text, settings):
-    """Say one thing and hang up."""
-    response = VoiceResponse()
-    _say(response, text, settings)
-    response.hangup()
-    return response
-
-
 def already_seen(ticket):
     """What is said when the ticket no longer waits."""
     if ticket.status == "closed":

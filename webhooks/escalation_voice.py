@@ -13,6 +13,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from dutyline.phones import masked
 from outbox.models import VOICE, OutboxMessage
+from telephony import twiml
 from voicemail import escalation_call as words
 from voicemail.escalation import acknowledge_by_key, call_of
 from voicemail.tickets import TicketError
@@ -31,7 +32,7 @@ def xml(response):
 
 
 def goodbye(text):
-    return xml(words.render_goodbye(text, runtime().settings))
+    return xml(twiml.render_goodbye(text, runtime().settings))
 
 
 escalation_webhook = Lifecycle(
@@ -73,19 +74,24 @@ def _ticket(message):
         return None
 
 
+def _prompt(ticket, message):
+    """The ticket and "press 1", its key press coming back for this escalation call."""
+    rt = runtime()
+    return xml(words.render_prompt(ticket, rt.url("escalation_key", esc=message.id),
+                                   rt.settings))
+
+
 @bp.post("/escalation")
 @twilio_only
 @escalation_webhook
 def escalation_answered():
-    rt = runtime()
     message = named_message(strict=False)
     ticket = _ticket(message)
     if ticket is None:
         return goodbye(words.NOTHING_WAITING)
     if ticket.status != "new":
         return goodbye(words.already_seen(ticket))
-    return xml(words.render_prompt(ticket, rt.url("escalation_key", esc=message.id),
-                                   rt.settings))
+    return _prompt(ticket, message)
 
 
 @bp.post("/escalation-key")
@@ -100,8 +106,7 @@ def escalation_key():
     if request.form.get("Digits", "").strip() != "1":
         if ticket.status != "new":
             return goodbye(words.already_seen(ticket))
-        return xml(words.render_prompt(ticket, rt.url("escalation_key", esc=message.id),
-                                       rt.settings))
+        return _prompt(ticket, message)
     try:
         if acknowledge_by_key(message, rt.clock()):
             return goodbye(words.ACKNOWLEDGED)

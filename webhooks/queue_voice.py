@@ -192,7 +192,7 @@ def _goodbye(leg):
     """A short word to an engineer not needed (taken by another, the caller gone or leaving
     a message), then the leg hangs up."""
     reason = hunt_claims.not_needed(leg)
-    return _xml(queue_twiml.render_goodbye(GOODBYES[reason], runtime().settings))
+    return _xml(twiml.render_goodbye(GOODBYES[reason], runtime().settings))
 
 
 def _accept(leg):
@@ -218,7 +218,7 @@ def join_result():
     if not gone:
         log.warning("webhooks.queue_voice: join failed, hunting on call=%s", leg.call_id)
     text = queue_twiml.CALLER_GONE if gone else queue_twiml.NOT_JOINED
-    return _xml(queue_twiml.render_goodbye(text, rt.settings))
+    return _xml(twiml.render_goodbye(text, rt.settings))
 
 
 def _label(call):

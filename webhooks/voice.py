@@ -6,7 +6,8 @@ from flask import Blueprint, request
 
 from rota.managers import tell_nobody_on_duty
 from telephony import call_events, calls, twiml
-from telephony.arrival import load_arrival, save_arrival
+from telephony.arrival import load_arrival
+from telephony.arrival_save import Retry, save_arrival
 from telephony.routing import decide_route, next_step
 from telephony.steps import Step
 from voicemail import tickets
@@ -42,14 +43,17 @@ def incoming():
     if arrival is None:  # no call to log or to route: the caller still gets a path
         return fallback_twiml()
     now = rt.clock()
+    state = load_arrival(arrival, rt.settings, now, rt.fallback_number)
     for _ in range(CLAIM_ATTEMPTS):
-        state = load_arrival(arrival, rt.settings, now, rt.fallback_number)
         decision = decide_route(state, now)
         step = save_arrival(arrival, state, decision, now)
-        if step is not None:  # else another call moved the hunt position first: again
+        if not isinstance(step, Retry):
             if getattr(decision, "nobody_on_duty", False):
                 _report_nobody_on_duty(rt, now)
             return answer_ring(step)
+        # another call moved the hunt position first, or the same CallSid was logged first
+        state = step.state if step.state is not None else load_arrival(
+            arrival, rt.settings, now, rt.fallback_number)
     raise RuntimeError("could not claim the hunt position")
 
 

@@ -23,8 +23,8 @@ def database_url(request, tmp_path):
     return f"sqlite:///{tmp_path / 'race.db'}"
 
 
-def post_incoming(app, index, barrier, results):
-    form = {"CallSid": f"CA{index:032d}", "From": "+447400123456", "To": "+442071838750",
+def post_incoming(app, index, barrier, results, sid=None):
+    form = {"CallSid": sid or f"CA{index:032d}", "From": "+447400123456", "To": "+442071838750",
             "CallStatus": "ringing"}
     signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_URL + "/voice/incoming",
                                                                form)
@@ -52,6 +52,31 @@ def test_simultaneous_calls_start_with_distinct_engineers(app, make_engineer, cl
     assert sorted(first) == [e.rotation for e in team]
     with database.connection_context():
         assert HuntPosition.get().version == ENGINEERS
+
+
+def test_one_call_retried_at_once_on_several_threads_is_logged_once_and_rings_one_leg(
+        app, make_engineer, clock):
+    from telephony.models import Call, Leg
+
+    clock.set(TUESDAY_10)
+    for n in range(3):
+        make_engineer(f"Engineer {n}")
+    results, barrier = {}, threading.Barrier(6)
+    threads = [threading.Thread(target=post_incoming,
+                                args=(app, i, barrier, results, "CA" + "7" * 32))
+               for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [results[i].status_code for i in range(6)] == [200] * 6
+    dials = {(dial.find("Number").text, dial.get("action"))
+             for dial in (etree.fromstring(results[i].get_data()).find("Dial")
+                          for i in range(6))}
+    assert len(dials) == 1  # every answer rings the same engineer on the same leg
+    with database.connection_context():
+        assert Call.select().count() == 1 and Leg.select().count() == 1
+        assert HuntPosition.get().version == 1
 
 
 def test_rotation_continues_in_order_after_a_burst(app, make_engineer, clock, twilio):

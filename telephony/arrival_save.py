@@ -1,0 +1,230 @@
+"""An arriving call's one write: the hunt position claimed, the call and its first leg logged.
+
+All or nothing, and the busiest write the line has, so each database does it its own way:
+
+- PostgreSQL in one statement (data-modifying CTEs, INSERT ... SELECT). A call that hunts
+  claims the position by upsert: the database moves it past the engineer rung last, as the
+  position stands when the row is locked, so no claim is lost however many calls arrive at
+  once, and the stored plan starts from the engineer the move picked.
+- SQLite in one immediate transaction: the write lock first, then a compare-and-set of the
+  position the snapshot read. When another call moved it first, the position is read again
+  under that lock and the decision is made again from it (`Retry`).
+
+A retried CallSid writes nothing new; its answer is replayed from what was stored.
+"""
+
+import json
+from dataclasses import dataclass, replace
+
+from peewee import SQL, Cast, IntegrityError, Node, NodeList, PostgresqlDatabase, Select, fn
+
+from dutyline.compiled import slot, statement, to_db
+from dutyline.db import database
+from telephony.models import Call, HuntPosition, Leg
+from telephony.routing import HUNT, Replay, RouteState
+from telephony.steps import Ring, Step, shown_caller_id
+
+CALL_VALUES = (Call.sid, Call.from_number, Call.to_number, Call.customer, Call.started_at,
+               Call.mode, Call.plan, Call.gated, Call.duty_engineer, Call.status)
+LEG_VALUES = (Leg.step, Leg.engineer, Leg.number, Leg.role, Leg.started_at, Leg.outcome)
+
+
+@dataclass(frozen=True)
+class Retry:
+    """Nothing was written: decide again, from `state` when given, else from a new load.
+
+    `state` is the snapshot with the hunt position as another call left it; without it,
+    the same arrival, retried at the same moment, logged the call first (the new load
+    finds it and replays it).
+    """
+
+    state: RouteState | None = None
+
+
+def save_arrival(arrival, state, decision, now):
+    """Write what was decided, all or nothing; the Step the caller hears next, or a Retry."""
+    if isinstance(decision, Replay):
+        return _replayed(decision.call, now)
+    targets = decision.targets
+    first = targets[0] if targets and not decision.gate else None
+    values = {"sid": arrival.sid, "from_number": arrival.from_number,
+              "to_number": arrival.to_number, "customer": state.customer_id,
+              "started_at": to_db(Call.started_at, now), "mode": decision.mode,
+              "plan": json.dumps([t.as_dict() for t in targets]),
+              "gated": decision.gate, "duty_engineer": decision.duty_engineer_id,
+              "status": "ringing", "rotation": decision.first_rotation,
+              "version": state.version}
+    if first is not None:
+        values.update(step=0, engineer=first.engineer_id, number=first.number, role=first.role,
+                      outcome="ringing")
+    claim = decision.first_rotation is not None
+    try:
+        if isinstance(database.obj, PostgresqlDatabase):
+            written = _save_postgres(targets, values, claim, first is not None)
+        else:
+            written = _save_sqlite(state, values, claim, first is not None)
+    except IntegrityError:
+        return Retry()
+    if isinstance(written, Retry):
+        return written
+    call_id, leg_id, engineer_id = written
+    if decision.gate:
+        return Step(gate_call_id=call_id)
+    if first is not None and first.engineer_id != engineer_id:  # the claim picked another
+        first = next(t for t in targets if t.engineer_id == engineer_id and t.role == HUNT)
+    return Step(greeting=decision.greeting, fallback_number=decision.fallback_number,
+                ring=Ring(first, leg_id, shown_caller_id(arrival.from_number))
+                if first is not None else None)
+
+
+class _Typed(Node):
+    """A slot cast to its column's type, in the dialect's name for it.
+
+    Values selected rather than inserted, as INSERT ... SELECT does, need it: PostgreSQL
+    takes a bare NULL or literal in a select list for text.
+    """
+
+    def __init__(self, field):
+        self.field = field
+
+    def __sql__(self, ctx):
+        kind = ctx.state.field_types[self.field.field_type]
+        return ctx.literal("CAST(").sql(slot(self.field.name)).literal(f" AS {kind})")
+
+
+def _item(target, key, cast=None):
+    """One key of a plan's target (a json value), as text or cast."""
+    node = NodeList((target, SQL(f"->> '{key}'")))
+    return Cast(node, cast) if cast else node
+
+
+def _hunt_claim():
+    """The position moved past the engineer rung last, as it stands once the row is locked.
+
+    `rotations`: the hunt's engineers' rotations, lowest first. The next one after the
+    position, or the lowest once past the last: what telephony.routing.hunt_order starts at.
+    """
+    rotation = fn.unnest(Cast(slot("rotations"), "integer[]")).alias("r")
+    following = (Select(from_list=[rotation], columns=[fn.MIN(SQL('"r"'))])
+                 .where(SQL('"r"') > HuntPosition.last_rotation))
+    lowest = Select(from_list=[rotation], columns=[fn.MIN(SQL('"r"'))])
+    return (HuntPosition.insert(id=1, last_rotation=slot("rotation"), version=1)
+            .on_conflict(conflict_target=[HuntPosition.id],
+                         update={HuntPosition.last_rotation: fn.COALESCE(following, lowest),
+                                 HuntPosition.version: HuntPosition.version + 1})
+            .returning(HuntPosition.last_rotation))
+
+
+def _hunt_postgres():
+    """One statement for a call that hunts: claim, plan from the claimed engineer, call, leg.
+
+    `round` is one round of the hunt in rotation order from the lowest; the plan is `rounds`
+    rounds of it, each starting at the claimed rotation and wrapping round, as hunt_order
+    would have ordered it had the snapshot seen the position the claim moved.
+    """
+    claimed = _hunt_claim().cte("claimed")
+    target, n, cycle = SQL('"t"."target"'), SQL('"t"."n"'), SQL('"g"."round"')
+    items = NodeList((fn.json_array_elements(Cast(slot("round"), "json")),
+                      SQL('WITH ORDINALITY AS "t" ("target", "n")')))
+    repeats = NodeList((fn.generate_series(SQL("1"), Cast(slot("rounds"), "integer")), SQL('AS "g" ("round")')))
+    step = fn.row_number().over(order_by=[
+        cycle, _item(target, "rotation", "integer") < claimed.c.last_rotation, n]) - SQL("1")
+    ordered = Select(from_list=[claimed, items, repeats],
+                     columns=[target.alias("target"), step.alias("step")]).cte("ordered")
+    plan = Select([ordered], [Cast(fn.json_agg(NodeList((ordered.c.target, SQL("ORDER BY"),
+                                                         ordered.c.step))), "text")])
+    call_values = [plan if f is Call.plan else _Typed(f) for f in CALL_VALUES]
+    new_call = (Call.insert_from(Select([claimed], call_values), CALL_VALUES)
+                .returning(Call.id).cte("new_call"))
+    leg = (Select([new_call, ordered],
+                  [new_call.c.id, _Typed(Leg.step),
+                   _item(ordered.c.target, "engineer_id", "integer"),
+                   _item(ordered.c.target, "number"), _item(ordered.c.target, "role"),
+                   _Typed(Leg.started_at), _Typed(Leg.outcome)])
+           .where(ordered.c.step == 0))
+    return (Leg.insert_from(leg, (Leg.call,) + LEG_VALUES)
+            .returning(Leg.call.alias("call_id"), Leg.id.alias("leg_id"),
+                       Leg.engineer.alias("engineer_id"))
+            .with_cte(claimed, ordered, new_call))
+
+
+def _log_postgres(leg):
+    """One statement for a call that claims nothing: the call, and its first leg if any."""
+    new_call = Call.insert({f: slot(f.name) for f in CALL_VALUES}).returning(Call.id)
+    if not leg:
+        return new_call.returning(Call.id.alias("call_id"), SQL("NULL").alias("leg_id"),
+                                  SQL("NULL").alias("engineer_id"))
+    new_call = new_call.cte("new_call")
+    values = Select([new_call], [new_call.c.id] + [_Typed(f) for f in LEG_VALUES])
+    return (Leg.insert_from(values, (Leg.call,) + LEG_VALUES)
+            .returning(Leg.call.alias("call_id"), Leg.id.alias("leg_id"),
+                       Leg.engineer.alias("engineer_id"))
+            .with_cte(new_call))
+
+
+_HUNT_POSTGRES = statement(_hunt_postgres)
+_LOG_POSTGRES = {leg: statement(lambda g=leg: _log_postgres(g)) for leg in (False, True)}
+
+
+def _save_postgres(targets, values, claim, leg):
+    if not claim:
+        row = _LOG_POSTGRES[leg].row(**values)
+        return row["call_id"], row["leg_id"], row["engineer_id"]
+    # one round of the hunt, lowest rotation first (a round repeats every engineer once)
+    engineers = {t.engineer_id: t for t in targets}
+    one_round = sorted(engineers.values(), key=lambda t: (t.rotation, t.engineer_id))
+    row = _HUNT_POSTGRES.row(
+        rotations=[t.rotation for t in one_round], rounds=len(targets) // len(one_round),
+        round=json.dumps([t.as_dict() for t in one_round]), **values)
+    return row["call_id"], row["leg_id"], row["engineer_id"]
+
+
+def _claim(version_known):
+    """Move the position only if nobody moved it since it was read; make it when missing."""
+    if not version_known:
+        return (HuntPosition.insert(id=1, last_rotation=slot("rotation"), version=1)
+                .on_conflict_ignore())
+    return (HuntPosition
+            .update(last_rotation=slot("rotation"), version=HuntPosition.version + 1)
+            .where(HuntPosition.id == 1, HuntPosition.version == slot("version")))
+
+
+_SQLITE_CLAIM = {known: statement(lambda k=known: _claim(k)) for known in (False, True)}
+_SQLITE_CALL = statement(lambda: Call.insert({f: slot(f.name) for f in CALL_VALUES})
+                         .returning(Call.id))
+_SQLITE_LEG = statement(lambda: Leg.insert({f: slot(f.name) for f in (Leg.call,) + LEG_VALUES})
+                        .returning(Leg.id))
+
+
+@statement
+def _position():
+    return HuntPosition.select(HuntPosition.last_rotation, HuntPosition.version).where(
+        HuntPosition.id == 1)
+
+
+def _save_sqlite(state, values, claim, leg):
+    """One immediate transaction: the write lock first, so nothing can slip in between."""
+    with database.atomic("IMMEDIATE"):
+        if claim and _SQLITE_CLAIM[state.version is not None].run(**values).rowcount != 1:
+            # lost: read under the write lock, nobody moves the position meanwhile
+            row = _position.row() or {"last_rotation": 0, "version": None}
+            return Retry(replace(state, last_rotation=row["last_rotation"],
+                                 version=row["version"]))
+        call_id = _SQLITE_CALL.run(**values).fetchone()[0]
+        leg_id = _SQLITE_LEG.run(call=call_id, **values).fetchone()[0] if leg else None
+        return call_id, leg_id, values.get("engineer")
+
+
+def _replayed(seen, now):
+    """The retried arrival's answer: the gate again, or the first leg of its stored plan."""
+    if seen.gated and seen.first_leg_id is None:
+        return Step(gate_call_id=seen.id)
+    if not seen.targets:
+        return Step()
+    first = seen.targets[0]
+    leg_id = seen.first_leg_id
+    if leg_id is None:  # a call logged without its first leg (by an older version)
+        (Leg.insert(call=seen.id, step=0, engineer=first.engineer_id, number=first.number,
+                    role=first.role, started_at=now).on_conflict_ignore().execute())
+        leg_id = Leg.get(Leg.call == seen.id, Leg.step == 0).id
+    return Step(ring=Ring(first, leg_id))

@@ -50,7 +50,6 @@ def save_arrival(arrival, state, decision, now):
     values = {"sid": arrival.sid, "from_number": arrival.from_number,
               "to_number": arrival.to_number, "customer": state.customer_id,
               "started_at": to_db(Call.started_at, now), "mode": decision.mode,
-              "plan": json.dumps([t.as_dict() for t in targets]),
               "gated": decision.gate, "duty_engineer": decision.duty_engineer_id,
               "status": "ringing", "rotation": decision.first_rotation,
               "version": state.version}
@@ -62,7 +61,7 @@ def save_arrival(arrival, state, decision, now):
         if isinstance(database.obj, PostgresqlDatabase):
             written = _save_postgres(targets, values, claim, first is not None)
         else:
-            written = _save_sqlite(state, values, claim, first is not None)
+            written = _save_sqlite(state, targets, values, claim, first is not None)
     except IntegrityError:
         return Retry()
     if isinstance(written, Retry):
@@ -75,6 +74,11 @@ def save_arrival(arrival, state, decision, now):
     return Step(greeting=decision.greeting, fallback_number=decision.fallback_number,
                 ring=Ring(first, leg_id, shown_caller_id(arrival.from_number))
                 if first is not None else None)
+
+
+def _plan(targets):
+    """The call's plan as stored: its targets in the order they are rung."""
+    return json.dumps([t.as_dict() for t in targets])
 
 
 class _Typed(Node):
@@ -168,14 +172,14 @@ _LOG_POSTGRES = {leg: statement(lambda g=leg: _log_postgres(g)) for leg in (Fals
 
 def _save_postgres(targets, values, claim, leg):
     if not claim:
-        row = _LOG_POSTGRES[leg].row(**values)
+        row = _LOG_POSTGRES[leg].row(plan=_plan(targets), **values)
         return row["call_id"], row["leg_id"], row["engineer_id"]
     # one round of the hunt, lowest rotation first (a round repeats every engineer once)
     engineers = {t.engineer_id: t for t in targets}
     one_round = sorted(engineers.values(), key=lambda t: (t.rotation, t.engineer_id))
     row = _HUNT_POSTGRES.row(
         rotations=[t.rotation for t in one_round], rounds=len(targets) // len(one_round),
-        round=json.dumps([t.as_dict() for t in one_round]), **values)
+        round=_plan(one_round), **values)
     return row["call_id"], row["leg_id"], row["engineer_id"]
 
 
@@ -202,7 +206,7 @@ def _position():
         HuntPosition.id == 1)
 
 
-def _save_sqlite(state, values, claim, leg):
+def _save_sqlite(state, targets, values, claim, leg):
     """One immediate transaction: the write lock first, so nothing can slip in between."""
     with database.atomic("IMMEDIATE"):
         if claim and _SQLITE_CLAIM[state.version is not None].run(**values).rowcount != 1:
@@ -210,7 +214,7 @@ def _save_sqlite(state, values, claim, leg):
             row = _position.row() or {"last_rotation": 0, "version": None}
             return Retry(replace(state, last_rotation=row["last_rotation"],
                                  version=row["version"]))
-        call_id = _SQLITE_CALL.run(**values).fetchone()[0]
+        call_id = _SQLITE_CALL.run(plan=_plan(targets), **values).fetchone()[0]
         leg_id = _SQLITE_LEG.run(call=call_id, **values).fetchone()[0] if leg else None
         return call_id, leg_id, values.get("engineer")
 

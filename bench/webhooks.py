@@ -75,7 +75,8 @@ def seed(url, log_rows):
 
 def keep_report_units(now, days=92):
     """The kept figures a line whose reports are read has: the hours, days and months of the
-    `days` before now (each new call and leg makes triggers forget the ones it falls in)."""
+    `days` before now that are over (only those are kept; each changed call and leg from
+    before the last one's end makes triggers forget the ones it falls in)."""
     hour = now.replace(minute=0, second=0, microsecond=0)
     units, start = [], hour - timedelta(days=days)
     while start < hour:
@@ -83,8 +84,9 @@ def keep_report_units(now, days=92):
         if start.hour == 0:
             units.append(("day", start, start + timedelta(days=1)))
             if start.day == 1:
-                units.append(("month", start, start + timedelta(days=30)))
+                units.append(("month", start, (start + timedelta(days=32)).replace(day=1)))
         start += timedelta(hours=1)
+    units = [unit for unit in units if unit[2] <= hour]
     ReportUnit.insert_many([{"level": level, "starts_at": begins, "ends_at": ends,
                              "basis": "bench",
                              "total": "{}", "engineers": "{}", "customers": "{}"}

@@ -49,6 +49,7 @@ class ReportUnit(BaseModel):
 
     class Meta:
         table_name = "report_unit"
-        # one unit a level and start; the triggers find a changed row's units by level and
-        # start (dutyline.migrations.kept_figures)
-        indexes = ((("starts_at", "level"), True), (("level", "starts_at"), False))
+        # one unit a level and start; the triggers read the latest end, then find a changed
+        # row's units by level and start (dutyline.migrations.kept_figures)
+        indexes = ((("starts_at", "level"), True), (("level", "starts_at"), False),
+                   (("ends_at",), False))

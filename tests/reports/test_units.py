@@ -150,6 +150,33 @@ def test_a_new_call_in_a_kept_hour_is_counted(settings, db):
     assert [unit.level for unit in ReportUnit.select()] == ["day"]
 
 
+def test_changes_in_the_last_kept_hour_are_counted(settings, db, make_engineer):
+    """The triggers skip rows from after every kept unit's end; the last kept hour's own
+    rows, up to its last moment, are not skipped."""
+    ben = make_engineer("Ben Smith")
+    now = datetime(2026, 12, 1, 15, 20, tzinfo=UTC)
+    span = Span.days(settings, date(2026, 12, 1), date(2026, 12, 1), now=now)
+    spec = {"kind": "unfinished", "wait": 1000, "mode": "in_hours", "engineer": 0,
+            "customer": False, "ticket": None}
+    log([{**spec, "at": 14 * 3600 + 1800}], [ben], None, span.start)
+    assert report(span).total["calls"] == 1
+    last = ReportUnit.select().order_by(ReportUnit.ends_at.desc()).first()
+    assert last.ends_at == datetime(2026, 12, 1, 15, tzinfo=UTC)
+
+    # a call in the hour's last half second, with its leg, and a ticket made in it
+    log([{**spec, "at": 15 * 3600 - 0.5, "wait": 200, "ticket": "open"}], [ben], None,
+        span.start, first_number=1)
+    assert (report(span).total["calls"], report(span).total["tickets"]) == (2, 1)
+    # the first call's leg is answered late (its call stays as it was)
+    Leg.update(accepted_at=datetime(2026, 12, 1, 14, 30, 9, tzinfo=UTC),
+               outcome="accepted").where(Leg.call == Call.get(Call.sid.endswith("0"))).execute()
+    accepted = [row["accepted"] for row in report(span, "engineer").rows if row["key"] == ben.id]
+    assert accepted == [1]
+    for group in (None, *GROUPS):
+        kept, counted = report(span, group), report(span, group, kept=False)
+        assert (kept.rows, kept.total) == (counted.rows, counted.total), group
+
+
 def test_the_clock_keeps_yesterday_and_todays_closed_hours(settings, db):
     from reports.units import keep_recent
 

@@ -140,9 +140,9 @@ def decide_route(state, now):
     mode = mode_at(settings, now)
     if mode == IN_HOURS:
         order = hunt_order(state.engineers, state.last_rotation, state.busy_ids)
-        targets = tuple(Target(p.id, p.name, p.hunt_number, HUNT, p.rotation,
-                               on_pickup=p.hunt_on_pickup)
-                        for _ in range(settings.hunt_rounds) for p in order)
+        one_round = tuple(Target(p.id, p.name, p.hunt_number, HUNT, p.rotation,
+                                 on_pickup=p.hunt_on_pickup) for p in order)
+        targets = one_round * settings.hunt_rounds  # each round the same engineers, in order
         greeting = settings.greeting
     else:
         duty = [(state.primary, PRIMARY), (state.backup, BACKUP)]

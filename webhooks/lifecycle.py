@@ -52,7 +52,7 @@ class Lifecycle:
             try:
                 # connected by the first query (peewee's autoconnect), so an endpoint that
                 # needs no database (/voice/fallback) never waits for one
-                g.opened_database = database.is_closed()
+                g.opened_database = database.obj.is_closed()
                 response = view(*args, **kwargs)
                 outcome = "ok"
                 incidents.succeeded()
@@ -77,9 +77,10 @@ class Lifecycle:
     def _log(self, log, started, outcome, response):
         if not log.isEnabledFor(logging.INFO):
             return
-        parts = [f"{self.channel}: endpoint={_endpoint()}"]
+        req = request._get_current_object()  # once, not through the proxy per attribute
+        parts = [f"{self.channel}: endpoint={_endpoint(req)}"]
         if self.subject is not None:
-            parts.append(self.subject(request.form))
+            parts.append(self.subject(req.form))
         parts.append(f"outcome={outcome}")
         if response is not None and self.describe is not None:
             parts.append(self.describe(response))
@@ -87,10 +88,10 @@ class Lifecycle:
         log.info("%s ms=%.1f", " ".join(parts), (time.perf_counter() - started) * 1000)
 
 
-def _endpoint():
+def _endpoint(req=request):
     # the route's pattern, not the path: a feed's path holds its secret token
-    rule = request.url_rule
-    return rule.rule if rule is not None else request.path
+    rule = req.url_rule
+    return rule.rule if rule is not None else req.path
 
 
 def init_app(app):
@@ -99,5 +100,6 @@ def init_app(app):
     @app.teardown_request
     def close_database(_exc):
         # only the connection this request opened; a CLI command or test may hold its own
-        if g.pop("opened_database", False) and not database.is_closed():
-            database.close()
+        db = database.obj  # the database itself, not through its proxy
+        if g.pop("opened_database", False) and not db.is_closed():
+            db.close()

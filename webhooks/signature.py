@@ -57,7 +57,7 @@ def twilio_only(view):
 
     @wraps(view)
     def checked(*args, **kwargs):
-        if not signed_by_twilio(request):
+        if not signed_by_twilio(request._get_current_object()):  # once, not per attribute
             log.warning("webhooks.signature: refused path=%s", request.path)
             explain_first_refusal(request)
             return Response("forbidden: invalid Twilio signature\n", status=403,

@@ -8,20 +8,22 @@ All or nothing, and the busiest write the line has, so each database does it its
   once, and the stored plan starts from the engineer the move picked.
 - SQLite in one immediate transaction: the write lock first, then a compare-and-set of the
   position the snapshot read. When another call moved it first, the position is read again
-  under that lock and the decision is made again from it (`Retry`).
+  under that lock, the decision is made again from it and written in the same transaction:
+  nobody can move it meanwhile, so the lock is waited for once.
 
 A retried CallSid writes nothing new; its answer is replayed from what was stored.
 """
 
 import json
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from peewee import SQL, Cast, IntegrityError, Node, NodeList, PostgresqlDatabase, Select, fn
 
 from dutyline.compiled import slot, statement, to_db
 from dutyline.db import database
 from telephony.models import Call, HuntPosition, Leg
-from telephony.routing import HUNT, Replay, RouteState
+from telephony.routing import HUNT, Replay, decide_route
 from telephony.steps import Ring, Step, shown_caller_id
 
 CALL_VALUES = (Call.sid, Call.from_number, Call.to_number, Call.customer, Call.started_at,
@@ -31,42 +33,49 @@ LEG_VALUES = (Leg.step, Leg.engineer, Leg.number, Leg.role, Leg.started_at, Leg.
 
 @dataclass(frozen=True)
 class Retry:
-    """Nothing was written: decide again, from `state` when given, else from a new load.
+    """Nothing was written: the same arrival, retried at the same moment, logged the call
+    first. Load again: the new snapshot finds it, and its answer is replayed."""
 
-    `state` is the snapshot with the hunt position as another call left it; without it,
-    the same arrival, retried at the same moment, logged the call first (the new load
-    finds it and replays it).
-    """
 
-    state: RouteState | None = None
+@dataclass(frozen=True)
+class _Write:
+    """What one decision writes: the rows' values, and whether it claims the position."""
+
+    decision: object  # telephony.routing.RoutePlan
+    values: dict
+    first: object  # the Target rung first, or None
+    claim: bool
+
+
+def _write(arrival, state, decision, started_at):
+    targets = decision.targets
+    first = targets[0] if targets and not decision.gate else None
+    values = {"sid": arrival.sid, "from_number": arrival.from_number,
+              "to_number": arrival.to_number, "customer": state.customer_id,
+              "started_at": started_at, "mode": decision.mode, "gated": decision.gate,
+              "duty_engineer": decision.duty_engineer_id, "status": "ringing",
+              "rotation": decision.first_rotation, "version": state.version,
+              "plan": _plan(targets)}  # made before any lock is taken
+    if first is not None:
+        values.update(step=0, engineer=first.engineer_id, number=first.number, role=first.role,
+                      outcome="ringing")
+    return _Write(decision, values, first, decision.first_rotation is not None)
 
 
 def save_arrival(arrival, state, decision, now):
     """Write what was decided, all or nothing; the Step the caller hears next, or a Retry."""
     if isinstance(decision, Replay):
         return _replayed(decision.call, now)
-    targets = decision.targets
-    first = targets[0] if targets and not decision.gate else None
-    values = {"sid": arrival.sid, "from_number": arrival.from_number,
-              "to_number": arrival.to_number, "customer": state.customer_id,
-              "started_at": to_db(Call.started_at, now), "mode": decision.mode,
-              "gated": decision.gate, "duty_engineer": decision.duty_engineer_id,
-              "status": "ringing", "rotation": decision.first_rotation,
-              "version": state.version}
-    if first is not None:
-        values.update(step=0, engineer=first.engineer_id, number=first.number, role=first.role,
-                      outcome="ringing")
-    claim = decision.first_rotation is not None
+    started_at = to_db(Call.started_at, now)
+    write = _write(arrival, state, decision, started_at)
     try:
         if isinstance(database.obj, PostgresqlDatabase):
-            written = _save_postgres(targets, values, claim, first is not None)
+            call_id, leg_id, engineer_id = _save_postgres(write)
         else:
-            written = _save_sqlite(state, targets, values, claim, first is not None)
+            write, (call_id, leg_id, engineer_id) = _save_sqlite(arrival, state, write, now)
     except IntegrityError:
         return Retry()
-    if isinstance(written, Retry):
-        return written
-    call_id, leg_id, engineer_id = written
+    decision, first, targets = write.decision, write.first, write.decision.targets
     if decision.gate:
         return Step(gate_call_id=call_id)
     if first is not None and first.engineer_id != engineer_id:  # the claim picked another
@@ -77,8 +86,17 @@ def save_arrival(arrival, state, decision, now):
 
 
 def _plan(targets):
-    """The call's plan as stored: its targets in the order they are rung."""
-    return json.dumps([t.as_dict() for t in targets])
+    """The call's plan as stored: its targets in the order they are rung.
+
+    The text json.dumps makes of the list of their dicts, put together from each target's
+    own text: the same engineers come back in every round and in every call.
+    """
+    return "[" + ", ".join([_target_json(t) for t in targets]) + "]"
+
+
+@lru_cache(maxsize=1024)
+def _target_json(target):
+    return json.dumps(target.as_dict())
 
 
 class _Typed(Node):
@@ -173,11 +191,13 @@ _HUNT_POSTGRES = statement(_hunt_postgres)
 _LOG_POSTGRES = {leg: statement(lambda g=leg: _log_postgres(g)) for leg in (False, True)}
 
 
-def _save_postgres(targets, values, claim, leg):
-    if not claim:
-        row = _LOG_POSTGRES[leg].row(plan=_plan(targets), **values)
+def _save_postgres(write):
+    values = write.values
+    if not write.claim:
+        row = _LOG_POSTGRES[write.first is not None].row(**values)
         return row["call_id"], row["leg_id"], row["engineer_id"]
     # one round of the hunt, lowest rotation first (a round repeats every engineer once)
+    targets = write.decision.targets
     engineers = {t.engineer_id: t for t in targets}
     one_round = sorted(engineers.values(), key=lambda t: (t.rotation, t.engineer_id))
     row = _HUNT_POSTGRES.row(
@@ -209,17 +229,28 @@ def _position():
         HuntPosition.id == 1)
 
 
-def _save_sqlite(state, targets, values, claim, leg):
-    """One immediate transaction: the write lock first, so nothing can slip in between."""
-    with database.atomic("IMMEDIATE"):
-        if claim and _SQLITE_CLAIM[state.version is not None].run(**values).rowcount != 1:
-            # lost: read under the write lock, nobody moves the position meanwhile
+def _save_sqlite(arrival, state, write, now):
+    """One immediate transaction: the write lock first, so nothing can slip in between.
+
+    A claim lost to another call is decided again from the position read under the lock,
+    and that decision written: its compare-and-set cannot lose, nobody else can write.
+    """
+    with database.obj.atomic("IMMEDIATE"):  # the database itself, not through its proxy
+        if write.claim and not _claimed(state, write):
             row = _position.row() or {"last_rotation": 0, "version": None}
-            return Retry(replace(state, last_rotation=row["last_rotation"],
-                                 version=row["version"]))
-        call_id = _SQLITE_CALL.run(plan=_plan(targets), **values).fetchone()[0]
-        leg_id = _SQLITE_LEG.run(call=call_id, **values).fetchone()[0] if leg else None
-        return call_id, leg_id, values.get("engineer")
+            state = replace(state, last_rotation=row["last_rotation"], version=row["version"])
+            write = _write(arrival, state, decide_route(state, now), write.values["started_at"])
+            if write.claim and not _claimed(state, write):
+                raise RuntimeError("the hunt position moved under the write lock")
+        values = write.values
+        call_id = _SQLITE_CALL.run(**values).fetchone()[0]
+        leg_id = (_SQLITE_LEG.run(call=call_id, **values).fetchone()[0]
+                  if write.first is not None else None)
+        return write, (call_id, leg_id, values.get("engineer"))
+
+
+def _claimed(state, write):
+    return _SQLITE_CLAIM[state.version is not None].run(**write.values).rowcount == 1
 
 
 def _replayed(seen, now):

@@ -20,7 +20,7 @@ from webhooks.voice_answers import answer, fallback_twiml, voice_webhook, xml
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 log = logging.getLogger(__name__)
 
-CLAIM_ATTEMPTS = 20
+ATTEMPTS = 3  # a retried CallSid's second load finds it logged and replays it
 
 
 def whisper_label(call):
@@ -43,18 +43,16 @@ def incoming():
     if arrival is None:  # no call to log or to route: the caller still gets a path
         return fallback_twiml()
     now = rt.clock()
-    state = load_arrival(arrival, rt.settings, now, rt.fallback_number)
-    for _ in range(CLAIM_ATTEMPTS):
+    for _ in range(ATTEMPTS):
+        state = load_arrival(arrival, rt.settings, now, rt.fallback_number)
         decision = decide_route(state, now)
         step = save_arrival(arrival, state, decision, now)
         if not isinstance(step, Retry):
             if getattr(decision, "nobody_on_duty", False):
                 _report_nobody_on_duty(rt, now)
             return answer_ring(step)
-        # another call moved the hunt position first, or the same CallSid was logged first
-        state = step.state if step.state is not None else load_arrival(
-            arrival, rt.settings, now, rt.fallback_number)
-    raise RuntimeError("could not claim the hunt position")
+        # the same CallSid was logged first (Twilio retried): the next load replays it
+    raise RuntimeError("could not log the arriving call")
 
 
 def _report_nobody_on_duty(rt, now):

@@ -2,8 +2,9 @@
 still rings the engineer after the one rung last, and never the same engineer twice.
 
 PostgreSQL claims the position by upsert (the database picks the next engineer as the row
-stands); SQLite compares and sets under its write lock and decides again from the position
-it then reads. Both must look the same from outside.
+stands); SQLite compares and sets under its write lock and, when that loses, decides again
+from the position it then reads, in the same transaction. Both must look the same from
+outside.
 """
 
 import json
@@ -40,14 +41,14 @@ def arrive(n):
 
 
 def save(arrival, state):
-    """As /voice/incoming does: save, and on a Retry decide again from what it gives."""
-    for _ in range(5):
-        step = save_arrival(arrival, state, decide_route(state, TUESDAY_10), TUESDAY_10)
-        if not isinstance(step, Retry):
-            return step
-        assert step.state is not None  # a moved position, not a duplicate CallSid
-        state = step.state
-    raise AssertionError("no claim in five attempts")
+    """As /voice/incoming does: decide from the snapshot and save, once.
+
+    An overtaken snapshot is the save's own business: it must never hand the call back
+    (a Retry is only for a CallSid logged first).
+    """
+    step = save_arrival(arrival, state, decide_route(state, TUESDAY_10), TUESDAY_10)
+    assert not isinstance(step, Retry)
+    return step
 
 
 def logged(arrival):

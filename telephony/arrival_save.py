@@ -54,8 +54,7 @@ def _write(arrival, state, decision, started_at):
               "to_number": arrival.to_number, "customer": state.customer_id,
               "started_at": started_at, "mode": decision.mode, "gated": decision.gate,
               "duty_engineer": decision.duty_engineer_id, "status": "ringing",
-              "rotation": decision.first_rotation, "version": state.version,
-              "plan": _plan(targets)}  # made before any lock is taken
+              "rotation": decision.first_rotation, "version": state.version}
     if first is not None:
         values.update(step=0, engineer=first.engineer_id, number=first.number, role=first.role,
                       outcome="ringing")
@@ -194,7 +193,8 @@ _LOG_POSTGRES = {leg: statement(lambda g=leg: _log_postgres(g)) for leg in (Fals
 def _save_postgres(write):
     values = write.values
     if not write.claim:
-        row = _LOG_POSTGRES[write.first is not None].row(**values)
+        row = _LOG_POSTGRES[write.first is not None].row(plan=_plan(write.decision.targets),
+                                                          **values)
         return row["call_id"], row["leg_id"], row["engineer_id"]
     # one round of the hunt, lowest rotation first (a round repeats every engineer once)
     targets = write.decision.targets
@@ -235,15 +235,17 @@ def _save_sqlite(arrival, state, write, now):
     A claim lost to another call is decided again from the position read under the lock,
     and that decision written: its compare-and-set cannot lose, nobody else can write.
     """
+    plan = _plan(write.decision.targets)  # made before the lock is taken
     with database.obj.atomic("IMMEDIATE"):  # the database itself, not through its proxy
         if write.claim and not _claimed(state, write):
             row = _position.row() or {"last_rotation": 0, "version": None}
             state = replace(state, last_rotation=row["last_rotation"], version=row["version"])
             write = _write(arrival, state, decide_route(state, now), write.values["started_at"])
+            plan = _plan(write.decision.targets)
             if write.claim and not _claimed(state, write):
                 raise RuntimeError("the hunt position moved under the write lock")
         values = write.values
-        call_id = _SQLITE_CALL.run(**values).fetchone()[0]
+        call_id = _SQLITE_CALL.run(plan=plan, **values).fetchone()[0]
         leg_id = (_SQLITE_LEG.run(call=call_id, **values).fetchone()[0]
                   if write.first is not None else None)
         return write, (call_id, leg_id, values.get("engineer"))

@@ -19,9 +19,7 @@ from webhooks.runtime import runtime
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 PUBLIC_URL = "https://support.example.com"
 ADDED_AT = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)  # when test engineers are added
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "shared" / "twiml-schema"
-if not SCHEMA_DIR.exists():  # a checkout with shared/ inside rather than beside it
-    SCHEMA_DIR = Path(__file__).resolve().parents[1] / "shared" / "twiml-schema"
+SCHEMA_DIR = Path(__file__).resolve().parent / "twiml_schema"  # Twilio's, see its README
 
 
 @pytest.fixture(scope="session")

@@ -157,7 +157,7 @@ def outbox_work(once, interval):
     stop = threading.Event() if once else stop_on_sigterm()
 
     def work():
-        counts = queue.deliver_due(senders, rt.clock(), worker=worker, stop=stop.is_set)
+        counts = queue.deliver_due(senders, rt.clock, worker=worker, stop=stop.is_set)
         if once or any(counts[key] for key in ("sent", "retry", "failed")):
             click.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
 

@@ -30,7 +30,7 @@ class OutboxMessage(BaseModel):
     status = CharField(default=QUEUED, index=True)  # queued | sending | sent | failed | cancelled
     attempts = IntegerField(default=0)
     next_attempt_at = UTCDateTimeField(index=True)
-    lease_token = CharField(null=True)  # which worker holds the row while sending
+    lease_token = CharField(null=True)  # the claim holding the row while sending: worker/random
     lease_until = UTCDateTimeField(null=True)
     last_error = TextField(null=True)
     provider_id = CharField(null=True)  # e.g. the Twilio message SID

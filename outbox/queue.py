@@ -1,10 +1,16 @@
 """The outbox: messages written with the change that causes them, delivered later with retries.
 
 A row is claimed by one worker with a conditional UPDATE (status and lease) that only one
-worker can win, on SQLite and PostgreSQL alike; the result is written back only by the
-holder of the lease. A worker that dies while sending leaves its lease to expire, and the
-row is then tried again: a text is never sent twice after it was recorded as sent, but a
-crash between the provider's answer and that record can repeat it once.
+worker can win, on SQLite and PostgreSQL alike. Each claim's lease runs from the moment of
+that claim, however long the pass; right before sending, the worker renews it on the
+condition that it still holds the row (its lease token), and the outcome is written back
+only on that same condition. A worker that finds the row taken sends nothing, or records
+nothing of what it sent, and logs `lease lost`.
+
+So a message is handed to a provider by one worker at a time. It is handed over again only
+when the worker that sent it stopped (killed, crashed, cut off from the database) between
+the provider's answer and its record: once more, by the worker that takes the row after
+the lease, carrying the same Message-ID or delivery id (outbox/mail.py, outbox/webhook.py).
 """
 
 import logging
@@ -84,7 +90,8 @@ def _free(now):
 
 
 def claim(message_id, now, token, lease=LEASE, max_attempts=MAX_ATTEMPTS):
-    """Take one due row for this worker; True only for the one worker that wins it."""
+    """Take one due row for this worker, leased from `now`; True only for the one worker
+    that wins it."""
     won = (OutboxMessage
            .update(status=SENDING, lease_token=token, lease_until=now + lease,
                    attempts=OutboxMessage.attempts + 1)
@@ -117,6 +124,19 @@ def claim_next(channels, now, token, lease=LEASE, max_attempts=MAX_ATTEMPTS):
         return found if claim(found, now, token, lease, max_attempts) else None
 
 
+def hold(message_id, token, now, lease=LEASE):
+    """Renew this worker's lease on a row it is about to send, from `now`, on the condition
+    that it still holds it (its token is on the row); True when it does.
+
+    Another worker that took the row after the lease ran out has put its own token there,
+    so the renewal fails and nothing is sent twice at once."""
+    return (OutboxMessage
+            .update(lease_until=now + lease)
+            .where(OutboxMessage.id == message_id, OutboxMessage.lease_token == token,
+                   OutboxMessage.status == SENDING)
+            .execute()) == 1
+
+
 def _give_up_abandoned(now, max_attempts):
     """Rows whose worker died during their last allowed attempt fail instead of waiting forever."""
     return (OutboxMessage
@@ -128,15 +148,41 @@ def _give_up_abandoned(now, max_attempts):
 
 
 def _finish(message_id, token, **changes):
-    """Write the outcome, but only while this worker still holds the lease."""
+    """Write the outcome, but only while this worker still holds the lease; 1 when written."""
     return (OutboxMessage
             .update(lease_token=None, lease_until=None, **changes)
             .where(OutboxMessage.id == message_id, OutboxMessage.lease_token == token)
             .execute())
 
 
-def deliver_one(message, sender, now, token, max_attempts=MAX_ATTEMPTS):
-    """Send one claimed message and record the outcome: 'sent', 'retry' or 'failed'."""
+def _lease_lost(message, what):
+    """Log that another worker took the row from this one, and what this one did with it."""
+    now_held = (OutboxMessage
+                .select(OutboxMessage.status, OutboxMessage.lease_token)
+                .where(OutboxMessage.id == message.id)
+                .first())
+    log.warning("outbox.queue.deliver_one: lease lost id=%s channel=%s to=%s attempt=%s %s "
+                "status=%s holder=%s", message.id, message.channel, masked(message.recipient),
+                message.attempts, what, now_held.status if now_held else None,
+                now_held.lease_token if now_held else None)
+
+
+def _clock(now):
+    """`now` as a clock: itself when it is one, else a clock stopped at that instant."""
+    return now if callable(now) else (lambda: now)
+
+
+def deliver_one(message, sender, now, token, max_attempts=MAX_ATTEMPTS, lease=LEASE):
+    """Send one claimed message and record the outcome: 'sent', 'retry' or 'failed'; or
+    'skipped' when another worker took the row, before the send (nothing is sent) or during
+    it (nothing is recorded), which is logged as `lease lost`.
+
+    `now` is the clock (a callable; a datetime stands for one that does not move), read
+    when the lease is renewed and when the outcome is written."""
+    clock = _clock(now)
+    if not hold(message.id, token, clock(), lease):
+        _lease_lost(message, "sent=no")
+        return "skipped"
     try:
         provider_id = sender.send(message)
     except DeliveryError as exc:
@@ -145,39 +191,51 @@ def deliver_one(message, sender, now, token, max_attempts=MAX_ATTEMPTS):
         log.exception("outbox.queue.deliver_one: id=%s unexpected error", message.id)
         error, permanent = f"{exc.__class__.__name__}: {exc}", False
     else:
-        _finish(message.id, token, status=SENT, sent_at=now, provider_id=provider_id,
-                last_error=None)
+        if not _finish(message.id, token, status=SENT, sent_at=clock(),
+                       provider_id=provider_id, last_error=None):
+            _lease_lost(message, f"sent=yes provider_id={provider_id} recorded=no")
+            return "skipped"
         log.info("outbox.queue.deliver_one: id=%s channel=%s to=%s outcome=sent "
                  "attempt=%s", message.id, message.channel, masked(message.recipient),
                  message.attempts)
         return "sent"
     if permanent or message.attempts >= max_attempts:
-        _finish(message.id, token, status=FAILED, last_error=error)
-        outcome = "failed"
+        outcome, changes = "failed", {"status": FAILED}
     else:
-        _finish(message.id, token, status=QUEUED, last_error=error,
-                next_attempt_at=now + retry_delay(message.attempts))
         outcome = "retry"
+        changes = {"status": QUEUED, "next_attempt_at": clock() + retry_delay(message.attempts)}
+    if not _finish(message.id, token, last_error=error, **changes):
+        _lease_lost(message, f"sent=no error={error} recorded=no")
+        return "skipped"
     log.warning("outbox.queue.deliver_one: id=%s channel=%s to=%s outcome=%s attempt=%s "
                 "error=%s", message.id, message.channel, masked(message.recipient), outcome,
                 message.attempts, error)
     return outcome
 
 
-def deliver_due(senders, now, worker=None, limit=BATCH, max_attempts=MAX_ATTEMPTS, stop=None):
+def deliver_due(senders, now, worker=None, limit=BATCH, max_attempts=MAX_ATTEMPTS, stop=None,
+                lease=LEASE):
     """One pass: claim and send due messages of the channels we have senders for, one at a
-    time, up to `limit`; workers running at once send different ones."""
-    token = worker or uuid.uuid4().hex
+    time, up to `limit`; workers running at once send different ones.
+
+    `now` is the clock (a callable; a datetime stands for one that does not move): it is
+    read at every claim, so each lease runs from its own claim however long the pass takes.
+    Each claim has a token of its own (the worker's name and a random part). 'skipped'
+    counts the rows another worker took from this one (see deliver_one)."""
+    clock = _clock(now)
+    worker = worker or uuid.uuid4().hex
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
-    counts["failed"] += _give_up_abandoned(now, max_attempts)
+    counts["failed"] += _give_up_abandoned(clock(), max_attempts)
     for _ in range(limit):
         if stop is not None and stop():
             break  # asked to shut down: never leave a claimed row half done
-        message_id = claim_next(senders.keys(), now, token, max_attempts=max_attempts)
+        token = f"{worker[:200]}/{uuid.uuid4().hex[:12]}"
+        message_id = claim_next(senders.keys(), clock(), token, lease, max_attempts)
         if message_id is None:
             break  # nothing due that another worker has not taken
         message = OutboxMessage.get_by_id(message_id)
-        counts[deliver_one(message, senders[message.channel], now, token, max_attempts)] += 1
+        counts[deliver_one(message, senders[message.channel], clock, token, max_attempts,
+                           lease)] += 1
     return counts
 
 

@@ -1,4 +1,7 @@
-"""`dutyline report calls`: the call statistics of a span (reports.report)."""
+"""`dutyline report calls`: the call statistics of a span (reports.report).
+
+A span longer than reports.limits allows, or one whose closed days are still being counted
+(reports.limits.StillCounting: run it again to go on), ends the command with one line."""
 
 import json
 from datetime import timedelta
@@ -6,10 +9,13 @@ from datetime import timedelta
 import click
 
 from console.app import app_command
-from console.timeparse import asked_span
+from console.timeparse import parse_day
 from hours.business_hours import IN_HOURS, OUT_OF_HOURS
-from reports import GROUPS, report
+from reports import GROUPS, StillCounting, report
+from reports.limits import report_span
+from reports.span import asked_days
 from reports.tables import report_csv, report_text
+from webhooks.runtime import runtime
 
 
 @click.group("report")
@@ -30,8 +36,19 @@ def report_calls(from_text, to_text, group, mode, as_json, as_csv):
     """Service level, speed of answer, abandoned and missed calls, tickets."""
     if as_json and as_csv:
         raise click.UsageError("--json and --csv exclude each other")
-    span = asked_span(from_text, to_text, mode)
-    result = report(span, group)
+    rt = runtime()
+    now = rt.clock()
+    try:
+        first, last = asked_days(now.astimezone(rt.settings.tz).date(),
+                                 parse_day(from_text) if from_text else None,
+                                 parse_day(to_text) if to_text else None)
+        span = report_span(rt.settings, first, last, mode=mode, now=now)
+    except ValueError as exc:  # reports.ReportError among them
+        raise click.ClickException(str(exc)) from exc
+    try:
+        result = report(span, group)
+    except StillCounting as exc:
+        raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2))
         return

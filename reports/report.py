@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from reports import units
 from reports.call_figures import call_tallies
 from reports.leg_figures import leg_tallies
+from reports.limits import Budget, ReportError, check_length
 from reports.measures import FORMULA, CallTally, LegTally, TicketTally
 from reports.models import partial_until
 from reports.ticket_figures import ticket_tallies
@@ -18,10 +19,6 @@ from customers.models import Customer
 GROUPS = ("day", "hour", "engineer", "customer")
 NO_CUSTOMER = "(no customer)"
 NOBODY = "(nobody)"
-
-
-class ReportError(ValueError):
-    """A report that cannot be made as asked; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -48,22 +45,26 @@ class Report:
                 "groups": self.rows, "total": self.total}
 
 
-def report(span, group=None, *, kept=True):
+def report(span, group=None, *, kept=True, budget=None):
     """The statistics of the calls (and tickets) that arrived in `span`, grouped by `group`
     ("day", "hour", "engineer", "customer", or None for the total alone).
 
     The closed days and hours of the span come from their kept figures (reports.units),
     the rest is counted from the call log; `kept=False` counts everything from the log.
+    Figures not yet kept are counted and kept while `budget` (reports.limits.Budget, a new
+    one by default) lasts; StillCounting when some are missing after it. ReportError for
+    a span longer than reports.limits.MAX_DAYS.
     """
     if group is not None and group not in GROUPS:
         raise ReportError(f"group must be one of {', '.join(GROUPS)}")
+    check_length(span)
 
     def live(sub):
         return (call_tallies(sub, group), ticket_tallies(sub, group),
                 leg_tallies(sub) if group == "engineer" else {})
 
-    calls, tickets, legs = (units.gather(span, group, live) if kept and units.ready()
-                            else live(span))
+    calls, tickets, legs = (units.gather(span, group, live, budget or Budget())
+                            if kept and units.ready() else live(span))
     total_calls, total_tickets = CallTally(), TicketTally()
     for tally in calls.values():
         total_calls.add(tally)

@@ -1,34 +1,36 @@
 """Counted figures of closed days and hours, kept so that report() counts only the open part.
 
 A span is cut into units: each whole local month of the team's zone that is over by the
-time of the report (`span.as_of`), each whole local day that is over, then each whole hour (when the zone's offsets over the span
-are whole hours) that is over, and the rest, counted live from the call log as before. A
-unit's figures are the very tallies the live queries give, for every call mode and grouping
-(in total, per hour, engineer and customer), and they add up exactly: counts, whole
-milliseconds and histograms of whole seconds. So a report made of units equals the one
-counted from the calls, which tests/reports/test_units.py checks.
+time of the report (`span.as_of`), each whole local day that is over, then each whole hour
+(when the zone's offsets over the span are whole hours) that is over, and the rest, counted
+live from the call log as before. A unit's figures are the very tallies the live queries
+give, for every call mode and grouping (in total, per hour, engineer and customer), and they
+add up exactly: counts, whole milliseconds and histograms of whole seconds. So a report made
+of units equals the one counted from the calls, which tests/reports/test_units.py checks.
 
-A unit missing from report_unit is counted and stored while writers of calls, legs and
-tickets wait (an immediate transaction on SQLite, a SHARE lock on PostgreSQL), so no change
-falls between the counting and the storing; after that triggers
-(dutyline.migrations.kept_figures) delete any unit a changed row falls in (a late callback, an acknowledged ticket), and the
-next report counts it again. Where a unit cannot be stored (inside a caller's transaction,
-the lock not had at once) it is counted for this report alone.
+A unit missing from report_unit is counted and kept (reports.kept) without counting while
+writers wait: a marker is put in its place, the unit counted outside any transaction, and
+its figures written into the marker only if no change deleted it meanwhile; after that
+triggers (dutyline.migrations.kept_figures) delete any unit a changed row falls in (a late
+callback, an acknowledged ticket), and the next report counts it again. Units that end
+before the first logged call hold nothing: they are not kept but counted with the rest,
+at once. A report fills missing units until its budget (reports.limits.Budget) is spent,
+one unit at least, then answers StillCounting; what it kept is kept for the next one.
 """
 
 import logging
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from peewee import DatabaseError
-
 from dutyline.db import database
 from dutyline.localtime import local_day_span
 from dutyline.migrations.kept_figures import trigger_names
+from reports import kept
 from reports.call_figures import call_tallies
 from reports.leg_figures import leg_tallies
+from reports.limits import Budget, StillCounting, first_call_at
 from reports.unit_figures import Sums, encode, entries, merge, new_entry
-from reports.models import ReportUnit, partial_until
+from reports.models import partial_until
 from reports.span import Span
 from reports.sql import is_postgres
 from reports.ticket_figures import open_deadlines, ticket_tallies
@@ -38,12 +40,16 @@ log = logging.getLogger(__name__)
 HOUR = timedelta(hours=1)
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # a unit's tickets are never late "yet"
 KEYS = ("hour", "engineer", "customer")  # what a unit is counted by, besides the mode
-LOCK_TIMEOUT = "200ms"  # how long a PostgreSQL fill waits for writers before counting live
 
 
-def plan(span):
+class _OutOfTime(Exception):
+    """The budget is spent with units still missing."""
+
+
+def plan(span, quiet_until=None):
     """([(level, start, end)], [(start, end)]): the units the span is made of and the
-    pieces left to count live (adjacent ones joined)."""
+    pieces left to count live (adjacent ones joined). A unit that ends by `quiet_until`
+    (the first logged call) holds nothing to keep: it is left to count live too."""
     hourly = all(seconds % 3600 == 0 for _, seconds in span.offsets())
     units, live = [], []
 
@@ -55,6 +61,12 @@ def plan(span):
         else:
             live.append((start, end))
 
+    def add_unit(level, start, end):
+        if quiet_until is not None and end <= quiet_until:
+            add_live(start, end)
+        else:
+            units.append((level, start, end))
+
     days = list(span.local_days())
     index = 0
     while index < len(days):
@@ -64,20 +76,20 @@ def plan(span):
             last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
             month_start, month_end = local_day_span(day, last, span.tz)
             if span.start <= month_start and month_end <= min(span.end, span.as_of):
-                units.append(("month", month_start, month_end))
+                add_unit("month", month_start, month_end)
                 index += last.day - 1
                 continue
         day_start, day_end = local_day_span(day, day, span.tz)
         start, end = max(day_start, span.start), min(day_end, span.end)
         if (start, end) == (day_start, day_end) and day_end <= span.as_of:
-            units.append(("day", day_start, day_end))
+            add_unit("day", day_start, day_end)
             continue
         hour = start.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
         hour = hour if hour == start else hour + HOUR
         cursor = start
         while hourly and hour + HOUR <= min(end, span.as_of):
             add_live(cursor, hour)
-            units.append(("hour", hour, hour + HOUR))
+            add_unit("hour", hour, hour + HOUR)
             cursor = hour = hour + HOUR
         add_live(cursor, end)
     return units, live
@@ -97,14 +109,16 @@ BY = {"total": None, "hours": "hour", "engineers": "engineer", "customers": "cus
 ALL_MODES = "*"
 
 
-def gather(span, group, live):
+def gather(span, group, live, budget=None):
     """(calls, tickets, legs) as call_tallies, ticket_tallies and leg_tallies give them for
-    the span, from its units and `live(sub_span)` for the rest."""
-    units, pieces = plan(span)
+    the span, from its units and `live(sub_span)` for the rest; StillCounting when units
+    are still missing once `budget` is spent."""
+    units, pieces = plan(span, first_call_at() or span.end)
     sums = Sums()
     if units:
         mode = span.mode or ALL_MODES
-        for (level, start, _end), (column, text) in zip(units, _stored(span, units, group)):
+        stored = _stored(span, units, group, budget or Budget())
+        for (level, start, _end), (column, text) in zip(units, stored):
             for key, *entry in entries(text, mode):
                 if column == "total":
                     key = _whole_key(group, level, start, span, key)
@@ -134,79 +148,71 @@ def _column(group, level):
     return "total" if group == "hour" and level == "hour" else COLUMNS[group]
 
 
-def _stored(span, units, group):
+def _stored(span, units, group, budget):
     """[(column, JSON)] of each unit, in order: the kept ones read in one query (the column
-    the grouping needs), the others counted now (and kept)."""
+    the grouping needs), the others counted now (and kept) while the budget lasts."""
     known = basis(span)
     wanted = {COLUMNS[group], "total"} if group == "hour" else {COLUMNS[group]}
-    stored = _rows(units, known, wanted)
+    stored = kept.rows(units, known, wanted)
     found = []
-    for level, start, end in units:
-        column = _column(group, level)
-        row = stored.get((level, start)) or _fill(span, level, start, end, known)
-        found.append((column, row[column]))
+    try:
+        for level, start, end in units:
+            row = stored.get((level, start)) or _fill(span, level, start, end, known, budget)
+            column = _column(group, level)
+            found.append((column, row[column]))
+    except _OutOfTime:
+        raise StillCounting(_done(span, units, known)) from None
     return found
 
 
-def _rows(units, known, names):
-    """{(level, start): row} of the units kept with the basis `known`, with the columns
-    `names`."""
-    columns = [getattr(ReportUnit, name) for name in sorted(names)]
-    rows = (ReportUnit
-            .select(ReportUnit.level, ReportUnit.starts_at, *columns)
-            .where(ReportUnit.starts_at.in_(sorted({start for _, start, _ in units})),
-                   ReportUnit.level.in_(sorted({level for level, _, _ in units})),
-                   ReportUnit.basis == known)
-            .dicts())
-    return {(row["level"], ReportUnit.starts_at.python_value(row["starts_at"])): row
-            for row in rows}
+def _days(sub):
+    return [("day", *local_day_span(day, day, sub.tz)) for day in sub.local_days()]
 
 
-def _fill(span, level, start, end, known):
-    """The unit's columns, counted (a month: added up from its days, kept first); kept when
-    the writers can be held off for a moment."""
+def _fill(span, level, start, end, known, budget):
+    """The unit's columns, counted (a month: added up from its days, kept first) and kept
+    (reports.kept); _OutOfTime instead once the budget is spent."""
+    if budget.due():
+        raise _OutOfTime
     sub = replace(span, start=start, end=end, mode=None, now=EPOCH)
     if level == "month":
-        days = [("day", *local_day_span(day, day, sub.tz)) for day in sub.local_days()]
+        days = _days(sub)
         if not database.in_transaction():
-            kept = _rows(days, known, BY)
+            stored = kept.rows(days, known, ())
             for unit in days:
-                if unit[:2] not in kept:
-                    _fill(span, *unit, known)
+                if unit[:2] not in stored:
+                    _fill(span, *unit, known, budget)
+            if budget.due():
+                raise _OutOfTime
 
         def counted():
             return _month(sub, days, known)
     else:
         def counted():
             return count(sub, level)
-    if database.in_transaction():  # never hold the caller's transaction's locks longer
-        return counted()
-    try:
-        with database.atomic(*([] if is_postgres() else ["IMMEDIATE"])):
-            if is_postgres():
-                database.execute_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-                database.execute_sql('LOCK TABLE "call", "leg", "ticket" IN SHARE MODE')
-            columns = counted()
-            # the unit itself counted otherwise, and a day's hours once the day is kept
-            stale = (ReportUnit.level == level) & (ReportUnit.starts_at == start)
-            if level == "day":
-                stale |= ((ReportUnit.level == "hour") & (ReportUnit.starts_at >= start)
-                          & (ReportUnit.starts_at < end))
-            ReportUnit.delete().where(stale).execute()
-            ReportUnit.create(level=level, starts_at=start, ends_at=end, basis=known,
-                              **columns)
-        return columns
-    except DatabaseError as exc:  # busy, locked, or kept at the same moment elsewhere
-        log.info("reports.units: the %s from %s counted without keeping it: %s", level,
-                 start.isoformat(), exc)
-        return counted()
+    columns = kept.keep(level, start, end, known, counted)
+    budget.filled += 1
+    return columns
+
+
+def _done(span, units, known):
+    """The share of the units' time kept (of a month not kept, its kept days)."""
+    stored = kept.rows(units, known, ())
+    parts = [unit for unit in units if unit[:2] in stored]
+    days = [day for level, start, end in units if level == "month" and (level, start) not in
+            stored for day in _days(replace(span, start=start, end=end))]
+    if days:
+        stored = kept.rows(days, known, ())
+        parts += [day for day in days if day[:2] in stored]
+    return (sum((end - start).total_seconds() for _, start, end in parts)
+            / sum((end - start).total_seconds() for _, start, end in units))
 
 
 def _month(sub, days, known):
     """A month's columns: its days' kept columns (any not kept counted) added up, the
     total kept day by day so that a report by day can read it."""
-    kept = _rows(days, known, BY)
-    columns = [kept.get(unit[:2]) or count(replace(sub, start=unit[1], end=unit[2]), "day")
+    stored = kept.rows(days, known, BY)
+    columns = [stored.get(unit[:2]) or count(replace(sub, start=unit[1], end=unit[2]), "day")
                for unit in days]
     keys = [start.astimezone(sub.tz).date().isoformat() for _, start, _ in days]
     merged = {name: merge([found[name] for found in columns]) for name in BY if name != "total"}
@@ -267,4 +273,7 @@ def keep_recent(settings, now):
         return
     today = now.astimezone(settings.tz).date()
     span = Span.days(settings, today - timedelta(days=1), today, now=now)
-    gather(span, None, lambda sub: ({}, {}, {}))
+    try:
+        gather(span, None, lambda sub: ({}, {}, {}))
+    except StillCounting as exc:  # the next pass goes on
+        log.info("reports.units: %s", exc)

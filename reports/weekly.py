@@ -1,13 +1,17 @@
 """The weekly summary mail: last week's service level, speed of answer, missed calls and
 late tickets, queued in the outbox once per week (the week is the message's key)."""
 
+import logging
 from datetime import timedelta
 
 from reports.call_log import OUTCOME_LABELS, logged_calls
+from reports.limits import StillCounting
 from reports.report import report
 from reports.span import Span
 from outbox import queue
 from outbox.models import EMAIL, OutboxMessage
+
+log = logging.getLogger(__name__)
 
 MISSED_LISTED = 20  # the mail lists this many missed calls, then counts the rest
 
@@ -78,10 +82,16 @@ def queue_weekly_summary(settings, recipient, now):
 
     The clock calls this every pass: the outbox's key makes it once per week however often
     the process restarts, and the figures are only worked out when the week has no mail.
+    A week whose days are still being counted (StillCounting) waits for a later pass,
+    which goes on counting where this one stopped.
     """
     monday, sunday = last_full_week(settings, now)
     key = summary_key(monday)
     if OutboxMessage.select().where(OutboxMessage.dedupe_key == key).exists():
         return False
-    subject, body = summary_mail(settings, monday, sunday, now)
+    try:
+        subject, body = summary_mail(settings, monday, sunday, now)
+    except StillCounting as exc:
+        log.info("reports.weekly: the week of %s waits: %s", monday.isoformat(), exc)
+        return False
     return queue.enqueue(EMAIL, recipient, body, key, now, subject=subject)

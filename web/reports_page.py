@@ -1,12 +1,17 @@
 """The Reports page: the figures of `dutyline report calls` (reports.report), as charts,
-tables and a CSV download."""
+tables and a CSV download.
+
+A span longer than reports.limits allows is refused with a 400 and nothing counted; a
+report whose closed days are still being counted (reports.limits.StillCounting) says so
+with a 503 and Retry-After, and the next request goes on counting where it stopped."""
 
 from datetime import date
 
 from flask import Response, g, render_template, request
 
 from hours.business_hours import IN_HOURS, OUT_OF_HOURS
-from reports import Span, report
+from reports import Budget, StillCounting, report
+from reports.limits import report_span
 from reports.span import asked_days
 from reports.tables import ENGINEER_COLUMNS, cell, report_csv
 from web.blueprint import bp
@@ -14,40 +19,47 @@ from web.charts import service_level_chart, wait_buckets, wait_chart
 from web.context import runtime
 
 MODES = {"in": IN_HOURS, "out": OUT_OF_HOURS}
+RETRY = {"Retry-After": "5"}  # nothing counts meanwhile: a new request goes on
 
 
 def _asked():
-    """(span, error, values typed): the local days asked for, as `report calls` reads them."""
+    """(span or None, error, values typed): the local days asked for, as `report calls`
+    reads them; no span when they cannot be reported."""
     settings = runtime().settings
     args = request.args
     typed = {"from": args.get("from", ""), "to": args.get("to", ""), "mode": args.get("mode", "")}
     try:
         first = date.fromisoformat(typed["from"]) if typed["from"] else None
         last = date.fromisoformat(typed["to"]) if typed["to"] else None
-        today = g.now.astimezone(settings.tz).date()
+    except ValueError:
+        return None, "dates are YYYY-MM-DD", typed
+    today = g.now.astimezone(settings.tz).date()
+    try:
         first, last = asked_days(today, first, last)
-        return Span.days(settings, first, last, mode=MODES.get(typed["mode"]), now=g.now), None, typed
-    except ValueError as exc:
-        text = str(exc)
-        if "isoformat" in text or "Invalid" in text:
-            text = "dates are YYYY-MM-DD"
-        today = g.now.astimezone(settings.tz).date()
-        first, last = asked_days(today)
-        return Span.days(settings, first, last, now=g.now), text, typed
+        span = report_span(settings, first, last, mode=MODES.get(typed["mode"]), now=g.now)
+    except ValueError as exc:  # reports.ReportError among them
+        return None, str(exc), typed
+    return span, None, typed
 
 
 @bp.get("/reports")
 def reports():
     span, error, typed = _asked()
-    by_day = report(span, "day")
-    engineers = report(span, "engineer")
+    if span is None:
+        return render_template("reports.html", error=error, typed=typed), 400
+    budget = Budget()  # the page's two reports share one
+    try:
+        by_day = report(span, "day", budget=budget)
+        engineers = report(span, "engineer", budget=budget)
+    except StillCounting as exc:
+        return render_template("reports.html", error=str(exc), typed=typed), 503, RETRY
     buckets = wait_buckets(by_day.waits)
     return render_template(
-        "reports.html", span=span, error=error, typed=typed, by_day=by_day,
+        "reports.html", span=span, error=None, typed=typed, by_day=by_day,
         engineers=engineers, columns=ENGINEER_COLUMNS, cell=cell,
         sl_chart=service_level_chart(by_day.rows), wait_chart=wait_chart(buckets),
         buckets=buckets, first_day=next(span.local_days()),
-        last_day=list(span.local_days())[-1]), (400 if error else 200)
+        last_day=list(span.local_days())[-1])
 
 
 @bp.get("/reports.csv")
@@ -57,7 +69,11 @@ def reports_csv():
     if error or group not in ("day", "hour", "engineer", "customer"):
         return Response((error or "by: day, hour, engineer or customer") + "\n", status=400,
                         mimetype="text/plain")
+    try:
+        result = report(span, group, budget=Budget())
+    except StillCounting as exc:
+        return Response(f"{exc}\n", status=503, mimetype="text/plain", headers=RETRY)
     first = span.start.astimezone(span.tz).date()
     name = f"dutyline-calls-{first}-by-{group}.csv"
-    return Response(report_csv(report(span, group)), mimetype="text/csv",
+    return Response(report_csv(result), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -142,3 +142,30 @@ def test_bad_input_is_one_line(cli, args, message):
     cli("db", "init")
     result = cli(*args)
     assert result.exit_code != 0 and message in result.output
+
+
+def test_a_span_beyond_three_years_is_refused_in_one_line(cli):
+    result = cli("report", "calls", "--from", "1900-01-01", "--to", "2100-12-31")
+    assert result.exit_code != 0
+    assert result.output == ("Error: a report covers at most 1,098 days (three years): "
+                             "1900-01-01 to 2100-12-31 is 73,414 days\n")
+
+
+def test_a_report_still_counting_is_one_line_to_run_again(app, log_call, monkeypatch):
+    from datetime import datetime, timezone
+
+    from reports import Budget, report
+    from tests.conftest import app_info
+    import console.report_commands
+
+    for day in (28, 29, 30):  # the clock stands at 1 December
+        log_call(datetime(2026, 11, day, 10, 0, tzinfo=timezone.utc), answered=4)
+    monkeypatch.setattr(console.report_commands, "report",  # a budget spent at once
+                        lambda span, group: report(span, group, budget=Budget(0)))
+    args = ["report", "calls", "--from", "2026-11-29", "--to", "2026-11-30", "--json"]
+    result = CliRunner().invoke(main, args, obj=app_info(app))
+    assert result.exit_code != 0
+    assert result.output == ("Error: still counting this span's figures (50% done): ask "
+                             "again to go on\n")
+    again = CliRunner().invoke(main, args, obj=app_info(app))  # the second day counted
+    assert again.exit_code == 0 and json.loads(again.output)["total"]["answered"] == 2

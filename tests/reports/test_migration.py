@@ -69,6 +69,9 @@ def test_the_upgrade_to_kept_months_forgets_what_was_kept_and_forgets_months_aft
                      now=datetime(2026, 12, 25, 18, 30, tzinfo=timezone.utc))
     with database.connection_context():
         assert ReportUnit.select().count() == 0
+        # the line's first call, the year before: every month of the year may be kept
+        Call.create(sid="CA" + "6" * 32, from_number="+447400123458", mode="in_hours",
+                    started_at=datetime(2025, 6, 2, 9, tzinfo=timezone.utc), status="missed")
         at = datetime(2026, 10, 20, 9, tzinfo=timezone.utc)
         call = Call.create(sid="CA" + "5" * 32, from_number="+447400123458", started_at=at,
                            mode="in_hours", status="missed")

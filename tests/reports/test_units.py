@@ -64,6 +64,14 @@ def clear():
         model.delete().execute()
 
 
+def line_began():
+    """The line's first call, long before the spans below: the units before a span's own
+    calls are kept too (a unit that ends before the first call is counted, never kept)."""
+    log([{"at": 0, "kind": "short", "wait": 1000, "mode": "in_hours", "engineer": 0,
+          "customer": False, "ticket": None}], [None], None,
+        datetime(2026, 1, 5, 9, tzinfo=UTC), first_number=999)
+
+
 def assert_same(span):
     for group in (None, *GROUPS):
         kept, counted = report(span, group), report(span, group, kept=False)
@@ -106,6 +114,7 @@ def test_a_late_change_to_an_old_call_is_in_the_next_report(settings, db, make_e
               "engineer": 0, "customer": False, "ticket": "open" if n == 3 else None}
              for n in range(6)]
     log(calls, [ben], None, start)
+    line_began()
     span = Span.days(settings, date(2026, 10, 24), date(2026, 10, 26),
                      now=datetime(2026, 10, 27, 9, tzinfo=UTC))
     before = report(span, "engineer")
@@ -133,6 +142,7 @@ def test_a_late_change_to_an_old_call_is_in_the_next_report(settings, db, make_e
 
 
 def test_a_new_call_in_a_kept_hour_is_counted(settings, db):
+    line_began()
     now = datetime(2026, 12, 1, 15, 20, tzinfo=UTC)
     span = Span.days(settings, date(2026, 12, 1), date(2026, 12, 1), now=now)
     log([{"at": 10 * 3600, "kind": "short", "wait": 1000, "mode": "in_hours", "engineer": 0,
@@ -180,6 +190,7 @@ def test_changes_in_the_last_kept_hour_are_counted(settings, db, make_engineer):
 def test_the_clock_keeps_yesterday_and_todays_closed_hours(settings, db):
     from reports.units import keep_recent
 
+    line_began()
     keep_recent(settings, datetime(2026, 10, 26, 2, 30, tzinfo=UTC))  # 02:30 GMT
     kept = [(unit.level, unit.starts_at) for unit in
             ReportUnit.select().order_by(ReportUnit.starts_at)]

@@ -71,3 +71,54 @@ def test_the_now_page_shows_todays_service_level_from_the_report(
     assert re.search(r'missed=1[^>]*>1 missed</a>', page)
     assert re.search(r'id="today-sl">([^<]+)<', page).group(1) == (
         f"{total['service_level'] * 100:.1f} %")
+
+
+def test_a_span_beyond_three_years_is_refused_in_one_line_and_nothing_is_counted(
+        app, manager, clock):
+    from reports.models import ReportUnit
+    from telephony.models import Call
+
+    with database.connection_context():  # the line's first call
+        Call.create(sid="CA" + "1" * 32, from_number="+447400123456", mode="in_hours",
+                    started_at=datetime(2026, 11, 2, 9, 0, tzinfo=LONDON), status="missed")
+    message = ("a report covers at most 1,098 days (three years): 2026-11-02 (the first call "
+               "logged) to 2100-12-31 is 27,088 days")
+    page = manager.get("/reports?from=1900-01-01&to=2100-12-31")
+    assert page.status_code == 400
+    text = page.get_data(as_text=True)
+    assert f'role="alert">{message}</p>' in text
+    assert 'id="total-sl"' not in text and "<svg" not in text
+    download = manager.get("/reports.csv?from=1900-01-01&to=2100-12-31&by=engineer")
+    assert (download.status_code, download.get_data(as_text=True)) == (400, message + "\n")
+    with database.connection_context():
+        assert ReportUnit.select().count() == 0  # nothing was counted
+
+    # all since the first call, asked from long before it: the days from that call on
+    since = manager.get("/reports?from=1900-01-01&to=2026-12-01")
+    assert since.status_code == 200
+    assert "Mon 02 Nov 2026 to Tue 01 Dec 2026" in since.get_data(as_text=True)
+
+
+def test_a_report_still_counting_says_so_and_the_next_one_goes_on(
+        app, manager, clock, monkeypatch):
+    from reports import Budget
+    from telephony.models import Call
+    import web.reports_page
+
+    with database.connection_context():
+        for day in range(2, 6):
+            Call.create(sid=f"CA{day:032d}", from_number="+447400123456", mode="in_hours",
+                        started_at=datetime(2026, 11, day, 9, 0, tzinfo=LONDON),
+                        status="missed")
+    monkeypatch.setattr(web.reports_page, "Budget", lambda: Budget(0))  # spent at once
+    page = manager.get("/reports?from=2026-11-02&to=2026-11-05")
+    assert (page.status_code, page.headers["Retry-After"]) == (503, "5")
+    assert ('role="alert">still counting this span&#39;s figures (25% done): ask again to '
+            'go on</p>') in page.get_data(as_text=True)
+    download = manager.get("/reports.csv?from=2026-11-02&to=2026-11-05&by=day")
+    assert download.status_code == 503
+    assert download.get_data(as_text=True) == (
+        "still counting this span's figures (50% done): ask again to go on\n")
+    answers = [manager.get("/reports?from=2026-11-02&to=2026-11-05").status_code
+               for _ in range(2)]
+    assert answers == [503, 200]  # the last day counted, then the figures

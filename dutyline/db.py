@@ -10,6 +10,8 @@ from playhouse.db_url import parse
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 from playhouse.shortcuts import ReconnectMixin
 
+from dutyline import deadline as deadlines
+
 database = DatabaseProxy()
 
 DEFAULT_URL = "sqlite:///dutyline.db"
@@ -94,6 +96,19 @@ def _prepare_threshold(value):
             from None
 
 
+class _Bounded:
+    """Every statement's connection is watched by the running request's deadline, if any
+    (dutyline.deadline): past it, a waiting statement is cut and a new one refused."""
+
+    def cursor(self, *args, **kwargs):
+        cursor = super().cursor(*args, **kwargs)
+        try:
+            deadlines.check(cursor.connection)
+        except deadlines.DeadlinePassed as exc:
+            raise OperationalError(str(exc)) from None
+        return cursor
+
+
 class _FileMustExist(SqliteDatabase):
     """SQLite that connects only to a file that is there: a mistyped path in DATABASE_URL
     is a database fault (the caller gets the fallback), never a new empty database.
@@ -105,11 +120,11 @@ class _FileMustExist(SqliteDatabase):
         return super()._connect()
 
 
-class _ExistingSqliteDatabase(PooledSqliteDatabase, _FileMustExist):
+class _ExistingSqliteDatabase(_Bounded, PooledSqliteDatabase, _FileMustExist):
     """Pooled: the file is looked for when the pool opens a connection, not per checkout."""
 
 
-class _PostgresDatabase(ReconnectMixin, PooledPostgresqlDatabase):
+class _PostgresDatabase(_Bounded, ReconnectMixin, PooledPostgresqlDatabase):
     """Pooled psycopg 3 connections, handed out without asking the server first.
 
     peewee's pool checks a connection with `SELECT 1` at every checkout: a round trip
@@ -141,6 +156,9 @@ class _PostgresDatabase(ReconnectMixin, PooledPostgresqlDatabase):
         except (OperationalError, InterfaceError) as exc:
             fragments = self._reconnect_errors.get(type(exc), ())
             if self.in_transaction() or not any(f in str(exc).lower() for f in fragments):
+                raise
+            late = deadlines.current()
+            if late is not None and late.expired:  # cut by the deadline: no second wait
                 raise
         self._replace_connection()
         return func(*args, **kwargs)

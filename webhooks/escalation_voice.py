@@ -22,6 +22,7 @@ from webhooks.lifecycle import Lifecycle
 from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
 from webhooks.twilio_form import call_sid
+from webhooks.voice_answers import DATABASE_SECONDS
 
 bp = Blueprint("escalation_voice", __name__, url_prefix="/voice")
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def goodbye(text):
 
 escalation_webhook = Lifecycle(
     "webhooks.escalation", subject=lambda _form: f"esc={request.args.get('esc', '-')[:12]}",
-    on_failure=lambda: goodbye(words.TRY_LATER))
+    on_failure=lambda: goodbye(words.TRY_LATER), deadline=DATABASE_SECONDS)
 
 
 def _refused(reason):

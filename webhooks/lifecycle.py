@@ -13,12 +13,14 @@ incident (webhooks.incidents) and the channel's own answer (on /voice/: the fall
 
 import logging
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import wraps
 
 from flask import g, request
 
 from dutyline.db import database
+from dutyline.deadline import deadlines
 from webhooks.incidents import DATABASE_FAULTS
 from webhooks.runtime import runtime
 
@@ -34,13 +36,16 @@ class Lifecycle:
 
     `subject(form)` names what the request is about (e.g. 'call=CA…'); `describe(response)`
     adds what the answer did; `on_failure()` is the answer after a failure, or None to let
-    the app's last resort answer.
+    the app's last resort answer. With `deadline` (seconds), the handler's database work is
+    cut when it runs longer (dutyline.deadline): a database that stops answering costs the
+    request its fallback, never Twilio's patience, and the connection it held is thrown away.
     """
 
     channel: str  # the log line's prefix and the logger's name
     subject: object = None
     describe: object = None
     on_failure: object = None
+    deadline: float | None = None
 
     def __call__(self, view):
         log = logging.getLogger(self.channel)
@@ -49,11 +54,17 @@ class Lifecycle:
         def lived(*args, **kwargs):
             started = time.perf_counter()
             incidents = runtime().incidents
+            bounded = deadlines.bounded(self.deadline) if self.deadline else nullcontext()
             try:
                 # connected by the first query (peewee's autoconnect), so an endpoint that
                 # needs no database (/voice/fallback) never waits for one
                 g.opened_database = database.obj.is_closed()
-                response = view(*args, **kwargs)
+                with bounded as limit:
+                    try:
+                        response = view(*args, **kwargs)
+                    finally:
+                        if limit is not None and limit.expired:
+                            _throw_away_connection()
                 outcome = "ok"
                 incidents.succeeded()
             except DATABASE_FAULTS as exc:
@@ -86,6 +97,20 @@ class Lifecycle:
             parts.append(self.describe(response))
         parts.extend(f"{key}={value}" for key, value in g.get("log_fields", {}).items())
         log.info("%s ms=%.1f", " ".join(parts), (time.perf_counter() - started) * 1000)
+
+
+def _throw_away_connection():
+    """The connection a cut request held goes, rather than back to the pool."""
+    db = database.obj
+    if db.is_closed():
+        return
+    try:
+        if hasattr(db, "manual_close"):
+            db.manual_close()  # pooled: closed for good, the pool opens another
+        else:
+            db.close()
+    except DATABASE_FAULTS:
+        pass  # already broken: closed all the same
 
 
 def _endpoint(req=request):

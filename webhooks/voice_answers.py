@@ -48,7 +48,12 @@ def decision_of(response):
     return "decision=" + ("+".join(seen) or "empty")
 
 
+# Twilio waits 15 s; the caller should hear something within 5. A database that has not
+# finished a webhook's work in this many seconds is cut off, and the caller gets the fallback.
+DATABASE_SECONDS = 3.0
+
 # any failure after the signature check still answers the caller with fallback TwiML
 voice_webhook = Lifecycle("webhooks.voice",
                           subject=lambda form: f"call={form.get('CallSid', '-')[:34]}",
-                          describe=decision_of, on_failure=fallback_twiml)
+                          describe=decision_of, on_failure=fallback_twiml,
+                          deadline=DATABASE_SECONDS)

@@ -3,6 +3,8 @@
 import csv
 import io
 
+from dutyline.spreadsheet import safe_cell
+
 # (heading, key, format) of the text table of `report calls`, by group
 CALL_COLUMNS = (
     ("calls", "calls", "d"), ("offered", "offered", "d"), ("answered", "answered", "d"),
@@ -66,7 +68,8 @@ def report_text(result, first_label):
 
 
 def report_csv(result):
-    """One line per group, then the total; every figure, raw (fractions as 0.875)."""
+    """One line per group, then the total; every figure, raw (fractions as 0.875); a name that
+    a spreadsheet would run as a formula is written as text (dutyline.spreadsheet)."""
     keys = list(result.total)
     for row in result.rows:
         keys += [key for key in row if key not in keys]
@@ -74,5 +77,6 @@ def report_csv(result):
     writer = csv.DictWriter(out, fieldnames=keys, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in (*result.rows, result.total):
-        writer.writerow({key: "" if row.get(key) is None else row.get(key) for key in keys})
+        writer.writerow({key: "" if row.get(key) is None else safe_cell(row.get(key))
+                         for key in keys})
     return out.getvalue()

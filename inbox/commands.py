@@ -1,11 +1,16 @@
 """Engineers' text messages to the support number: WHO, ON, OFF, COVER, TAKE, ACK, HELP.
 
+A text is a command only when the whole message is one; anything else changes nothing
+and is answered with the list of commands.
+
 Pure of the web: given the sender's number, the text and `now`, it does the change and
 returns the reply. The sender is matched on an active engineer's mobile (E.164); anyone
 else gets a short refusal and nothing changes.
 """
 
 import logging
+import re
+from dataclasses import dataclass
 
 from dutyline.phones import InvalidNumber, masked, to_e164
 from rota.cover import set_cover
@@ -25,6 +30,8 @@ TURNED_OFF = "Text commands are turned off for this support line; please call th
 # A text's sender is known by its number alone, which can be forged: every change a text
 # makes is confirmed to the engineer's own mobile, with what to do when it was not theirs.
 NOT_YOU = " Not sent by you? Reply {undo} and tell the office."
+NOT_A_COMMAND = ("Not a command, so nothing was changed. Send one of: WHO, ON, OFF, TAKE, "
+                 "COVER, COVER OFF, ACK 1234, HELP.")
 HELP_TEXT = ("Commands: WHO (on duty now and next), ON / OFF (join or leave in-hours calls), "
              "COVER / COVER OFF (be rung out of hours after the duty engineer), TAKE (take duty now until the next handover), ACK 1234 (acknowledge ticket "
              "1234; ACK 1234 A also sets its priority: A critical, B important, C normal, "
@@ -43,10 +50,37 @@ def engineer_by_mobile(number, region):
             .first())
 
 
+# a text is a command only when the whole of it is one: "take care" or "on my way" are not
+_COMMAND = re.compile(r"(WHO|ON|OFF|TAKE|HELP|COVER|COVER OFF)|ACK #?([0-9]{1,9})(?: ([A-Z]))?")
+_TRAILING = ".!?,;: "
+
+
+@dataclass(frozen=True)
+class Command:
+    """A text read as a command: its name ("COVER OFF", "ACK" …), and for ACK the ticket
+    number and the priority letter (None when not given)."""
+
+    name: str
+    ticket: str | None = None
+    priority: str | None = None
+
+
+def parse_text(text):
+    """The Command the whole text is, or None. Case, runs of spaces and punctuation at the
+    end are forgiven ("take", " TAKE. ", "ack 1042 a"); anything more is not a command."""
+    cleaned = " ".join((text or "").split()).rstrip(_TRAILING).upper()
+    match = _COMMAND.fullmatch(cleaned)
+    if match is None:
+        return None
+    if match.group(1):
+        return Command(match.group(1))
+    return Command("ACK", match.group(2), match.group(3))
+
+
 def parse_command(text):
-    """The command word of a text: the first word, upper-cased, without punctuation around it."""
-    words = (text or "").split()
-    return words[0].strip(".!?,;:").upper() if words else ""
+    """The name of the command the text is ("TAKE", "COVER OFF", "ACK" …), or ""."""
+    command = parse_text(text)
+    return command.name if command is not None else ""
 
 
 def _names(period):
@@ -87,25 +121,20 @@ def _take(engineer, now, settings):
             " Not sent by you? Call the office.")
 
 
-def _ack(engineer, text, now, delivery):
-    words = (text or "").split()
-    if len(words) < 2 or len(words) > 3:
-        return "Send ACK and the ticket number, e.g. ACK 1234, or ACK 1234 A to set its priority."
-    priority = words[2].strip(".!?,;:") if len(words) == 3 else None
+def _ack(engineer, command, now, delivery):
     try:
-        ticket = acknowledge(words[1].strip(".!?,;:#"), now, engineer, priority, delivery)
+        ticket = acknowledge(command.ticket, now, engineer, command.priority, delivery)
     except TicketError as exc:
         return f"Not acknowledged: {exc}."
-    set_to = f", priority {ticket.priority} ({PRIORITIES[ticket.priority]})" if priority else ""
+    set_to = (f", priority {ticket.priority} ({PRIORITIES[ticket.priority]})"
+              if command.priority else "")
     if ticket.acknowledged_by_id == engineer.id:
         return f"Ticket #{ticket.number} acknowledged{set_to}. Thank you."
     by = ticket.acknowledged_by.name if ticket.acknowledged_by_id else "someone"
     return f"Ticket #{ticket.number} was already acknowledged by {by}{set_to}."
 
 
-def _cover(engineer, text, now, settings):
-    words = (text or "").split()
-    off = len(words) > 1 and words[1].strip(".!?,;:").upper() == "OFF"
+def _cover(engineer, off, now, settings):
     until = set_cover(engineer, not off, settings, now)
     if until is None:
         return "Cover off: out-of-hours calls will not ring you unless you are on duty."
@@ -116,32 +145,32 @@ def _cover(engineer, text, now, settings):
 def handle_text(sender, text, now, settings, delivery=None):
     """Carry out an engineer's text command and return the reply to send back; `delivery`
     says where ticket notices go (the helpdesk hears of a priority set by ACK)."""
-    command = parse_command(text)
+    command = parse_text(text)
+    name = command.name if command is not None else ""
     if not settings.text_commands:
         log.warning("rota.text_commands.handle_text: turned off, refused sender=%s command=%s",
-                    masked(sender), command[:10] or "-")
+                    masked(sender), name or "-")
         return TURNED_OFF
     engineer = engineer_by_mobile(sender, settings.phone_region)
     if engineer is None:
         log.warning("inbox.commands.handle_text: unknown sender=%s", masked(sender))
         return REFUSAL
-    log.info("inbox.commands.handle_text: engineer=%s command=%s", engineer.id,
-             command or "-")
-    if command == "WHO":
+    log.info("inbox.commands.handle_text: engineer=%s command=%s", engineer.id, name or "-")
+    if command is None:
+        return NOT_A_COMMAND
+    if name == "WHO":
         return who_text(now, settings.tz)
-    if command == "ON":
+    if name == "ON":
         set_signed_in(engineer.name, True, now=now)
         return "You are signed in: in-hours calls will ring you." + NOT_YOU.format(undo="OFF")
-    if command == "OFF":
+    if name == "OFF":
         set_signed_in(engineer.name, False, now=now)
         return ("You are signed out: in-hours calls will not ring you."
                 + NOT_YOU.format(undo="ON"))
-    if command == "COVER":
-        return _cover(engineer, text, now, settings)
-    if command == "TAKE":
+    if name in ("COVER", "COVER OFF"):
+        return _cover(engineer, name == "COVER OFF", now, settings)
+    if name == "TAKE":
         return _take(engineer, now, settings)
-    if command == "ACK":
-        return _ack(engineer, text, now, delivery)
-    if command == "HELP":
-        return HELP_TEXT
-    return f"Unknown command. {HELP_TEXT}"
+    if name == "ACK":
+        return _ack(engineer, command, now, delivery)
+    return HELP_TEXT

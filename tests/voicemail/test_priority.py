@@ -74,8 +74,8 @@ ACKS = [
     ("ACK 1001 E", "Not acknowledged: priority must be one of A (critical), B (important), "
                    "C (normal), D (low), got 'E'.", ("new", "C")),
     ("ACK 4711 A", "Not acknowledged: no ticket #4711.", ("new", "C")),
-    ("ACK 1001 A B", "Send ACK and the ticket number, e.g. ACK 1234, or ACK 1234 A to set its "
-                     "priority.", ("new", "C")),
+    ("ACK 1001 A B", "Not a command, so nothing was changed. Send one of: WHO, ON, OFF, "
+                     "TAKE, COVER, COVER OFF, ACK 1234, HELP.", ("new", "C")),
 ]
 
 

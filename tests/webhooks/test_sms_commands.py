@@ -8,6 +8,7 @@ import pytest
 from lxml import etree
 
 from dutyline.db import database
+from inbox import commands
 from outbox.models import OutboxMessage
 from rota import periods
 from rota.models import DutyPeriod, Engineer
@@ -80,7 +81,7 @@ def test_who_with_nobody_on_duty(twilio, team):
     ("on!", True),
     ("OFF", False),
     ("off\n", False),
-    (" oFf please", False),
+    (" oFf. ", False),
 ])
 def test_on_and_off_join_or_leave_hunting(twilio, team, body, signed_in):
     name = "Asha Patel" if signed_in else "Ben Smith"  # each starts in the other state
@@ -135,7 +136,52 @@ def test_help_and_unknown_commands(twilio, team):
     status, reply = text(twilio, BEN, "help")
     assert status == 200 and all(word in reply for word in ("WHO", "ON", "OFF", "TAKE"))
     status, reply = text(twilio, BEN, "dance")
-    assert status == 200 and reply.startswith("Unknown command.") and "TAKE" in reply
+    assert status == 200 and reply == commands.NOT_A_COMMAND and "TAKE" in reply
+
+
+# the whole text -> the command it is (name, ticket, priority), or None: not a command
+@pytest.mark.parametrize("body, command", [
+    ("take", ("TAKE", None, None)),
+    (" TAKE. ", ("TAKE", None, None)),
+    ("Take!", ("TAKE", None, None)),
+    ("take care", None),
+    ("Take care, see you tomorrow", None),
+    ("on", ("ON", None, None)),
+    ("on my way", None),
+    ("off", ("OFF", None, None)),
+    ("off sick today", None),
+    ("who?", ("WHO", None, None)),
+    ("who is on", None),
+    ("cover", ("COVER", None, None)),
+    ("Cover  off.", ("COVER OFF", None, None)),
+    ("cover me", None),
+    ("ACK 1042", ("ACK", "1042", None)),
+    ("ack #1042", ("ACK", "1042", None)),
+    ("ACK 1042 a", ("ACK", "1042", "A")),
+    ("ack 1042 please", None),
+    ("ACK", None),
+    ("ack it", None),
+    ("T A K E", None),
+    ("", None),
+])
+def test_a_text_is_a_command_only_when_the_whole_message_is_one(body, command):
+    parsed = commands.parse_text(body)
+    assert (None if parsed is None else (parsed.name, parsed.ticket, parsed.priority)) == command
+
+
+@pytest.mark.parametrize("sender, body", [
+    (ASHA, "Take care, see you tomorrow"),
+    (ASHA, "on my way"),
+    (BEN, "off sick today"),
+    (BEN, "ack 1001 please"),
+    (TOBI, "cover me please"),
+])
+def test_a_text_that_is_not_a_command_changes_nothing(twilio, rota, sender, body):
+    before = state()
+    assert text(twilio, sender, body) == (200, commands.NOT_A_COMMAND)
+    assert state() == before
+    with database.connection_context():
+        assert Engineer.get(Engineer.mobile == TOBI).cover_until is None
 
 
 @pytest.mark.parametrize("body", ["TAKE", "OFF", "ON", "WHO"])

@@ -12,6 +12,7 @@ from outbox.models import EMAIL
 from outbox.queue import enqueue
 from web.blueprint import bp
 from web.context import runtime
+from web.local_paths import safe_target
 
 SENT = "If that address has an account, a sign-in link is on its way. It works once, for 15 minutes."
 WRONG = "That address and password do not match an account."
@@ -25,10 +26,8 @@ def sign_in_url(secret):
 
 
 def _safe_next(target):
-    # only a path on this site: never an open redirect to somewhere else
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("web.now")
+    # only a page of this app: never an open redirect to somewhere else
+    return safe_target(target, url_for("web.now"))
 
 
 def _begin(user, how):

@@ -13,6 +13,7 @@ from telephony.arrival import engineers_on_a_call
 from web.access import manager_only, may_change_engineer
 from web.blueprint import bp
 from web.context import runtime
+from web.local_paths import safe_target
 
 ERRORS = (RotaError, InvalidNumber, ValueError)
 
@@ -100,5 +101,4 @@ def engineer_presence(engineer_id):
     audit.record(g.user.email, "presence", what, g.now)
     flash(what)
     back = request.form.get("back", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//")
-                    else url_for("web.engineers"))
+    return redirect(safe_target(back, url_for("web.engineers")))

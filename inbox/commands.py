@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 
 from dutyline.phones import InvalidNumber, masked, to_e164
-from rota.cover import set_cover
+from rota.cover import cover_span, set_cover
 from rota.engineers import set_signed_in
-from rota.handover import local_label
+from rota.handover import local_label, relative_label
 from rota.models import Engineer
 from rota.overrides import override_at
 from rota.periods import next_period_after, period_at
@@ -33,9 +33,10 @@ NOT_YOU = " Not sent by you? Reply {undo} and tell the office."
 NOT_A_COMMAND = ("Not a command, so nothing was changed. Send one of: WHO, ON, OFF, TAKE, "
                  "COVER, COVER OFF, ACK 1234, HELP.")
 HELP_TEXT = ("Commands: WHO (on duty now and next), ON / OFF (join or leave in-hours calls), "
-             "COVER / COVER OFF (be rung out of hours after the duty engineer), TAKE (take duty now until the next handover), ACK 1234 (acknowledge ticket "
-             "1234; ACK 1234 A also sets its priority: A critical, B important, C normal, "
-             "D low), HELP.")
+             "COVER / COVER OFF (be rung out of hours after the duty engineer), TAKE (take "
+             "duty now until the next handover; in office hours, the coming out-of-hours "
+             "period), ACK 1234 (acknowledge ticket 1234; ACK 1234 A also sets its priority: "
+             "A critical, B important, C normal, D low), HELP.")
 
 
 def engineer_by_mobile(number, region):
@@ -109,11 +110,23 @@ def who_text(now, tz):
 
 
 def _take(engineer, now, settings):
+    tz = settings.tz
     try:
         taken = take_duty(engineer, now, settings)
-    except NothingToTake:
-        return "There is no duty period now, so there is nothing to take."
-    until = local_label(taken.period.ends_at, settings.tz)
+    except NothingToTake as exc:
+        if exc.ahead_from is None:
+            return "There is no duty period now, so there is nothing to take."
+        return (f"There is no duty period from {relative_label(exc.ahead_from, now, tz)}, "
+                "so there is nothing to take.")
+    if taken.ahead:  # in office hours: the coming out-of-hours stretch
+        span = (f"from {relative_label(taken.starts_at, now, tz)} until "
+                f"{relative_label(taken.ends_at, now, tz)}")
+        if taken.already:
+            return f"You are already on duty {span}."
+        told = f" {taken.previous.name} has been told." if taken.previous is not None else ""
+        return (f"You are on duty out of hours {span}; the support line forwards to you "
+                f"then.{told} Not sent by you? Call the office.")
+    until = local_label(taken.ends_at, tz)
     if taken.already:
         return f"You are already on duty until {until}."
     told = f" {taken.previous.name} has been told." if taken.previous is not None else ""
@@ -138,8 +151,14 @@ def _cover(engineer, off, now, settings):
     until = set_cover(engineer, not off, settings, now)
     if until is None:
         return "Cover off: out-of-hours calls will not ring you unless you are on duty."
-    return (f"You are cover until {local_label(until, settings.tz)}: out-of-hours calls ring "
-            "you after the duty engineer and the backup. COVER OFF ends it.")
+    starts_at = cover_span(now, settings)[0]
+    if starts_at > now:  # asked for in office hours: the coming out-of-hours stretch
+        when = (f"from {relative_label(starts_at, now, settings.tz)} until "
+                f"{relative_label(until, now, settings.tz)}")
+    else:
+        when = f"until {local_label(until, settings.tz)}"
+    return (f"You are cover {when}: out-of-hours calls ring you after the duty engineer and "
+            "the backup. COVER OFF ends it.")
 
 
 def handle_text(sender, text, now, settings, delivery=None):

@@ -1,10 +1,13 @@
 """Out-of-hours cover: engineers who sign in to be rung after the duty engineer and the
-backup, until the next handover unless they renew it; and who is on leave now."""
+backup, until the next handover unless they renew it (asked for in office hours: for the
+coming out-of-hours stretch); and who is on leave now."""
 
 from datetime import timedelta
 
-from dutyline.localtime import local_instant
+from dutyline.localtime import local_instant, local_midnight
+from hours.business_hours import is_in_hours
 from rota.models import Absence, Engineer
+from rota.spans import in_hours_windows, out_of_hours_spans
 
 
 def next_handover(now, settings):
@@ -18,10 +21,32 @@ def next_handover(now, settings):
         day += timedelta(days=1)
 
 
+def coming_out_of_hours(now, settings):
+    """(start, end) of the out-of-hours stretch after today's close of business: from the
+    end of the day's last business-hours window to the next opening or the next handover,
+    whichever comes first. None when no out-of-hours time comes before that handover."""
+    tomorrow = local_midnight(now.astimezone(settings.tz).date() + timedelta(days=1),
+                              settings.tz)
+    windows = in_hours_windows(settings, now, tomorrow)
+    close = windows[-1][1] if windows else now
+    spans = out_of_hours_spans(settings, close, next_handover(close, settings))
+    return spans[0] if spans else None
+
+
+def cover_span(now, settings):
+    """(start, end) of the cover asked for at `now`: out of hours, from now to the next
+    handover; in office hours, the coming out-of-hours stretch (cover is only rung then)."""
+    if is_in_hours(settings, now):
+        coming = coming_out_of_hours(now, settings)
+        if coming is not None:
+            return coming
+    return now, next_handover(now, settings)
+
+
 def set_cover(engineer, on, settings, now):
-    """Sign `engineer` in as cover until the next handover (`on`), or out; returns the end
-    of the cover, or None when it was turned off."""
-    until = next_handover(now, settings) if on else None
+    """Sign `engineer` in as cover (`on`) until the end of `cover_span`, or out; returns the
+    end of the cover, or None when it was turned off."""
+    until = cover_span(now, settings)[1] if on else None
     (Engineer
      .update(cover_until=until, updated_at=now)
      .where(Engineer.id == engineer.id)

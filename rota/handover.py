@@ -56,6 +56,15 @@ def local_label(instant, tz):
     return f"{local:%H:%M %a} {local.day} {local:%b}"
 
 
+def relative_label(instant, now, tz):
+    """An instant as seen from `now`: '18:00 today', '08:00 tomorrow', else local_label."""
+    local, today = instant.astimezone(tz), now.astimezone(tz).date()
+    days = (local.date() - today).days
+    if days in (0, 1):
+        return f"{local:%H:%M} {'today' if days == 0 else 'tomorrow'}"
+    return local_label(instant, tz)
+
+
 def notices_for(period, outgoing, tz):
     """A period's notices: reminder and on-duty text to its primary, confirmation to the outgoing."""
     start, end = local_label(period.starts_at, tz), local_label(period.ends_at, tz)

@@ -125,7 +125,8 @@ def test_take_when_already_on_duty_changes_nothing(twilio, rota):
     assert state() == before
 
 
-def test_take_without_a_period(twilio, team):
+def test_take_without_a_period(twilio, team, clock):
+    clock.set(WEDNESDAY_2100.astimezone(timezone.utc))
     before = state()
     assert text(twilio, BEN, "TAKE") == (
         200, "There is no duty period now, so there is nothing to take.")

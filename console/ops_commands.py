@@ -25,7 +25,8 @@ from outbox.webhook import WebhookPoster
 from reports import units, weekly
 from rota import handover, managers
 from rota import weekly as duty_lists
-from voicemail import escalation
+from voicemail import escalation, notify
+from webhooks.messages import replay_kept
 from webhooks.runtime import runtime
 
 log = logging.getLogger(__name__)
@@ -157,8 +158,11 @@ def outbox_work(once, interval):
     stop = threading.Event() if once else stop_on_sigterm()
 
     def work():
-        counts = queue.deliver_due(senders, rt.clock, worker=worker, stop=stop.is_set)
-        if once or any(counts[key] for key in ("sent", "retry", "failed")):
+        replay_kept(rt)  # callers' messages kept on disk while the database was away
+        # a ticket's "Reply ACK" texts and calls are dropped once it is no longer new
+        counts = queue.deliver_due(senders, rt.clock, worker=worker, stop=stop.is_set,
+                                   stale=notify.no_longer_wanted)
+        if once or any(counts.get(key) for key in ("sent", "retry", "failed", "cancelled")):
             click.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
 
     repeat(once, interval, work, stop, current_app.config.get("DATABASE_URL"))
@@ -205,6 +209,7 @@ def clock(once, interval):
         raise click.ClickException(f"REPORT_EMAIL: not an e-mail address: {report_email!r}")
 
     def work():
+        replay_kept(rt)  # callers' messages kept on disk while the database was away
         now = rt.clock()
         added = len(handover.queue_handover_notices(rt.settings, now))
         added += len(duty_lists.queue_weekly_notices(rt.settings, now))

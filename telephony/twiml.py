@@ -173,6 +173,18 @@ def render_ticket_confirmation(ticket_number, settings):
     return response
 
 
+def render_message_kept(reference_by_text, settings):
+    """The message is safe but has no ticket number yet (the database was away): say so,
+    and that the reference follows by text when the caller's number can take one."""
+    response = VoiceResponse()
+    text = "Thank you. We have your message, and an engineer will call you back."
+    if reference_by_text:
+        text += " Your ticket number will follow by text message."
+    _say(response, text + " Goodbye.", settings)
+    response.hangup()
+    return response
+
+
 def render_fallback(url, settings, fallback_number=None):
     """Safe TwiML for any failure: apologise, then the fallback number or voicemail."""
     return render(Step(greeting=TECHNICAL_PROBLEM, fallback_number=fallback_number), url, settings)

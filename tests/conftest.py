@@ -94,8 +94,9 @@ def app_config():
 
 
 @pytest.fixture
-def app(database_url, clock, settings_data, app_config):
+def app(database_url, clock, settings_data, app_config, tmp_path):
     app = create_app({
+        "SPOOL_FOLDER": str(tmp_path / "spool"),
         "DATABASE_URL": database_url,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "PUBLIC_URL": PUBLIC_URL,

@@ -15,7 +15,8 @@ from voicemail import notify
 from voicemail.recordings import plain_text, recording_link, recording_seconds
 from voicemail.recordings import recording_sid as checked_sid
 from outbox.queue import cancel_queued
-from voicemail.models import PRIORITIES, TICKET_BASE, Ticket, escalation_prefix
+from voicemail.models import (PRIORITIES, TICKET_BASE, Ticket, engineer_text_prefix,
+                              escalation_prefix)
 from voicemail.notify import Delivery
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def _create(call, now, settings):
         return Ticket.get(Ticket.call == call), False
 
 
-def _write_transaction():
+def write_transaction():
     # SQLite: take the write lock before reading, so that of two callbacks racing for one
     # call the second waits and then sees the first one's ticket; a read transaction that
     # tried to write after the other's commit would fail at once ("database is locked")
@@ -79,7 +80,7 @@ def record_voicemail(call, now, settings, recording_url=None, seconds=None, reco
     callback makes it; the transcript's once, when it first arrives.
     """
     delivery = delivery or Delivery()
-    with _write_transaction():
+    with write_transaction():
         ticket = Ticket.get_or_none(Ticket.call == call)
         created = False
         if ticket is None:
@@ -143,6 +144,12 @@ def _set_priority(ticket, priority, now, by, delivery):
     return True
 
 
+def _cancel_asks(ticket, reason):
+    """Cancel the ticket's notices not yet sent that ask for an acknowledgement."""
+    cancel_queued(escalation_prefix(ticket.number), reason)
+    cancel_queued(engineer_text_prefix(ticket.number), reason)
+
+
 def acknowledge(number, now, engineer=None, priority=None, delivery=None):
     """Mark a new ticket acknowledged (by an engineer), and set its priority when given;
     acknowledging twice changes nothing. A bad priority changes nothing at all."""
@@ -157,8 +164,9 @@ def acknowledge(number, now, engineer=None, priority=None, delivery=None):
                            acknowledged_by=engineer.id if engineer else None)
                    .where(Ticket.id == ticket.id, Ticket.status == "new")
                    .execute())
-        if changed:  # seen: its escalation calls not yet made are not needed any more
-            cancel_queued(escalation_prefix(ticket.number), "the ticket was acknowledged")
+        if changed:  # seen: its escalation calls and "Reply ACK" texts not yet sent are not
+            # needed any more
+            _cancel_asks(ticket, "the ticket was acknowledged")
         _set_priority(ticket, priority, now, engineer, delivery)
     return Ticket.get_by_id(ticket.id)
 
@@ -178,7 +186,7 @@ def close(number, now):
     with database.atomic():
         Ticket.update(status="closed", closed_at=now).where(Ticket.id == ticket.id,
                                                             Ticket.status != "closed").execute()
-        cancel_queued(escalation_prefix(ticket.number), "the ticket was closed")
+        _cancel_asks(ticket, "the ticket was closed")
     return Ticket.get_by_id(ticket.id)
 
 

@@ -13,6 +13,7 @@ from dutyline.settings import Settings, load_settings, parse_settings
 from rota.engineers import RotaError
 from rota.managers import parse_managers
 from voicemail.notify import Delivery
+from voicemail.spool import Spool
 from webhooks.incidents import DATABASE_FAULTS, IncidentLog
 from webhooks.runtime import Runtime, read_config, utc_now
 
@@ -34,6 +35,10 @@ def _settings(config):
         return load_settings(path)
     return load_settings("dutyline.toml") if os.path.exists("dutyline.toml") else load_settings()
 
+
+# Where recording callbacks are kept while the database is away: relative to the working
+# directory, so the web process, the outbox worker and the clock of one machine share it
+DEFAULT_SPOOL_FOLDER = "dutyline-spool"
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(process)d %(message)s"
 # Twilio's forms are a few kilobytes (a long transcript included); anything larger is
@@ -93,7 +98,8 @@ def build_runtime(config):
                    public_url=public_url or None, fallback_number=fallback or None,
                    incidents=IncidentLog(), delivery=delivery, managers=managers,
                    dialer=_dialer(config, settings), incidents_rest=IncidentLog("rest_api"),
-                   callback_secret=token or None)
+                   callback_secret=token or None,
+                   spool=Spool(config.get("SPOOL_FOLDER") or DEFAULT_SPOOL_FOLDER))
 
 
 def _dialer(config, settings):
@@ -126,7 +132,7 @@ def create_app(config=None):
     except DatabaseUrlError as exc:
         raise ConfigError(f"DATABASE_URL: {exc}") from exc
 
-    from webhooks import escalation_voice, feeds, lifecycle, queue_voice, sms, voice
+    from webhooks import escalation_voice, feeds, lifecycle, messages, queue_voice, sms, voice
 
     app.register_blueprint(voice.bp)
     app.register_blueprint(escalation_voice.bp)
@@ -135,6 +141,7 @@ def create_app(config=None):
     app.register_blueprint(feeds.bp)
 
     lifecycle.init_app(app)
+    messages.init_app(app)
 
     @app.errorhandler(Exception)
     def last_resort(exc):

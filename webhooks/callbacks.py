@@ -11,7 +11,6 @@ import logging
 from flask import request
 
 from telephony import calls
-from voicemail import tickets
 from webhooks.callback_tokens import TOKEN_PARAM
 from webhooks.runtime import runtime
 from webhooks.twilio_form import call_sid
@@ -59,9 +58,3 @@ def named_call():
         _refused("call", value, "another call")
         return None
     return call
-
-
-def form_call():
-    """The call the form's CallSid names (recording and status callbacks), or None."""
-    sid = call_sid(request.form)
-    return tickets.find_call(sid) if sid else None

@@ -66,8 +66,10 @@ class Lifecycle:
                         if limit is not None and limit.expired:
                             _throw_away_connection()
                 outcome = "ok"
-                incidents.succeeded()
+                if not g.get("database_failed"):
+                    incidents.succeeded()
             except DATABASE_FAULTS as exc:
+                g.database_failed = True
                 incidents.failed(exc, request.path)
                 if self.on_failure is None:
                     self._log(log, started, "failed", None)
@@ -97,6 +99,12 @@ class Lifecycle:
             parts.append(self.describe(response))
         parts.extend(f"{key}={value}" for key, value in g.get("log_fields", {}).items())
         log.info("%s ms=%.1f", " ".join(parts), (time.perf_counter() - started) * 1000)
+
+
+def database_failed(exc):
+    """A handler that answered despite a database fault says so: one incident, not its end."""
+    g.database_failed = True
+    runtime().incidents.failed(exc, request.path)
 
 
 def _throw_away_connection():

@@ -13,7 +13,7 @@ from webhooks.callback_tokens import TOKEN_PARAM, callback_token, token_matches
 ENV_KEYS = ("DATABASE_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PUBLIC_URL",
             "FALLBACK_NUMBER", "DUTYLINE_SETTINGS", "TWILIO_FROM_NUMBER", "HELPDESK_EMAIL",
             "SMTP_URL", "MAIL_FROM", "TICKET_WEBHOOK_URL", "TICKET_WEBHOOK_SECRET", "LOG_LEVEL",
-            "REPORT_EMAIL", "MANAGER_NUMBERS", "MANAGER_EMAILS", "OUTBOX_FOLDER")
+            "REPORT_EMAIL", "MANAGER_NUMBERS", "MANAGER_EMAILS", "OUTBOX_FOLDER", "SPOOL_FOLDER")
 
 # Callback names used by telephony.twiml, and the paths they are served on.
 PATHS = {
@@ -58,6 +58,7 @@ class Runtime:
     dialer: object = None  # telephony.dialer: engineer legs through the REST API (overlap)
     incidents_rest: object = None  # faults of the REST API, logged once per incident
     callback_secret: str | None = None  # what callback tokens are made with (the auth token)
+    spool: object = None  # voicemail.spool.Spool: messages kept while the database is away
 
     def url(self, name, **params):
         """The absolute URL Twilio should call for a callback name.

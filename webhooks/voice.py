@@ -10,9 +10,10 @@ from telephony.arrival import load_arrival
 from telephony.arrival_save import Retry, save_arrival
 from telephony.routing import decide_route, next_step
 from telephony.steps import Step
-from voicemail import tickets
-from webhooks import queue_voice, twilio_form
-from webhooks.callbacks import form_call, named_call, named_leg
+from dutyline.phones import is_mobile
+from voicemail.messages import RECORDED, RECORDING_STATUS, TRANSCRIPTION
+from webhooks import messages, queue_voice, twilio_form
+from webhooks.callbacks import named_call, named_leg
 from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
 from webhooks.voice_answers import answer, fallback_twiml, voice_webhook, xml
@@ -138,24 +139,26 @@ def leg_status():
     return xml(twiml.VoiceResponse())
 
 
-def record_from_form(call, **fields):
-    """Add what a recording callback says to the call's ticket (made on the first one)."""
-    rt = runtime()
-    form = request.form
-    return tickets.record_voicemail(call, rt.clock(), rt.settings, delivery=rt.delivery,
-                                    recording_url=form.get("RecordingUrl"), **fields)
+def _message(kind):
+    """The recording callback's message, taken by the database or kept on disk."""
+    event = messages.event_of(kind, request.form, runtime().clock())
+    return None if event is None else messages.take(event)
 
 
 @bp.post("/recorded")
 @twilio_only
 @voice_webhook
 def recorded():
-    form = request.form
-    call = form_call()
-    if call is None or not form.get("RecordingUrl"):
+    if not request.form.get("RecordingUrl"):
         return xml(twiml.render_hangup())
-    ticket = record_from_form(call, seconds=form.get("RecordingDuration"))
-    return xml(twiml.render_ticket_confirmation(ticket.number, runtime().settings))
+    taken = _message(RECORDED)
+    settings = runtime().settings
+    if taken is None:  # no call named: nothing to keep it under
+        return xml(twiml.render_hangup())
+    if taken.ticket is None:  # kept on disk: the reference follows by text, to a mobile
+        caller = twilio_form.number(request.form, "From")
+        return xml(twiml.render_message_kept(is_mobile(caller), settings))
+    return xml(twiml.render_ticket_confirmation(taken.ticket.number, settings))
 
 
 @bp.post("/recording-status")
@@ -163,11 +166,8 @@ def recorded():
 @voice_webhook
 def recording_status():
     form = request.form
-    call = form_call()
-    if call is not None and form.get("RecordingStatus", "completed") == "completed" \
-            and form.get("RecordingSid"):
-        record_from_form(call, seconds=form.get("RecordingDuration"),
-                         recording_sid=form.get("RecordingSid"))
+    if form.get("RecordingStatus", "completed") == "completed" and form.get("RecordingSid"):
+        _message(RECORDING_STATUS)
     return xml(twiml.VoiceResponse())
 
 
@@ -175,11 +175,8 @@ def recording_status():
 @twilio_only
 @voice_webhook
 def transcription():
-    form = request.form
-    call = form_call()
-    if call is not None and form.get("TranscriptionStatus") == "completed":
-        record_from_form(call, recording_sid=form.get("RecordingSid"),
-                         transcript=form.get("TranscriptionText"))
+    if request.form.get("TranscriptionStatus") == "completed":
+        _message(TRANSCRIPTION)
     return xml(twiml.VoiceResponse())
 
 

@@ -2,6 +2,7 @@
 
 import logging
 import socket
+import tempfile
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -25,8 +26,8 @@ def unused_port():
         return sock.getsockname()[1]
 
 
-def make_app(url):
-    return create_app({"DATABASE_URL": url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+def make_app(url, spool=None):
+    return create_app({"DATABASE_URL": url, "SPOOL_FOLDER": spool or tempfile.mkdtemp(), "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
                        "PUBLIC_URL": PUBLIC_URL, "FALLBACK_NUMBER": "+442079460999",
                        "SETTINGS": parse_settings({}),
                        "CLOCK": FixedClock(TUESDAY_10)})

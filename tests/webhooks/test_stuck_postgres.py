@@ -18,9 +18,17 @@ from lxml import etree
 
 from dutyline.db import database
 from tests.webhooks.test_faults import app_with_ben_signed_in, post_call
+from tests.webhooks.test_hanging_database import call as call_form
+from tests.webhooks.test_hanging_database import signed
+from voicemail.models import Ticket
 
 BUDGET = 5.0  # seconds: Twilio waits 15, the caller should not wait more than this
 BEN, FALLBACK = "+447911123401", "+442079460999"
+RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"
+
+
+def signed_post(app, path, form):
+    return app.test_client().post(path, data=form, headers=signed(path, form))
 
 
 class StallingProxy:
@@ -78,6 +86,7 @@ def first_number(app, n):
     started = time.monotonic()
     response = post_call(app, n)
     waited = time.monotonic() - started
+    response.close()  # as a server does once the answer is sent
     assert response.status_code == 200
     return etree.fromstring(response.get_data()).find("Dial/Number").text, waited
 
@@ -91,9 +100,20 @@ def test_a_connection_whose_traffic_stops_mid_query_costs_seconds_not_the_call(p
         for n in (2, 3):
             number, waited = first_number(app, n)
             assert number == FALLBACK and waited < BUDGET, (number, waited)
+        started = time.monotonic()  # the caller of call 3 leaves a message after the fallback
+        recorded = signed_post(app, "/voice/recorded", {**call_form(3),
+                                                        "RecordingUrl": RECORDING})
+        assert time.monotonic() - started < BUDGET
+        assert "We have your message" in recorded.get_data(as_text=True)
+        spool = app.extensions["dutyline"].spool
+        assert len(spool.waiting()) == 1
         proxy.resume()
         number, waited = first_number(app, 4)  # no restart, no operator: the normal path
         assert number == BEN and waited < BUDGET
+        # call 4's answer, once sent, replayed the message kept while the database was stuck
+        with database.connection_context():
+            assert [t.call.sid for t in Ticket.select()] == [call_form(3)["CallSid"]]
+        assert spool.waiting() == []
     finally:
         database.close_all()
         proxy.close()

@@ -10,6 +10,7 @@ from flask.sessions import SecureCookieSessionInterface
 from web import pages
 from web.blueprint import bp
 from web.errors import register_error_pages
+from web.headers import register_headers
 from web.protect import csrf
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,8 @@ DEFAULT_IDLE_MINUTES = 60
 
 
 def init_app(app):
-    """Register the web interface's pages, its session cookie and CSRF protection on `app`."""
+    """Register the web interface's pages, its session cookie, CSRF protection and the
+    security headers (web/headers.py) on `app`."""
     secret = app.config.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
     if not secret and app.config.get("SERVES_WEBHOOKS", True):  # a command serves no pages
         log.warning("web.init_app: SECRET_KEY is not set; sign-ins end when the process "
@@ -65,3 +67,4 @@ def init_app(app):
     pages.load()
     app.register_blueprint(bp)
     register_error_pages(app)
+    register_headers(app)

@@ -3,6 +3,8 @@
 A manager signs in with the link `dutyline user add` printed, sees who is on duty, swaps two
 days and sees the grid and the rota feed change, and signs an engineer out; an engineer on a
 phone-sized window signs in to hunting and copies their calendar link. No console errors.
+Every page opens under the Content-Security-Policy with no violation, the Now page still
+refreshes itself, and Back after signing out shows the sign-in page, not a stored Now page.
 """
 
 import re
@@ -27,6 +29,8 @@ from rota import engineers as engineer_service
 from rota import periods
 from rota.generate import generate_month
 from rota.models import Engineer
+from telephony.models import Call, Leg
+from voicemail.models import Ticket
 from webhooks.runtime import runtime, utc_now
 
 CHROMIUM = "/usr/bin/chromium"
@@ -220,3 +224,72 @@ def test_a_manager_and_an_engineer_in_a_real_browser(live, browsers):
 def _id(name):
     with database.connection_context():
         return Engineer.get(Engineer.name == name).id
+
+
+# recorded from the first script of every page, before the page's own
+CSP_WATCH = """window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});"""
+MANAGER_PAGES = ("/now", "/rota", "/engineers", "/calls", "/calls/{call}", "/tickets",
+                 "/tickets/{ticket}", "/reports", "/calendars", "/customers", "/users", "/audit",
+                 "/account")
+
+
+def _a_call_and_its_ticket():
+    now = utc_now()
+    with database.connection_context():
+        tobi = Engineer.get(Engineer.name == "Tobi Jones")
+        call = Call.create(sid="CA" + "4" * 32, from_number="+447700900123",
+                           started_at=now - timedelta(minutes=5), mode="in_hours",
+                           status="voicemail", ended_at=now - timedelta(minutes=4))
+        Leg.create(call=call, step=0, engineer=tobi, number=tobi.mobile, role="hunt",
+                   started_at=call.started_at, picked_up_at=call.started_at + timedelta(seconds=8),
+                   ended_at=call.started_at + timedelta(seconds=20), outcome="not-pressed")
+        ticket = Ticket.create(call=call, caller=call.from_number, created_at=call.started_at)
+        return call.id, ticket.number
+
+
+def _hunting(driver, name):
+    cell = driver.find_element(
+        By.XPATH, f"//table[@aria-labelledby='h-people']//tr[td[1]='{name}']/td[2]")
+    return cell.text
+
+
+def test_every_page_under_the_content_security_policy(live, browsers):
+    link = add_user("mia@example.com", "--role", "manager")
+    call, ticket = _a_call_and_its_ticket()
+    desk = browsers(1280, 900)
+    desk.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_WATCH})
+    desk.get(link)
+    click_and_load(desk, desk.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    for page in MANAGER_PAGES:
+        desk.get(BASE + page.format(call=call, ticket=ticket))
+        assert desk.find_element(By.TAG_NAME, "h1").text, page
+        assert desk.execute_script("return window.cspViolations") == [], page
+
+    # what were style attributes now come from the stylesheet
+    desk.get(f"{BASE}/calls/{call}")
+    stages = desk.find_elements(By.CSS_SELECTOR, "svg.timeline rect")
+    assert [rect.value_of_css_property("fill") for rect in stages] == [
+        "rgb(159, 182, 208)", "rgb(217, 154, 0)"]  # ringing, then the whisper
+    assert stages[1].get_attribute("x") == "13.33"  # picked up 8 s into a 60 s call
+    desk.get(f"{BASE}/reports")
+    chart = desk.find_element(By.CSS_SELECTOR, "svg.chart")
+    assert 0 < chart.size["width"] <= 640
+
+    # the Now page's live refresh (htmx) still runs under the policy
+    desk.get(f"{BASE}/now")
+    assert _hunting(desk, "Asha Patel") == "signed out"
+    with live.app_context(), database.connection_context():
+        engineer_service.set_signed_in("Asha Patel", True, now=utc_now())
+    WebDriverWait(desk, 12, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: _hunting(d, "Asha Patel") == "signed in")
+    assert desk.execute_script("return window.cspViolations") == []
+
+    # Back after signing out asks the server again: the sign-in page, not the stored Now page
+    click_and_load(desk, desk.find_element(By.XPATH, "//header//button[text()='Sign out']"))
+    assert desk.current_url == f"{BASE}/signin"
+    desk.back()
+    WebDriverWait(desk, 10).until(lambda d: d.current_url.startswith(f"{BASE}/signin?next="))
+    assert desk.find_elements(By.ID, "h-duty") == []

@@ -46,7 +46,7 @@ def test_calls_filter_by_missed_day_and_engineer_and_show_legs(manager, ben, mak
     recent = manager.get(f"/calls?engineer={ben.id}").get_data(as_text=True)
     assert "No calls match" in recent and "in the last 7 days" in recent
     detail = manager.get(f"/calls/{answered.id}").get_data(as_text=True)
-    stages = re.findall(r'<span class="(ringing|whisper|connected)" title', detail)
+    stages = re.findall(r'<rect class="(ringing|whisper|connected)" x=', detail)
     assert stages == ["ringing", "whisper", "connected"] and "Ben Smith" in detail
     assert manager.get("/calls/999999").status_code == 404
 

@@ -172,10 +172,12 @@ def _clock(now):
     return now if callable(now) else (lambda: now)
 
 
-def deliver_one(message, sender, now, token, max_attempts=MAX_ATTEMPTS, lease=LEASE):
+def deliver_one(message, sender, now, token, max_attempts=MAX_ATTEMPTS, lease=LEASE,
+                stale=None):
     """Send one claimed message and record the outcome: 'sent', 'retry' or 'failed'; or
     'skipped' when another worker took the row, before the send (nothing is sent) or during
-    it (nothing is recorded), which is logged as `lease lost`.
+    it (nothing is recorded), which is logged as `lease lost`; or 'cancelled' when
+    `stale(message)` gives a reason it no longer applies (nothing is sent).
 
     `now` is the clock (a callable; a datetime stands for one that does not move), read
     when the lease is renewed and when the outcome is written."""
@@ -183,6 +185,14 @@ def deliver_one(message, sender, now, token, max_attempts=MAX_ATTEMPTS, lease=LE
     if not hold(message.id, token, clock(), lease):
         _lease_lost(message, "sent=no")
         return "skipped"
+    reason = stale(message) if stale is not None else None
+    if reason:
+        if not _finish(message.id, token, status=CANCELLED, last_error=reason):
+            _lease_lost(message, "sent=no cancelled=no")
+            return "skipped"
+        log.info("outbox.queue.deliver_one: id=%s key=%s outcome=cancelled reason=%s",
+                 message.id, message.dedupe_key, reason)
+        return "cancelled"
     try:
         provider_id = sender.send(message)
     except DeliveryError as exc:
@@ -214,17 +224,18 @@ def deliver_one(message, sender, now, token, max_attempts=MAX_ATTEMPTS, lease=LE
 
 
 def deliver_due(senders, now, worker=None, limit=BATCH, max_attempts=MAX_ATTEMPTS, stop=None,
-                lease=LEASE):
+                lease=LEASE, stale=None):
     """One pass: claim and send due messages of the channels we have senders for, one at a
     time, up to `limit`; workers running at once send different ones.
 
     `now` is the clock (a callable; a datetime stands for one that does not move): it is
     read at every claim, so each lease runs from its own claim however long the pass takes.
     Each claim has a token of its own (the worker's name and a random part). 'skipped'
-    counts the rows another worker took from this one (see deliver_one)."""
+    counts the rows another worker took from this one, 'cancelled' those `stale` (a
+    function of the message, see deliver_one) found no longer apply."""
     clock = _clock(now)
     worker = worker or uuid.uuid4().hex
-    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}  # "cancelled" once one is
     counts["failed"] += _give_up_abandoned(clock(), max_attempts)
     for _ in range(limit):
         if stop is not None and stop():
@@ -234,8 +245,9 @@ def deliver_due(senders, now, worker=None, limit=BATCH, max_attempts=MAX_ATTEMPT
         if message_id is None:
             break  # nothing due that another worker has not taken
         message = OutboxMessage.get_by_id(message_id)
-        counts[deliver_one(message, senders[message.channel], clock, token, max_attempts,
-                           lease)] += 1
+        outcome = deliver_one(message, senders[message.channel], clock, token, max_attempts,
+                              lease, stale)
+        counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 
 

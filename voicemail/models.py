@@ -17,6 +17,11 @@ def escalation_prefix(number):
     return f"ticket:{number}:escalate:"
 
 
+def engineer_text_prefix(number):
+    """The start of the outbox keys of a ticket's texts to engineers ("Reply ACK …")."""
+    return f"ticket:{number}:engineer-text:"
+
+
 class Ticket(BaseModel):
     id = AutoField()
     call = ForeignKeyField(Call, unique=True, backref="tickets")

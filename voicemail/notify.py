@@ -10,6 +10,7 @@
 """
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,9 +20,13 @@ from hours.durations import format_duration
 from outbox.models import EMAIL, SMS, WEBHOOK
 from outbox.queue import amend_queued, enqueue
 from rota.models import Engineer
-from voicemail.models import PRIORITIES, ticket_as_dict
+from voicemail.models import (PRIORITIES, TICKET_BASE, Ticket, engineer_text_prefix,
+                              ticket_as_dict)
 
 ENGINEER_TEXT_HOLD = timedelta(seconds=60)
+# the notices that ask for an acknowledgement: the keys of engineer_text_prefix (the
+# engineers' texts) and of escalation_prefix (the escalation calls, the managers' last word)
+_ASKS = re.compile(r"ticket:([0-9]+):(?:engineer-text|escalate):")
 TRANSCRIPT_IN_TEXT = 120  # characters of the transcript in an engineer's text
 
 
@@ -109,7 +114,7 @@ def queue_ticket_created(ticket, call, delivery, settings, now):
                 f"{key}:caller-text", now)
     for engineer in _engineers_for(ticket, call):
         enqueue(SMS, engineer.mobile, engineer_text(ticket),
-                f"{key}:engineer-text:{engineer.id}", now,
+                f"{engineer_text_prefix(ticket.number)}{engineer.id}", now,
                 not_before=now + ENGINEER_TEXT_HOLD)
     if delivery.helpdesk_email:
         enqueue(EMAIL, delivery.helpdesk_email, mail_body(ticket, settings.tz),
@@ -123,7 +128,8 @@ def queue_transcript(ticket, call, delivery, settings, now):
     """The transcript arrived: into the engineers' held texts, and a follow-up to the helpdesk."""
     key = f"ticket:{ticket.number}"
     for engineer in _engineers_for(ticket, call):
-        amend_queued(f"{key}:engineer-text:{engineer.id}", engineer_text(ticket))
+        amend_queued(f"{engineer_text_prefix(ticket.number)}{engineer.id}",
+                     engineer_text(ticket))
     if delivery.helpdesk_email:
         enqueue(EMAIL, delivery.helpdesk_email,
                 f"Transcript of voicemail ticket #{ticket.number}:\n\n{ticket.transcript}\n",
@@ -147,3 +153,16 @@ def queue_priority_changed(ticket, delivery, now, engineer=None):
                    f"({PRIORITIES.get(ticket.priority, '?')}){by}.\n",
                    f"{_mail_key(ticket, call)}:priority:{ticket.priority}:{stamp}", now,
                    subject=f"Re: {subject(ticket)}", thread_key=_mail_key(ticket, call))
+
+
+def no_longer_wanted(message):
+    """Why an outbox message should not be sent any more, or None: a ticket's engineer text
+    or escalation call whose ticket is no longer new (acknowledged or closed meanwhile).
+    The outbox worker asks right before sending (outbox.queue.deliver_due's `stale`)."""
+    match = _ASKS.match(message.dedupe_key or "")
+    if match is None:
+        return None
+    ticket = Ticket.get_or_none(Ticket.id == int(match.group(1)) - TICKET_BASE)
+    if ticket is None or ticket.status == "new":
+        return None
+    return f"ticket #{ticket.number} is {ticket.status}"

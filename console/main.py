@@ -6,6 +6,7 @@ others; this module is the only place that puts them together.
 
 import sys
 
+import click
 from flask.cli import FlaskGroup
 
 from console import (absence_commands, calendar_commands, call_commands, customer_commands,
@@ -32,9 +33,17 @@ COMMANDS = (
 )
 
 
+class DutylineGroup(FlaskGroup):
+    """Every command is dutyline's own: listing them (`--help`) never makes the app, whose
+    database check would fail before `db init` and print a traceback after the help."""
+
+    def list_commands(self, ctx):
+        return click.Group.list_commands(self, ctx)
+
+
 def build_cli():
     """The `dutyline` group: Flask's CLI machinery with dutyline's app factory."""
-    group = FlaskGroup(name="dutyline", create_app=make_app, add_default_commands=False,
+    group = DutylineGroup(name="dutyline", create_app=make_app, add_default_commands=False,
                        add_version_option=False,
                        help="dutyline: the support line's router, rota and tickets.")
     # --env-file stays; --app and --debug would only replace or bend dutyline's own app

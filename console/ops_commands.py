@@ -189,7 +189,14 @@ def outbox_retry(ids, all_failed):
     """Queue failed messages again (by id, or --all-failed), e.g. after fixing a number."""
     if not ids and not all_failed:
         raise click.UsageError("name message ids, or pass --all-failed")
-    count = queue.requeue_failed(runtime().clock(), None if all_failed else ids)
+    wanted = None if all_failed else sorted(set(ids))
+    if wanted:
+        failed = {m.id for m in queue.list_messages(failed_only=True, limit=None)}
+        missing = [str(n) for n in wanted if n not in failed]
+        if missing:  # all or nothing: a mistyped id queues none of them
+            raise click.ClickException(f"no failed message with id {', '.join(missing)} "
+                                       "(see dutyline outbox list --failed); nothing queued")
+    count = queue.requeue_failed(runtime().clock(), wanted)
     click.echo(f"queued {count} message(s) again")
 
 

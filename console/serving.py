@@ -27,6 +27,18 @@ def keep_secrets_out_of_access_log():
         access_log.addFilter(SecretsOut())
 
 
+def port_is_free(host, port):
+    """True when nothing listens on host:port yet."""
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def serve_app(app, host, port):
     """Run `app` on the development server until interrupted; a database it cannot use as it
     is (down, missing, an older schema) is one line at start, and callers get the fallback."""

@@ -6,7 +6,7 @@ from flask import current_app
 from console.app import app_command, app_factory, app_options, loaded_app, service
 from console.caller_clock import parse_answer
 from console.scenario import ENGINEER_ACTIONS, Scenario
-from console.serving import serve_app
+from console.serving import port_is_free, serve_app
 from console.timeparse import parse_instant
 from dutyline.phones import to_e164
 from rota import engineers as engineer_service
@@ -88,14 +88,17 @@ def serve(host, port):
 @click.option("--port", default=5000, show_default=True, type=int)
 def demo(db_path, serve_after, port):
     """A demo team and rota, a few simulated calls printed, then the server."""
-    from console.demo import demo_database_url, demo_sign_in_link, run_demo
+    from console.demo import command_path, demo_database_url, demo_sign_in_link, run_demo
 
+    if serve_after and not port_is_free("127.0.0.1", port):  # before anything is played
+        raise click.ClickException(f"port {port} is taken (another demo or server?): stop it, "
+                                   f"or choose another with --port")
     run_demo(db_path, port, echo=click.echo)
     if serve_after:
-        app = app_factory("INFO", serves_webhooks=True, DATABASE_URL=demo_database_url(db_path),
-                          PUBLIC_URL=f"http://127.0.0.1:{port}")
-        click.echo(f"\nServing the demo on http://127.0.0.1:{port}/ (Ctrl-C stops it).")
-        click.echo(f"Web interface: sign in as the demo manager with {demo_sign_in_link(app)} "
-                   "(works once, for 15 minutes; `dutyline user link manager@example.com` "
-                   "makes another)")
+        url, public = demo_database_url(db_path), f"http://127.0.0.1:{port}"
+        app = app_factory("INFO", serves_webhooks=True, DATABASE_URL=url, PUBLIC_URL=public)
+        click.echo(f"\nServing the demo on {public}/ (Ctrl-C stops it).")
+        click.echo(f"Web interface: sign in as the demo manager with {demo_sign_in_link(app)}\n"
+                   f"(works once, for 15 minutes; another: DATABASE_URL={url} "
+                   f"PUBLIC_URL={public} {command_path()} user link manager@example.com)")
         serve_app(app, "127.0.0.1", port)

@@ -7,13 +7,21 @@ from accounts.links import issue_link
 from accounts.models import ROLES
 from console.app import app_command
 from console.tables import emit_table
+from dutyline.db import database
 from webhooks.runtime import runtime
+
+
+def _public_url():
+    rt = runtime()
+    if not rt.public_url:
+        raise click.ClickException("PUBLIC_URL is not set; sign-in links need it (e.g. "
+                                   "PUBLIC_URL=https://support.example.com)")
+    return rt.public_url
 
 
 def _link(user):
     rt = runtime()
-    if not rt.public_url:
-        raise click.ClickException("PUBLIC_URL is not set; sign-in links need it")
+    _public_url()
     secret = issue_link(user, rt.clock())
     return f"{rt.public_url.rstrip('/')}/signin/link/{secret}"
 
@@ -30,12 +38,15 @@ def user():
 @app_command
 def user_add(email, role, engineer_name):
     """Add a user and print a one-time sign-in link (15 minutes)."""
+    _public_url()  # before anything is added: all or nothing
     now = runtime().clock()
-    added = users.add_user(email, role, engineer_name, now=now)
-    audit.record(audit.COMMAND_LINE, "user added", f"{added.email} ({added.role})", now)
+    with database.atomic():
+        added = users.add_user(email, role, engineer_name, now=now)
+        audit.record(audit.COMMAND_LINE, "user added", f"{added.email} ({added.role})", now)
+        link = _link(added)
     click.echo(f"added {added.email} ({added.role}"
                + (f", engineer {added.engineer.name}" if added.engineer_id else "") + ")")
-    click.echo(f"sign-in link (works once, for 15 minutes): {_link(added)}")
+    click.echo(f"sign-in link (works once, for 15 minutes): {link}")
 
 
 @user.command("link")

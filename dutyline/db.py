@@ -4,15 +4,16 @@ import os
 import sqlite3
 from datetime import datetime, timezone
 
-from peewee import (DatabaseProxy, DateTimeField, InterfaceError, Model, OperationalError,
+from peewee import (DateTimeField, InterfaceError, Model, OperationalError,
                     SqliteDatabase, __exception_wrapper__)
 from playhouse.db_url import parse
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 from playhouse.shortcuts import ReconnectMixin
 
 from dutyline import deadline as deadlines
+from dutyline.transactions import KeepsTheCause, KeepsTheCauseProxy
 
-database = DatabaseProxy()
+database = KeepsTheCauseProxy()  # atomic blocks raise their cause (dutyline.transactions)
 
 DEFAULT_URL = "sqlite:///dutyline.db"
 
@@ -67,6 +68,13 @@ def _checked(url):
     if not sep or scheme not in SCHEMES:
         raise DatabaseUrlError(f"unknown scheme {scheme if sep else url!r}: expected "
                                "sqlite:///PATH or postgresql://USER:PASSWORD@HOST/NAME")
+    params = parse(url)
+    if scheme == "sqlite" and params.get("host"):
+        raise DatabaseUrlError(f"{url!r} names a host, not a file: a path needs three slashes, "
+                               f"sqlite:///{params['host']} (relative) or sqlite:////abs/path.db")
+    if scheme != "sqlite" and not params.get("database"):
+        raise DatabaseUrlError("names no database (its password, if any, not repeated "
+                               "here): expected postgresql://USER:PASSWORD@HOST/NAME")
     if scheme != "sqlite":
         try:
             import psycopg  # noqa: F401
@@ -120,11 +128,14 @@ class _FileMustExist(SqliteDatabase):
         return super()._connect()
 
 
-class _ExistingSqliteDatabase(_Bounded, PooledSqliteDatabase, _FileMustExist):
-    """Pooled: the file is looked for when the pool opens a connection, not per checkout."""
+class _ExistingSqliteDatabase(KeepsTheCause, _Bounded, PooledSqliteDatabase, _FileMustExist):
+    """Pooled: the file is looked for when the pool opens a connection, not per checkout.
+
+    A full disk ends SQLite's transaction itself: the error that ended an atomic block is
+    the one raised, not the rollback's that follows (dutyline.transactions)."""
 
 
-class _PostgresDatabase(_Bounded, ReconnectMixin, PooledPostgresqlDatabase):
+class _PostgresDatabase(KeepsTheCause, _Bounded, ReconnectMixin, PooledPostgresqlDatabase):
     """Pooled psycopg 3 connections, handed out without asking the server first.
 
     peewee's pool checks a connection with `SELECT 1` at every checkout: a round trip

@@ -78,6 +78,20 @@ def test_an_unknown_scheme(env, command):
     assert line.startswith("Error: DATABASE_URL: unknown scheme 'mysql': expected sqlite:///")
 
 
+# a newcomer's slips in DATABASE_URL       | the one line that says what to write instead
+@pytest.mark.parametrize("url, expected", [
+    ("sqlite://dutyline.db", "Error: DATABASE_URL: 'sqlite://dutyline.db' names a host, not a "
+                             "file: a path needs three slashes, sqlite:///dutyline.db"),
+    ("postgresql://localhost", "Error: DATABASE_URL: names no database"),
+    ("postgresql://mia:secret@localhost/", "Error: DATABASE_URL: names no database"),
+])
+def test_a_mistyped_database_url_says_what_to_write(env, url, expected):
+    for command in (["db", "init"], ["rota", "who"]):
+        line = one_line(env(*command, url=url))
+        assert line.startswith(expected), line
+        assert "secret" not in line
+
+
 @pytest.mark.parametrize("command", [["rota", "who"], *SERVICES])
 def test_the_postgresql_driver_missing_names_the_extra(env, monkeypatch, command):
     import builtins

@@ -7,6 +7,7 @@ import re
 import secrets
 
 from calendars.models import ENGINEER, MANAGER, FeedToken
+from dutyline.plain_text import plain
 
 TOKEN_BYTES = 25  # 200 random bits, 40 base32 characters
 TOKEN_LENGTH = 40
@@ -33,6 +34,8 @@ def issue_token(now, engineer=None, label=None):
         raise TokenError("a token is for an engineer or a manager label, not both")
     if label is not None and not label.strip():
         raise TokenError("a manager token needs a label")
+    if label is not None:
+        plain(label, "label", TokenError)
     token = new_token_text()
     FeedToken.create(prefix=token[:PREFIX_LENGTH], token_hash=_hash(token),
                      kind=ENGINEER if engineer is not None else MANAGER, engineer=engineer,

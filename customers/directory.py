@@ -8,6 +8,7 @@ from peewee import IntegrityError, fn
 from customers.models import ALL_HOURS, CORE, Customer, CustomerNumber
 from dutyline.db import database
 from dutyline.phones import InvalidNumber, to_e164
+from dutyline.plain_text import plain
 from hours.durations import format_duration, parse_duration
 
 DEFAULT_REACTION = "4h"
@@ -18,7 +19,7 @@ class CustomerError(ValueError):
 
 
 def _checked(name, numbers, hours, reaction, region):
-    name = (name or "").strip()
+    name = plain((name or "").strip(), "customer name", CustomerError)
     if not name:
         raise CustomerError("a customer needs a name")
     if hours not in (CORE, ALL_HOURS):

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from dutyline.db import database
 from dutyline.localtime import local_day_span
+from dutyline.plain_text import plain
 from rota.engineers import RotaError, find_engineer
 from rota.models import Absence, Engineer
 
@@ -25,9 +26,10 @@ def add_absence(name, starts, ends, settings, now, reason=""):
     if ends <= starts:
         raise RotaError(f"the absence ends ({ends.isoformat()}) before it starts "
                         f"({starts.isoformat()})")
+    reason = plain((reason or "").strip(), "absence reason", RotaError)
     engineer = find_engineer(name)
     return Absence.create(engineer=engineer, starts_at=starts, ends_at=ends,
-                          reason=(reason or "").strip(), created_at=now)
+                          reason=reason, created_at=now)
 
 
 def replace_imported(engineer, source, spans, now):

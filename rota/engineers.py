@@ -4,6 +4,7 @@ from peewee import IntegrityError, fn
 
 from dutyline.db import database
 from dutyline.phones import to_e164
+from dutyline.plain_text import plain
 from rota.models import OFFICE, REMOTE, DutyPeriod, Engineer
 
 
@@ -36,6 +37,12 @@ def _check_numbers_free(numbers, engineer_id=None):
             raise NumberTaken(f"{number} is already {owner.name}'s {which}")
 
 
+def _check_email(email):
+    plain(email, "e-mail address", RotaError)
+    if "@" not in email:
+        raise RotaError(f"not an e-mail address: {email!r}")
+
+
 def find_engineer(name):
     """The active engineer with this name (case-insensitive), or UnknownEngineer."""
     engineer = (Engineer
@@ -49,13 +56,13 @@ def find_engineer(name):
 
 def add_engineer(name, mobile, desk=None, email=None, *, region, now):
     """Add an engineer at the end of the rotation; numbers are stored in E.164."""
-    name = (name or "").strip()
+    name = plain((name or "").strip(), "engineer name", RotaError)
     if not name:
         raise RotaError("an engineer needs a name")
     mobile = to_e164(mobile, region)
     desk = to_e164(desk, region) if desk else None
-    if email is not None and "@" not in email:
-        raise RotaError(f"not an e-mail address: {email!r}")
+    if email is not None:
+        _check_email(email)
     with database.atomic():
         taken = (Engineer
                  .select()
@@ -107,7 +114,7 @@ def update_engineer(name, now, new_name=None, mobile=None, desk=None, email=None
     engineer = find_engineer(name)
     changes = {}
     if new_name is not None:
-        new_name = new_name.strip()
+        new_name = plain(new_name.strip(), "engineer name", RotaError)
         if not new_name:
             raise RotaError("an engineer needs a name")
         changes["name"] = new_name
@@ -116,8 +123,8 @@ def update_engineer(name, now, new_name=None, mobile=None, desk=None, email=None
     if desk is not None:
         changes["desk"] = to_e164(desk, region) if desk else None
     if email is not None:
-        if email and "@" not in email:
-            raise RotaError(f"not an e-mail address: {email!r}")
+        if email:
+            _check_email(email)
         changes["email"] = email or None
     desk_after = changes["desk"] if "desk" in changes else engineer.desk
     if desk_connects is not None:

@@ -8,6 +8,7 @@ import recurring_ical_events
 import requests
 
 from dutyline.localtime import local_midnight, wall_clock_to_utc
+from dutyline.plain_text import one_line
 from rota.absences import replace_imported
 from rota.engineers import RotaError, find_engineer
 
@@ -72,7 +73,7 @@ def absence_spans(data, tz, window_start, window_end):
             finishes = begins + timedelta(days=1)
         starts_at, ends_at = _instant(begins, tz), _instant(finishes, tz)
         if ends_at > starts_at:
-            spans.append((starts_at, ends_at, str(event.get("SUMMARY", "")).strip()))
+            spans.append((starts_at, ends_at, one_line(str(event.get("SUMMARY", "")))))
     return sorted(spans)
 
 

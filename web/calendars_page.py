@@ -56,7 +56,11 @@ def calendar_new():
         if not is_manager():
             abort(403)
         label = request.form.get("label", "").strip() or g.user.email
-        token = tokens.issue_token(g.now, label=label)
+        try:
+            token = tokens.issue_token(g.now, label=label)
+        except tokens.TokenError as exc:
+            flash(str(exc), "warning")
+            return redirect(url_for("web.calendars"))
         names, detail = MANAGER_FEEDS, f"manager link {token[:tokens.PREFIX_LENGTH]} ({label})"
     else:
         if not g.user.engineer_id:

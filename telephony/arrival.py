@@ -126,7 +126,7 @@ def _seen(call_id):
     leg = Leg.get_or_none(Leg.call == call_id, Leg.step == 0)
     targets = tuple(Target.from_dict(item) for item in json.loads(call.plan or "[]"))
     return SeenCall(id=call.id, gated=call.gated, targets=targets,
-                    first_leg_id=leg.id if leg is not None else None)
+                    first_leg_id=leg.id if leg is not None else None, mode=call.mode)
 
 
 def engineers_on_a_call(now):

@@ -64,7 +64,7 @@ def _write(arrival, state, decision, started_at):
 def save_arrival(arrival, state, decision, now):
     """Write what was decided, all or nothing; the Step the caller hears next, or a Retry."""
     if isinstance(decision, Replay):
-        return _replayed(decision.call, now)
+        return _replayed(arrival, decision, now)
     started_at = to_db(Call.started_at, now)
     write = _write(arrival, state, decision, started_at)
     try:
@@ -255,16 +255,20 @@ def _claimed(state, write):
     return _SQLITE_CLAIM[state.version is not None].run(**write.values).rowcount == 1
 
 
-def _replayed(seen, now):
-    """The retried arrival's answer: the gate again, or the first leg of its stored plan."""
+def _replayed(arrival, replay, now):
+    """The retried arrival's answer, as the first one was: the gate again, or the greeting
+    and the first leg of its stored plan (the caller's number shown), else the greeting and
+    the fallback number or voicemail."""
+    seen = replay.call
     if seen.gated and seen.first_leg_id is None:
         return Step(gate_call_id=seen.id)
     if not seen.targets:
-        return Step()
+        return Step(greeting=replay.greeting, fallback_number=replay.fallback_number)
     first = seen.targets[0]
     leg_id = seen.first_leg_id
     if leg_id is None:  # a call logged without its first leg (by an older version)
         (Leg.insert(call=seen.id, step=0, engineer=first.engineer_id, number=first.number,
                     role=first.role, started_at=now).on_conflict_ignore().execute())
         leg_id = Leg.get(Leg.call == seen.id, Leg.step == 0).id
-    return Step(ring=Ring(first, leg_id))
+    return Step(greeting=replay.greeting,
+                ring=Ring(first, leg_id, shown_caller_id(arrival.from_number)))

@@ -70,6 +70,7 @@ class SeenCall:
     gated: bool
     targets: tuple = ()
     first_leg_id: int | None = None  # its step 0, once rung
+    mode: str = ""  # as logged: IN_HOURS or OUT_OF_HOURS
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,15 @@ class RoutePlan:
 
 @dataclass(frozen=True)
 class Replay:
-    """A retried arrival: answer as the call was answered, decide nothing again."""
+    """A retried arrival: answer as the call was answered, decide nothing again.
+
+    The greeting and the fallback number are derived from the logged call as the first
+    answer derived them from its plan, so the retry's answer is the first one's.
+    """
 
     call: SeenCall
+    greeting: str | None = None
+    fallback_number: str | None = None
 
 
 def hunt_order(engineers, last_rotation, busy_ids=frozenset()):
@@ -135,7 +142,7 @@ def rotation_order(people, last_rotation, busy_ids=frozenset()):
 def decide_route(state, now):
     """The plan for a call arriving at the aware instant `now` (a Replay for a retried one)."""
     if state.seen is not None:
-        return Replay(state.seen)
+        return _replay(state.seen, state)
     settings = state.settings
     mode = mode_at(settings, now)
     if mode == IN_HOURS:
@@ -143,12 +150,10 @@ def decide_route(state, now):
         one_round = tuple(Target(p.id, p.name, p.hunt_number, HUNT, p.rotation,
                                  on_pickup=p.hunt_on_pickup) for p in order)
         targets = one_round * settings.hunt_rounds  # each round the same engineers, in order
-        greeting = settings.greeting
     else:
         duty = [(state.primary, PRIMARY), (state.backup, BACKUP)]
         targets = tuple(Target(p.id, p.name, p.mobile, role, p.rotation)
                         for p, role in duty if p is not None)
-        nobody = not targets
         # cover engineers after the duty engineers, round robin from the shared position
         targets += tuple(Target(p.id, p.name, p.mobile, COVER, p.rotation)
                          for p in rotation_order(state.cover, state.last_rotation,
@@ -156,13 +161,33 @@ def decide_route(state, now):
         # the same engineer as primary and backup (or cover) is rung once
         targets = tuple(t for i, t in enumerate(targets)
                         if t.engineer_id not in {s.engineer_id for s in targets[:i]})
-        greeting = CLOSED_GREETING if nobody else settings.out_of_hours_greeting
+    greeting = greeting_for(mode, targets, settings)
     fallback = state.fallback_number if not targets else None
     core_hours = state.customer_hours == CORE_HOURS or (
         state.withheld and settings.withheld_callers == "core-hours")
     gate = mode == OUT_OF_HOURS and core_hours
     return RoutePlan(mode=mode, greeting=greeting, targets=targets, fallback_number=fallback,
-                     gate=gate, nobody_on_duty=mode == OUT_OF_HOURS and nobody)
+                     gate=gate, nobody_on_duty=mode == OUT_OF_HOURS and not _on_duty(targets))
+
+
+def greeting_for(mode, targets, settings):
+    """What the caller hears first: the greeting in hours; out of hours the duty greeting, or
+    only that the office is closed when the plan has nobody on duty (cover is no duty)."""
+    if mode == IN_HOURS:
+        return settings.greeting
+    return settings.out_of_hours_greeting if _on_duty(targets) else CLOSED_GREETING
+
+
+def _on_duty(targets):
+    return any(t.role in (PRIMARY, BACKUP) for t in targets)
+
+
+def _replay(seen, state):
+    """The retried arrival's answer, derived from the logged call as the first one was: the
+    gate says its own words; a plan with nobody in it dials the fallback number."""
+    greeting = None if seen.gated else greeting_for(seen.mode, seen.targets, state.settings)
+    fallback = state.fallback_number if not seen.targets else None
+    return Replay(seen, greeting=greeting, fallback_number=fallback)
 
 
 def next_step(targets, after_step, ready_ids, waited_seconds, settings):

@@ -61,6 +61,6 @@ class AuditEntry(BaseModel):
 
     id = AutoField()
     at = UTCDateTimeField(index=True)
-    actor = CharField()  # the user's e-mail, or "command line"
+    actor = CharField()  # a user's e-mail, "cli:<OS user>" or "text:<engineer name>"
     action = CharField()
     detail = TextField(default="")

@@ -2,7 +2,7 @@
 
 import click
 
-from console.app import app_command
+from console.app import app_command, audited
 from console.tables import emit_table
 from console.timeparse import parse_day_or_instant, parse_span
 from rota import absences
@@ -26,7 +26,10 @@ def absence_add(name, starts, ends, reason):
     tz = rt.settings.tz
     first, last = parse_span(starts, ends, lambda text: parse_day_or_instant(text, tz),
                              "absence")
-    made = absences.add_absence(name, first, last, rt.settings, rt.clock(), reason)
+    now = rt.clock()
+    made = absences.add_absence(name, first, last, rt.settings, now, reason)
+    audited("absence added", f"{made.engineer.name}: "
+            f"{absences.absence_as_dict(made, tz)['local']}", now)
     click.echo(f"{made.engineer.name} absent: "
                f"{absences.absence_as_dict(made, tz)['local']}")
 
@@ -52,6 +55,8 @@ def absence_list(as_json, show_all):
 def absence_remove(absence_id):
     """Remove the absence ABSENCE_ID (the id `absence list` shows), e.g. one entered by mistake."""
     removed = absences.remove_absence(absence_id)
+    audited("absence removed", f"{removed.engineer.name}: "
+            f"{absences.absence_as_dict(removed, runtime().settings.tz)['local']}")
     click.echo(f"absence {absence_id} removed ({removed.engineer.name}: "
                f"{absences.absence_as_dict(removed, runtime().settings.tz)['local']})")
 
@@ -65,5 +70,7 @@ def absence_import(name, source):
     from rota.ical_import import import_absences
 
     rt = runtime()
-    count = import_absences(name, source, rt.settings, rt.clock())
+    now = rt.clock()
+    count = import_absences(name, source, rt.settings, now)
+    audited("absences imported", f"{count} for {name} from {source}", now)
     click.echo(f"{count} absences imported for {name} from {source}")

@@ -14,6 +14,7 @@ from functools import update_wrapper
 import click
 from flask.cli import ScriptInfo, with_appcontext
 
+from accounts import audit
 from accounts.users import AccountError
 from calendars.tokens import TokenError
 from console.scenario import SimClock
@@ -24,7 +25,7 @@ from dutyline.phones import InvalidNumber
 from dutyline.settings import SettingsError
 from rota.engineers import RotaError
 from voicemail.tickets import TicketError
-from webhooks.runtime import utc_now
+from webhooks.runtime import runtime, utc_now
 
 USER_ERRORS = (RotaError, InvalidNumber, SettingsError, CustomerError, TicketError, AccountError,
                TokenError)
@@ -118,3 +119,9 @@ def app_command(command):
 def loaded_app():
     """The app of this invocation, made by the FlaskGroup's factory when not made yet."""
     return click.get_current_context().ensure_object(ScriptInfo).load_app()
+
+
+def audited(action, detail="", now=None):
+    """Write the change this command made (at `now`, else the clock's now) to the audit log,
+    in the name of the operating-system user running it ("cli:<user>")."""
+    audit.record(audit.command_line_actor(), action, detail, now or runtime().clock())

@@ -3,7 +3,7 @@
 import click
 
 from calendars import tokens
-from console.app import app_command
+from console.app import app_command, audited
 from console.tables import emit_table
 from rota import engineers as engineer_service
 from webhooks.runtime import runtime
@@ -40,6 +40,8 @@ def calendars_token(name, manager):
     else:
         token = tokens.issue_token(rt.clock(), engineer=engineer_service.find_engineer(name))
         names = ENGINEER_FEEDS
+    audited("calendar link made", f"{'manager link' if manager else 'link'} "
+            f"{token[:tokens.PREFIX_LENGTH]} for {name}")
     click.echo(f"token {token[:tokens.PREFIX_LENGTH]}… for {name}; it is shown only now")
     for https, webcal in feed_urls(rt.public_url, token, names):
         click.echo(f"  {https}\n  {webcal}")
@@ -63,4 +65,5 @@ def calendars_tokens(as_json):
 def calendars_revoke(prefix):
     """Revoke the live token starting with PREFIX; its feeds answer 404 from now on."""
     token = tokens.revoke_token(prefix, runtime().clock())
+    audited("calendar link revoked", f"{token.prefix} ({token.label})")
     click.echo(f"revoked {token.prefix} ({token.kind} {token.label})")

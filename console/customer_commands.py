@@ -2,7 +2,7 @@
 
 import click
 
-from console.app import app_command
+from console.app import app_command, audited
 from console.tables import emit_table
 from customers import directory as customers
 from customers.models import ALL_HOURS, CORE
@@ -26,6 +26,7 @@ def customer_add(name, numbers, hours, reaction):
     """Add a customer."""
     added = customers.add_customer(name, numbers, hours, reaction,
                                    region=runtime().settings.phone_region)
+    audited("customer added", added.name)
     click.echo(f"added {added.name} ({hours}, reaction {reaction})")
 
 
@@ -36,6 +37,7 @@ def customer_import(path):
     """Import name,numbers,hours,reaction rows; nothing is imported when any row is bad."""
     with open(path, encoding="utf-8-sig") as handle:
         count = customers.import_customers(handle.read(), region=runtime().settings.phone_region)
+    audited("customers imported", f"{count} from {path}")
     click.echo(f"imported {count} customers")
 
 
@@ -56,4 +58,5 @@ def customer_list(as_json):
 def customer_remove(name):
     """Remove a customer: its numbers no longer match callers; its calls and tickets stay."""
     removed = customers.remove_customer(name)
+    audited("customer removed", removed.name)
     click.echo(f"removed {removed.name}")

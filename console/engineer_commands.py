@@ -5,7 +5,7 @@ from datetime import datetime
 
 import click
 
-from console.app import app_command
+from console.app import app_command, audited
 from console.tables import table
 from rota import engineers as engineer_service
 from rota.cover import on_leave_until, set_cover
@@ -29,6 +29,7 @@ def engineer_add(name, mobile, desk, email):
     added = engineer_service.add_engineer(name, mobile, desk, email,
                                           region=runtime().settings.phone_region,
                                           now=runtime().clock())
+    audited("engineer added", f"{added.name} (mobile {added.mobile})")
     click.echo(f"added {added.name} (mobile {added.mobile}, rotation {added.rotation})")
 
 
@@ -83,7 +84,10 @@ def engineer_list(show_all, as_json):
 @app_command
 def engineer_remove(name):
     """Take NAME off the line: no longer hunted, rostered, on duty or texted; history stays."""
-    removed, periods = engineer_service.remove_engineer(name, now=runtime().clock())
+    now = runtime().clock()
+    removed, periods = engineer_service.remove_engineer(name, now=now)
+    audited("engineer removed", removed.name + (
+        f"; {periods} coming duty periods lost them" if periods else ""), now)
     click.echo(f"removed {removed.name}; their calls, tickets and past duty are kept"
                + (f"; {periods} coming duty period(s) now have a gap: see dutyline rota check"
                   if periods else ""))
@@ -105,6 +109,7 @@ def engineer_set(name, new_name, mobile, desk, email, desk_connects):
         name, runtime().clock(), new_name=new_name, mobile=mobile, desk=desk, email=email,
         region=runtime().settings.phone_region,
         desk_connects=None if desk_connects is None else desk_connects == "on")
+    audited("engineer changed", changed.name)
     click.echo(f"{changed.name}: mobile {changed.mobile}"
                + (f", desk {changed.desk}" if changed.desk else "")
                + (" (connects on pick-up, no whisper)" if changed.desk_connects else ""))
@@ -116,6 +121,7 @@ def engineer_set(name, new_name, mobile, desk, email, desk_connects):
 def engineer_sign_in(name):
     """Join in-hours hunting."""
     changed = engineer_service.set_signed_in(name, True, now=runtime().clock())
+    audited("presence", f"{changed.name} signed in")
     click.echo(f"{changed.name} signed in")
 
 
@@ -125,6 +131,7 @@ def engineer_sign_in(name):
 def engineer_sign_out(name):
     """Leave in-hours hunting."""
     changed = engineer_service.set_signed_in(name, False, now=runtime().clock())
+    audited("presence", f"{changed.name} signed out")
     click.echo(f"{changed.name} signed out")
 
 
@@ -135,6 +142,7 @@ def engineer_sign_out(name):
 def engineer_where(name, location):
     """Office (desk phone) or remote (mobile)."""
     changed = engineer_service.set_location(name, location, now=runtime().clock())
+    audited("presence", f"{changed.name} is {location}")
     click.echo(f"{changed.name} is {location}")
 
 
@@ -146,6 +154,7 @@ def engineer_weekly(name, state):
     """Whether NAME gets the weekly list of their next duties (by mail, else by text)."""
     person = engineer_service.find_engineer(name)
     set_weekly_notice(person, state == "on", runtime().clock())
+    audited("weekly duty list", f"{person.name}: {state}")
     click.echo(f"{person.name}: weekly duty list {state}")
 
 
@@ -158,7 +167,11 @@ def engineer_cover(name, state):
     handover (on), or no longer (off)."""
     rt = runtime()
     person = engineer_service.find_engineer(name)
-    until = set_cover(person, state == "on", rt.settings, rt.clock())
+    now = rt.clock()
+    until = set_cover(person, state == "on", rt.settings, now)
+    audited("cover", f"{person.name}: " + (
+        "off" if until is None else f"until {until.astimezone(rt.settings.tz):%a %d %b %H:%M}"),
+        now)
     if until is None:
         click.echo(f"{person.name}: cover off")
     else:

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from console.app import app_command
+from console.app import app_command, audited
 from console.tables import table
 from console.timeparse import parse_day, parse_instant, parse_span
 from rota import (change_warnings, check, counts, generate, months, overrides, periods, swaps,
@@ -31,7 +31,10 @@ def rota_assign(day, primary, backup):
     day = parse_day(day)
     first = engineer_service.find_engineer(primary)
     second = engineer_service.find_engineer(backup) if backup else None
-    period = periods.assign_period(day, first, second, settings, now=runtime().clock())
+    now = runtime().clock()
+    period = periods.assign_period(day, first, second, settings, now=now)
+    audited("assigned", f"{day}: {first.name}" + (f", backup {second.name}" if second else ""),
+            now)
     click.echo(f"{who.describe_period(period, settings.tz)}: {first.name}"
                + (f", backup {second.name}" if second else ""))
 
@@ -59,7 +62,11 @@ def rota_generate(month, replace):
     """Fill every open duty period of MONTH (YYYY-MM) fairly."""
     rt = runtime()
     year, number = months.parse_month(month)
-    result = generate.generate_month(year, number, rt.settings, rt.clock(), replace=replace)
+    now = rt.clock()
+    result = generate.generate_month(year, number, rt.settings, now, replace=replace)
+    audited(f"generated {year}-{number:02d}",
+            f"{result.periods} periods, {result.filled} places filled, {result.kept} kept, "
+            f"{result.empty} left empty" + ("; manual entries replaced" if replace else ""), now)
     for warning in result.warnings:
         click.echo(f"warning: {warning}")
     click.echo(f"{month}: {result.periods} periods, {result.filled} places filled, "
@@ -133,7 +140,9 @@ def rota_check(month, as_json):
 def rota_swap(first, second):
     """Exchange the engineers of the periods on the dates FIRST and SECOND."""
     rt = runtime()
-    one, two = swaps.swap_periods(parse_day(first), parse_day(second), rt.settings, rt.clock())
+    now = rt.clock()
+    one, two = swaps.swap_periods(parse_day(first), parse_day(second), rt.settings, now)
+    audited("swapped", f"{one.day} and {two.day}", now)
     for period in (one, two):
         row = months.period_as_dict(period, rt.settings)
         click.echo(f"{row['local']}: {row['primary'] or '-'}"
@@ -153,8 +162,11 @@ def rota_override(name, starts, ends):
     tz = rt.settings.tz
     starts_at, ends_at = parse_span(starts, ends, lambda text: parse_instant(text, tz),
                                     "override")
-    made = overrides.add_override(name, starts_at, ends_at, rt.settings, rt.clock())
+    now = rt.clock()
+    made = overrides.add_override(name, starts_at, ends_at, rt.settings, now)
     starts_at, ends_at = made.starts_at.astimezone(tz), made.ends_at.astimezone(tz)
+    audited("override added", f"{made.engineer.name} on duty from "
+            f"{starts_at:%a %d %b %Y %H:%M} to {ends_at:%a %d %b %Y %H:%M}", now)
     click.echo(f"{made.engineer.name} on duty from {starts_at:%a %d %b %Y %H:%M} "
                f"to {ends_at:%a %d %b %Y %H:%M} (override {made.id})")
     for warning in change_warnings.override_warnings(made, tz):
@@ -167,7 +179,9 @@ def rota_override(name, starts, ends):
 def rota_override_remove(override_id):
     """Remove the override OVERRIDE_ID (its id from `rota override` or `rota show --json`)."""
     rt = runtime()
-    overrides.remove_override(override_id, rt.settings, rt.clock())
+    now = rt.clock()
+    overrides.remove_override(override_id, rt.settings, now)
+    audited("override removed", f"override {override_id}", now)
     click.echo(f"override {override_id} removed")
 
 

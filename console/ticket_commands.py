@@ -4,7 +4,7 @@ import json
 
 import click
 
-from console.app import app_command
+from console.app import app_command, audited
 from console.tables import table
 from console.timeparse import parse_instant
 from rota import engineers as engineer_service
@@ -76,7 +76,11 @@ def tickets_ack(number, by_name, priority):
     """Acknowledge a ticket (and set its priority)."""
     engineer = engineer_service.find_engineer(by_name) if by_name else None
     rt = runtime()
-    ticket = tickets.acknowledge(number, rt.clock(), engineer, priority, rt.delivery)
+    now = rt.clock()
+    ticket = tickets.acknowledge(number, now, engineer, priority, rt.delivery)
+    by = f" by {engineer.name}" if engineer else ""
+    set_to = f", priority {ticket.priority_label}" if priority else ""
+    audited("ticket acknowledged", f"#{ticket.number}{by}{set_to}", now)
     click.echo(f"#{ticket.number} {ticket.status}, priority {ticket.priority_label}")
 
 
@@ -89,7 +93,9 @@ def tickets_priority(number, priority, by_name):
     """Set a ticket's priority: A critical, B important, C normal, D low."""
     engineer = engineer_service.find_engineer(by_name) if by_name else None
     rt = runtime()
-    ticket = tickets.set_priority(number, priority, rt.clock(), engineer, rt.delivery)
+    now = rt.clock()
+    ticket = tickets.set_priority(number, priority, now, engineer, rt.delivery)
+    audited("ticket priority", f"#{ticket.number}: {ticket.priority_label}", now)
     click.echo(f"#{ticket.number} priority {ticket.priority_label}")
 
 
@@ -98,5 +104,7 @@ def tickets_priority(number, priority, by_name):
 @app_command
 def tickets_close(number):
     """Close a ticket."""
-    ticket = tickets.close(number, runtime().clock())
+    now = runtime().clock()
+    ticket = tickets.close(number, now)
+    audited("ticket closed", f"#{ticket.number}", now)
     click.echo(f"#{ticket.number} {ticket.status}")

@@ -42,7 +42,8 @@ def user_add(email, role, engineer_name):
     now = runtime().clock()
     with database.atomic():
         added = users.add_user(email, role, engineer_name, now=now)
-        audit.record(audit.COMMAND_LINE, "user added", f"{added.email} ({added.role})", now)
+        audit.record(audit.command_line_actor(), "user added",
+                     f"{added.email} ({added.role})", now)
         link = _link(added)
     click.echo(f"added {added.email} ({added.role}"
                + (f", engineer {added.engineer.name}" if added.engineer_id else "") + ")")
@@ -75,5 +76,6 @@ def user_list(as_json):
 def user_remove(email):
     """Remove a user; their sessions end at once."""
     removed = users.remove_user(email)
-    audit.record(audit.COMMAND_LINE, "user removed", removed.email, runtime().clock())
+    audit.record(audit.command_line_actor(), "user removed", removed.email,
+                 runtime().clock())
     click.echo(f"removed {removed.email}")

@@ -12,6 +12,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from accounts import audit
 from dutyline.phones import InvalidNumber, masked, to_e164
 from rota.cover import cover_span, set_cover
 from rota.engineers import set_signed_in
@@ -21,7 +22,7 @@ from rota.overrides import override_at
 from rota.periods import next_period_after, period_at
 from rota.take import NothingToTake, take_duty
 from voicemail.models import PRIORITIES
-from voicemail.tickets import TicketError, acknowledge
+from voicemail.tickets import TicketError, acknowledge, get_ticket
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,10 @@ def _take(engineer, now, settings):
             return "There is no duty period now, so there is nothing to take."
         return (f"There is no duty period from {relative_label(exc.ahead_from, now, tz)}, "
                 "so there is nothing to take.")
+    if not taken.already:
+        _audit(engineer, "duty taken", f"{engineer.name} on duty from "
+               f"{local_label(taken.starts_at, tz)} to {local_label(taken.ends_at, tz)}"
+               + (f" instead of {taken.previous.name}" if taken.previous else ""), now)
     if taken.ahead:  # in office hours: the coming out-of-hours stretch
         span = (f"from {relative_label(taken.starts_at, now, tz)} until "
                 f"{relative_label(taken.ends_at, now, tz)}")
@@ -136,11 +141,16 @@ def _take(engineer, now, settings):
 
 def _ack(engineer, command, now, delivery):
     try:
+        was_new = get_ticket(command.ticket).status == "new"
         ticket = acknowledge(command.ticket, now, engineer, command.priority, delivery)
     except TicketError as exc:
         return f"Not acknowledged: {exc}."
     set_to = (f", priority {ticket.priority} ({PRIORITIES[ticket.priority]})"
               if command.priority else "")
+    if was_new:
+        _audit(engineer, "ticket acknowledged", f"#{ticket.number}{set_to}", now)
+    elif command.priority:
+        _audit(engineer, "ticket priority", f"#{ticket.number}: {ticket.priority_label}", now)
     if ticket.acknowledged_by_id == engineer.id:
         return f"Ticket #{ticket.number} acknowledged{set_to}. Thank you."
     by = ticket.acknowledged_by.name if ticket.acknowledged_by_id else "someone"
@@ -149,6 +159,8 @@ def _ack(engineer, command, now, delivery):
 
 def _cover(engineer, off, now, settings):
     until = set_cover(engineer, not off, settings, now)
+    _audit(engineer, "cover", f"{engineer.name}: " + (
+        "off" if until is None else f"until {local_label(until, settings.tz)}"), now)
     if until is None:
         return "Cover off: out-of-hours calls will not ring you unless you are on duty."
     starts_at = cover_span(now, settings)[0]
@@ -159,6 +171,12 @@ def _cover(engineer, off, now, settings):
         when = f"until {local_label(until, settings.tz)}"
     return (f"You are cover {when}: out-of-hours calls ring you after the duty engineer and "
             "the backup. COVER OFF ends it.")
+
+
+def _audit(engineer, action, detail, now):
+    """Every change a text makes is in the audit log, in the name of the engineer whose
+    mobile sent it; written in the text's own transaction (see inbox.once)."""
+    audit.record(audit.text_actor(engineer), action, detail, now)
 
 
 def handle_text(sender, text, now, settings, delivery=None):
@@ -181,9 +199,11 @@ def handle_text(sender, text, now, settings, delivery=None):
         return who_text(now, settings.tz)
     if name == "ON":
         set_signed_in(engineer.name, True, now=now)
+        _audit(engineer, "presence", f"{engineer.name} signed in", now)
         return "You are signed in: in-hours calls will ring you." + NOT_YOU.format(undo="OFF")
     if name == "OFF":
         set_signed_in(engineer.name, False, now=now)
+        _audit(engineer, "presence", f"{engineer.name} signed out", now)
         return ("You are signed out: in-hours calls will not ring you."
                 + NOT_YOU.format(undo="ON"))
     if name in ("COVER", "COVER OFF"):

@@ -120,3 +120,16 @@ def test_the_command_line_sets_and_lists_priorities(app, ticket):
     assert json.loads(run("tickets", "list", "--json").output)[0]["priority"] == "A"
     table = run("tickets", "list").output.splitlines()
     assert table[0].split()[:2] == ["ticket", "pri"] and table[1].split()[:2] == ["#1001", "A"]
+
+
+def test_ack_by_text_is_audited_in_the_engineers_name(twilio, ticket):
+    from accounts.models import AuditEntry
+
+    for sender, body in [(BEN, "ACK 1001 A"), (TOBI, "ack 1001 b"), (BEN, "ACK 1001"),
+                         (BEN, "ACK 4711")]:  # the last two change nothing
+        assert text(twilio, sender, body)[0] == 200
+    with database.connection_context():
+        assert [(e.actor, e.action, e.detail)
+                for e in AuditEntry.select().order_by(AuditEntry.id)] == [
+            ("text:Ben Smith", "ticket acknowledged", "#1001, priority A (critical)"),
+            ("text:Tobi Jones", "ticket priority", "#1001: B important")]

@@ -291,3 +291,23 @@ def test_cover_by_text(twilio, rota, body, reply, until):
     with database.connection_context():
         stored = Engineer.get(Engineer.mobile == ASHA).cover_until
     assert stored == (until.astimezone(timezone.utc) if until else None)
+
+
+def test_changes_made_by_text_are_audited_in_the_engineers_name(twilio, rota):
+    from accounts.models import AuditEntry
+
+    for sender, body in [(ASHA, "ON"), (BEN, "off"), (ASHA, "TAKE"), (TOBI, "cover"),
+                         (TOBI, "COVER OFF"), (BEN, "WHO"), (BEN, "on my way"),
+                         (ASHA, "TAKE")]:  # WHO, not a command and a second TAKE change nothing
+        assert text(twilio, sender, body)[0] == 200
+    with database.connection_context():
+        found = [(e.actor, e.action, e.detail)
+                 for e in AuditEntry.select().order_by(AuditEntry.id)]
+    assert found == [
+        ("text:Asha Patel", "presence", "Asha Patel signed in"),
+        ("text:Ben Smith", "presence", "Ben Smith signed out"),
+        ("text:Asha Patel", "duty taken",
+         "Asha Patel on duty from 21:00 Wed 25 Nov to 18:00 Thu 26 Nov instead of Ben Smith"),
+        ("text:Tobi Jones", "cover", "Tobi Jones: until 18:00 Thu 26 Nov"),
+        ("text:Tobi Jones", "cover", "Tobi Jones: off"),
+    ]

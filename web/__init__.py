@@ -59,7 +59,7 @@ def init_app(app):
     app.session_interface = CookieSessions()
     csrf.init_app(app)
     hops = int(app.config.get("FORWARDED_HOPS") or os.environ.get("FORWARDED_HOPS") or 0)
-    if hops:  # behind proxies: the sign-in limit per IP counts the client's address
+    if hops:  # behind proxies: the sign-in limits count the client's address
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=0, x_host=0, x_port=0,

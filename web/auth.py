@@ -5,7 +5,7 @@ from flask import g, redirect, render_template, request, session, url_for
 from accounts import audit
 from accounts.links import LinkRefused, issue_link, link_user, redeem_link
 from accounts.sessions import end_session, end_sessions_of, start_session
-from accounts.throttle import allow_attempt
+from accounts.throttle import admit_link_request, admit_password, password_accepted
 from accounts.users import AccountError, check_password, get_user, set_password
 from dutyline.db import database
 from outbox.models import EMAIL
@@ -16,7 +16,14 @@ from web.local_paths import safe_target
 
 SENT = "If that address has an account, a sign-in link is on its way. It works once, for 15 minutes."
 WRONG = "That address and password do not match an account."
-SLOW_DOWN = "Too many attempts to sign in. Wait a few minutes and try again."
+
+
+def _slow_down(wait, password):
+    minutes = max(1, -(-int(wait.total_seconds()) // 60))  # whole minutes, rounded up
+    text = (f"Too many attempts to sign in from here. Try again in {minutes} minute"
+            f"{'' if minutes == 1 else 's'}")
+    return text + (", or leave the password empty to get a sign-in link by e-mail."
+                   if password else ".")
 
 
 def sign_in_url(secret):
@@ -48,12 +55,19 @@ def sign_in():
     if not email:
         return render_template("signin.html", email=email, next=nxt,
                                error="Enter your e-mail address."), 400
-    if not allow_attempt(email, request.remote_addr, g.now):
-        return render_template("signin.html", email=email, next=nxt, error=SLOW_DOWN), 429
+    client = request.remote_addr
+    admission = (admit_password(email, client, g.now) if password
+                 else admit_link_request(client, g.now))
+    if not admission.allowed:
+        wait = int(admission.wait.total_seconds()) + 1
+        return (render_template("signin.html", email=email, next=nxt,
+                                error=_slow_down(admission.wait, password)),
+                429, {"Retry-After": str(wait)})
     user = get_user(email)
     if password:
         if not check_password(user, password):
             return render_template("signin.html", email=email, next=nxt, error=WRONG), 400
+        password_accepted(email, client)
         _begin(user, "password")
         return redirect(_safe_next(nxt))
     if user is not None:

@@ -4,16 +4,15 @@ import os
 import sqlite3
 from datetime import datetime, timezone
 
-from peewee import (DateTimeField, InterfaceError, Model, OperationalError,
+from peewee import (DatabaseProxy, DateTimeField, InterfaceError, Model, OperationalError,
                     SqliteDatabase, __exception_wrapper__)
 from playhouse.db_url import parse
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 from playhouse.shortcuts import ReconnectMixin
 
 from dutyline import deadline as deadlines
-from dutyline.transactions import KeepsTheCause, KeepsTheCauseProxy
 
-database = KeepsTheCauseProxy()  # atomic blocks raise their cause (dutyline.transactions)
+database = DatabaseProxy()
 
 DEFAULT_URL = "sqlite:///dutyline.db"
 
@@ -128,14 +127,11 @@ class _FileMustExist(SqliteDatabase):
         return super()._connect()
 
 
-class _ExistingSqliteDatabase(KeepsTheCause, _Bounded, PooledSqliteDatabase, _FileMustExist):
-    """Pooled: the file is looked for when the pool opens a connection, not per checkout.
-
-    A full disk ends SQLite's transaction itself: the error that ended an atomic block is
-    the one raised, not the rollback's that follows (dutyline.transactions)."""
+class _ExistingSqliteDatabase(_Bounded, PooledSqliteDatabase, _FileMustExist):
+    """Pooled: the file is looked for when the pool opens a connection, not per checkout."""
 
 
-class _PostgresDatabase(KeepsTheCause, _Bounded, ReconnectMixin, PooledPostgresqlDatabase):
+class _PostgresDatabase(_Bounded, ReconnectMixin, PooledPostgresqlDatabase):
     """Pooled psycopg 3 connections, handed out without asking the server first.
 
     peewee's pool checks a connection with `SELECT 1` at every checkout: a round trip
@@ -188,6 +184,22 @@ class _PostgresDatabase(KeepsTheCause, _Bounded, ReconnectMixin, PooledPostgresq
             self.close_idle()
             return False
         return super()._can_reuse(conn)
+
+
+_ROLLBACK_FAILED = ("cannot rollback", "no transaction is active", "no such savepoint")
+
+
+def what_ended(exc):
+    """The error that ended a transaction, rather than the rollback that failed after it.
+
+    SQLite ends a transaction itself on a full disk, an I/O error or a lack of memory, so
+    peewee's ROLLBACK then fails ("cannot rollback - no transaction is active"); Python keeps
+    the error being handled as the new one's `__context__`, and that is the one to report.
+    """
+    while exc.__context__ is not None and any(
+            words in str(exc).lower() for words in _ROLLBACK_FAILED):
+        exc = exc.__context__
+    return exc
 
 
 def make_sqlite_file():

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from peewee import DatabaseError, ImproperlyConfigured, InterfaceError
 
-from dutyline.db import database, make_sqlite_file
+from dutyline.db import database, make_sqlite_file, what_ended
 from dutyline.migrations import SchemaError, check_current
 
 FAULTS = (DatabaseError, InterfaceError, ImproperlyConfigured, OSError)
@@ -41,6 +41,7 @@ def redacted(url):
 
 def describe(exc, url):
     """One line for a fault met while connecting to the database at `url`."""
+    exc = what_ended(exc)
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     text = str(exc).lower()
     parts = urlsplit(url)

@@ -5,6 +5,8 @@ import threading
 
 from peewee import DatabaseError, InterfaceError
 
+from dutyline.db import what_ended
+
 log = logging.getLogger(__name__)
 
 DATABASE_FAULTS = (DatabaseError, InterfaceError, OSError)
@@ -28,6 +30,7 @@ class IncidentLog:
             if at is not None:
                 self.last_failure_at = at
         if starting:
+            exc = what_ended(exc)  # a full disk, not the failed rollback after it
             log.error("webhooks.incidents: %s unavailable endpoint=%s error=%s: %s", self.what,
                       endpoint, type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
 

@@ -10,7 +10,9 @@ import logging
 import pytest
 from lxml import etree
 
-from dutyline.db import database
+from peewee import IntegrityError, OperationalError
+
+from dutyline.db import database, what_ended
 from telephony.models import Call
 
 FALLBACK = "+442079460999"
@@ -87,3 +89,26 @@ def test_a_full_disk_that_undoes_one_statement_is_logged_as_a_full_disk(twilio, 
     logged = errors(caplog)
     assert len(logged) == 1 and "database or disk is full" in logged[0], logged
     assert not database.connection().in_transaction
+
+
+def failed_rollback_after(first):
+    try:
+        try:
+            raise first
+        except Exception:
+            raise OperationalError("cannot rollback - no transaction is active")
+    except OperationalError as raised:
+        return raised
+
+
+# what was raised                                         | what the log reports
+@pytest.mark.parametrize("raised, reported", [
+    (failed_rollback_after(OperationalError("database or disk is full")),
+     "database or disk is full"),
+    (failed_rollback_after(IntegrityError("UNIQUE constraint failed")), "UNIQUE constraint failed"),
+    (OperationalError("cannot rollback - no transaction is active"),  # nothing before it
+     "cannot rollback - no transaction is active"),
+    (OperationalError("database is locked"), "database is locked"),
+])
+def test_what_ended_a_transaction_is_reported_not_the_rollback_after_it(raised, reported):
+    assert str(what_ended(raised)) == reported

@@ -2,6 +2,7 @@
 
 import json
 import sys
+from contextlib import contextmanager
 
 import click
 
@@ -12,6 +13,7 @@ from rota import (change_warnings, check, counts, generate, months, overrides, p
                   who)
 from rota import engineers as engineer_service
 from rota.spans import WEEKEND
+from rota.started import StartedPeriod
 from webhooks.runtime import runtime
 
 
@@ -54,23 +56,45 @@ def rota_who(at_text, as_json):
         click.echo("\n".join(duty.lines(rt.settings.tz)))
 
 
+INCLUDE_STARTED = click.option(
+    "--include-started", is_flag=True,
+    help="change duty periods that have already started too (rewrites the past; audited)")
+STARTED_NOTE = "; periods that had started included"
+
+
+@contextmanager
+def started_hint():
+    """A refusal to rewrite what has started says how to ask for it explicitly."""
+    try:
+        yield
+    except StartedPeriod as exc:
+        raise click.ClickException(f"{exc} (--include-started to do it anyway)") from exc
+
+
 @rota.command("generate")
 @click.argument("month")
 @click.option("--replace", is_flag=True, help="regenerate the whole month, manual entries too")
+@INCLUDE_STARTED
 @app_command
-def rota_generate(month, replace):
-    """Fill every open duty period of MONTH (YYYY-MM) fairly."""
+def rota_generate(month, replace, include_started):
+    """Fill every open duty period of MONTH (YYYY-MM) fairly; periods that have started are
+    left as they were unless --include-started."""
     rt = runtime()
     year, number = months.parse_month(month)
     now = rt.clock()
-    result = generate.generate_month(year, number, rt.settings, now, replace=replace)
+    with started_hint():
+        result = generate.generate_month(year, number, rt.settings, now, replace=replace,
+                                         include_started=include_started)
+    left = (f"; {result.started} that had started left as they were" if result.started
+            else "")
     audited(f"generated {year}-{number:02d}",
             f"{result.periods} periods, {result.filled} places filled, {result.kept} kept, "
-            f"{result.empty} left empty" + ("; manual entries replaced" if replace else ""), now)
+            f"{result.empty} left empty" + ("; manual entries replaced" if replace else "")
+            + (STARTED_NOTE if include_started else left), now)
     for warning in result.warnings:
         click.echo(f"warning: {warning}")
     click.echo(f"{month}: {result.periods} periods, {result.filled} places filled, "
-               f"{result.kept} kept, {result.empty} left empty")
+               f"{result.kept} kept, {result.empty} left empty{left}")
     _print_counts(year, number, rt.settings)
     if result.empty:
         raise click.ClickException(f"{result.empty} places could not be filled")
@@ -136,13 +160,18 @@ def rota_check(month, as_json):
 @rota.command("swap")
 @click.argument("first")
 @click.argument("second")
+@INCLUDE_STARTED
 @app_command
-def rota_swap(first, second):
-    """Exchange the engineers of the periods on the dates FIRST and SECOND."""
+def rota_swap(first, second, include_started):
+    """Exchange the engineers of the periods on the dates FIRST and SECOND (periods that have
+    started only with --include-started)."""
     rt = runtime()
     now = rt.clock()
-    one, two = swaps.swap_periods(parse_day(first), parse_day(second), rt.settings, now)
-    audited("swapped", f"{one.day} and {two.day}", now)
+    with started_hint():
+        one, two = swaps.swap_periods(parse_day(first), parse_day(second), rt.settings, now,
+                                      include_started=include_started)
+    audited("swapped", f"{one.day} and {two.day}" + (STARTED_NOTE if include_started else ""),
+            now)
     for period in (one, two):
         row = months.period_as_dict(period, rt.settings)
         click.echo(f"{row['local']}: {row['primary'] or '-'}"
@@ -155,18 +184,23 @@ def rota_swap(first, second):
 @click.argument("name")
 @click.option("--from", "starts", required=True, help="ISO-8601; local time when no offset")
 @click.option("--to", "ends", required=True, help="ISO-8601; local time when no offset")
+@INCLUDE_STARTED
 @app_command
-def rota_override(name, starts, ends):
-    """Put NAME on duty from --from to --to, over the plan."""
+def rota_override(name, starts, ends, include_started):
+    """Put NAME on duty from --from to --to, over the plan (from a time already past only
+    with --include-started)."""
     rt = runtime()
     tz = rt.settings.tz
     starts_at, ends_at = parse_span(starts, ends, lambda text: parse_instant(text, tz),
                                     "override")
     now = rt.clock()
-    made = overrides.add_override(name, starts_at, ends_at, rt.settings, now)
+    with started_hint():
+        made = overrides.add_override(name, starts_at, ends_at, rt.settings, now,
+                                      include_started=include_started)
     starts_at, ends_at = made.starts_at.astimezone(tz), made.ends_at.astimezone(tz)
     audited("override added", f"{made.engineer.name} on duty from "
-            f"{starts_at:%a %d %b %Y %H:%M} to {ends_at:%a %d %b %Y %H:%M}", now)
+            f"{starts_at:%a %d %b %Y %H:%M} to {ends_at:%a %d %b %Y %H:%M}"
+            + (STARTED_NOTE if include_started else ""), now)
     click.echo(f"{made.engineer.name} on duty from {starts_at:%a %d %b %Y %H:%M} "
                f"to {ends_at:%a %d %b %Y %H:%M} (override {made.id})")
     for warning in change_warnings.override_warnings(made, tz):
@@ -175,14 +209,20 @@ def rota_override(name, starts, ends):
 
 @rota.command("override-remove")
 @click.argument("override_id", type=int)
+@INCLUDE_STARTED
 @app_command
-def rota_override_remove(override_id):
-    """Remove the override OVERRIDE_ID (its id from `rota override` or `rota show --json`)."""
+def rota_override_remove(override_id, include_started):
+    """Remove the override OVERRIDE_ID (its id from `rota override` or `rota show --json`);
+    one that has started ends now, its past kept, unless --include-started."""
     rt = runtime()
     now = rt.clock()
-    overrides.remove_override(override_id, rt.settings, now)
-    audited("override removed", f"override {override_id}", now)
-    click.echo(f"override {override_id} removed")
+    with started_hint():
+        early = overrides.remove_override(override_id, rt.settings, now,
+                                          include_started=include_started)
+    done = "ended now (what has passed is kept)" if early else "removed"
+    audited("override removed", f"override {override_id} {done}"
+            + (STARTED_NOTE if include_started else ""), now)
+    click.echo(f"override {override_id} {done}")
 
 
 def _print_counts(year, month, settings):

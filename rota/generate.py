@@ -14,6 +14,7 @@ from rota.months import month_periods, month_slots
 from rota.overrides import overrides_between
 from rota.planner import BACKUP, PRIMARY, PlanInput, plan_month
 from rota.spans import out_of_hours_spans, period_kind, subtract_spans
+from rota.started import StartedPeriod, has_started
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ class GenerationResult:
     kept: int
     empty: int
     warnings: list
+    started: int = 0  # periods of the month that had started, left as they were
 
 
 def earlier_counts(before_day, settings):
@@ -53,9 +55,15 @@ def _adjacent(period, instant):
     return frozenset(e for e in (period.primary_id, period.backup_id) if e is not None)
 
 
-def load_plan_input(year, month, settings, replace=False):
-    """The planner's input for a month from the database; kept cells are the valid ones."""
-    slots = month_slots(year, month, settings)
+def load_plan_input(year, month, settings, replace=False, after=None):
+    """The planner's input for a month from the database; kept cells are the valid ones.
+    With `after` (an instant), only the periods starting after it are planned: those that
+    have started are history, counted like the months before."""
+    slots = [slot for slot in month_slots(year, month, settings)
+             if after is None or not has_started(slot.starts_at, after)]
+    if not slots:
+        raise StartedPeriod(f"every duty period of {year}-{month:02d} has started, so there "
+                            "is nothing to generate")
     engineers = list_engineers()
     active = {e.id for e in engineers}
     stored = {p.day: p for p in month_periods(year, month)}
@@ -85,15 +93,20 @@ def load_plan_input(year, month, settings, replace=False):
                      with_backup=settings.backup), stored
 
 
-def generate_month(year, month, settings, now, replace=False):
-    """Fill every open duty period of the month (all of them with `replace`); deterministic."""
-    given, stored = load_plan_input(year, month, settings, replace)
+def generate_month(year, month, settings, now, replace=False, include_started=False):
+    """Fill every open duty period of the month (all of them with `replace`); deterministic.
+
+    Periods that have started by `now` are left as they were (the month's first ones, when
+    generating the current month) unless `include_started`."""
+    after = None if include_started else now
+    given, stored = load_plan_input(year, month, settings, replace, after)
+    every = month_slots(year, month, settings)
     plan = plan_month(given)
     filled = kept = empty = 0
     roles = 2 if settings.backup else 1
     changes = []
     with database.atomic():
-        _drop_stale(given.slots, now)
+        _drop_stale(every, now, after)
         for index, slot in enumerate(given.slots):
             primary, backup = plan.assignments[index]
             was = given.fixed.get(index, (None, None))
@@ -115,31 +128,36 @@ def generate_month(year, month, settings, now, replace=False):
     log.info("rota.generate_month: month=%04d-%02d filled=%d kept=%d empty=%d",
              year, month, filled, kept, empty)
     warnings = list(plan.warnings)
-    uncovered = uncovered_month_start(year, month, settings, given.slots[0].starts_at)
+    uncovered = uncovered_month_start(year, month, settings, every[0].starts_at)
     if uncovered:
         tz = settings.tz
         a, b = uncovered[0][0].astimezone(tz), uncovered[-1][1].astimezone(tz)
         warnings.append(f"the month's first hours ({a:%a %d %b %H:%M} to {b:%a %d %b %H:%M}) "
                         "belong to a period of the month before that has nobody on duty")
     return GenerationResult(periods=len(given.slots), filled=filled, kept=kept, empty=empty,
-                            warnings=warnings)
+                            warnings=warnings, started=len(every) - len(given.slots))
 
 
-def _drop_stale(slots, now):
+def _drop_stale(slots, now, after=None):
     """Periods of another length (daily and weekly periods switched) give way to the slots.
 
     Stored periods starting in the month on a day with no slot, and those of the next
     month starting inside the last slot, are deleted; a period of the month before running
-    into the first slot is cut short at the first handover.
+    into the first slot is cut short at the first handover. With `after`, periods that have
+    started by then are left as they are, and so is one whose cut would fall before it.
     """
     first, last = slots[0], slots[-1]
     days = [slot.day for slot in slots]
-    (DutyPeriod
-     .delete()
-     .where(((DutyPeriod.day >= date(first.day.year, first.day.month, 1))
-             & (DutyPeriod.day <= last.day) & DutyPeriod.day.not_in(days))
-            | ((DutyPeriod.day > last.day) & (DutyPeriod.starts_at < last.ends_at)))
-     .execute())
+    stale = (DutyPeriod
+             .delete()
+             .where(((DutyPeriod.day >= date(first.day.year, first.day.month, 1))
+                     & (DutyPeriod.day <= last.day) & DutyPeriod.day.not_in(days))
+                    | ((DutyPeriod.day > last.day) & (DutyPeriod.starts_at < last.ends_at))))
+    if after is not None:
+        stale = stale.where(DutyPeriod.starts_at > after)
+    stale.execute()
+    if after is not None and has_started(first.starts_at, after):
+        return
     (DutyPeriod
      .update(ends_at=first.starts_at, updated_at=now)
      .where(DutyPeriod.day < first.day, DutyPeriod.ends_at > first.starts_at)

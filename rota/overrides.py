@@ -4,6 +4,7 @@ from dutyline.db import database
 from rota.duty_changes import override_changes, queue_duty_changes
 from rota.engineers import RotaError, find_engineer
 from rota.models import DutyPeriod, Engineer, Override
+from rota.started import StartedPeriod, has_started, minute_of
 
 
 def _touched(override):
@@ -14,14 +15,19 @@ def _touched(override):
                 .order_by(DutyPeriod.starts_at))
 
 
-def add_override(name, starts_at, ends_at, settings, now):
+def add_override(name, starts_at, ends_at, settings, now, include_started=False):
     """Put the engineer called `name` on duty from `starts_at` to `ends_at` (aware instants);
-    the engineers concerned are texted."""
+    the engineers concerned are texted. One starting before `now` (to the minute) would
+    rewrite who was on duty: refused unless `include_started`."""
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         raise RotaError("an override needs times with a time zone")
     if ends_at <= starts_at:
         raise RotaError(f"the override ends ({ends_at.isoformat()}) before it starts "
                         f"({starts_at.isoformat()})")
+    if starts_at < minute_of(now) and not include_started:
+        local = starts_at.astimezone(settings.tz)
+        raise StartedPeriod(f"the override starts at {local:%a %d %b %Y %H:%M}, which has "
+                            "passed; it would rewrite who was on duty")
     engineer = find_engineer(name)
     with database.atomic():
         made = Override.create(engineer=engineer, starts_at=starts_at, ends_at=ends_at,
@@ -30,16 +36,26 @@ def add_override(name, starts_at, ends_at, settings, now):
     return made
 
 
-def remove_override(override_id, settings, now):
+def remove_override(override_id, settings, now, include_started=False):
     """Delete the override with this id (as `rota show --json` lists it); the engineers
-    concerned are texted."""
+    concerned are texted. One that has started ends at `now` instead, its past kept (and one
+    that is over stays), unless `include_started`; returns True when it was ended early."""
     with database.atomic():
         override = Override.get_or_none(Override.id == override_id)
         if override is None:
             raise RotaError(f"no override with id {override_id}")
-        override.delete_instance()
+        early = has_started(override.starts_at, now) and not include_started
+        if early and override.ends_at <= now:
+            raise StartedPeriod(f"override {override_id} is over; removing it would rewrite "
+                                "who was on duty")
+        if early:
+            Override.update(ends_at=now).where(Override.id == override.id).execute()
+            override.starts_at = now  # what is taken away: the part still to come
+        else:
+            override.delete_instance()
         queue_duty_changes(override_changes(override, _touched(override), now, gained=False),
                            settings, now)
+    return early
 
 
 def override_at(now):

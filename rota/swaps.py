@@ -4,6 +4,7 @@ from dutyline.db import database
 from rota.duty_changes import period_changes, queue_duty_changes
 from rota.engineers import RotaError
 from rota.models import DutyPeriod
+from rota.started import StartedPeriod, has_started
 
 
 def period_on(day, settings):
@@ -18,11 +19,16 @@ def period_on(day, settings):
     return period
 
 
-def swap_periods(first_day, second_day, settings, now):
-    """Exchange the primary and backup of the periods on two dates; returns both periods."""
+def swap_periods(first_day, second_day, settings, now, include_started=False):
+    """Exchange the primary and backup of the periods on two dates; returns both periods.
+    A period that has started by `now` is refused unless `include_started`."""
     first, second = period_on(first_day, settings), period_on(second_day, settings)
     if first.id == second.id:
         raise RotaError(f"{first_day} and {second_day} are the same duty period")
+    for period in (first, second):
+        if has_started(period.starts_at, now) and not include_started:
+            raise StartedPeriod(f"the duty period of {period.day:%a %d %b %Y} has started; "
+                                "a swap would rewrite who was on duty")
     if first.primary_id is None and second.primary_id is None:
         raise RotaError("neither period has anyone on duty: nothing to swap")
     with database.atomic():

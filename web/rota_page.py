@@ -10,7 +10,10 @@ from web.access import manager_only
 from web.blueprint import bp
 from web.context import runtime
 from web.parse import parse_day, parse_instant
+from rota.started import StartedPeriod
 from web.rota_grid import month_grid, month_of, neighbours
+
+STARTED_NOTE = "; periods that had started included"
 
 
 def _page(month_text, status=200, error=None, action=None):
@@ -47,8 +50,16 @@ def _change(action, apply):
     manager_only()
     try:
         return apply(runtime().settings)
+    except StartedPeriod as exc:
+        return _page(request.form.get("month"), 400, action=action,
+                     error=f"{exc}. Tick “Include periods that have started” to do it anyway.")
     except (RotaError, ValueError) as exc:
         return _page(request.form.get("month"), 400, error=str(exc), action=action)
+
+
+def _include_started():
+    """The form's explicit request to change periods that have started too."""
+    return bool(request.form.get("include_started"))
 
 
 def _engineer(field, required=True):
@@ -65,9 +76,12 @@ def rota_generate():
 
         year, month = parse_month(request.form.get("month", ""))
         result = generate.generate_month(year, month, settings, g.now,
-                                         replace=bool(request.form.get("replace")))
+                                         replace=bool(request.form.get("replace")),
+                                         include_started=_include_started())
         text = (f"{result.periods} periods, {result.filled} places filled, {result.kept} kept, "
-                f"{result.empty} left empty")
+                f"{result.empty} left empty"
+                + (f"; {result.started} that had started left as they were" if result.started
+                   else "") + (STARTED_NOTE if _include_started() else ""))
         return _done(f"generated {year}-{month:02d}", text, result.warnings)
 
     return _change("generate", apply)
@@ -90,8 +104,10 @@ def rota_assign():
 def rota_swap():
     def apply(settings):
         first, second = parse_day(request.form.get("first")), parse_day(request.form.get("second"))
-        one, two = swaps.swap_periods(first, second, settings, g.now)
-        return _done("swapped", f"{first} and {second}",
+        one, two = swaps.swap_periods(first, second, settings, g.now,
+                                      include_started=_include_started())
+        return _done("swapped", f"{first} and {second}"
+                     + (STARTED_NOTE if _include_started() else ""),
                      change_warnings.swap_warnings(one, two, settings.tz))
 
     return _change("swap", apply)
@@ -104,10 +120,11 @@ def rota_override():
         name = request.form.get("engineer", "")
         made = overrides.add_override(name, parse_instant(request.form.get("starts"), tz),
                                       parse_instant(request.form.get("ends"), tz), settings,
-                                      g.now)
+                                      g.now, include_started=_include_started())
         starts_at, ends_at = made.starts_at.astimezone(tz), made.ends_at.astimezone(tz)
         return _done("override added", f"{made.engineer.name} on duty from "
-                     f"{starts_at:%a %d %b %Y %H:%M} to {ends_at:%a %d %b %Y %H:%M}",
+                     f"{starts_at:%a %d %b %Y %H:%M} to {ends_at:%a %d %b %Y %H:%M}"
+                     + (STARTED_NOTE if _include_started() else ""),
                      change_warnings.override_warnings(made, tz))
 
     return _change("override", apply)
@@ -116,8 +133,9 @@ def rota_override():
 @bp.post("/rota/override/<int:override_id>/remove")
 def rota_override_remove(override_id):
     def apply(settings):
-        overrides.remove_override(override_id, settings, g.now)
-        return _done("override removed", f"override {override_id}")
+        early = overrides.remove_override(override_id, settings, g.now)
+        return _done("override removed", f"override {override_id}"
+                     + (" ended now (what has passed is kept)" if early else ""))
 
     return _change("override", apply)
 

@@ -226,7 +226,7 @@ def test_rota_who_names_the_engineer_covering_by_override(cli):
     cli("engineer", "add", "Tobi Jones", "--mobile", "07911 123402")
     cli("rota", "assign", "2026-12-01", "Ben Smith")
     result = cli("rota", "override", "Tobi Jones", "--from", "2026-12-01T21:00",
-                 "--to", "2026-12-02T02:00")
+                 "--to", "2026-12-02T02:00", "--include-started")  # on the real clock
     assert result.exit_code == 0, result.output
     at_ten = json.loads(cli("rota", "who", "--at", "2026-12-01T22:00", "--json").output)
     assert at_ten["override"]["engineer"]["name"] == "Tobi Jones"

@@ -165,7 +165,7 @@ def test_backups_filled_and_missing_backup_reported(settings_data, team, db, set
 
 @pytest.mark.parametrize("settings_data", [{"period": "week", "week_start": "mon"}])
 def test_weekly_periods_generated_and_checked(settings_data, team, db, settings):
-    result = generate_month(2026, 11, settings, NOW)
+    result = generate_month(2026, 11, settings, NOW, include_started=True)
     rows = month_periods(2026, 11)
     assert [p.day.day for p in rows] == [2, 9, 16, 23, 30] and result.empty == 0
     assert len({p.primary_id for p in rows}) == 4

@@ -137,7 +137,8 @@ def test_an_override_tells_who_covers_and_who_is_covered_and_its_removal_too(wee
 
 def test_a_past_duty_or_an_unchanged_one_tells_nobody(week, team, settings):
     later = utc(local(2026, 11, 25, 19))  # Tuesday's period is over, Wednesday's under way
-    swaps.swap_periods(date(2026, 11, 24), date(2026, 11, 25), settings, later)
+    swaps.swap_periods(date(2026, 11, 24), date(2026, 11, 25), settings, later,
+                       include_started=True)
     assert [to for to, _ in rows("rota.change:")] == [TOBI, ASHA]  # Wednesday's, not Tuesday's
     OutboxMessage.delete().execute()
     periods.assign_period(date(2026, 11, 26), team["Ben"], None, settings, now=NOW)

@@ -140,3 +140,38 @@ def test_a_swap_without_its_csrf_token_is_refused_and_changes_nothing(team, mana
                                                        "second": "2026-12-03"})
     assert response.status_code == 400
     assert primaries() == before
+
+
+def test_on_7_december_the_past_stays_unless_the_box_is_ticked_and_that_is_audited(
+        team, make_user, browser, clock):
+    from datetime import datetime, timezone
+
+    from accounts.models import AuditEntry
+
+    clock.set(datetime(2026, 12, 7, 10, 0, tzinfo=timezone.utc))
+    make_user("mia@example.com", "manager")
+    manager = browser().sign_in("mia@example.com")
+    page = manager.get("/rota?month=2026-12").get_data(as_text=True)
+    assert page.count('name="include_started"') == 3  # generate, swap, override
+    response = manager.post("/rota/generate", {"month": "2026-12"})
+    assert "6 that had started left as they were" in manager.get(
+        response.headers["Location"]).get_data(as_text=True)
+    assert min(primaries()) == date(2026, 12, 7)
+    response = manager.post("/rota/generate", {"month": "2026-12", "include_started": "1"})
+    assert response.status_code == 302 and min(primaries()) == date(2026, 12, 1)
+    before = primaries()
+    refused = manager.post("/rota/swap", {"month": "2026-12", "first": "2026-12-06",
+                                          "second": "2026-12-10"})
+    assert refused.status_code == 400 and primaries() == before
+    assert ("the duty period of Sun 06 Dec 2026 has started; a swap would rewrite who was on "
+            "duty. Tick “Include periods that have started” to do it anyway."
+            ) in refused.get_data(as_text=True)
+    assert manager.post("/rota/swap", {"month": "2026-12", "first": "2026-12-06",
+                                       "second": "2026-12-10",
+                                       "include_started": "1"}).status_code == 302
+    assert primaries()[date(2026, 12, 6)] == before[date(2026, 12, 10)]
+    with database.connection_context():
+        assert [(e.action, e.detail.endswith("; periods that had started included"))
+                for e in AuditEntry.select().where(AuditEntry.action != "signed in")
+                .order_by(AuditEntry.id)] == [
+            ("generated 2026-12", False), ("generated 2026-12", True), ("swapped", True)]

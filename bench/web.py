@@ -72,7 +72,7 @@ def prepare(url, calls, legs_per_call):
         started = time.perf_counter()
         with database.connection_context():
             for month in range(1, 13):
-                generate_month(2026, month, settings, NOW)
+                generate_month(2026, month, settings, NOW, include_started=True)
         print(f"  rota for 2026 generated in {time.perf_counter() - started:.0f} s", flush=True)
     with database.connection_context():
         user = get_user("manager@example.com") or add_user("manager@example.com", "manager",

@@ -52,8 +52,9 @@ def engineer_by_mobile(number, region):
             .first())
 
 
-# a text is a command only when the whole of it is one: "take care" or "on my way" are not
-_COMMAND = re.compile(r"(WHO|ON|OFF|TAKE|HELP|COVER|COVER OFF)|ACK #?([0-9]{1,9})(?: ([A-Z]))?")
+# a text is a command only when the whole of it is one: "take care" or "on my way" are not;
+# an ACK of a number past any ticket is one too, answered "no ticket"
+_COMMAND = re.compile(r"(WHO|ON|OFF|TAKE|HELP|COVER|COVER OFF)|ACK #?([0-9]{1,30})(?: ([A-Z]))?")
 _TRAILING = ".!?,;: "
 
 

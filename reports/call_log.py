@@ -9,7 +9,7 @@ from reports.call_figures import ABANDONED, in_span, outcome_case
 from reports.models import partial_until
 from rota.models import Engineer
 from telephony.models import Call, Leg
-from voicemail.models import TICKET_BASE, Ticket
+from voicemail.models import Ticket, ticket_id
 
 
 class CallNotFound(LookupError):
@@ -102,7 +102,8 @@ def find_call(reference):
     query = Call.select(Call, outcome_case().alias("outcome"))
     call = None
     if text.lstrip("#").isdigit():
-        ticket = Ticket.get_or_none(Ticket.id == int(text.lstrip("#")) - TICKET_BASE)
+        key = ticket_id(text)  # None past any ticket: not found
+        ticket = Ticket.get_or_none(Ticket.id == key) if key is not None else None
         if ticket is not None:
             call = query.where(Call.id == ticket.call_id).first()
     else:

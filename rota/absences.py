@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from dutyline.db import database
+from dutyline.ids import as_id
 from dutyline.localtime import local_day_span
 from dutyline.plain_text import plain
 from rota.engineers import RotaError, find_engineer
@@ -47,8 +48,9 @@ def replace_imported(engineer, source, spans, now):
 
 def remove_absence(absence_id):
     """Delete the absence with this id (as `absence list` shows it); returns it."""
+    key = as_id(absence_id)  # a number past the keys' range names no absence
     absence = (Absence.select(Absence, Engineer).join(Engineer)
-               .where(Absence.id == absence_id).first())
+               .where(Absence.id == key).first()) if key else None
     if absence is None:
         raise RotaError(f"no absence with id {absence_id}")
     absence.delete_instance()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from peewee import Case, IntegrityError
 
 from dutyline.db import database
+from dutyline.ids import as_id
 from rota.models import Engineer
 from telephony.arrival import engineers_on_a_call
 from telephony.models import Call, HuntPosition, Leg
@@ -52,18 +53,14 @@ def begin_leg(call, targets, index, now, only_new=False):
 
 def get_leg(leg_id):
     """The leg named in a callback URL, or None."""
-    try:
-        return Leg.select(Leg, Call).join(Call).where(Leg.id == int(leg_id)).first()
-    except (TypeError, ValueError):
-        return None
+    key = as_id(leg_id)  # a number past the keys' range names no leg
+    return Leg.select(Leg, Call).join(Call).where(Leg.id == key).first() if key else None
 
 
 def get_call(call_id):
     """The call named in a callback URL, or None."""
-    try:
-        return Call.get_or_none(Call.id == int(call_id))
-    except (TypeError, ValueError):
-        return None
+    key = as_id(call_id)
+    return Call.get_or_none(Call.id == key) if key else None
 
 
 def record_pickup(leg, now):

@@ -4,12 +4,22 @@ from peewee import AutoField, CharField, ForeignKeyField, IntegerField, TextFiel
 
 from customers.models import Customer
 from dutyline.db import BaseModel, UTCDateTimeField
+from dutyline.ids import as_id
 from rota.models import Engineer
 from telephony.models import Call
 
 TICKET_BASE = 1000  # ticket numbers start at 1001 so they read as references, not counters
 PRIORITIES = {"A": "critical", "B": "important", "C": "normal", "D": "low"}
 DEFAULT_PRIORITY = "C"
+
+
+def ticket_id(reference):
+    """The key of the ticket a reference ("1042", "#1042", 1042) names, or None when it is
+    not a number or one no ticket could have."""
+    text = str(reference if reference is not None else "").strip().lstrip("#")
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        return None
+    return as_id(int(text) - TICKET_BASE)
 
 
 def escalation_prefix(number):

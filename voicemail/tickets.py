@@ -7,6 +7,7 @@ from peewee import JOIN, IntegrityError, SqliteDatabase
 
 from customers.models import ALL_HOURS, Customer
 from dutyline.db import database
+from dutyline.ids import MAX_ID
 from hours.business_time import add_business_time
 from rota.models import Engineer
 from telephony.calls import mark_voicemail
@@ -16,7 +17,7 @@ from voicemail.recordings import plain_text, recording_link, recording_seconds
 from voicemail.recordings import recording_sid as checked_sid
 from outbox.queue import cancel_queued
 from voicemail.models import (PRIORITIES, TICKET_BASE, Ticket, engineer_text_prefix,
-                              escalation_prefix)
+                              escalation_prefix, ticket_id)
 from voicemail.notify import Delivery
 
 log = logging.getLogger(__name__)
@@ -115,13 +116,13 @@ def find_call(sid):
 
 def get_ticket(number):
     """The ticket with this reference number, or TicketError."""
-    try:
-        ticket_id = int(str(number).lstrip("#")) - TICKET_BASE
-    except ValueError as exc:
-        raise TicketError(f"not a ticket number: {number!r}") from exc
-    ticket = Ticket.get_or_none(Ticket.id == ticket_id) if ticket_id > 0 else None
+    text = str(number).strip().lstrip("#")
+    if not (text.isascii() and text.isdigit()):
+        raise TicketError(f"not a ticket number: {number!r}")
+    key = ticket_id(text)  # None beyond any ticket: not found, however many digits
+    ticket = Ticket.get_or_none(Ticket.id == key) if key is not None else None
     if ticket is None:
-        raise TicketError(f"no ticket #{number}")
+        raise TicketError(f"no ticket #{text}")
     return ticket
 
 
@@ -204,6 +205,6 @@ def list_tickets(status=None, limit=200, before=None):
              .limit(limit))
     if status:
         query = query.where(Ticket.status == status)
-    if before is not None:
-        query = query.where(Ticket.id < before - TICKET_BASE)
+    if before is not None:  # every ticket is below a number past the keys' range
+        query = query.where(Ticket.id < min(before - TICKET_BASE, MAX_ID + 1))
     return list(query)

@@ -2,9 +2,11 @@
 form, checks the CSRF token before any view runs."""
 
 from flask import Blueprint, current_app, g, redirect, request, session, url_for
+from werkzeug.routing import IntegerConverter
 
 from accounts.sessions import session_user
 from dutyline.db import database
+from dutyline.ids import MAX_ID
 from web.context import runtime
 from web.filters import register_filters
 from web.protect import csrf
@@ -12,6 +14,18 @@ from web.protect import csrf
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/assets")
 register_filters(bp)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in the interface's paths: a number a table's key can hold, else no route
+    matches and the answer is 404 (`/tickets/99999999999999999999` names no ticket)."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(url_map, fixed_digits, min, max, signed)
+
+
+# before any page's route is added to the app: every <int:…> of the interface is an id
+bp.record_once(lambda state: state.app.url_map.converters.update(int=IdConverter))
 
 OPEN_ENDPOINTS = {"web.sign_in", "web.sign_in_link", "web.static"}
 

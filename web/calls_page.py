@@ -6,6 +6,7 @@ from flask import abort, render_template, request
 from peewee import JOIN, fn
 
 from customers.models import Customer
+from dutyline.ids import MAX_ID
 from dutyline.localtime import local_day_span
 from rota.engineers import list_engineers
 from rota.models import Engineer
@@ -26,9 +27,11 @@ def _day(text):
 
 def _int(text):
     try:
-        return int(text) if text else None
+        number = int(text) if text else None
     except ValueError:
         return None
+    # a number past the keys' range names nobody: 0, which no row has, so nothing matches
+    return number if number is None or abs(number) <= MAX_ID else 0
 
 
 def filtered_calls(tz, now, day=None, missed=False, engineer_id=None, customer_id=None,

@@ -21,7 +21,9 @@ def tickets():
     if status not in (None, *service.STATUSES):
         status = None
     before = request.args.get("before", "")
-    before = int(before) if before.isdigit() else None
+    # ASCII digits only ("²" is a digit to isdigit, not to int); a number past any ticket
+    # leaves none out, as no limit does
+    before = int(before) if before.isascii() and before.isdigit() and len(before) < 19 else None
     found = service.list_tickets(status, limit=PAGE + 1, before=before)
     older = found[PAGE - 1].number if len(found) > PAGE else None
     return render_template("tickets.html", tickets=found[:PAGE], status=status,

@@ -5,6 +5,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from accounts import audit, users
 from accounts.links import issue_link
 from accounts.models import ROLES, AuditEntry, User
+from dutyline.ids import as_id
 from rota.engineers import RotaError, list_engineers
 from web.access import manager_only
 from web.blueprint import bp
@@ -56,7 +57,7 @@ def user_remove(user_id):
 @bp.get("/audit")
 def audit_log():
     manager_only()
-    before = request.args.get("before", type=int)
+    before = as_id(request.args.get("before"))  # past the keys' range: every entry is older
     entries = audit.recent_entries(200, before)
     return render_template("audit.html", entries=entries,
                            older=entries[-1].id if len(entries) == 200 else None,

@@ -46,10 +46,11 @@ class WebSession(BaseModel):
 
 
 class SignInAttempt(BaseModel):
-    """One attempt to sign in, counted per address and per IP for the rate limit."""
+    """One attempt to sign in, counted per address and client and per client for the limits
+    (accounts/throttle.py); an attempt is stored under each key it counts for."""
 
     id = AutoField()
-    key = CharField()  # "email:…" or "ip:…"
+    key = CharField()  # "password:<address> <client IP>" or "client:<client IP>"
     at = UTCDateTimeField()
 
     class Meta:

@@ -113,12 +113,18 @@ def _locked(keys):
             yield
 
 
+def _forget_old(now):
+    try:
+        SignInAttempt.delete().where(SignInAttempt.at < now - REMEMBERED).execute()
+    except OperationalError as exc:  # a busy moment: they go at a later attempt
+        log.info("accounts.throttle: old attempts kept for now: %s", exc)
+
+
 def admit(rules, now):
     """Under the keys' lock: refuse when any rule asks for a wait, else record the attempt
     under every key. Nothing is recorded for a refused attempt."""
     keys = [rule.key for rule in rules]
     oldest = now - max(rule.window for rule in rules)
-    SignInAttempt.delete().where(SignInAttempt.at < now - REMEMBERED).execute()
     try:
         with _locked(keys):
             times = {key: [] for key in keys}
@@ -128,10 +134,10 @@ def admit(rules, now):
                             .tuples()):
                 times[key].append(at)
             wait = max(rule.wait(times[rule.key], now) for rule in rules)
-            if wait > timedelta(0):
-                return Admission(False, wait)
-            SignInAttempt.insert_many([{"key": key, "at": now} for key in keys]).execute()
+            if wait == timedelta(0):
+                SignInAttempt.insert_many([{"key": key, "at": now} for key in keys]).execute()
     except OperationalError as exc:  # the lock not had in time: refused, never let through
         log.warning("accounts.throttle: attempt not counted, refused: %s", exc)
         return Admission(False, BUSY)
-    return Admission(True)
+    _forget_old(now)
+    return Admission(wait == timedelta(0), wait)

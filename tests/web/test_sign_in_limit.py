@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from accounts.models import SignInAttempt
-from accounts.throttle import FIRST_PAUSE, Rule
+from accounts.throttle import FIRST_PAUSE, Rule, _lock_id, password_key
 from accounts.users import find_user, set_password
 from dutyline.db import database
 from outbox.models import OutboxMessage
@@ -167,3 +167,25 @@ def test_a_clients_attempts_in_all_are_limited_too():
     times = [NOW - timedelta(minutes=14)] + [NOW] * 19
     assert rule.wait(times, NOW) == timedelta(minutes=1)
     assert rule.wait(times[1:], NOW) == timedelta(0)
+
+
+def test_an_attempt_that_cannot_be_counted_in_time_is_refused_not_let_through(
+        app, mia, checked, database_url):
+    key = password_key("mia@example.com", ATTACKER["REMOTE_ADDR"])
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        other = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another writer holds the write lock too long
+    else:
+        import psycopg
+
+        other = psycopg.connect(database_url, autocommit=True)
+        other.execute("SELECT pg_advisory_lock(%s)", (_lock_id(key),))
+    try:
+        refused = sign_in(app.test_client(), PASSWORD, ATTACKER)
+    finally:
+        other.close()
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "6"
+    assert checked == []
+    assert sign_in(app.test_client(), PASSWORD, ATTACKER).status_code == 302

@@ -65,7 +65,7 @@ def live(app, make_engineer, database_url, monkeypatch, tmp_path):
         here = now.astimezone(settings.tz)
         for year, month in ((here.year, here.month),
                             ((here.year + here.month // 12), here.month % 12 + 1)):
-            generate_month(year, month, settings, now)
+            generate_month(year, month, settings, now, include_started=True)
         # the day before the month too, so the night that began yesterday has a duty engineer
         yesterday = (here - timedelta(days=1)).date()
         if periods.period_at(now) is None:

@@ -1,6 +1,7 @@
 """Overrides: an engineer on duty for a span, winning over the planned primary."""
 
 from dutyline.db import database
+from dutyline.ids import as_id
 from rota.duty_changes import override_changes, queue_duty_changes
 from rota.engineers import RotaError, find_engineer
 from rota.models import DutyPeriod, Engineer, Override
@@ -41,7 +42,8 @@ def remove_override(override_id, settings, now, include_started=False):
     concerned are texted. One that has started ends at `now` instead, its past kept (and one
     that is over stays), unless `include_started`; returns True when it was ended early."""
     with database.atomic():
-        override = Override.get_or_none(Override.id == override_id)
+        key = as_id(override_id)  # a number past the keys' range names no override
+        override = Override.get_or_none(Override.id == key) if key else None
         if override is None:
             raise RotaError(f"no override with id {override_id}")
         early = has_started(override.starts_at, now) and not include_started

@@ -16,6 +16,7 @@ HUGE = "99999999999999999999"  # past 2**64
     (["tickets", "priority", HUGE, "A"], f"no ticket #{HUGE}"),
     (["calls", "show", HUGE], HUGE),
     (["absence", "remove", HUGE], f"no absence with id {HUGE}"),
+    (["rota", "override-remove", HUGE], f"no override with id {HUGE}"),
     (["outbox", "retry", HUGE], f"no failed message with id {HUGE}"),
 ])
 def test_a_number_past_the_keys_is_not_found_in_one_line(cli, args, message):  # noqa: F811

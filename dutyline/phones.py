@@ -1,5 +1,7 @@
 """Phone numbers in, E.164 out."""
 
+import unicodedata
+
 import phonenumbers
 
 
@@ -7,10 +9,17 @@ class InvalidNumber(ValueError):
     """A phone number that cannot be dialled."""
 
 
+def without_format_characters(text):
+    """`text` without Unicode format characters (category Cf: direction overrides and
+    isolates, zero-width spaces and joiners, the BOM): invisible, they only make a number
+    read reversed or fail to match. Every number, wherever it comes from, goes through here."""
+    return "".join(ch for ch in text or "" if unicodedata.category(ch) != "Cf")
+
+
 def to_e164(text, region):
     """Parse a phone number as people write it (national numbers as in `region`, the
     settings' phone_region) and return it in E.164, or raise InvalidNumber."""
-    raw = (text or "").strip()
+    raw = without_format_characters(text).strip()
     try:
         parsed = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:
@@ -29,7 +38,7 @@ WITHHELD_DIGITS = {"266696687", "7378742833", "8656696", "2562533"}
 
 def is_withheld(number):
     """True when a caller's From says the number was withheld (or says nothing)."""
-    text = (number or "").strip()
+    text = without_format_characters(number).strip()
     return (not text or text.lower() in WITHHELD_WORDS
             or text.lstrip("+") in WITHHELD_DIGITS)
 

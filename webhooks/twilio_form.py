@@ -8,6 +8,7 @@ they never cost the caller's call or message.
 import logging
 import re
 
+from dutyline.phones import without_format_characters
 from telephony.arrival import Arrival
 
 log = logging.getLogger(__name__)
@@ -29,12 +30,13 @@ def call_sid(form, key="CallSid"):
 
 
 def number(form, key):
-    """A caller or called number as text a database keeps (no NUL or control characters)."""
+    """A caller or called number as text a database keeps and a text shows as it is (no NUL,
+    control or format characters: a direction override would show it reversed)."""
     value = form.get(key) or ""
-    cleaned = _CONTROL.sub("", value)[:NUMBER_LENGTH]
+    cleaned = without_format_characters(_CONTROL.sub("", value))[:NUMBER_LENGTH]
     if cleaned != value:
-        log.warning("webhooks.twilio_form: control characters or excess length dropped "
-                    "field=%s", key)
+        log.warning("webhooks.twilio_form: control or format characters or excess length "
+                    "dropped field=%s", key)
     return cleaned
 
 

@@ -1,9 +1,12 @@
-"""What a name or a note may hold: text that prints on one line as it reads.
+"""Text that prints on one line as it reads: what a name or a note may hold, and how a
+log line shows text from outside.
 
 Names and notes end up in mail headers, texts, tables and calendar feeds, where a line
 feed breaks a header for good, a tab shifts a column, and a direction override shows a
 text reversed. They are refused where they come in (command line, web, imports) with one
-line naming the field, rather than cleaned silently.
+line naming the field, rather than cleaned silently. Text from outside that a log line
+repeats (a URL, a form field) is escaped instead (`for_log`): a line feed in it would
+otherwise start a forged line of its own.
 """
 
 import unicodedata
@@ -50,3 +53,16 @@ def one_line(text):
             continue
         kept.append(" " if category in REFUSED_CATEGORIES else character)
     return " ".join("".join(kept).split())
+
+
+def for_log(value):
+    """`value` (text from outside: a URL, a form field, a header) as a log line may hold it:
+    a character that would end the line or hide what follows is written as its escape
+    (\\n, \\x1b, \\u202e) and a backslash is doubled, so a line feed in a URL never starts a
+    line of its own and no escape can be faked."""
+    text = str(value)
+    if text.isprintable() and "\\" not in text:  # nearly always: nothing to do
+        return text
+    return "".join(repr(character)[1:-1]
+                   if character == "\\" or unicodedata.category(character) in REFUSED_CATEGORIES
+                   else character for character in text)

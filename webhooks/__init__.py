@@ -9,6 +9,7 @@ from twilio.request_validator import RequestValidator
 
 from dutyline.db import DEFAULT_URL, DatabaseUrlError, database, open_database
 from dutyline.phones import to_e164
+from dutyline.plain_text import for_log
 from dutyline.settings import Settings, load_settings, parse_settings
 from rota.engineers import RotaError
 from rota.managers import parse_managers
@@ -150,7 +151,7 @@ def create_app(config=None):
 
         if isinstance(exc, HTTPException):
             return exc
-        log.exception("webhooks.app: unhandled path=%s", request.path)
+        log.exception("webhooks.app: unhandled path=%s", for_log(request.path))
         if request.path.startswith("/voice/"):
             return voice.fallback_twiml()
         return "internal error\n", 500

@@ -10,6 +10,7 @@ import logging
 
 from flask import request
 
+from dutyline.plain_text import for_log
 from telephony import calls
 from webhooks.callback_tokens import TOKEN_PARAM
 from webhooks.runtime import runtime
@@ -19,8 +20,8 @@ log = logging.getLogger(__name__)
 
 
 def _refused(kind, value, reason):
-    log.warning("webhooks.callbacks: refused %s=%s reason=%s path=%s", kind, value[:20], reason,
-                request.path)
+    log.warning("webhooks.callbacks: refused %s=%s reason=%s path=%s", kind, for_log(value[:20]),
+                reason, for_log(request.path))
 
 
 def _sids_of_form():

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from dutyline.phones import masked
+from dutyline.plain_text import for_log
 from outbox.models import VOICE, OutboxMessage
 from telephony import twiml
 from voicemail import escalation_call as words
@@ -43,7 +44,7 @@ escalation_webhook = Lifecycle(
 
 def _refused(reason):
     log.warning("webhooks.escalation: refused esc=%s reason=%s path=%s",
-                request.args.get("esc", "")[:12], reason, request.path)
+                for_log(request.args.get("esc", "")[:12]), reason, for_log(request.path))
 
 
 def named_message(strict):
@@ -126,6 +127,6 @@ def escalation_status():
     if ticket is not None:
         log.info("webhooks.escalation: call ended esc=%s ticket=%s to=%s status=%s seconds=%s "
                  "ticket_status=%s", message.id, ticket.number, masked(message.recipient),
-                 request.form.get("CallStatus", "-")[:20],
-                 request.form.get("CallDuration", "-")[:6], ticket.status)
+                 for_log(request.form.get("CallStatus", "-")[:20]),
+                 for_log(request.form.get("CallDuration", "-")[:6]), ticket.status)
     return xml(VoiceResponse())

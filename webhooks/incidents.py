@@ -6,6 +6,7 @@ import threading
 from peewee import DatabaseError, InterfaceError
 
 from dutyline.db import what_ended
+from dutyline.plain_text import for_log
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,8 @@ class IncidentLog:
         if starting:
             exc = what_ended(exc)  # a full disk, not the failed rollback after it
             log.error("webhooks.incidents: %s unavailable endpoint=%s error=%s: %s", self.what,
-                      endpoint, type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+                      for_log(endpoint), type(exc).__name__,
+                      for_log(str(exc).splitlines()[0]) if str(exc) else "")
 
     def failing_since(self, now, within):
         """True while an incident is open and its latest failure is less than `within` old."""

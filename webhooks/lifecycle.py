@@ -21,6 +21,7 @@ from flask import g, request
 
 from dutyline.db import database
 from dutyline.deadline import deadlines
+from dutyline.plain_text import for_log
 from webhooks.incidents import DATABASE_FAULTS
 from webhooks.runtime import runtime
 
@@ -79,8 +80,8 @@ class Lifecycle:
                 if self.on_failure is None:
                     self._log(log, started, "failed", None)
                     raise
-                log.exception("%s: failed endpoint=%s %s", self.channel, _endpoint(),
-                              self.subject(request.form) if self.subject else "")
+                log.exception("%s: failed endpoint=%s %s", self.channel, for_log(_endpoint()),
+                              for_log(self.subject(request.form)) if self.subject else "")
                 response, outcome = self.on_failure(), "fallback"
             self._log(log, started, outcome, response)
             return response
@@ -98,7 +99,8 @@ class Lifecycle:
         if response is not None and self.describe is not None:
             parts.append(self.describe(response))
         parts.extend(f"{key}={value}" for key, value in g.get("log_fields", {}).items())
-        log.info("%s ms=%.1f", " ".join(parts), (time.perf_counter() - started) * 1000)
+        # the subject and the notes repeat what the request said (a CallSid, a feed's name)
+        log.info("%s ms=%.1f", for_log(" ".join(parts)), (time.perf_counter() - started) * 1000)
 
 
 def database_failed(exc):

@@ -14,6 +14,7 @@ from flask import current_app, g
 
 from dutyline.db import database
 from dutyline.phones import masked
+from dutyline.plain_text import for_log
 from voicemail.messages import MessageEvent, record_message
 from webhooks import twilio_form
 from webhooks.incidents import DATABASE_FAULTS
@@ -63,7 +64,7 @@ def take(event):
             # the last trace of the message: the recording stays at Twilio under this link
             log.exception("webhooks.messages.take: could not keep the message on disk either "
                           "kind=%s call=%s from=%s recording=%s", event.kind, event.call_sid,
-                          masked(event.from_number), event.recording_url)
+                          masked(event.from_number), for_log(event.recording_url))
             raise
         log.warning("webhooks.messages.take: kept on disk for later kind=%s call=%s file=%s "
                     "error=%s", event.kind, event.call_sid, path.name, type(exc).__name__)

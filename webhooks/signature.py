@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import Response, current_app, request
 from twilio.request_validator import get_signature_algorithm
 
+from dutyline.plain_text import for_log
 from webhooks.runtime import runtime
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def explain_first_refusal(req):
     elif signature and expected != asked and rt.validator.validate(asked, req.form, signature):
         hint = " the signature is good for the URL asked: PUBLIC_URL does not match it"
     log.warning("webhooks.signature: first refused request expected_url=%s asked_url=%s%s",
-                _without_query(expected), _without_query(asked), hint)
+                for_log(_without_query(expected)), for_log(_without_query(asked)), hint)
 
 
 def twilio_only(view):
@@ -58,7 +59,7 @@ def twilio_only(view):
     @wraps(view)
     def checked(*args, **kwargs):
         if not signed_by_twilio(request._get_current_object()):  # once, not per attribute
-            log.warning("webhooks.signature: refused path=%s", request.path)
+            log.warning("webhooks.signature: refused path=%s", for_log(request.path))
             explain_first_refusal(request)
             return Response("forbidden: invalid Twilio signature\n", status=403,
                             mimetype="text/plain")

@@ -19,6 +19,7 @@ from accounts.users import AccountError
 from calendars.tokens import TokenError
 from console.scenario import SimClock
 from telephony.dialer import RecordingDialer
+from customers.blocklist import BlockError
 from customers.directory import CustomerError
 from dutyline.db import database
 from dutyline.phones import InvalidNumber
@@ -28,7 +29,7 @@ from voicemail.tickets import TicketError
 from webhooks.runtime import runtime, utc_now
 
 USER_ERRORS = (RotaError, InvalidNumber, SettingsError, CustomerError, TicketError, AccountError,
-               TokenError)
+               TokenError, BlockError)
 
 
 def app_factory(log_level="WARNING", serves_webhooks=False, simulation=False, **overrides):

@@ -151,7 +151,8 @@ def create_app(config=None):
 
         if isinstance(exc, HTTPException):
             return exc
-        log.exception("webhooks.app: unhandled path=%s", for_log(request.path))
+        # the route, not the path: a feed's path holds its secret token
+        log.exception("webhooks.app: unhandled endpoint=%s", for_log(lifecycle.route_of()))
         if request.path.startswith("/voice/"):
             return voice.fallback_twiml()
         return "internal error\n", 500

@@ -71,7 +71,7 @@ class Lifecycle:
                     incidents.succeeded()
             except DATABASE_FAULTS as exc:
                 g.database_failed = True
-                incidents.failed(exc, request.path)
+                incidents.failed(exc, route_of())  # the route: a feed's path holds its token
                 if self.on_failure is None:
                     self._log(log, started, "failed", None)
                     raise
@@ -80,7 +80,7 @@ class Lifecycle:
                 if self.on_failure is None:
                     self._log(log, started, "failed", None)
                     raise
-                log.exception("%s: failed endpoint=%s %s", self.channel, for_log(_endpoint()),
+                log.exception("%s: failed endpoint=%s %s", self.channel, for_log(route_of()),
                               for_log(self.subject(request.form)) if self.subject else "")
                 response, outcome = self.on_failure(), "fallback"
             self._log(log, started, outcome, response)
@@ -92,7 +92,7 @@ class Lifecycle:
         if not log.isEnabledFor(logging.INFO):
             return
         req = request._get_current_object()  # once, not through the proxy per attribute
-        parts = [f"{self.channel}: endpoint={_endpoint(req)}"]
+        parts = [f"{self.channel}: endpoint={route_of(req)}"]
         if self.subject is not None:
             parts.append(self.subject(req.form))
         parts.append(f"outcome={outcome}")
@@ -106,7 +106,7 @@ class Lifecycle:
 def database_failed(exc):
     """A handler that answered despite a database fault says so: one incident, not its end."""
     g.database_failed = True
-    runtime().incidents.failed(exc, request.path)
+    runtime().incidents.failed(exc, route_of())
 
 
 def _throw_away_connection():
@@ -123,7 +123,7 @@ def _throw_away_connection():
         pass  # already broken: closed all the same
 
 
-def _endpoint(req=request):
+def route_of(req=request):
     # the route's pattern, not the path: a feed's path holds its secret token
     rule = req.url_rule
     return rule.rule if rule is not None else req.path

@@ -289,3 +289,15 @@ def test_a_mistyped_sqlite_path_gets_the_fallback_and_makes_no_database(tmp_path
         assert etree.fromstring(response.get_data()).find("Dial/Number").text == "+442079460999"
     assert app.test_client().get("/healthz").status_code == 503
     assert list(tmp_path.iterdir()) == []  # no empty database left to be mistaken for one
+
+
+def test_a_feed_asked_while_the_database_is_down_keeps_its_token_out_of_the_log(tmp_path,
+                                                                               caplog):
+    app = make_app(f"sqlite:///{tmp_path / 'not-yet' / 'x.db'}")
+    caplog.set_level(logging.INFO)
+    token = "s3cretFeedToken0123456789abcdefghij"
+    response = app.test_client().get(f"/calendars/{token}/rota.ics")
+    assert response.status_code >= 500 or response.status_code == 404
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "database unavailable" in logged
+    assert token not in logged

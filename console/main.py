@@ -9,9 +9,10 @@ import sys
 import click
 from flask.cli import FlaskGroup
 
-from console import (absence_commands, calendar_commands, call_commands, customer_commands,
-                     db_commands, engineer_commands, ops_commands, report_commands,
-                     rota_commands, sim_commands, ticket_commands, user_commands)
+from console import (absence_commands, block_commands, calendar_commands, call_commands,
+                     customer_commands, db_commands, engineer_commands, ops_commands,
+                     report_commands, rota_commands, sim_commands, ticket_commands,
+                     user_commands)
 from console.app import make_app
 
 COMMANDS = (
@@ -20,6 +21,7 @@ COMMANDS = (
     rota_commands.rota,
     absence_commands.absence,
     customer_commands.customer_group,
+    block_commands.block_group,
     call_commands.calls_group,
     report_commands.report_group,
     ticket_commands.tickets_group,

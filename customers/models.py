@@ -1,9 +1,9 @@
-"""Tables of customers and their phone numbers; a customer's support contract is its hours
-and its reaction time."""
+"""Tables of customers and their phone numbers (a customer's support contract is its hours
+and its reaction time), and of the callers' numbers the line refuses."""
 
 from peewee import AutoField, CharField, ForeignKeyField, IntegerField
 
-from dutyline.db import BaseModel
+from dutyline.db import BaseModel, UTCDateTimeField
 
 CORE = "core"
 ALL_HOURS = "24x7"
@@ -20,3 +20,16 @@ class CustomerNumber(BaseModel):
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="numbers", on_delete="CASCADE")
     number = CharField(unique=True)
+
+
+class BlockedNumber(BaseModel):
+    """A nuisance caller's number (customers.blocklist): the line says one sentence to it and
+    hangs up, rings nobody; the call is logged apart (telephony.routing.Blocked)."""
+
+    id = AutoField()
+    number = CharField(unique=True)  # E.164; a withheld number is never one
+    reason = CharField()
+    created_at = UTCDateTimeField()
+    created_by = CharField()  # an e-mail on the web, cli:<user> on the command line
+    # blocked until this instant, the end of a local day of the team's zone; None: until removed
+    ends_at = UTCDateTimeField(null=True)

@@ -8,6 +8,7 @@ from reports.models import partial_until
 from reports.sql import (instant, is_postgres, local_day, local_hour, milliseconds_between,
                          seconds_between)
 from telephony.models import Call
+from telephony.routing import BLOCKED
 
 ANSWERED = "answered"
 VOICEMAIL = "voicemail"
@@ -35,10 +36,12 @@ def legacy_condition(column):
 
 def outcome_case():
     """How a call ended, as SQL: the first that applies of answered (an engineer accepted),
-    voicemail, fallback, not ended yet, abandoned (before any engineer rang, or after)."""
+    blocked (a number on the block list: never offered), voicemail, fallback, not ended yet,
+    abandoned (before any engineer rang, or after)."""
     legacy = legacy_condition(Call.started_at)
     return Case(None, [
         (Call.answered_at.is_null(False), _text(ANSWERED)),
+        (Call.status == _text(BLOCKED), _text(BLOCKED)),
         (Call.voicemail_at.is_null(False) | (Call.status == VOICEMAIL), _text(VOICEMAIL)),
         (Call.fallback_at.is_null(False), _text(FALLBACK)),
         (Call.ended_at.is_null(), _text(UNFINISHED)),
@@ -147,6 +150,8 @@ def _count(tally, name, whole, count, wait_sum, within_count, short_count, legac
         tally.fallback += count
     elif name == UNFINISHED:
         tally.unfinished += count
+    elif name == BLOCKED:
+        tally.blocked += count
     else:
         short_count = short_count or 0
         tally.short_abandons += short_count

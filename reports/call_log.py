@@ -9,6 +9,7 @@ from reports.call_figures import ABANDONED, in_span, outcome_case
 from reports.models import partial_until
 from rota.models import Engineer
 from telephony.models import Call, Leg
+from telephony.routing import BLOCKED
 from voicemail.models import Ticket, ticket_id
 
 
@@ -19,7 +20,8 @@ class CallNotFound(LookupError):
 # the outcome, as a manager reads it
 OUTCOME_LABELS = {"answered": "answered", "voicemail": "voicemail", "fallback": "fallback",
                   "unfinished": "in progress", "abandoned_greeting": "abandoned (greeting)",
-                  "abandoned_hunting": "abandoned (ringing)", "abandoned": "abandoned"}
+                  "abandoned_hunting": "abandoned (ringing)", "abandoned": "abandoned",
+                  "blocked": "blocked number"}
 # how a leg ended (Leg.outcome)
 LEG_ENDINGS = {"accepted": "accepted", "no-answer": "no answer", "busy": "busy",
                "failed": "failed", "not-accepted": "picked up, 1 not pressed",
@@ -56,7 +58,8 @@ def _seconds(start, end):
 
 def logged_calls(span=None, missed=False, limit=200):
     """The calls of `span` (all when None), newest first; `missed` keeps those nobody
-    accepted (voicemail, fallback, abandoned, still ringing)."""
+    accepted (voicemail, fallback, abandoned, still ringing), not those from blocked numbers,
+    which were never offered."""
     outcome = outcome_case().alias("outcome")
     query = (Call
              .select(Call, Engineer, outcome)
@@ -66,7 +69,7 @@ def logged_calls(span=None, missed=False, limit=200):
     if span is not None:
         query = in_span(query, span)
     if missed:
-        query = query.where(Call.answered_at.is_null())
+        query = query.where(Call.answered_at.is_null(), Call.status != BLOCKED)
     found = list(query)
     rung = _rung([call.id for call in found])
     short = span.short_abandon_seconds if span is not None else None

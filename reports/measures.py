@@ -5,8 +5,8 @@ import math
 from dataclasses import dataclass, field
 
 FORMULA = ("service level = calls answered within {t} s / offered calls; offered = inbound "
-           "calls less short abandons (caller hung up unanswered within {s} s); voicemail, "
-           "fallback and abandoned calls count as misses")
+           "calls less short abandons (caller hung up unanswered within {s} s) and calls "
+           "from blocked numbers; voicemail, fallback and abandoned calls count as misses")
 
 
 def nearest_rank(histogram, percent):
@@ -47,6 +47,7 @@ class CallTally:
     abandoned_unknown: int = 0  # logged before statistics: where it was abandoned is unknown
     unfinished: int = 0
     legacy: int = 0
+    blocked: int = 0  # from numbers on the block list: answered with a sentence, never offered
 
     def add(self, other):
         # field by field rather than by name: a year's report adds up hundreds of these
@@ -62,6 +63,7 @@ class CallTally:
         self.abandoned_unknown += other.abandoned_unknown
         self.unfinished += other.unfinished
         self.legacy += other.legacy
+        self.blocked += other.blocked
         waits = self.waits
         for wait, count in other.waits.items():
             waits[wait] = waits.get(wait, 0) + count
@@ -73,7 +75,7 @@ class CallTally:
 
     @property
     def offered(self):
-        return self.calls - self.short_abandons - self.unfinished
+        return self.calls - self.short_abandons - self.unfinished - self.blocked
 
     def measures(self, threshold_seconds):
         return {
@@ -96,6 +98,7 @@ class CallTally:
             "voicemail": self.voicemail,
             "fallback": self.fallback,
             "unfinished": self.unfinished,
+            "blocked": self.blocked,
             "logged_before_statistics": self.legacy,
         }
 

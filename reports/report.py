@@ -97,7 +97,7 @@ def _row(group, key, label, calls, tickets, legs, span):
         line = ("offered", "service_level", "abandonment")
         if key is not None:
             line += ("short_abandons", "abandoned", "abandoned_greeting", "abandoned_hunting",
-                     "voicemail", "fallback", "unfinished", "calls")
+                     "voicemail", "fallback", "unfinished", "blocked", "calls")
         for name in line:
             row[name] = None
     return row

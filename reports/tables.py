@@ -14,6 +14,7 @@ CALL_COLUMNS = (
     ("abandoned", "abandoned", "d"), ("short", "short_abandons", "d"),
     ("voicemail", "voicemail", "d"), ("fallback", "fallback", "d"),
     ("tickets", "tickets", "d"), ("late", "tickets_past_deadline", "d"),
+    ("blocked", "blocked", "d"),  # from numbers on the block list: not offered
 )
 ENGINEER_COLUMNS = (
     ("legs", "legs", "d"), ("accepted", "accepted", "d"), ("no answer", "not_answered", "d"),

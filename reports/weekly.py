@@ -1,5 +1,6 @@
-"""The weekly summary mail: last week's service level, speed of answer, missed calls and
-late tickets, queued in the outbox once per week (the week is the message's key)."""
+"""The weekly summary mail: last week's service level, speed of answer, missed calls, late
+tickets and calls from blocked numbers, queued in the outbox once per week (the week is the
+message's key)."""
 
 import logging
 from datetime import timedelta
@@ -61,6 +62,8 @@ def summary_mail(settings, monday, sunday, now):
         f"{total['short_abandons']} not counted",
         f"Tickets:         {total['tickets']}, past their deadline "
         f"{total['tickets_past_deadline']}",
+        f"Blocked:         {total['blocked']} call(s) from numbers on the block list, "
+        "not offered",
     ]
     if missed:
         lines += ["", "Missed calls:"]

@@ -3,7 +3,8 @@
 This path runs once per call and is the line's busiest, so the read is a single statement,
 built from the models and compiled once (dutyline.compiled): whether the CallSid is logged
 already, the caller's customer, the round-robin position, the signed-in engineers each
-flagged when on a support call, and the duty engineers, whatever the mode; the decision
+flagged when on a support call, the duty engineers, whatever the mode, and whether the
+caller's number is blocked at the call's instant (customers.blocklist); the decision
 (telephony.routing) picks what it needs, and telephony.arrival_save writes it.
 
 A retried CallSid is only read here; its answer is replayed from what was stored.
@@ -15,13 +16,13 @@ from datetime import timedelta
 
 from peewee import JOIN, SQL, Select, fn
 
-from customers.models import Customer, CustomerNumber
+from customers.models import BlockedNumber, Customer, CustomerNumber
 from dutyline.compiled import slot, statement, to_db
 from dutyline.phones import is_withheld
 from rota.models import Absence, DutyPeriod, Engineer, Override
 from rota.periods import resolve_duty
 from telephony.models import Call, HuntPosition, Leg
-from telephony.routing import Person, RouteState, SeenCall, Target
+from telephony.routing import BLOCKED, Block, Person, RouteState, SeenCall, Target
 
 CONNECTED_STALE = timedelta(hours=4)  # a picked-up leg with no news for this long has ended
 
@@ -57,6 +58,9 @@ def _load():
               .where(DutyPeriod.starts_at <= now, DutyPeriod.ends_at > now)
               .order_by(DutyPeriod.starts_at.desc()))
     backup = period.select(DutyPeriod.backup)
+    block = (BlockedNumber.select(BlockedNumber.ends_at)  # not ended at the call's instant
+             .where(BlockedNumber.number == number,
+                    BlockedNumber.ends_at.is_null() | (BlockedNumber.ends_at > now)))
     override = (Override.select(Override.engineer).join(Engineer)
                 .where(Override.starts_at <= now, Override.ends_at > now, Engineer.active)
                 .order_by(Override.created_at.desc(), Override.id.desc()))
@@ -67,7 +71,8 @@ def _load():
         _scalar(Customer.select(Customer.hours).join(CustomerNumber)
                 .where(CustomerNumber.number == number), "hours"),
         _scalar(period, "primary_id"), _scalar(backup, "backup_id"),
-        _scalar(override, "override_id")]).alias("s")
+        _scalar(override, "override_id"), _scalar(block.select(BlockedNumber.id), "block_id"),
+        _scalar(block, "block_ends_at")]).alias("s")
     position, engineer, leg = HuntPosition.alias("p"), Engineer.alias("e"), Leg.alias("l")
     busy = fn.EXISTS(leg.select(SQL("1")).where(on_a_call(leg, engineer.id)))
     absence = Absence.alias("a")
@@ -78,7 +83,8 @@ def _load():
     duty = engineer.id.in_([caller.c.primary_id, caller.c.backup_id, caller.c.override_id])
     return (Select([caller], [
                 caller.c.seen, caller.c.customer_id, caller.c.hours, caller.c.primary_id,
-                caller.c.backup_id, caller.c.override_id, position.last_rotation,
+                caller.c.backup_id, caller.c.override_id, caller.c.block_id,
+                caller.c.block_ends_at, position.last_rotation,
                 position.version, engineer.id, engineer.name, engineer.rotation,
                 engineer.mobile, engineer.desk, engineer.desk_connects, engineer.location,
                 engineer.active, engineer.signed_in, covering.alias("covering"), busy.alias("busy"),
@@ -117,7 +123,15 @@ def load_arrival(arrival, settings, now, fallback_number=None):
                       primary=primary, backup=backup, fallback_number=fallback_number,
                       customer_hours=first["hours"], customer_id=first["customer_id"],
                       version=first["version"], withheld=is_withheld(arrival.from_number),
+                      block=_block(first),
                       seen=_seen(first["seen"]) if first["seen"] is not None else None)
+
+
+def _block(row):
+    """The caller's block in force, as the read found it, or None."""
+    if row["block_id"] is None:
+        return None
+    return Block(ends_at=BlockedNumber.ends_at.python_value(row["block_ends_at"]))
 
 
 def _seen(call_id):
@@ -126,7 +140,8 @@ def _seen(call_id):
     leg = Leg.get_or_none(Leg.call == call_id, Leg.step == 0)
     targets = tuple(Target.from_dict(item) for item in json.loads(call.plan or "[]"))
     return SeenCall(id=call.id, gated=call.gated, targets=targets,
-                    first_leg_id=leg.id if leg is not None else None, mode=call.mode)
+                    first_leg_id=leg.id if leg is not None else None, mode=call.mode,
+                    blocked=call.status == BLOCKED)
 
 
 def engineers_on_a_call(now):

@@ -11,7 +11,8 @@ All or nothing, and the busiest write the line has, so each database does it its
   under that lock, the decision is made again from it and written in the same transaction:
   nobody can move it meanwhile, so the lock is waited for once.
 
-A retried CallSid writes nothing new; its answer is replayed from what was stored.
+A call from a number on the block list is logged with the status BLOCKED, with no leg and
+no claim. A retried CallSid writes nothing new; its answer is replayed from what was stored.
 """
 
 import json
@@ -23,7 +24,7 @@ from peewee import SQL, Cast, IntegrityError, Node, NodeList, PostgresqlDatabase
 from dutyline.compiled import slot, statement, to_db
 from dutyline.db import database
 from telephony.models import Call, HuntPosition, Leg
-from telephony.routing import HUNT, Replay, decide_route
+from telephony.routing import BLOCKED, HUNT, Blocked, Replay, decide_route
 from telephony.steps import Ring, Step, shown_caller_id
 
 CALL_VALUES = (Call.sid, Call.from_number, Call.to_number, Call.customer, Call.started_at,
@@ -41,7 +42,7 @@ class Retry:
 class _Write:
     """What one decision writes: the rows' values, and whether it claims the position."""
 
-    decision: object  # telephony.routing.RoutePlan
+    decision: object  # telephony.routing.RoutePlan or Blocked
     values: dict
     first: object  # the Target rung first, or None
     claim: bool
@@ -53,7 +54,8 @@ def _write(arrival, state, decision, started_at):
     values = {"sid": arrival.sid, "from_number": arrival.from_number,
               "to_number": arrival.to_number, "customer": state.customer_id,
               "started_at": started_at, "mode": decision.mode, "gated": decision.gate,
-              "duty_engineer": decision.duty_engineer_id, "status": "ringing",
+              "duty_engineer": decision.duty_engineer_id,
+              "status": BLOCKED if isinstance(decision, Blocked) else "ringing",
               "rotation": decision.first_rotation, "version": state.version}
     if first is not None:
         values.update(step=0, engineer=first.engineer_id, number=first.number, role=first.role,
@@ -75,6 +77,8 @@ def save_arrival(arrival, state, decision, now):
     except IntegrityError:
         return Retry()
     decision, first, targets = write.decision, write.first, write.decision.targets
+    if isinstance(decision, Blocked):
+        return Step(blocked=True)
     if decision.gate:
         return Step(gate_call_id=call_id)
     if first is not None and first.engineer_id != engineer_id:  # the claim picked another
@@ -258,8 +262,10 @@ def _claimed(state, write):
 def _replayed(arrival, replay, now):
     """The retried arrival's answer, as the first one was: the gate again, or the greeting
     and the first leg of its stored plan (the caller's number shown), else the greeting and
-    the fallback number or voicemail."""
+    the fallback number or voicemail; a blocked call hears its sentence again."""
     seen = replay.call
+    if seen.blocked:
+        return Step(blocked=True)
     if seen.gated and seen.first_leg_id is None:
         return Step(gate_call_id=seen.id)
     if not seen.targets:

@@ -48,7 +48,7 @@ _COLUMNS = {VOICEMAIL: Call.voicemail_at, FALLBACK: Call.fallback_at}
 
 def destination_of(step):
     """VOICEMAIL or FALLBACK when a Step (telephony.steps) sends the caller there, else None."""
-    if step.ring is not None or step.gate_call_id is not None or step.hang_up:
+    if step.ring is not None or step.gate_call_id is not None or step.hang_up or step.blocked:
         return None
     return FALLBACK if step.fallback_number else VOICEMAIL
 

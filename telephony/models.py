@@ -28,7 +28,7 @@ class Call(BaseModel):
     plan = TextField(null=True)  # JSON list of targets decided at arrival
     duty_engineer = ForeignKeyField(Engineer, null=True, index=False)
     gated = BooleanField(default=False)  # waits for 'press 1 for an emergency'
-    status = CharField(default="ringing")  # ringing | answered | voicemail | missed
+    status = CharField(default="ringing")  # ringing | answered | voicemail | missed | blocked
     answered_by = ForeignKeyField(Engineer, null=True, backref="answered_calls", index=False)
     answered_at = UTCDateTimeField(null=True)
     ended_at = UTCDateTimeField(null=True)

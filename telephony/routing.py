@@ -1,6 +1,7 @@
 """Who a call should reach: a pure decision from loaded data and the call's instant."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from hours.business_hours import IN_HOURS, OUT_OF_HOURS, mode_at
 
@@ -9,10 +10,13 @@ PRIMARY = "primary"
 BACKUP = "backup"
 COVER = "cover"
 CORE_HOURS = "core"
+BLOCKED = "blocked"  # the status a call from a number on the block list is logged with
 
 
 # out of hours with nobody on duty: no promise of "the engineer on duty"
 CLOSED_GREETING = "Thank you for calling support. Our office is closed."
+# all a caller on the block list hears before the line hangs up
+BLOCKED_SENTENCE = "This number cannot reach support. Goodbye."
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,18 @@ class SeenCall:
     targets: tuple = ()
     first_leg_id: int | None = None  # its step 0, once rung
     mode: str = ""  # as logged: IN_HOURS or OUT_OF_HOURS
+    blocked: bool = False  # logged as a call from a number on the block list
+
+
+@dataclass(frozen=True)
+class Block:
+    """The caller's number is on the block list (customers.blocklist), until `ends_at`, the
+    end of a local day (None: until removed)."""
+
+    ends_at: datetime | None = None
+
+    def in_force(self, now):
+        return self.ends_at is None or now < self.ends_at
 
 
 @dataclass(frozen=True)
@@ -90,6 +106,7 @@ class RouteState:
     version: int | None = None  # of the hunt position; None until its row exists
     seen: SeenCall | None = None
     withheld: bool = False  # the caller withheld the number
+    block: Block | None = None  # the caller's number is on the block list
 
 
 @dataclass(frozen=True)
@@ -111,6 +128,18 @@ class RoutePlan:
         if self.mode != OUT_OF_HOURS or not self.targets or self.targets[0].role != PRIMARY:
             return None
         return self.targets[0].engineer_id
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """A caller on the block list: one sentence, then the line hangs up. Nobody is rung and
+    the hunt position stays; the call is logged with the status BLOCKED."""
+
+    mode: str
+    targets: tuple = ()
+    gate: bool = False
+    first_rotation = None  # no hunt: no position claimed
+    duty_engineer_id = None
 
 
 @dataclass(frozen=True)
@@ -140,11 +169,14 @@ def rotation_order(people, last_rotation, busy_ids=frozenset()):
 
 
 def decide_route(state, now):
-    """The plan for a call arriving at the aware instant `now` (a Replay for a retried one)."""
+    """The plan for a call arriving at the aware instant `now`: a Replay for a retried one,
+    Blocked for a caller whose number is blocked at that instant."""
     if state.seen is not None:
         return _replay(state.seen, state)
     settings = state.settings
     mode = mode_at(settings, now)
+    if is_blocked(state, now):
+        return Blocked(mode)
     if mode == IN_HOURS:
         order = hunt_order(state.engineers, state.last_rotation, state.busy_ids)
         one_round = tuple(Target(p.id, p.name, p.hunt_number, HUNT, p.rotation,
@@ -170,6 +202,11 @@ def decide_route(state, now):
                      gate=gate, nobody_on_duty=mode == OUT_OF_HOURS and not _on_duty(targets))
 
 
+def is_blocked(state, now):
+    """True when the caller's number is blocked at `now`; a withheld number never is."""
+    return state.block is not None and not state.withheld and state.block.in_force(now)
+
+
 def greeting_for(mode, targets, settings):
     """What the caller hears first: the greeting in hours; out of hours the duty greeting, or
     only that the office is closed when the plan has nobody on duty (cover is no duty)."""
@@ -184,7 +221,10 @@ def _on_duty(targets):
 
 def _replay(seen, state):
     """The retried arrival's answer, derived from the logged call as the first one was: the
-    gate says its own words; a plan with nobody in it dials the fallback number."""
+    gate says its own words; a plan with nobody in it dials the fallback number; a blocked
+    call hears its sentence again."""
+    if seen.blocked:
+        return Replay(seen)
     greeting = None if seen.gated else greeting_for(seen.mode, seen.targets, state.settings)
     fallback = state.fallback_number if not seen.targets else None
     return Replay(seen, greeting=greeting, fallback_number=fallback)

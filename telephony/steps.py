@@ -17,7 +17,7 @@ class Ring:
 
 @dataclass(frozen=True)
 class Step:
-    """The caller's next step; with none of the first four set, voicemail.
+    """The caller's next step; with none of the first five set, voicemail.
 
     The greeting, when set, is said before whatever follows.
     """
@@ -26,6 +26,7 @@ class Step:
     fallback_number: str | None = None  # nobody to ring: dial this number plainly
     gate_call_id: int | None = None  # out of contract hours: press 1 for an emergency
     hang_up: bool = False  # the conversation is over
+    blocked: bool = False  # a number on the block list: one sentence, then hang up
     greeting: str | None = None
 
 

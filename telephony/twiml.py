@@ -4,7 +4,7 @@ from xml.sax.saxutils import escape
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from telephony.routing import HUNT, Target, dial_timeout
+from telephony.routing import BLOCKED_SENTENCE, HUNT, Target, dial_timeout
 from telephony.steps import Step
 
 VOICEMAIL_PROMPT = ("Please leave your name, your number and a short description of the problem "
@@ -103,14 +103,17 @@ def _query_of(callback_url):
 def render(step, url, settings):
     """The TwiML of a telephony.steps.Step: the one renderer of what the caller hears next.
 
-    The emergency gate, else hanging up, else [greeting,] ringing an engineer, else
-    [greeting,] the fallback number, else [greeting,] voicemail. Like every render_
-    function, the result gives the TwiML document with str().
+    The emergency gate, else hanging up, else a blocked caller's one sentence and hanging
+    up, else [greeting,] ringing an engineer, else [greeting,] the fallback number, else
+    [greeting,] voicemail. Like every render_ function, the result gives the TwiML document
+    with str().
     """
     if step.gate_call_id is not None:
         return render_gate(step.gate_call_id, url, settings)
     if step.hang_up:
         return render_hangup()
+    if step.blocked:
+        return render_goodbye(BLOCKED_SENTENCE, settings)
     if step.ring is not None:
         return _dial_document(step.greeting, step.ring, url, settings)
     response = VoiceResponse()

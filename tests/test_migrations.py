@@ -127,7 +127,7 @@ def todays_models():
     from calendars.models import FeedToken, PublishedEvent, PublishedFeed
     from rota.models import Absence, DutyPeriod, Engineer, Override
     from telephony.models import Call, HuntPosition, Leg
-    from customers.models import Customer, CustomerNumber
+    from customers.models import BlockedNumber, Customer, CustomerNumber
     from inbox.models import InboundText
     from outbox.models import OutboxMessage
     from reports.models import ReportUnit, StatisticsStart
@@ -136,7 +136,7 @@ def todays_models():
     return [Engineer, DutyPeriod, HuntPosition, Customer, CustomerNumber, Call, Leg, Ticket,
             Override, Absence, FeedToken, PublishedEvent, PublishedFeed, OutboxMessage,
             StatisticsStart, InboundText, User, SignInLink, WebSession, SignInAttempt, AuditEntry,
-            ReportUnit]
+            ReportUnit, BlockedNumber]
 
 
 def shape():

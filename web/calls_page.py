@@ -11,6 +11,7 @@ from dutyline.localtime import local_day_span
 from rota.engineers import list_engineers
 from rota.models import Engineer
 from telephony.models import Call, Leg
+from telephony.routing import BLOCKED
 from web.blueprint import bp
 from web.context import runtime
 
@@ -55,7 +56,7 @@ def filtered_calls(tz, now, day=None, missed=False, engineer_id=None, customer_i
     elif engineer_id is not None or customer_id is not None:
         query = query.where(Call.started_at >= now - LOOK_BACK)
     if missed:  # nobody accepted: voicemail, fallback and abandoned, as `calls list --missed`
-        query = query.where(Call.answered_at.is_null())
+        query = query.where(Call.answered_at.is_null(), Call.status != BLOCKED)
     if engineer_id is not None:
         rung = (Leg
                 .select(Leg.id)

@@ -2,5 +2,6 @@
 
 
 def load():
-    from web import (auth, calendars_page, calls_page, customers_page, engineers_page,  # noqa: F401
-                     now, reports_page, rota_page, tickets_page, users_page)
+    from web import (auth, blocked_page, calendars_page, calls_page,  # noqa: F401
+                     customers_page, engineers_page, now, reports_page, rota_page,
+                     tickets_page, users_page)

@@ -20,7 +20,7 @@ AROUND = (date(2026, 3, 29), date(2026, 10, 25), date(2026, 11, 30))
 call_strategy = st.fixed_dictionaries({
     "at": st.integers(min_value=-6 * 3600, max_value=5 * 86400),  # seconds from the span
     "kind": st.sampled_from(["answered", "short", "greeting", "hunting", "voicemail",
-                             "fallback", "unfinished"]),
+                             "fallback", "unfinished", "blocked"]),
     "wait": st.integers(min_value=1000, max_value=40_000),  # milliseconds
     "mode": st.sampled_from(["in_hours", "out_of_hours"]),
     "engineer": st.integers(min_value=0, max_value=1),
@@ -38,14 +38,18 @@ def log(calls, engineers, customer, start, first_number=0):
         call = Call.create(
             sid=f"CA{number:032d}", from_number="+447400123456", started_at=at,
             mode=spec["mode"], customer=customer if spec["customer"] else None,
-            status="answered" if answered else "voicemail" if kind == "voicemail" else "missed",
+            status="answered" if answered else "voicemail" if kind == "voicemail" else
+            "blocked" if kind == "blocked" else "missed",
             answered_at=answered, connected_at=answered,
             answered_by=engineer if answered else None,
-            ringing_at=None if kind in ("short", "greeting") else at + timedelta(seconds=1),
+            ringing_at=None if kind in ("short", "greeting", "blocked")
+            else at + timedelta(seconds=1),
             voicemail_at=at + wait if kind == "voicemail" else None,
             fallback_at=at + wait if kind == "fallback" else None,
             ended_at=None if kind == "unfinished" else at + (
                 timedelta(seconds=3) if kind == "short" else wait + timedelta(seconds=60)))
+        if kind == "blocked":  # one sentence, then hung up on: nobody rung
+            continue
         Leg.create(call=call, step=0, engineer=engineer, number="+447911123401", role="hunt",
                    started_at=at, ringing_at=at + timedelta(seconds=1),
                    accepted_at=answered, ended_at=None if kind == "unfinished" else at + wait,

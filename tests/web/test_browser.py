@@ -232,8 +232,8 @@ document.addEventListener("securitypolicyviolation", function (e) {
   window.cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
 });"""
 MANAGER_PAGES = ("/now", "/rota", "/engineers", "/calls", "/calls/{call}", "/tickets",
-                 "/tickets/{ticket}", "/reports", "/calendars", "/customers", "/users", "/audit",
-                 "/account")
+                 "/tickets/{ticket}", "/reports", "/calendars", "/customers", "/blocked",
+                 "/users", "/audit", "/account")
 
 
 def _a_call_and_its_ticket():

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from calendars.tokens import issue_token
+from customers.blocklist import add_block
 from customers.directory import add_customer
 from dutyline.db import database
 from rota.absences import add_absence
@@ -48,6 +49,8 @@ ROUTES = {
     "/customers": (403, 403),
     "/customers/import": (None, 403),
     "/customers/<int:customer_id>/remove": (None, 403),
+    "/blocked": (403, 403),
+    "/blocked/<int:block_id>/remove": (403, 403),      # the confirmation, and the change
     "/users": (403, 403),
     "/users/<int:user_id>/remove": (None, 403),
     "/audit": (403, None),
@@ -71,11 +74,14 @@ def world(app, ben, make_engineer, make_user):
         absence = add_absence("Tobi Jones", ADDED_AT, ADDED_AT + timedelta(days=1),
                               _settings(), ADDED_AT)
         customer = add_customer("ACME Ltd", ["+442079460000"], region="GB")
+        block = add_block("+442079460123", "fax machine", _settings(), "mia@example.com",
+                          ADDED_AT)
         manager_token = issue_token(ADDED_AT, label="board")
     other = make_user("ola@example.com", "manager")
     return {"engineer_id": tobi.id, "call_id": call.id, "number": ticket.number,
             "action": "close", "override_id": override.id, "absence_id": absence.id,
-            "customer_id": customer.id, "user_id": other.id, "prefix": manager_token[:8],
+            "customer_id": customer.id, "block_id": block.id, "user_id": other.id,
+            "prefix": manager_token[:8],
             "secret": "x" * 43, "filename": "web.css"}
 
 

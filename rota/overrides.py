@@ -5,6 +5,7 @@ from dutyline.ids import as_id
 from rota.duty_changes import override_changes, queue_duty_changes
 from rota.engineers import RotaError, find_engineer
 from rota.models import DutyPeriod, Engineer, Override
+from rota.seen import AlreadyDone, rota_write
 from rota.started import StartedPeriod, has_started, minute_of
 
 
@@ -16,10 +17,12 @@ def _touched(override):
                 .order_by(DutyPeriod.starts_at))
 
 
-def add_override(name, starts_at, ends_at, settings, now, include_started=False):
+def add_override(name, starts_at, ends_at, settings, now, include_started=False, seen=None):
     """Put the engineer called `name` on duty from `starts_at` to `ends_at` (aware instants);
     the engineers concerned are texted. One starting before `now` (to the minute) would
-    rewrite who was on duty: refused unless `include_started`."""
+    rewrite who was on duty: refused unless `include_started`. With `seen` (rota.seen.Seen,
+    what the form showed), the same override made since the page was shown (a second
+    identical submit) is AlreadyDone."""
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         raise RotaError("an override needs times with a time zone")
     if ends_at <= starts_at:
@@ -30,7 +33,11 @@ def add_override(name, starts_at, ends_at, settings, now, include_started=False)
         raise StartedPeriod(f"the override starts at {local:%a %d %b %Y %H:%M}, which has "
                             "passed; it would rewrite who was on duty")
     engineer = find_engineer(name)
-    with database.atomic():
+    with rota_write():
+        if seen is not None and Override.select().where(
+                Override.id > seen.last_override, Override.engineer == engineer.id,
+                Override.starts_at == starts_at, Override.ends_at == ends_at).exists():
+            raise AlreadyDone(f"{engineer.name} was put on duty over that span already")
         made = Override.create(engineer=engineer, starts_at=starts_at, ends_at=ends_at,
                                created_at=now)
         queue_duty_changes(override_changes(made, _touched(made), now), settings, now)

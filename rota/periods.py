@@ -4,13 +4,13 @@ from datetime import timedelta
 
 from peewee import JOIN
 
-from dutyline.db import database
 from dutyline.localtime import local_instant
 from dutyline.settings import WEEKDAYS
 from rota.duty_changes import period_changes, queue_duty_changes
 from rota.engineers import RotaError
 from rota.models import DutyPeriod, Engineer
 from rota.overrides import override_at
+from rota.seen import AlreadyDone, check_seen, rota_write
 
 
 def local_handover(day, settings):
@@ -31,21 +31,28 @@ def check_period_start(day, settings):
                         f"{day:%a %d %b %Y} is not one")
 
 
-def assign_period(day, primary, backup, settings, *, now):
-    """Put `primary` (and `backup`) on duty from the handover on `day` to the next one."""
+def assign_period(day, primary, backup, settings, *, now, seen=None):
+    """Put `primary` (and `backup`) on duty from the handover on `day` to the next one.
+    With `seen` (rota.seen.Seen, what the form showed), a second identical submit, or one
+    finding those people there already, is AlreadyDone."""
     if backup is not None and backup.id == primary.id:
         raise RotaError("the backup must be someone other than the primary")
     check_period_start(day, settings)
     starts_at, ends_at = period_bounds(day, settings)
-    with database.atomic():
+    wanted = (primary.id, backup.id if backup is not None else None)
+    done = (f"{primary.name} is already on duty on {day:%a %d %b %Y}"
+            + (f" with {backup.name} as backup" if backup is not None else ""))
+    with rota_write():
         period = DutyPeriod.get_or_none(DutyPeriod.day == day)
         if period is None:
             period = DutyPeriod(day=day)
+        check_seen(seen, [period], [wanted], done)
         unchanged = (period.id is not None
                      and (period.starts_at, period.ends_at) == (starts_at, ends_at)
-                     and period.primary_id == primary.id
-                     and period.backup_id == (backup.id if backup is not None else None))
+                     and (period.primary_id, period.backup_id) == wanted)
         if unchanged:  # re-assigning the same people is no change: the feeds stay as they are
+            if seen is not None:
+                raise AlreadyDone(done)
             return period
         before = (period.primary_id, period.backup_id) if period.id is not None else (None, None)
         period.starts_at, period.ends_at = starts_at, ends_at

@@ -1,9 +1,9 @@
 """Swapping whole duty periods: the engineers of two periods change places."""
 
-from dutyline.db import database
 from rota.duty_changes import period_changes, queue_duty_changes
 from rota.engineers import RotaError
 from rota.models import DutyPeriod
+from rota.seen import check_seen, rota_write
 from rota.started import StartedPeriod, has_started
 
 
@@ -19,21 +19,27 @@ def period_on(day, settings):
     return period
 
 
-def swap_periods(first_day, second_day, settings, now, include_started=False):
+def swap_periods(first_day, second_day, settings, now, include_started=False, seen=None):
     """Exchange the primary and backup of the periods on two dates; returns both periods.
-    A period that has started by `now` is refused unless `include_started`."""
-    first, second = period_on(first_day, settings), period_on(second_day, settings)
-    if first.id == second.id:
-        raise RotaError(f"{first_day} and {second_day} are the same duty period")
-    for period in (first, second):
-        if has_started(period.starts_at, now) and not include_started:
-            raise StartedPeriod(f"the duty period of {period.day:%a %d %b %Y} has started; "
-                                "a swap would rewrite who was on duty")
-    if first.primary_id is None and second.primary_id is None:
-        raise RotaError("neither period has anyone on duty: nothing to swap")
-    with database.atomic():
+    A period that has started by `now` is refused unless `include_started`. With `seen`
+    (rota.seen.Seen, what the form showed) a second identical submit is AlreadyDone."""
+    with rota_write():
+        first, second = period_on(first_day, settings), period_on(second_day, settings)
+        if first.id == second.id:
+            raise RotaError(f"{first_day} and {second_day} are the same duty period")
+        for period in (first, second):
+            if has_started(period.starts_at, now) and not include_started:
+                raise StartedPeriod(f"the duty period of {period.day:%a %d %b %Y} has "
+                                    "started; a swap would rewrite who was on duty")
         a = (first.primary_id, first.backup_id)
         b = (second.primary_id, second.backup_id)
+        if seen is not None:  # swapped already: each holds what the page showed the other
+            check_seen(seen, [first, second], [seen.expected(second.day),
+                                               seen.expected(first.day)],
+                       f"the periods of {first.day:%a %d %b} and {second.day:%a %d %b} were "
+                       "swapped already")
+        if first.primary_id is None and second.primary_id is None:
+            raise RotaError("neither period has anyone on duty: nothing to swap")
         first.primary, first.backup = b
         second.primary, second.backup = a
         first.updated_at = second.updated_at = now

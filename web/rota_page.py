@@ -10,6 +10,7 @@ from web.access import manager_only
 from web.blueprint import bp
 from web.context import runtime
 from web.parse import parse_day, parse_instant
+from rota.seen import AlreadyDone, parse_seen, snapshot
 from rota.started import StartedPeriod
 from web.rota_grid import month_grid, month_of, neighbours
 
@@ -28,6 +29,7 @@ def _page(month_text, status=200, error=None, action=None):
     data = month_grid(year, month, settings)
     before, after = neighbours(year, month)
     return render_template("rota.html", year=year, month=month, month_text=f"{year}-{month:02d}",
+                           seen=snapshot(year, month),
                            before=before, after=after, today=g.now.astimezone(settings.tz).date(),
                            error=error, action=action, form=request.form, tz=settings.tz,
                            **data), status
@@ -50,11 +52,19 @@ def _change(action, apply):
     manager_only()
     try:
         return apply(runtime().settings)
+    except AlreadyDone as exc:  # a form sent twice: the first did it, the second does nothing
+        flash(f"already done: {exc}")
+        return redirect(url_for("web.rota", month=request.form.get("month") or None))
     except StartedPeriod as exc:
         return _page(request.form.get("month"), 400, action=action,
                      error=f"{exc}. Tick “Include periods that have started” to do it anyway.")
     except (RotaError, ValueError) as exc:
         return _page(request.form.get("month"), 400, error=str(exc), action=action)
+
+
+def _seen():
+    """What the page showed when the form was sent (rota.seen)."""
+    return parse_seen(request.form.get("seen"))
 
 
 def _include_started():
@@ -93,7 +103,7 @@ def rota_assign():
         day = parse_day(request.form.get("day"))
         primary = _engineer("primary")
         backup = _engineer("backup", required=False)
-        periods.assign_period(day, primary, backup, settings, now=g.now)
+        periods.assign_period(day, primary, backup, settings, now=g.now, seen=_seen())
         return _done("assigned", f"{day}: {primary.name}"
                      + (f", backup {backup.name}" if backup else ""))
 
@@ -105,7 +115,7 @@ def rota_swap():
     def apply(settings):
         first, second = parse_day(request.form.get("first")), parse_day(request.form.get("second"))
         one, two = swaps.swap_periods(first, second, settings, g.now,
-                                      include_started=_include_started())
+                                      include_started=_include_started(), seen=_seen())
         return _done("swapped", f"{first} and {second}"
                      + (STARTED_NOTE if _include_started() else ""),
                      change_warnings.swap_warnings(one, two, settings.tz))
@@ -120,7 +130,8 @@ def rota_override():
         name = request.form.get("engineer", "")
         made = overrides.add_override(name, parse_instant(request.form.get("starts"), tz),
                                       parse_instant(request.form.get("ends"), tz), settings,
-                                      g.now, include_started=_include_started())
+                                      g.now, include_started=_include_started(),
+                                      seen=_seen())
         starts_at, ends_at = made.starts_at.astimezone(tz), made.ends_at.astimezone(tz)
         return _done("override added", f"{made.engineer.name} on duty from "
                      f"{starts_at:%a %d %b %Y %H:%M} to {ends_at:%a %d %b %Y %H:%M}"

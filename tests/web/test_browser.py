@@ -167,16 +167,25 @@ def test_a_manager_and_an_engineer_in_a_real_browser(live, browsers):
     feed = desk.find_element(By.CSS_SELECTOR, "input.feed-link").get_attribute("value")
     assert feed.endswith("/rota.ics")
 
-    month = now.astimezone(tz)
-    first = month.replace(day=1).date()
-    days = [first + timedelta(days=n) for n in range(27)]
+    # two days still to come (a period that has started is not swapped), in a month shown
+    today = now.astimezone(tz).date()
+    first = (today + timedelta(days=7)).replace(day=1)
+    days = [day for day in (first + timedelta(days=n) for n in range(27))
+            if day > today + timedelta(days=1)]
     desk.get(f"{BASE}/rota?month={first:%Y-%m}")
     names = {day: cell_primary(desk, day) for day in days}
-    one = days[10]
-    two = next(day for day in days[11:] if names[day] != names[one])
+    one = days[0]
+    two = next(day for day in days[1:] if names[day] != names[one])
     with live.app_context(), database.connection_context():
         start_one = periods.period_bounds(one, runtime().settings)[0]
     assert feed_summary(feed, start_one) == f"On duty: {names[one]}"
+    # a form's submit event (here without sending it): its button shows that it is working
+    button = desk.find_element(By.XPATH, "//button[text()='Swap']")
+    desk.execute_script("arguments[0].form.dispatchEvent(new Event('submit', {bubbles: true}))",
+                        button)
+    WebDriverWait(desk, 5).until(lambda d: button.get_attribute("aria-busy") == "true")
+    assert not button.is_enabled()
+    desk.get(f"{BASE}/rota?month={first:%Y-%m}")
     desk.find_element(By.XPATH, "//summary[text()='Swap two days']").click()
     for field, day in (("f-sw-first", one), ("f-sw-second", two)):
         desk.execute_script("arguments[0].value = arguments[1]",

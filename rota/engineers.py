@@ -104,6 +104,16 @@ def remove_engineer(name, *, now):
     return engineer, changed
 
 
+def coming_duties(engineer, now):
+    """How many duty periods from `now` on have the engineer as primary or backup: the gaps
+    their removal would leave."""
+    return (DutyPeriod
+            .select()
+            .where((DutyPeriod.primary == engineer.id) | (DutyPeriod.backup == engineer.id),
+                   DutyPeriod.starts_at >= now)
+            .count())
+
+
 def update_engineer(name, now, new_name=None, mobile=None, desk=None, email=None, *, region,
                     desk_connects=None):
     """Rename an engineer or change their numbers or e-mail; only the values given change.

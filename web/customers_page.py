@@ -63,13 +63,21 @@ def customer_import():
     return _done("customers imported", f"{count} from {upload.filename}")
 
 
-@bp.post("/customers/<int:customer_id>/remove")
+@bp.route("/customers/<int:customer_id>/remove", methods=["GET", "POST"])
 def customer_remove(customer_id):
+    """Asks first: the confirmation page; the removal only when its form says so."""
     manager_only()
-    from customers.models import Customer
+    from customers.models import Customer, CustomerNumber
 
     customer = Customer.get_or_none(Customer.id == customer_id)
-    if customer is None:
+    numbers = [row.number for row in CustomerNumber.select().where(
+        CustomerNumber.customer == customer_id).order_by(CustomerNumber.number)]
+    if customer is None or not numbers:  # never there, or removed (the confirmation twice)
+        if customer is not None and request.method == "POST":
+            flash(f"already done: {customer.name} was removed")
+            return redirect(url_for("web.customers"))
         return _page(404, error="no such customer")
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return render_template("customer_remove.html", customer=customer, numbers=numbers)
     directory.remove_customer(customer.name)
     return _done("customer removed", customer.name)

@@ -71,10 +71,18 @@ def engineer_edit(engineer_id):
     return _done("engineer changed", changed.name)
 
 
-@bp.post("/engineers/<int:engineer_id>/remove")
+@bp.route("/engineers/<int:engineer_id>/remove", methods=["GET", "POST"])
 def engineer_remove(engineer_id):
+    """Asks first: the confirmation page; the removal only when its form says so."""
     manager_only()
+    gone = Engineer.get_or_none(Engineer.id == engineer_id, ~Engineer.active)
+    if gone is not None and request.method == "POST":  # the confirmation sent twice
+        flash(f"already done: {gone.name} was removed")
+        return redirect(url_for("web.engineers"))
     engineer = _engineer(engineer_id)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return render_template("engineer_remove.html", engineer=engineer,
+                               coming=service.coming_duties(engineer, g.now))
     _removed, periods = service.remove_engineer(engineer.name, now=g.now)
     return _done("engineer removed", engineer.name + (
         f"; {periods} coming duty periods lost them (see the rota's gaps)" if periods else ""))

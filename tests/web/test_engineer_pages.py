@@ -49,12 +49,42 @@ def test_manager_adds_edits_signs_out_and_removes_engineers(manager, make_engine
     assert stored("Asha Patel-Khan").email == "asha@example.com"
     assert manager.post(f"/engineers/{tobi.id}/presence", {"signed_in": "0"}).status_code == 302
     assert not stored("Tobi Jones").signed_in
-    assert manager.post(f"/engineers/{tobi.id}/remove").status_code == 302
+    assert manager.post(f"/engineers/{tobi.id}/remove", {"confirm": "yes"}).status_code == 302
     assert not stored("Tobi Jones").active
     page = manager.get("/engineers").get_data(as_text=True)
     assert "engineer removed: Tobi Jones" in page
     assert "Tobi Jones" not in manager.get("/engineers").get_data(as_text=True)
-    assert manager.post(f"/engineers/{tobi.id}/remove").status_code == 404
+    assert manager.get(f"/engineers/{tobi.id}/remove").status_code == 404
+
+
+def test_removing_an_engineer_asks_first(manager, make_engineer, settings):
+    from datetime import date
+
+    from accounts.models import AuditEntry
+    from rota.periods import assign_period
+    from tests.conftest import ADDED_AT
+
+    tobi = make_engineer("Tobi Jones")
+    with database.connection_context():
+        for day in (date(2026, 12, 3), date(2026, 12, 4)):
+            assign_period(day, tobi, None, settings, now=ADDED_AT)
+    link = f'href="/engineers/{tobi.id}/remove">Remove Tobi Jones…</a>'
+    assert link in manager.get("/engineers").get_data(as_text=True)
+    for asked in (manager.get(f"/engineers/{tobi.id}/remove"),
+                  manager.post(f"/engineers/{tobi.id}/remove")):  # a form without the answer
+        page = asked.get_data(as_text=True)
+        assert asked.status_code == 200 and "<h1>Remove Tobi Jones?</h1>" in page
+        assert "2 coming duty periods will lose them" in page
+        assert 'name="confirm" value="yes"' in page and "Yes, remove Tobi Jones" in page
+    assert stored("Tobi Jones").active
+    assert manager.post(f"/engineers/{tobi.id}/remove", {"confirm": "yes"}).status_code == 302
+    assert not stored("Tobi Jones").active
+    again = manager.post(f"/engineers/{tobi.id}/remove", {"confirm": "yes"})  # sent twice
+    assert "already done: Tobi Jones was removed" in manager.get(
+        again.headers["Location"]).get_data(as_text=True)
+    with database.connection_context():
+        assert [e.action for e in AuditEntry.select().where(
+            AuditEntry.action == "engineer removed")] == ["engineer removed"]
 
 
 def test_manager_sets_a_desk_phone_to_connect_on_pick_up(manager, make_engineer):

@@ -145,8 +145,19 @@ def test_customers_are_added_imported_and_removed(manager):
         assert sorted(c.name for c in Customer.select()) == ["ACME Ltd", "Globex"]
         acme = Customer.get(Customer.name == "ACME Ltd")
         _call("CA" + "e" * 32, "answered", customer=acme)
-    assert manager.post(f"/customers/{acme.id}/remove").status_code == 302
+    asked = manager.get(f"/customers/{acme.id}/remove")  # the list's Remove… asks first
+    assert f'href="/customers/{acme.id}/remove"' in manager.get("/customers").get_data(
+        as_text=True)
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "<h1>Remove ACME Ltd?</h1>" in page
+    assert "Its numbers (+442079460000) will no longer match callers" in page
+    assert manager.post(f"/customers/{acme.id}/remove").status_code == 200  # no answer yet
+    assert "ACME Ltd" in manager.get("/customers").get_data(as_text=True).split("<h2>")[0]
+    assert manager.post(f"/customers/{acme.id}/remove", {"confirm": "yes"}).status_code == 302
     assert "customer removed: ACME Ltd" in manager.get("/customers").get_data(as_text=True)
+    again = manager.post(f"/customers/{acme.id}/remove", {"confirm": "yes"})  # sent twice
+    assert "already done: ACME Ltd was removed" in manager.get(
+        again.headers["Location"]).get_data(as_text=True)
     page = manager.get("/customers").get_data(as_text=True)
     assert "Globex" in page and "ACME Ltd" not in page
     with database.connection_context():  # the call on record still names the customer

@@ -9,13 +9,15 @@ from the workers. See "Running it in production" in README.md.
 """
 
 import multiprocessing
-import os
 
-bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+from dutyline import environment
+
+env = environment.read()  # the environment, and the .env in the working directory
+bind = env["GUNICORN_BIND"] or f"0.0.0.0:{env['PORT']}"
 worker_class = "gthread"
-workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2, 8)))
+workers = int(env["WEB_CONCURRENCY"] or min(multiprocessing.cpu_count() * 2, 8))
 # more threads than slow clients a worker may hold at once (see above)
-threads = int(os.environ.get("GUNICORN_THREADS", "32"))
+threads = int(env["GUNICORN_THREADS"])
 # a worker that does not report for 20 s is restarted: Twilio gave up on its request after 15
 timeout = 20
 graceful_timeout = 10
@@ -25,7 +27,7 @@ limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
 # the X-Forwarded-* headers are believed only from the proxy (set to its address)
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+forwarded_allow_ips = env["FORWARDED_ALLOW_IPS"]
 
 
 def when_ready(_server):

@@ -7,7 +7,6 @@ commands log warnings only, as their output is what they print; the long-running
 LOG_LEVEL overrides both.
 """
 
-import os
 import secrets
 from functools import update_wrapper
 
@@ -21,6 +20,7 @@ from console.scenario import SimClock
 from telephony.dialer import RecordingDialer
 from customers.blocklist import BlockError
 from customers.directory import CustomerError
+from dutyline import environment
 from dutyline.db import database
 from dutyline.phones import InvalidNumber
 from dutyline.settings import SettingsError
@@ -40,7 +40,7 @@ def app_factory(log_level="WARNING", serves_webhooks=False, simulation=False, **
     """
     from webhooks import ConfigError, create_app
 
-    overrides["LOG_LEVEL"] = os.environ.get("LOG_LEVEL") or log_level
+    overrides["LOG_LEVEL"] = environment.get("LOG_LEVEL") or log_level
     overrides["SERVES_WEBHOOKS"] = serves_webhooks
     if simulation:
         overrides["CLOCK"] = SimClock(utc_now())

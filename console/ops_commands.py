@@ -79,9 +79,8 @@ def build_senders(app):
                 lambda message: rt.url("escalation", esc=message.id),
                 status_url=lambda message: rt.url("escalation_status", esc=message.id))
     if config.get("SMTP_URL"):
-        sender = config.get("MAIL_FROM") or "dutyline@localhost"
         try:
-            senders[EMAIL] = SmtpMailer(config["SMTP_URL"], sender)
+            senders[EMAIL] = SmtpMailer(config["SMTP_URL"], config["MAIL_FROM"])
         except MailConfigError as exc:
             raise click.ClickException(str(exc)) from exc
     if config.get("TICKET_WEBHOOK_SECRET"):

@@ -5,16 +5,16 @@ import sqlite3
 from datetime import datetime, timezone
 
 from peewee import (DatabaseProxy, DateTimeField, InterfaceError, Model, OperationalError,
-                    SqliteDatabase, __exception_wrapper__)
+                    PostgresqlDatabase, SqliteDatabase)
 from playhouse.db_url import parse
-from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
-from playhouse.shortcuts import ReconnectMixin
+from playhouse.pool import PooledDatabase, PooledSqliteDatabase
 
 from dutyline import deadline as deadlines
+from dutyline import environment
 
 database = DatabaseProxy()
 
-DEFAULT_URL = "sqlite:///dutyline.db"
+DEFAULT_URL = environment.default("DATABASE_URL")
 
 
 class BaseModel(Model):
@@ -131,19 +131,69 @@ class _ExistingSqliteDatabase(_Bounded, PooledSqliteDatabase, _FileMustExist):
     """Pooled: the file is looked for when the pool opens a connection, not per checkout."""
 
 
-class _PostgresDatabase(_Bounded, ReconnectMixin, PooledPostgresqlDatabase):
-    """Pooled psycopg 3 connections, handed out without asking the server first.
+class _Renewable:
+    """A PostgreSQL connection as the pool lends it out: psycopg's connection, whose server
+    session can be replaced in place once the server has ended it.
 
-    peewee's pool checks a connection with `SELECT 1` at every checkout: a round trip
-    added to each of an arrival's two. Here a pooled connection is taken as it is. One the
-    server has ended (a restart, a failover, an idle-session timeout, an administrator)
-    fails its first statement with one of `reconnect_errors`; through peewee's
-    ReconnectMixin a new connection then takes its place and the statement runs again, never
-    inside a transaction (a transaction's BEGIN is retried the same way). The other idle
-    connections went the same way, so they are dropped too rather than met one at a time.
+    To peewee this is the driver's connection (what `_connect` returns, peewee's hook for a
+    driver of one's own): a connection context or a request keeps it throughout, and the
+    pool keeps it between requests. A new session inside it leaves all of that as it was.
+    Everything but `cursor` and `end_session` is psycopg's connection's own.
     """
 
-    reconnect_errors = (
+    __slots__ = ("_open", "_session", "_ended")
+
+    def __init__(self, open_session):
+        object.__setattr__(self, "_open", open_session)
+        object.__setattr__(self, "_session", open_session())
+        object.__setattr__(self, "_ended", False)
+
+    def end_session(self):
+        """Close the session the server ended: the next cursor opens a new one (inside
+        peewee's statement, so a server still down fails as its connect() would)."""
+        try:
+            self._session.close()
+        except Exception:  # ended already: closed all the same
+            pass
+        object.__setattr__(self, "_ended", True)
+
+    def cursor(self, *args, **kwargs):
+        if self._ended:
+            object.__setattr__(self, "_session", self._open())
+            object.__setattr__(self, "_ended", False)
+        return self._session.cursor(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._session, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._session, name, value)
+
+
+class _RenewablePostgresqlDatabase(PostgresqlDatabase):
+    def _connect(self):
+        return _Renewable(super()._connect)
+
+
+class _PostgresDatabase(_Bounded, PooledDatabase, _RenewablePostgresqlDatabase):
+    """Pooled psycopg 3 connections, handed out without asking the server first.
+
+    peewee's PostgreSQL pool checks a connection with `SELECT 1` at every checkout: a round
+    trip added to each of an arrival's two. Its plain pool (PooledDatabase) takes a pooled
+    connection as it is. One the server has ended (a restart, a failover, an idle-session
+    timeout, an administrator) fails its first statement with one of `SESSION_ENDED`; a
+    new session then takes the ended one's place inside the same connection (`_Renewable`)
+    and the statement runs again, never inside a transaction (a transaction's BEGIN is
+    retried the same way) and never past the request's deadline (dutyline.deadline: no
+    second wait). The other idle connections went the same way, so they are closed too
+    rather than met one at a time. A connection that psycopg knows is closed goes back to the
+    pool like any other: its next statement fails at once, with no round trip, and renews it
+    (one a request's deadline cut is thrown away by the request, webhooks.lifecycle). Only
+    peewee's documented API: `_connect` (a driver's hook), `execute_sql`, `begin`, `cursor`,
+    `connection` and the pool's `close_idle`.
+    """
+
+    SESSION_ENDED = (
         (OperationalError, "terminating connection"),  # ended by the server
         (OperationalError, "server closed the connection"),  # the server went away
         (OperationalError, "consuming input failed"),
@@ -152,38 +202,35 @@ class _PostgresDatabase(_Bounded, ReconnectMixin, PooledPostgresqlDatabase):
         (InterfaceError, "the connection is closed"),
     )
 
-    def _is_closed(self, conn):
-        return conn.closed  # what psycopg knows already: no round trip
-
-    def _reconnect(self, func, *args, **kwargs):
-        # the mixin's own close() and connect() would also forget an open
-        # connection_context(), so the new connection takes the dead one's place instead
+    def execute_sql(self, sql, params=None):
         try:
-            return func(*args, **kwargs)
+            return super().execute_sql(sql, params)
         except (OperationalError, InterfaceError) as exc:
-            fragments = self._reconnect_errors.get(type(exc), ())
-            if self.in_transaction() or not any(f in str(exc).lower() for f in fragments):
+            if not self._renewed(exc):
                 raise
-            late = deadlines.current()
-            if late is not None and late.expired:  # cut by the deadline: no second wait
+        return super().execute_sql(sql, params)
+
+    def begin(self, *args, **kwargs):
+        try:
+            return super().begin(*args, **kwargs)
+        except (OperationalError, InterfaceError) as exc:
+            if not self._renewed(exc):
                 raise
-        self._replace_connection()
-        return func(*args, **kwargs)
+        return super().begin(*args, **kwargs)
 
-    def _replace_connection(self):
-        with self._lock:
-            self._close(self._state.conn, close_conn=True)
-            self.close_idle()
-            with __exception_wrapper__:  # a server still down: peewee's error, as connect()'s
-                fresh = self._connect()
-            self._initialize_connection(fresh)
-            self._state.conn, self._state.closed = fresh, False
-
-    def _can_reuse(self, conn):
-        if conn.closed or conn.broken:  # the server ended it: the idle ones too, likely
-            self.close_idle()
+    def _renewed(self, exc):
+        """True when `exc` says the server ended the session and a new one may take its place:
+        outside a transaction (whose work would be lost) and before the deadline."""
+        message = str(exc).lower()
+        if self.in_transaction() or not any(isinstance(exc, kind) and words in message
+                                            for kind, words in self.SESSION_ENDED):
             return False
-        return super()._can_reuse(conn)
+        late = deadlines.current()
+        if late is not None and late.expired:  # cut by the deadline: no second wait
+            return False
+        self.connection().end_session()
+        self.close_idle()
+        return True
 
 
 _ROLLBACK_FAILED = ("cannot rollback", "no transaction is active", "no such savepoint")

@@ -126,14 +126,12 @@ def main():
     import logging
     import signal
 
-    from dotenv import find_dotenv, load_dotenv
-
-    from dutyline.db import DEFAULT_URL, DatabaseUrlError, open_database
+    from dutyline import environment
+    from dutyline.db import DatabaseUrlError, open_database
 
     signal.alarm(START_CHECK_S)
     logging.basicConfig(format="%(asctime)s %(levelname)s %(process)d %(message)s")
-    load_dotenv(find_dotenv(usecwd=True), override=False)
-    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    url = environment.get("DATABASE_URL")
     try:
         open_database(url)
     except DatabaseUrlError:

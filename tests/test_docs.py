@@ -1,28 +1,46 @@
 """The documents a newcomer reads match the code: every variable, setting and command."""
 
+import difflib
 import re
-from dataclasses import fields
+import tomllib
 from pathlib import Path
 
+from console import reference_docs
 from console.main import main
-from dutyline.settings import Settings
-from webhooks.runtime import ENV_KEYS
+from dutyline.environment import VARIABLES
+from dutyline.settings import KEYS, parse_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
+REMAKE = "run .venv/bin/python -m console.reference_docs"
 
 
-def test_every_environment_variable_is_in_env_example_and_readme():
+def same(written, made, name):
+    """Assert a generated text is as made; else show what it should be, as a diff."""
+    diff = "".join(difflib.unified_diff(written.splitlines(True), made.splitlines(True),
+                                        f"{name} as written", f"{name} as made"))
+    assert written == made, f"{name} differs from its description ({REMAKE}):\n{diff}"
+
+
+def test_readme_environment_table_is_made_from_the_description():
+    same(reference_docs.readme_block(README, "environment"), reference_docs.environment_table(),
+         "README's environment table")
+
+
+def test_env_example_is_made_from_the_description():
     example = (ROOT / ".env.example").read_text()
-    for key in ENV_KEYS:
-        assert re.search(rf"^# {key}=", example, re.M), f"{key} missing from .env.example"
-        assert f"`{key}`" in README, f"{key} missing from README's table"
+    same(example, reference_docs.env_example(), ".env.example")
+    for variable in VARIABLES:  # ready to uncomment
+        assert re.search(rf"^# {variable.name}=", example, re.M), variable.name
 
 
-def test_every_setting_is_in_readme():
-    block = README.split("Team settings (TOML", 1)[1].split("```", 2)[1]
-    for field in fields(Settings):
-        assert re.search(rf"^(\[)?{field.name}\b", block, re.M), f"{field.name} missing"
+def test_readme_settings_block_is_made_from_the_description():
+    block = reference_docs.readme_block(README, "settings")
+    same(block, reference_docs.settings_example(), "README's settings block")
+    written = tomllib.loads(block.removeprefix("```toml\n").removesuffix("```\n"))
+    assert set(written) | {key.name for key in KEYS if key.default is None} == \
+        {key.name for key in KEYS}
+    assert parse_settings(written) == parse_settings({})  # the defaults, as it says
 
 
 def test_every_command_is_in_readme():

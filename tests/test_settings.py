@@ -1,5 +1,6 @@
 """Team settings: defaults, and a bad value stops the start with a message naming the key."""
 
+import ast
 from dataclasses import fields
 from datetime import date, time
 
@@ -129,3 +130,45 @@ def test_hunt_strategy_and_an_empty_greeting():
     defaults = parse_settings({})
     assert (defaults.hunt, defaults.backup_after_seconds) == ("sequential", None)
     assert len(defaults.greeting.split()) <= 4  # about a second and a half of speech
+
+
+def test_settings_made_directly_have_the_described_defaults():
+    from dutyline.settings import KEYS
+
+    assert Settings() == parse_settings({})
+    assert [field.name for field in fields(Settings)] == [key.name for key in KEYS]
+    assert Settings().hours[4] == ((time(8), time(18)),)  # the default week, not an empty one
+
+
+@pytest.mark.parametrize("key", KNOWN_KEYS)
+def test_every_key_refuses_a_value_of_another_kind_in_one_line(key):
+    with pytest.raises(SettingsError) as error:
+        parse_settings({key: 3.5})
+    message = str(error.value)
+    assert message.startswith(f"{key}: ") and "\n" not in message and "3.5" in message
+
+
+def decisions(function):
+    """McCabe's cyclomatic complexity of a function's own body: one, plus one a branch."""
+    branches = (ast.If, ast.For, ast.While, ast.IfExp, ast.ExceptHandler, ast.With, ast.Assert,
+                ast.comprehension, ast.match_case)
+    count = 1
+    for node in ast.walk(function):
+        if isinstance(node, branches):
+            count += 1 + (len(node.ifs) if isinstance(node, ast.comprehension) else 0)
+        elif isinstance(node, ast.BoolOp):
+            count += len(node.values) - 1
+    return count
+
+
+def test_the_settings_are_read_by_small_functions():
+    from pathlib import Path
+
+    import dutyline.setting_kinds
+    import dutyline.settings
+
+    for module in (dutyline.settings, dutyline.setting_kinds):
+        tree = ast.parse(Path(module.__file__).read_text())
+        complex_ = {node.name: decisions(node) for node in ast.walk(tree)
+                    if isinstance(node, ast.FunctionDef) and decisions(node) > 8}
+        assert complex_ == {}, module.__name__

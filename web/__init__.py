@@ -1,12 +1,12 @@
 """The web interface for managers and engineers: pages, sign-in, sessions."""
 
 import logging
-import os
 import secrets
 from datetime import timedelta
 
 from flask.sessions import SecureCookieSessionInterface
 
+from dutyline import environment
 from web import pages
 from web.blueprint import bp
 from web.errors import register_error_pages
@@ -30,20 +30,18 @@ class CookieSessions(SecureCookieSessionInterface):
             return self.session_class()
         return super().open_session(app, request)
 
-DEFAULT_IDLE_MINUTES = 60
-
 
 def init_app(app):
     """Register the web interface's pages, its session cookie, CSRF protection and the
     security headers (web/headers.py) on `app`."""
-    secret = app.config.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    secret = app.config.get("SECRET_KEY")
     if not secret and app.config.get("SERVES_WEBHOOKS", True):  # a command serves no pages
         log.warning("web.init_app: SECRET_KEY is not set; sign-ins end when the process "
                     "restarts and do not carry across workers")
     secret = secret or secrets.token_hex(32)
     public_url = app.config.get("PUBLIC_URL") or ""
-    idle = app.config.get("WEB_IDLE_MINUTES") or os.environ.get("WEB_IDLE_MINUTES")
-    if idle is not None and not (str(idle).isdigit() and int(idle) > 0):
+    idle = app.config.get("WEB_IDLE_MINUTES") or environment.default("WEB_IDLE_MINUTES")
+    if not (str(idle).isdigit() and int(idle) > 0):
         raise ValueError(f"WEB_IDLE_MINUTES: expected a number of minutes, got {idle!r}")
     app.config.update(
         SECRET_KEY=secret,
@@ -54,11 +52,11 @@ def init_app(app):
         # the check runs in the web blueprint only: Twilio and the feeds have their own
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
-        WEB_IDLE=timedelta(minutes=int(idle or DEFAULT_IDLE_MINUTES)),
+        WEB_IDLE=timedelta(minutes=int(idle)),
     )
     app.session_interface = CookieSessions()
     csrf.init_app(app)
-    hops = int(app.config.get("FORWARDED_HOPS") or os.environ.get("FORWARDED_HOPS") or 0)
+    hops = int(app.config.get("FORWARDED_HOPS") or environment.default("FORWARDED_HOPS"))
     if hops:  # behind proxies: the sign-in limits count the client's address
         from werkzeug.middleware.proxy_fix import ProxyFix
 

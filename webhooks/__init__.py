@@ -1,22 +1,21 @@
 """The Flask app: Twilio webhooks and calendar feeds."""
 
 import logging
-import os
 
-from dotenv import find_dotenv, load_dotenv
 from flask import Flask, request
 from twilio.request_validator import RequestValidator
 
-from dutyline.db import DEFAULT_URL, DatabaseUrlError, database, open_database
+from dutyline import environment
+from dutyline.db import DatabaseUrlError, database, open_database
 from dutyline.phones import to_e164
 from dutyline.plain_text import for_log
-from dutyline.settings import Settings, load_settings, parse_settings
+from dutyline.settings import Settings, load_settings, parse_settings, settings_file
 from rota.engineers import RotaError
 from rota.managers import parse_managers
 from voicemail.notify import Delivery
 from voicemail.spool import Spool
 from webhooks.incidents import DATABASE_FAULTS, IncidentLog
-from webhooks.runtime import Runtime, read_config, utc_now
+from webhooks.runtime import Runtime, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -31,15 +30,8 @@ def _settings(config):
         return given
     if isinstance(given, dict):
         return parse_settings(given)
-    path = config.get("DUTYLINE_SETTINGS")
-    if path:
-        return load_settings(path)
-    return load_settings("dutyline.toml") if os.path.exists("dutyline.toml") else load_settings()
+    return load_settings(settings_file(config.get("DUTYLINE_SETTINGS")))
 
-
-# Where recording callbacks are kept while the database is away: relative to the working
-# directory, so the web process, the outbox worker and the clock of one machine share it
-DEFAULT_SPOOL_FOLDER = "dutyline-spool"
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(process)d %(message)s"
 # Twilio's forms are a few kilobytes (a long transcript included); anything larger is
@@ -100,7 +92,7 @@ def build_runtime(config):
                    incidents=IncidentLog(), delivery=delivery, managers=managers,
                    dialer=_dialer(config, settings), incidents_rest=IncidentLog("rest_api"),
                    callback_secret=token or None,
-                   spool=Spool(config.get("SPOOL_FOLDER") or DEFAULT_SPOOL_FOLDER))
+                   spool=Spool(config["SPOOL_FOLDER"]))
 
 
 def _dialer(config, settings):
@@ -120,8 +112,7 @@ def _dialer(config, settings):
 
 def create_app(config=None):
     """The dutyline web app; `config` overrides the environment (and a .env file)."""
-    load_dotenv(find_dotenv(usecwd=True), override=False)  # the .env where the service runs
-    config = read_config(config)
+    config = environment.read(config)  # the environment, and the .env where the service runs
     configure_logging(config.get("LOG_LEVEL"))
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
@@ -129,7 +120,7 @@ def create_app(config=None):
     app.extensions["dutyline"] = build_runtime(config)
     # names the database, connects to nothing: the first request that needs it does
     try:
-        open_database(config.get("DATABASE_URL") or DEFAULT_URL)
+        open_database(config["DATABASE_URL"])
     except DatabaseUrlError as exc:
         raise ConfigError(f"DATABASE_URL: {exc}") from exc
 

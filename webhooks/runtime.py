@@ -1,6 +1,5 @@
 """What the web layer holds for the life of the app: settings, clock, validator, URLs."""
 
-import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import quote_plus
@@ -9,11 +8,6 @@ from flask import current_app
 from twilio.request_validator import RequestValidator
 
 from webhooks.callback_tokens import TOKEN_PARAM, callback_token, token_matches
-
-ENV_KEYS = ("DATABASE_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PUBLIC_URL",
-            "FALLBACK_NUMBER", "DUTYLINE_SETTINGS", "TWILIO_FROM_NUMBER", "HELPDESK_EMAIL",
-            "SMTP_URL", "MAIL_FROM", "TICKET_WEBHOOK_URL", "TICKET_WEBHOOK_SECRET", "LOG_LEVEL",
-            "REPORT_EMAIL", "MANAGER_NUMBERS", "MANAGER_EMAILS", "OUTBOX_FOLDER", "SPOOL_FOLDER")
 
 # Callback names used by telephony.twiml, and the paths they are served on.
 PATHS = {
@@ -93,13 +87,6 @@ def _query(params):
     return "&".join(f"{name}={value}" if type(value) is int
                     or (type(value) is str and value.isascii() and value.isalnum())
                     else f"{name}={quote_plus(str(value))}" for name, value in params.items())
-
-
-def read_config(overrides=None):
-    """Environment (after .env) overridden by an explicit mapping."""
-    config = {key: os.environ.get(key) for key in ENV_KEYS}
-    config.update(overrides or {})
-    return config
 
 
 def runtime():

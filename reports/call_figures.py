@@ -7,10 +7,11 @@ from reports.measures import CallTally
 from reports.models import partial_until
 from reports.sql import (instant, is_postgres, local_day, local_hour, milliseconds_between,
                          seconds_between)
-from telephony.models import Call
-from telephony.routing import BLOCKED
+from telephony.models import Call, CallStatus
 
+# how a call ended, as the statistics count it (a call's outcome, not its status)
 ANSWERED = "answered"
+BLOCKED = "blocked"
 VOICEMAIL = "voicemail"
 FALLBACK = "fallback"
 UNFINISHED = "unfinished"
@@ -41,8 +42,9 @@ def outcome_case():
     legacy = legacy_condition(Call.started_at)
     return Case(None, [
         (Call.answered_at.is_null(False), _text(ANSWERED)),
-        (Call.status == _text(BLOCKED), _text(BLOCKED)),
-        (Call.voicemail_at.is_null(False) | (Call.status == VOICEMAIL), _text(VOICEMAIL)),
+        (Call.status == _text(CallStatus.BLOCKED), _text(BLOCKED)),
+        (Call.voicemail_at.is_null(False) | (Call.status == CallStatus.VOICEMAIL),
+         _text(VOICEMAIL)),
         (Call.fallback_at.is_null(False), _text(FALLBACK)),
         (Call.ended_at.is_null(), _text(UNFINISHED)),
         (legacy, _text(ABANDONED_UNKNOWN)),

@@ -8,8 +8,7 @@ from peewee import JOIN
 from reports.call_figures import ABANDONED, in_span, outcome_case
 from reports.models import partial_until
 from rota.models import Engineer
-from telephony.models import Call, Leg
-from telephony.routing import BLOCKED
+from telephony.models import Call, CallStatus, Leg, LegOutcome
 from voicemail.models import Ticket, ticket_id
 
 
@@ -23,14 +22,15 @@ OUTCOME_LABELS = {"answered": "answered", "voicemail": "voicemail", "fallback": 
                   "abandoned_hunting": "abandoned (ringing)", "abandoned": "abandoned",
                   "blocked": "blocked number"}
 # how a leg ended (Leg.outcome)
-LEG_ENDINGS = {"accepted": "accepted", "no-answer": "no answer", "busy": "busy",
-               "failed": "failed", "not-accepted": "picked up, 1 not pressed",
-               "canceled": "caller hung up", "caller-hung-up": "caller hung up",
-               "ringing": "caller hung up",
-               "taken-by-another": "cancelled: answered on another leg",
-               "join-failed": "accepted, dropped before the join",
-               "not-started": "not started (REST API)",
-               "withdrawn": "stopped: no longer needed"}
+LEG_ENDINGS = {LegOutcome.ACCEPTED: "accepted", LegOutcome.NO_ANSWER: "no answer",
+               LegOutcome.BUSY: "busy", LegOutcome.FAILED: "failed",
+               LegOutcome.NOT_ACCEPTED: "picked up, 1 not pressed",
+               LegOutcome.CANCELED: "caller hung up", LegOutcome.CALLER_HUNG_UP: "caller hung up",
+               LegOutcome.RINGING: "caller hung up",
+               LegOutcome.TAKEN_BY_ANOTHER: "cancelled: answered on another leg",
+               LegOutcome.JOIN_FAILED: "accepted, dropped before the join",
+               LegOutcome.NOT_STARTED: "not started (REST API)",
+               LegOutcome.WITHDRAWN: "stopped: no longer needed"}
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def logged_calls(span=None, missed=False, limit=200):
     if span is not None:
         query = in_span(query, span)
     if missed:
-        query = query.where(Call.answered_at.is_null(), Call.status != BLOCKED)
+        query = query.where(Call.answered_at.is_null(), Call.status != CallStatus.BLOCKED)
     found = list(query)
     rung = _rung([call.id for call in found])
     short = span.short_abandon_seconds if span is not None else None
@@ -142,10 +142,10 @@ def _stamp(value):
 
 def _leg(leg, call):
     ending = LEG_ENDINGS.get(leg.outcome, leg.outcome)
-    if leg.outcome in ("canceled", "ringing", "caller-hung-up") and call.answered_at \
-            and leg.accepted_at is None:
+    if leg.outcome in (LegOutcome.CANCELED, LegOutcome.RINGING, LegOutcome.CALLER_HUNG_UP) \
+            and call.answered_at and leg.accepted_at is None:
         ending = "cancelled: answered on another leg"
-    if leg.ended_at is None and leg.outcome == "ringing":
+    if leg.ended_at is None and leg.outcome == LegOutcome.RINGING:
         ending = "ringing"
     rang_from = leg.ringing_at or leg.started_at
     return {"step": leg.step, "engineer": leg.engineer.name if leg.engineer_id else None,

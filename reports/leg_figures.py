@@ -10,20 +10,18 @@ from peewee import SQL, Case, fn
 from reports.call_figures import in_span
 from reports.measures import LegTally
 from reports.sql import is_postgres, milliseconds_between
-from telephony.models import Call, Leg
+from telephony.models import Call, Leg, LegOutcome
 
-# how a leg ended (Leg.outcome); "ringing" is a leg still open when the caller hung up
-ACCEPTED = "accepted"
-NO_ANSWER = "no-answer"
-BUSY = "busy"
-FAILED = "failed"
-NOT_PRESSED = "not-accepted"  # picked up (a person or a voicemail box), 1 never pressed
-CALLER_GONE = ("ringing", "canceled", "caller-hung-up")
-TAKEN = "taken-by-another"  # overlapped hunting: 1 pressed after another leg had accepted
+# Leg.outcome read as how the leg ended: RINGING is a leg still open when the caller hung up
+CALLER_GONE = (LegOutcome.RINGING, LegOutcome.CANCELED, LegOutcome.CALLER_HUNG_UP)
+COUNTED = (LegOutcome.ACCEPTED, LegOutcome.NO_ANSWER, LegOutcome.BUSY, LegOutcome.FAILED,
+           LegOutcome.NOT_ACCEPTED)  # NOT_ACCEPTED: picked up (a person or a voicemail box)
 
 # the ending's word -> the LegTally counter it adds to
-COUNTERS = {ACCEPTED: "accepted", NO_ANSWER: "not_answered", BUSY: "busy", FAILED: "failed",
-            NOT_PRESSED: "not_pressed", "gone": "caller_hung_up", "cancelled": "cancelled"}
+COUNTERS = {LegOutcome.ACCEPTED: "accepted", LegOutcome.NO_ANSWER: "not_answered",
+            LegOutcome.BUSY: "busy", LegOutcome.FAILED: "failed",
+            LegOutcome.NOT_ACCEPTED: "not_pressed", "gone": "caller_hung_up",
+            "cancelled": "cancelled"}
 
 
 def _text(value):
@@ -34,10 +32,10 @@ def ending_case():
     """The leg's ending as a word of COUNTERS ('other' for anything else)."""
     gone = Leg.outcome.in_([_text(name) for name in CALLER_GONE])
     return Case(None, [
-        *[(Leg.outcome == _text(name), _text(name))
-          for name in (ACCEPTED, NO_ANSWER, BUSY, FAILED, NOT_PRESSED)],
+        *[(Leg.outcome == _text(name), _text(name)) for name in COUNTED],
         (gone & Call.answered_at.is_null(False), _text("cancelled")),  # another leg accepted
-        (Leg.outcome == _text(TAKEN), _text("cancelled")),
+        # overlapped hunting: 1 pressed after another leg had the caller
+        (Leg.outcome == _text(LegOutcome.TAKEN_BY_ANOTHER), _text("cancelled")),
         (gone, _text("gone")),
     ], _text("other"))
 
@@ -91,7 +89,7 @@ def leg_tallies(span, by_mode=False):
             setattr(tally, counter, getattr(tally, counter) + count)
         if int(is_first):
             tally.first_legs += count
-            if ending == ACCEPTED:
+            if ending == LegOutcome.ACCEPTED:
                 tally.first_legs_accepted += count
         tally.ring_to_accept_ms += int(r2a_total or 0)
         tally.ring_to_accept_count += r2a_count or 0

@@ -21,8 +21,8 @@ from dutyline.compiled import slot, statement, to_db
 from dutyline.phones import is_withheld
 from rota.models import Absence, DutyPeriod, Engineer, Override
 from rota.periods import resolve_duty
-from telephony.models import Call, HuntPosition, Leg
-from telephony.routing import BLOCKED, Block, Person, RouteState, SeenCall, Target
+from telephony.models import Call, CallStatus, HuntPosition, Leg
+from telephony.routing import Block, Person, RouteState, SeenCall, Target
 
 CONNECTED_STALE = timedelta(hours=4)  # a picked-up leg with no news for this long has ended
 
@@ -141,7 +141,7 @@ def _seen(call_id):
     targets = tuple(Target.from_dict(item) for item in json.loads(call.plan or "[]"))
     return SeenCall(id=call.id, gated=call.gated, targets=targets,
                     first_leg_id=leg.id if leg is not None else None, mode=call.mode,
-                    blocked=call.status == BLOCKED)
+                    blocked=call.status == CallStatus.BLOCKED)
 
 
 def engineers_on_a_call(now):

@@ -11,7 +11,7 @@ All or nothing, and the busiest write the line has, so each database does it its
   under that lock, the decision is made again from it and written in the same transaction:
   nobody can move it meanwhile, so the lock is waited for once.
 
-A call from a number on the block list is logged with the status BLOCKED, with no leg and
+A call from a number on the block list is logged with the status CallStatus.BLOCKED, with no leg and
 no claim. A retried CallSid writes nothing new; its answer is replayed from what was stored.
 """
 
@@ -23,8 +23,8 @@ from peewee import SQL, Cast, IntegrityError, Node, NodeList, PostgresqlDatabase
 
 from dutyline.compiled import slot, statement, to_db
 from dutyline.db import database
-from telephony.models import Call, HuntPosition, Leg
-from telephony.routing import BLOCKED, HUNT, Blocked, Replay, decide_route
+from telephony.models import Call, CallStatus, HuntPosition, Leg, LegOutcome
+from telephony.routing import HUNT, Blocked, Replay, decide_route
 from telephony.steps import Ring, Step, shown_caller_id
 
 CALL_VALUES = (Call.sid, Call.from_number, Call.to_number, Call.customer, Call.started_at,
@@ -55,11 +55,11 @@ def _write(arrival, state, decision, started_at):
               "to_number": arrival.to_number, "customer": state.customer_id,
               "started_at": started_at, "mode": decision.mode, "gated": decision.gate,
               "duty_engineer": decision.duty_engineer_id,
-              "status": BLOCKED if isinstance(decision, Blocked) else "ringing",
+              "status": CallStatus.BLOCKED if isinstance(decision, Blocked) else CallStatus.RINGING,
               "rotation": decision.first_rotation, "version": state.version}
     if first is not None:
         values.update(step=0, engineer=first.engineer_id, number=first.number, role=first.role,
-                      outcome="ringing")
+                      outcome=LegOutcome.RINGING)
     return _Write(decision, values, first, decision.first_rotation is not None)
 
 

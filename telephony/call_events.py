@@ -41,21 +41,12 @@ def record_ringing(leg, at):
      .execute())
 
 
-VOICEMAIL = "voicemail"
-FALLBACK = "fallback"
-_COLUMNS = {VOICEMAIL: Call.voicemail_at, FALLBACK: Call.fallback_at}
-
-
-def destination_of(step):
-    """VOICEMAIL or FALLBACK when a Step (telephony.steps) sends the caller there, else None."""
+def record_destination(sid, step, at):
+    """The caller (by CallSid) was sent to voicemail or the fallback number at `at`, when the
+    Step (telephony.steps) sends them there: the statistics' voicemail_at or fallback_at."""
     if step.ring is not None or step.gate_call_id is not None or step.hang_up or step.blocked:
-        return None
-    return FALLBACK if step.fallback_number else VOICEMAIL
-
-
-def record_destination(sid, destination, at):
-    """The caller (by CallSid) was sent to VOICEMAIL or the FALLBACK number at `at`."""
-    column = _COLUMNS[destination]
+        return
+    column = Call.fallback_at if step.fallback_number else Call.voicemail_at
     (Call
      .update({column: at})
      .where(Call.sid == sid[:64], column.is_null())

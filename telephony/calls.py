@@ -9,7 +9,7 @@ from dutyline.db import database
 from dutyline.ids import as_id
 from rota.models import Engineer
 from telephony.arrival import engineers_on_a_call
-from telephony.models import Call, HuntPosition, Leg
+from telephony.models import Call, CallStatus, HuntPosition, Leg, LegOutcome
 from telephony.routing import COVER, HUNT, Target
 from telephony.steps import Ring, Step, shown_caller_id
 
@@ -82,17 +82,18 @@ def record_accept(leg, now):
     this connects the caller."""
     with database.atomic():
         (Leg
-         .update(accepted_at=now, outcome="accepted")
+         .update(accepted_at=now, outcome=LegOutcome.ACCEPTED)
          .where(Leg.id == leg.id, Leg.accepted_at.is_null())
          .execute())
         (Call
-         .update(status="answered", answered_by=leg.engineer_id, answered_at=now,
+         .update(status=CallStatus.ANSWERED, answered_by=leg.engineer_id, answered_at=now,
                  connected_at=now)
          .where(Call.id == leg.call_id, Call.answered_at.is_null())
          .execute())
 
 
-DIAL_OUTCOMES = {"busy", "no-answer", "failed", "canceled"}
+# how Twilio says a <Dial> or a leg ended, as Leg.outcome keeps it
+DIAL_OUTCOMES = {LegOutcome.BUSY, LegOutcome.NO_ANSWER, LegOutcome.FAILED, LegOutcome.CANCELED}
 
 
 @dataclass(frozen=True)
@@ -120,13 +121,13 @@ def end_dial(leg, dial_status, now, bridged=False):
         leg = Leg.get_by_id(leg.id)
         accepted = True
     if leg.ended_at is None:
-        outcome = "accepted" if accepted else (
-            dial_status if dial_status in DIAL_OUTCOMES else "not-accepted")
+        outcome = LegOutcome.ACCEPTED if accepted else (
+            LegOutcome(dial_status) if dial_status in DIAL_OUTCOMES else LegOutcome.NOT_ACCEPTED)
         (Leg
          .update(ended_at=now, outcome=outcome)
          .where(Leg.id == leg.id, Leg.ended_at.is_null())
          .execute())
-    return DialEnded(leg, over=accepted or dial_status == "canceled")
+    return DialEnded(leg, over=accepted or dial_status == LegOutcome.CANCELED)
 
 
 @dataclass(frozen=True)
@@ -155,9 +156,9 @@ def ring_next(hunt, index, now):
     return Step(ring=begin_leg(hunt.call, list(hunt.targets), index, now))
 
 
-TERMINAL_LEG = {"completed", "busy", "no-answer", "failed", "canceled"}
+TERMINAL_LEG = {"completed", *DIAL_OUTCOMES}
 # why a leg was not needed, said before it ended (overlapped hunting): its end keeps it
-KEPT_OUTCOMES = ("taken-by-another", "caller-hung-up")
+KEPT_OUTCOMES = (LegOutcome.TAKEN_BY_ANOTHER, LegOutcome.CALLER_HUNG_UP)
 
 
 def update_leg_status(leg, status, child_sid, now, dialled=False):
@@ -177,7 +178,8 @@ def update_leg_status(leg, status, child_sid, now, dialled=False):
     if status in TERMINAL_LEG and leg.ended_at is None:
         changes["ended_at"] = now
         if leg.accepted_at is None and leg.outcome not in KEPT_OUTCOMES:
-            changes["outcome"] = status if status != "completed" else "not-accepted"
+            changes["outcome"] = (LegOutcome(status) if status != "completed"
+                                  else LegOutcome.NOT_ACCEPTED)
     if changes:
         Leg.update(**changes).where(Leg.id == leg.id).execute()
 
@@ -191,13 +193,13 @@ def finish_call(sid, duration, now):
     with database.atomic():
         # a leg still open when the caller hangs up ended because of it
         (Leg
-         .update(ended_at=now, outcome=Case(None, [(Leg.outcome == "ringing", "caller-hung-up")],
-                                            Leg.outcome))
+         .update(ended_at=now, outcome=Case(None, [(Leg.outcome == LegOutcome.RINGING,
+                                                     LegOutcome.CALLER_HUNG_UP)], Leg.outcome))
          .where(Leg.call == call, Leg.ended_at.is_null())
          .execute())
         status = call.status
-        if status == "ringing":
-            status = "missed"
+        if status == CallStatus.RINGING:
+            status = CallStatus.MISSED
         (Call
          .update(ended_at=now, duration=duration, status=status)
          .where(Call.id == call.id, Call.ended_at.is_null())
@@ -206,4 +208,5 @@ def finish_call(sid, duration, now):
 
 
 def mark_voicemail(call):
-    Call.update(status="voicemail").where(Call.id == call.id, Call.status != "answered").execute()
+    (Call.update(status=CallStatus.VOICEMAIL)
+     .where(Call.id == call.id, Call.status != CallStatus.ANSWERED).execute())

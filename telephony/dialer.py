@@ -16,13 +16,13 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from dutyline.phones import masked
+from telephony.models import CALL_SID
 
 log = logging.getLogger(__name__)
 
 # A leg that cannot be started quickly is worth less than falling back to ringing one
 # engineer at a time: the caller is waiting.
 REST_TIMEOUT_SECONDS = 3
-CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
 
 
 class DialerError(Exception):

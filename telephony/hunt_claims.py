@@ -12,12 +12,7 @@ Every loser's leg is logged with the reason.
 from peewee import Case
 
 from dutyline.db import database
-from telephony.models import Call, Leg
-
-NOT_STARTED = "not-started"  # the REST API refused or did not answer: hunt one at a time
-TAKEN_BY_ANOTHER = "taken-by-another"
-CALLER_HUNG_UP = "caller-hung-up"
-JOIN_FAILED = "join-failed"
+from telephony.models import Call, CallStatus, Leg, LegOutcome
 
 
 def claim_answer(leg, now):
@@ -26,13 +21,13 @@ def claim_answer(leg, now):
     own_leg_up = Leg.select(Leg.call).where(Leg.id == leg.id, Leg.ended_at.is_null())
     with database.atomic():
         won = (Call
-               .update(status="answered", answered_by=leg.engineer_id, answered_at=now)
-               .where(Call.id == leg.call_id, Call.status == "ringing",
+               .update(status=CallStatus.ANSWERED, answered_by=leg.engineer_id, answered_at=now)
+               .where(Call.id == leg.call_id, Call.status == CallStatus.RINGING,
                       Call.answered_at.is_null(), Call.ended_at.is_null(),
                       Call.id.in_(own_leg_up))
                .execute())
         if won:
-            (Leg.update(accepted_at=now, outcome="accepted")
+            (Leg.update(accepted_at=now, outcome=LegOutcome.ACCEPTED)
              .where(Leg.id == leg.id).execute())
     if not won and not accepted_already(leg):
         not_needed(leg)
@@ -44,25 +39,24 @@ def accepted_already(leg):
     return Leg.select().where(Leg.id == leg.id, Leg.accepted_at.is_null(False)).exists()
 
 
-VOICEMAIL = "voicemail"
-
 
 def not_needed(leg):
     """An engineer picked up or pressed 1 too late: their leg is logged as such.
 
-    Returns why: TAKEN_BY_ANOTHER, CALLER_HUNG_UP, or VOICEMAIL (the hunt had given up and
-    the caller is leaving a message). A leg whose ending is known already keeps it.
+    Returns why: LegOutcome.TAKEN_BY_ANOTHER or CALLER_HUNG_UP, or CallStatus.VOICEMAIL (the
+    hunt had given up and the caller is leaving a message). A leg whose ending is known
+    already keeps it.
     """
     call = Call.select(Call.ended_at, Call.status).where(Call.id == leg.call_id).first()
     if call is None or call.ended_at is not None:
-        reason = CALLER_HUNG_UP
-    elif call.status == VOICEMAIL:
-        reason = VOICEMAIL
+        reason = LegOutcome.CALLER_HUNG_UP
+    elif call.status == CallStatus.VOICEMAIL:
+        reason = CallStatus.VOICEMAIL
     else:
-        reason = TAKEN_BY_ANOTHER
-    (Leg.update(outcome="not-accepted" if reason == VOICEMAIL else reason)
+        reason = LegOutcome.TAKEN_BY_ANOTHER
+    (Leg.update(outcome=LegOutcome.NOT_ACCEPTED if reason == CallStatus.VOICEMAIL else reason)
      .where(Leg.id == leg.id, Leg.accepted_at.is_null(),
-            Leg.outcome.in_(("ringing", TAKEN_BY_ANOTHER)))
+            Leg.outcome.in_((LegOutcome.RINGING, LegOutcome.TAKEN_BY_ANOTHER)))
      .execute())
     return reason
 
@@ -86,8 +80,8 @@ def leave_for_voicemail(call, now):
     None when an engineer accepted (or the caller went) first; else the legs to stop.
     """
     with database.atomic():
-        won = (Call.update(status="voicemail")
-               .where(Call.id == call.id, Call.status == "ringing",
+        won = (Call.update(status=CallStatus.VOICEMAIL)
+               .where(Call.id == call.id, Call.status == CallStatus.RINGING,
                       Call.answered_at.is_null(), Call.ended_at.is_null())
                .execute())
         if not won:
@@ -95,8 +89,9 @@ def leave_for_voicemail(call, now):
         live = list(Leg.select(Leg.id, Leg.child_sid, Leg.picked_up_at)
                     .where(Leg.call == call, Leg.ended_at.is_null()))
         # a phone still ringing was not answered; one picked up never had 1 pressed
-        (Leg.update(ended_at=now, outcome=Case(None, [(Leg.picked_up_at.is_null(), "no-answer")],
-                                               "not-accepted"))
+        (Leg.update(ended_at=now, outcome=Case(None, [(Leg.picked_up_at.is_null(),
+                                                       LegOutcome.NO_ANSWER)],
+                                               LegOutcome.NOT_ACCEPTED))
          .where(Leg.call == call, Leg.ended_at.is_null())
          .execute())
     return tuple((leg.child_sid, leg.picked_up_at is None) for leg in live if leg.child_sid)
@@ -114,11 +109,11 @@ def release_accept(leg, now):
     """Give back the claim of an accepted leg that did not reach the caller; the hunt goes
     on. The legs to stop (this one, when still up)."""
     with database.atomic():
-        (Leg.update(outcome=JOIN_FAILED, accepted_at=None,
+        (Leg.update(outcome=LegOutcome.JOIN_FAILED, accepted_at=None,
                     ended_at=Case(None, [(Leg.ended_at.is_null(), now)], Leg.ended_at))
          .where(Leg.id == leg.id, Leg.accepted_at.is_null(False))
          .execute())
-        (Call.update(status="ringing", answered_by=None, answered_at=None)
+        (Call.update(status=CallStatus.RINGING, answered_by=None, answered_at=None)
          .where(Call.id == leg.call_id, Call.answered_by == leg.engineer_id,
                 Call.ended_at.is_null())
          .execute())
@@ -131,13 +126,14 @@ def join_failed(leg, now):
     answered (an abandoned call, as the statistics count it)."""
     with database.atomic():
         ended = Call.select(Call.ended_at).where(Call.id == leg.call_id).scalar()
-        (Leg.update(outcome=JOIN_FAILED, accepted_at=None,
+        (Leg.update(outcome=LegOutcome.JOIN_FAILED, accepted_at=None,
                     ended_at=Case(None, [(Leg.ended_at.is_null(), now)], Leg.ended_at))
          .where(Leg.id == leg.id, Leg.accepted_at.is_null(False))
          .execute())
-        (Call.update(status="ringing" if ended is None else "missed", answered_by=None,
+        (Call.update(status=CallStatus.RINGING if ended is None else CallStatus.MISSED,
+                     answered_by=None,
                      answered_at=None, connected_at=None)
          .where(Call.id == leg.call_id, Call.answered_by == leg.engineer_id,
-                Call.status == "answered")
+                Call.status == CallStatus.ANSWERED)
          .execute())
     return ended is not None

@@ -1,4 +1,8 @@
-"""Tables of the call log: calls, the legs rung for them, and the hunt position."""
+"""Tables of the call log: calls, the legs rung for them, and the hunt position; the words
+their status columns hold, and the shape of Twilio's CallSid that names a call."""
+
+import re
+from enum import StrEnum
 
 from peewee import (AutoField, BooleanField, CharField, ForeignKeyField, IntegerField,
                     TextField)
@@ -6,6 +10,38 @@ from peewee import (AutoField, BooleanField, CharField, ForeignKeyField, Integer
 from customers.models import Customer
 from dutyline.db import BaseModel, UTCDateTimeField
 from rota.models import Engineer
+
+CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")  # Twilio's "CA" and 32 hex digits
+
+
+class CallStatus(StrEnum):
+    """Call.status: where the caller's call stands."""
+
+    RINGING = "ringing"  # hunting: nobody has the caller yet
+    ANSWERED = "answered"  # an engineer accepted
+    VOICEMAIL = "voicemail"  # sent to leave a message
+    MISSED = "missed"  # ended while still ringing
+    BLOCKED = "blocked"  # a number on the block list: one sentence, then hung up
+
+
+class LegOutcome(StrEnum):
+    """Leg.outcome: how one engineer's leg ended (RINGING while it has not)."""
+
+    RINGING = "ringing"
+    ACCEPTED = "accepted"  # 1 pressed (or a desk phone that connects on pick-up answered)
+    NOT_ACCEPTED = "not-accepted"  # picked up (a person or a voicemail box), 1 never pressed
+    # as Twilio reports a leg's end
+    BUSY = "busy"
+    NO_ANSWER = "no-answer"
+    FAILED = "failed"
+    CANCELED = "canceled"
+    # why a leg was not needed, written before it ended: its end keeps it
+    CALLER_HUNG_UP = "caller-hung-up"
+    TAKEN_BY_ANOTHER = "taken-by-another"  # 1 pressed after another leg had the caller
+    # overlapped hunting
+    JOIN_FAILED = "join-failed"  # accepted, but never reached the caller: the claim given back
+    NOT_STARTED = "not-started"  # the REST API refused or did not answer: hunt one at a time
+    WITHDRAWN = "withdrawn"  # stopped: the caller went on (voicemail, or one at a time)
 
 
 class HuntPosition(BaseModel):
@@ -28,7 +64,7 @@ class Call(BaseModel):
     plan = TextField(null=True)  # JSON list of targets decided at arrival
     duty_engineer = ForeignKeyField(Engineer, null=True, index=False)
     gated = BooleanField(default=False)  # waits for 'press 1 for an emergency'
-    status = CharField(default="ringing")  # ringing | answered | voicemail | missed | blocked
+    status = CharField(default=CallStatus.RINGING)
     answered_by = ForeignKeyField(Engineer, null=True, backref="answered_calls", index=False)
     answered_at = UTCDateTimeField(null=True)
     ended_at = UTCDateTimeField(null=True)
@@ -49,14 +85,14 @@ class Leg(BaseModel):
     step = IntegerField()
     engineer = ForeignKeyField(Engineer, null=True, backref="legs", index=False)
     number = CharField()
-    role = CharField()  # hunt | primary | backup
+    role = CharField()  # hunt | primary | backup | cover (telephony.routing)
     child_sid = CharField(null=True)
     started_at = UTCDateTimeField()
     ringing_at = UTCDateTimeField(null=True)
     picked_up_at = UTCDateTimeField(null=True)
     accepted_at = UTCDateTimeField(null=True)
     ended_at = UTCDateTimeField(null=True)
-    outcome = CharField(default="ringing")
+    outcome = CharField(default=LegOutcome.RINGING)
 
     class Meta:
         indexes = ((("call", "step"), True),)

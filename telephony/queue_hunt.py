@@ -16,9 +16,9 @@ from rota.models import Engineer
 from telephony.arrival import engineers_on_a_call
 from telephony.calls import begin_leg, targets_of
 from telephony.dialer import DialerError
-from telephony.hunt_claims import (NOT_STARTED, close_live_legs, leave_for_voicemail,
-                                   release_accept, stale_accepts)
-from telephony.models import Call, Leg
+from telephony.hunt_claims import (close_live_legs, leave_for_voicemail, release_accept,
+                                   stale_accepts)
+from telephony.models import Call, CallStatus, Leg, LegOutcome
 from telephony.overlap import LegView, decide_tick
 from telephony.routing import dial_timeout
 
@@ -62,11 +62,11 @@ def live_sids(call, except_leg_id=None):
 
 def tick(call, settings, now):
     """One wait-URL fetch: maybe a new leg, maybe the end of waiting."""
-    if call.status == "voicemail" or call.ended_at is not None:
+    if call.status == CallStatus.VOICEMAIL or call.ended_at is not None:
         return TickOutcome(leave=True)  # a tick before this one sent the caller on, or late
-    if Leg.select().where(Leg.call == call, Leg.outcome == NOT_STARTED).exists():
+    if Leg.select().where(Leg.call == call, Leg.outcome == LegOutcome.NOT_STARTED).exists():
         # the REST API let us down: the phones still ringing stop, one at a time from here
-        return TickOutcome(leave=True, stop=close_live_legs(call, now, "withdrawn"))
+        return TickOutcome(leave=True, stop=close_live_legs(call, now, LegOutcome.WITHDRAWN))
     stop = ()
     for leg in stale_accepts(call, now - JOIN_GRACE):
         log.warning("telephony.queue_hunt: accepted leg never joined call=%s", call.id)
@@ -87,7 +87,7 @@ def tick(call, settings, now):
 
 def start_leg(leg_id, dialer, url, settings, now):
     """Ring the leg's engineer through the REST API: None, or the DialerError (and the leg
-    closed as NOT_STARTED) when the API refused or did not answer in time."""
+    closed as LegOutcome.NOT_STARTED) when the API refused or did not answer in time."""
     leg = Leg.select(Leg, Call).join(Call).where(Leg.id == leg_id).first()
     if leg is None or leg.ended_at is not None or leg.child_sid:
         return None
@@ -99,7 +99,7 @@ def start_leg(leg_id, dialer, url, settings, now):
     except DialerError as exc:
         # the incident is logged once (webhooks.incidents), not once a call
         log.debug("telephony.queue_hunt: leg not started call=%s error=%s", leg.call_id, exc)
-        (Leg.update(ended_at=now, outcome=NOT_STARTED)
+        (Leg.update(ended_at=now, outcome=LegOutcome.NOT_STARTED)
          .where(Leg.id == leg.id, Leg.ended_at.is_null()).execute())
         return exc
     updated = (Leg.update(child_sid=sid)
@@ -122,11 +122,11 @@ def stop_legs(dialer, sids):
 
 def resume_one_at_a_time(call, now):
     """After the REST API failed: the leg that could not start, rung again with <Dial>."""
-    failed = (Leg.select().where(Leg.call == call, Leg.outcome == NOT_STARTED)
+    failed = (Leg.select().where(Leg.call == call, Leg.outcome == LegOutcome.NOT_STARTED)
               .order_by(Leg.step).first())
     if failed is None:
         return None
     with database.atomic():
-        (Leg.update(ended_at=None, outcome="ringing", started_at=now)
+        (Leg.update(ended_at=None, outcome=LegOutcome.RINGING, started_at=now)
          .where(Leg.id == failed.id).execute())
     return failed

@@ -10,7 +10,6 @@ PRIMARY = "primary"
 BACKUP = "backup"
 COVER = "cover"
 CORE_HOURS = "core"
-BLOCKED = "blocked"  # the status a call from a number on the block list is logged with
 
 
 # out of hours with nobody on duty: no promise of "the engineer on duty"
@@ -133,7 +132,7 @@ class RoutePlan:
 @dataclass(frozen=True)
 class Blocked:
     """A caller on the block list: one sentence, then the line hangs up. Nobody is rung and
-    the hunt position stays; the call is logged with the status BLOCKED."""
+    the hunt position stays; the call is logged with the status CallStatus.BLOCKED."""
 
     mode: str
     targets: tuple = ()

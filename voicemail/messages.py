@@ -17,7 +17,7 @@ from peewee import IntegrityError
 from customers.directory import customer_for_number
 from hours.business_hours import OUT_OF_HOURS, mode_at
 from rota.periods import duty_at
-from telephony.models import Call
+from telephony.models import Call, CallStatus
 from voicemail import tickets
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def call_for_message(event, settings):
             call = Call.create(sid=event.call_sid, from_number=event.from_number,
                                to_number=event.to_number, started_at=at, mode=mode,
                                customer=customer_for_number(event.from_number),
-                               duty_engineer=duty, status="voicemail", voicemail_at=at)
+                               duty_engineer=duty, status=CallStatus.VOICEMAIL, voicemail_at=at)
     except IntegrityError:
         return tickets.find_call(event.call_sid)
     log.warning("voicemail.messages.call_for_message: a message for a call never logged, "

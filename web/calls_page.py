@@ -10,8 +10,7 @@ from dutyline.ids import MAX_ID
 from dutyline.localtime import local_day_span
 from rota.engineers import list_engineers
 from rota.models import Engineer
-from telephony.models import Call, Leg
-from telephony.routing import BLOCKED
+from telephony.models import Call, CallStatus, Leg
 from web.blueprint import bp
 from web.context import runtime
 
@@ -43,7 +42,7 @@ def filtered_calls(tz, now, day=None, missed=False, engineer_id=None, customer_i
     answered = Engineer.alias()
     query = (Call
              .select(Call.id, Call.started_at, Call.from_number, Call.mode, Call.status,
-                     Call.duration, answered.name.alias("answered_name"),
+                     Call.duration, Call.answered_by, answered.name.alias("answered_name"),
                      Customer.name.alias("customer_name"))
              .join(answered, JOIN.LEFT_OUTER, on=(Call.answered_by == answered.id))
              .switch(Call)
@@ -56,7 +55,7 @@ def filtered_calls(tz, now, day=None, missed=False, engineer_id=None, customer_i
     elif engineer_id is not None or customer_id is not None:
         query = query.where(Call.started_at >= now - LOOK_BACK)
     if missed:  # nobody accepted: voicemail, fallback and abandoned, as `calls list --missed`
-        query = query.where(Call.answered_at.is_null(), Call.status != BLOCKED)
+        query = query.where(Call.answered_at.is_null(), Call.status != CallStatus.BLOCKED)
     if engineer_id is not None:
         rung = (Leg
                 .select(Leg.id)
@@ -76,6 +75,8 @@ def calls():
     from flask import g
 
     rows = filtered_calls(tz, g.now, **chosen)
+    if g.user.engineer_id is not None:  # an engineer's own calls first
+        rows.sort(key=lambda call: call.answered_by_id != g.user.engineer_id)
     customers = list(Customer.select(Customer.id, Customer.name).order_by(Customer.name))
     return render_template("calls.html", calls=rows, chosen=chosen, args=args,
                            engineers=list_engineers(), customers=customers, page=PAGE,

@@ -7,12 +7,15 @@ from flask import g, redirect, render_template, request, url_for
 from reports import Span, report
 from rota import periods
 from rota.engineers import list_engineers
+from rota.my_duty import my_duty
+from rota.swap_requests import waiting_for
 from rota.overrides import override_at
 from telephony.arrival import engineers_on_a_call
 from hours.business_hours import IN_HOURS, mode_at
-from telephony.models import Call
+from telephony.models import Call, CallStatus
 from web.blueprint import bp
 from web.context import runtime
+from web.swaps_page import request_rows
 
 RINGING_STALE = timedelta(hours=1)  # a call still "ringing" after this lost its callbacks
 
@@ -29,10 +32,15 @@ def now_view(now):
     engineers = list_engineers()
     ringing = list(Call
                    .select()
-                   .where(Call.status == "ringing", Call.ended_at.is_null(),
+                   .where(Call.status == CallStatus.RINGING, Call.ended_at.is_null(),
                           Call.started_at > now - RINGING_STALE)
                    .order_by(Call.started_at))
+    user = g.get("user")
+    me = user.engineer if user is not None and user.engineer_id else None
+    mine = my_duty(me, now, settings) if me is not None and me.active else None
     return {
+        "mine": mine,
+        "waiting": request_rows(waiting_for(me, now), settings) if mine else [],
         "now": now,
         "in_hours": mode_at(settings, now) == IN_HOURS,
         "current": periods.period_at(now),

@@ -18,7 +18,7 @@ from flask import Blueprint, Response, current_app, request
 
 from dutyline.db import database
 from telephony import calls, hunt_claims, queue_hunt, queue_twiml, twiml
-from telephony.models import Call, Leg
+from telephony.models import Call, CallStatus, Leg, LegOutcome
 from telephony.steps import Ring, Step, shown_caller_id
 from webhooks.callbacks import named_call, named_leg
 from webhooks.runtime import runtime
@@ -125,10 +125,10 @@ def queue_result():
     result = request.form.get("QueueResult")
     now = rt.clock()
     if result in LEFT_THE_LINE:  # the caller hung up while engineers' phones rang
-        closed = hunt_claims.close_live_legs(call, now, hunt_claims.CALLER_HUNG_UP)
+        closed = hunt_claims.close_live_legs(call, now, LegOutcome.CALLER_HUNG_UP)
         return after_response(_hang_up(), stop=closed)
     if result in QUEUE_FAULTS:  # the caller is still there: a message rather than nothing
-        stop = hunt_claims.close_live_legs(call, now, "withdrawn")
+        stop = hunt_claims.close_live_legs(call, now, LegOutcome.WITHDRAWN)
         if call.answered_at is None:
             calls.mark_voicemail(call)
             return after_response(_answer(Step()), stop=stop)
@@ -156,7 +156,7 @@ def leg_whisper():
         return _hang_up()
     calls.record_pickup(leg, rt.clock())
     call = leg.call
-    if call.answered_at is not None or call.ended_at is not None or call.status != "ringing" \
+    if call.answered_at is not None or call.ended_at is not None or call.status != CallStatus.RINGING \
             or leg.ended_at is not None:
         if call.answered_at is not None and hunt_claims.accepted_already(leg):
             return _xml(queue_twiml.render_join(leg.call_id, leg.id, rt.url))  # a retry
@@ -181,9 +181,9 @@ def leg_accept():
     return _accept(leg)
 
 
-GOODBYES = {hunt_claims.TAKEN_BY_ANOTHER: queue_twiml.TAKEN,
-            hunt_claims.CALLER_HUNG_UP: queue_twiml.CALLER_GONE,
-            hunt_claims.VOICEMAIL: queue_twiml.LEAVING_MESSAGE}
+GOODBYES = {LegOutcome.TAKEN_BY_ANOTHER: queue_twiml.TAKEN,
+            LegOutcome.CALLER_HUNG_UP: queue_twiml.CALLER_GONE,
+            CallStatus.VOICEMAIL: queue_twiml.LEAVING_MESSAGE}
 LEFT_THE_LINE = ("hangup",)
 QUEUE_FAULTS = ("error", "system-error", "queue-full")
 

@@ -10,10 +10,10 @@ import re
 
 from dutyline.phones import without_format_characters
 from telephony.arrival import Arrival
+from telephony.models import CALL_SID
 
 log = logging.getLogger(__name__)
 
-_CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 LONGEST_CALL = 7 * 24 * 3600  # seconds; far beyond any real call, inside a 32-bit integer
 NUMBER_LENGTH = 64
@@ -22,7 +22,7 @@ NUMBER_LENGTH = 64
 def call_sid(form, key="CallSid"):
     """The form's CallSid (or ParentCallSid) when it is one, else None."""
     value = form.get(key)
-    if value is None or _CALL_SID.fullmatch(value):
+    if value is None or CALL_SID.fullmatch(value):
         return value
     log.warning("webhooks.twilio_form: not a call sid, refused field=%s value=%r", key,
                 value[:40])

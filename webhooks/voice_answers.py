@@ -29,10 +29,7 @@ def hang_up():
 def answer(step):
     """The TwiML of a Step; voicemail and the fallback number are noted for the statistics."""
     rt = runtime()
-    destination = call_events.destination_of(step)
-    if destination is not None:
-        call_events.record_destination(request.form.get("CallSid", ""), destination,
-                                       rt.clock())
+    call_events.record_destination(request.form.get("CallSid", ""), step, rt.clock())
     return xml(twiml.render(step, rt.url, rt.settings))
 
 

@@ -67,16 +67,22 @@ def remove_override(override_id, settings, now, include_started=False):
     return early
 
 
-def override_at(now):
-    """The override in force at the aware instant `now` (the latest made wins), or None."""
+def overrides_in_force(at):
+    """The overrides in force at `at` whose engineer is active, the one that wins (the latest
+    made) first. `at` is an aware instant, or the slot of a compiled statement
+    (rota.periods.on_duty composes this into the arrival's read)."""
     return (Override
             .select(Override, Engineer)
             .join(Engineer)
-            .where(Override.starts_at <= now,
-                   Override.ends_at > now,
+            .where(Override.starts_at <= at,
+                   Override.ends_at > at,
                    Engineer.active)
-            .order_by(Override.created_at.desc(), Override.id.desc())
-            .first())
+            .order_by(Override.created_at.desc(), Override.id.desc()))
+
+
+def override_at(now):
+    """The override in force at the aware instant `now`, or None."""
+    return overrides_in_force(now).first()
 
 
 def overrides_between(start, end):

@@ -1,15 +1,17 @@
 """Duty periods: from one handover to the next, in local wall-clock time."""
 
 from datetime import timedelta
+from typing import NamedTuple
 
-from peewee import JOIN
+from peewee import JOIN, Case, Select
 
+from dutyline.db import database
 from dutyline.localtime import local_instant
 from dutyline.settings import WEEKDAYS
 from rota.duty_changes import period_changes, queue_duty_changes
 from rota.engineers import RotaError
-from rota.models import DutyPeriod, Engineer
-from rota.overrides import override_at
+from rota.models import DutyPeriod, Engineer, Override
+from rota.overrides import overrides_in_force
 from rota.seen import AlreadyDone, check_seen, rota_write
 
 
@@ -84,15 +86,44 @@ def period_at(now):
             .first())
 
 
+class OnDuty(NamedTuple):
+    """Who is on duty, as three scalar subqueries: each an engineer's id, or NULL."""
+
+    primary: object  # the planned primary of the period in force
+    backup: object  # its planned backup
+    override: object  # the engineer of the override in force, over the plan
+
+
+def on_duty(at):
+    """The one query of who is on duty at `at`: the period in force names its primary and
+    backup, each only while active (an engineer removed during the period is no longer on
+    duty in what is left of it), and the override in force its engineer.
+
+    `at` is an aware instant, or the slot of a compiled statement: the arrival composes
+    these into its one read (telephony.arrival), duty_at runs them; either way
+    resolve_duty makes the pair on duty of the three.
+    """
+    in_force = (DutyPeriod
+                .select()
+                .where(DutyPeriod.starts_at <= at, DutyPeriod.ends_at > at)
+                .order_by(DutyPeriod.starts_at.desc())
+                .limit(1))
+
+    def planned(role):
+        return (in_force.select(Case(None, [(Engineer.active, role)]))
+                .join(Engineer, JOIN.LEFT_OUTER, on=(role == Engineer.id)))
+
+    return OnDuty(planned(DutyPeriod.primary), planned(DutyPeriod.backup),
+                  overrides_in_force(at).select(Override.engineer).limit(1))
+
+
 def duty_at(now):
-    """(primary, backup) engineers on duty at `now`, an override winning over the plan."""
-    period = period_at(now)
-    primary, backup = (period.primary, period.backup) if period else (None, None)
-    # an engineer removed during the period is no longer on duty in what is left of it
-    primary = primary if primary is not None and primary.active else None
-    backup = backup if backup is not None and backup.active else None
-    override = override_at(now)
-    return resolve_duty(primary, backup, override.engineer if override is not None else None)
+    """(primary, backup) engineers on duty at `now` (on_duty), an override winning over the
+    plan."""
+    ids = database.execute(Select(columns=list(on_duty(now)))).fetchone()
+    engineers = {e.id: e for e in Engineer.select().where(Engineer.id.in_(
+        [i for i in ids if i is not None]))}
+    return resolve_duty(*(engineers.get(i) for i in ids))
 
 
 def resolve_duty(primary, backup, override):

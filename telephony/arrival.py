@@ -3,9 +3,10 @@
 This path runs once per call and is the line's busiest, so the read is a single statement,
 built from the models and compiled once (dutyline.compiled): whether the CallSid is logged
 already, the caller's customer, the round-robin position, the signed-in engineers each
-flagged when on a support call, the duty engineers, whatever the mode, and whether the
-caller's number is blocked at the call's instant (customers.blocklist); the decision
-(telephony.routing) picks what it needs, and telephony.arrival_save writes it.
+flagged when on a support call, the duty engineers (the rota's own query of who is on
+duty, rota.periods.on_duty), whatever the mode, and whether the caller's number is blocked
+at the call's instant (customers.blocklist); the decision (telephony.routing) picks what it
+needs, and telephony.arrival_save writes it.
 
 A retried CallSid is only read here; its answer is replayed from what was stored.
 """
@@ -19,8 +20,8 @@ from peewee import JOIN, SQL, Select, fn
 from customers.models import BlockedNumber, Customer, CustomerNumber
 from dutyline.compiled import slot, statement, to_db
 from dutyline.phones import is_withheld
-from rota.models import Absence, DutyPeriod, Engineer, Override
-from rota.periods import resolve_duty
+from rota.models import Absence, DutyPeriod, Engineer
+from rota.periods import on_duty, resolve_duty
 from telephony.models import Call, CallStatus, HuntPosition, Leg
 from telephony.routing import Block, Person, RouteState, SeenCall, Target
 
@@ -54,24 +55,18 @@ def _scalar(query, name):
 @statement
 def _load():
     now, number = slot("now"), slot("number")
-    period = (DutyPeriod.select(DutyPeriod.primary)
-              .where(DutyPeriod.starts_at <= now, DutyPeriod.ends_at > now)
-              .order_by(DutyPeriod.starts_at.desc()))
-    backup = period.select(DutyPeriod.backup)
+    duty = on_duty(now)
     block = (BlockedNumber.select(BlockedNumber.ends_at)  # not ended at the call's instant
              .where(BlockedNumber.number == number,
                     BlockedNumber.ends_at.is_null() | (BlockedNumber.ends_at > now)))
-    override = (Override.select(Override.engineer).join(Engineer)
-                .where(Override.starts_at <= now, Override.ends_at > now, Engineer.active)
-                .order_by(Override.created_at.desc(), Override.id.desc()))
     caller = Select(columns=[
         _scalar(Call.select(Call.id).where(Call.sid == slot("sid")), "seen"),
         _scalar(CustomerNumber.select(CustomerNumber.customer)
                 .where(CustomerNumber.number == number), "customer_id"),
         _scalar(Customer.select(Customer.hours).join(CustomerNumber)
                 .where(CustomerNumber.number == number), "hours"),
-        _scalar(period, "primary_id"), _scalar(backup, "backup_id"),
-        _scalar(override, "override_id"), _scalar(block.select(BlockedNumber.id), "block_id"),
+        duty.primary.alias("primary_id"), duty.backup.alias("backup_id"),
+        duty.override.alias("override_id"), _scalar(block.select(BlockedNumber.id), "block_id"),
         _scalar(block, "block_ends_at")]).alias("s")
     position, engineer, leg = HuntPosition.alias("p"), Engineer.alias("e"), Leg.alias("l")
     busy = fn.EXISTS(leg.select(SQL("1")).where(on_a_call(leg, engineer.id)))

@@ -249,6 +249,10 @@ def what_ended(exc):
     return exc
 
 
+def _lower(text):
+    return text.lower() if isinstance(text, str) else text
+
+
 def make_sqlite_file():
     """Make the SQLite file the database names when it is missing (db init, upgrade)."""
     db = database.obj
@@ -277,6 +281,9 @@ def open_database(url):
             "journal_mode": "wal", "synchronous": "normal", "busy_timeout": SQLITE_BUSY_MS,
             "foreign_keys": 1}, timeout=SQLITE_BUSY_MS / 1000, check_same_thread=False,
             **POOL, **params)
+        # SQLite's own LOWER folds only A-Z: "Zoë" would never be found as "zoë". Python's
+        # folds as PostgreSQL's lower() does, so names are matched alike on both
+        db.register_function(_lower, "lower", 1, deterministic=True)
     else:
         params["prepare_threshold"] = _prepare_threshold(params.pop("prepare_threshold", _NOT_GIVEN))
         params.setdefault("connect_timeout", CONNECT_TIMEOUT_S)

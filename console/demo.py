@@ -33,6 +33,37 @@ def _next_weekday(day, settings):
     return day
 
 
+def demo_data(settings, now):
+    """The demo's team, customers and rota (see demo_rota); returns the rota's first and last
+    days."""
+    team = []
+    for name, mobile, desk, signed_in, location in TEAM:
+        engineer = engineers.add_engineer(name, mobile, desk, region=settings.phone_region,
+                                          now=now)
+        engineers.set_signed_in(name, signed_in, now=now)
+        engineers.set_location(name, location, now=now)
+        team.append(engineer)
+    customers.add_customer("ACME Ltd", [ACME], "core", "4h", region=settings.phone_region)
+    customers.add_customer("Globex", ["0161 496 0000"], "24x7", "1h",
+                           region=settings.phone_region)
+    return demo_rota(team, now.astimezone(settings.tz).date(), settings, now)
+
+
+def demo_rota(team, today, settings, now):
+    """This month's and next month's duty, every day: each engineer on duty every fourth
+    night and backup two nights later, so nobody holds two nights running and `rota check`
+    finds nothing wrong. Returns the first and last days."""
+    first = today.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    last = (following + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    day, size = first, len(team)
+    while day <= last:
+        n = (day - first).days
+        periods.assign_period(day, team[n % size], team[(n + 2) % size], settings, now=now)
+        day += timedelta(days=1)
+    return first, last
+
+
 def demo_database_url(db_path):
     return f"sqlite:///{os.path.abspath(db_path)}"
 
@@ -60,24 +91,10 @@ def run_demo(db_path, port, echo=print):
         settings = runtime().settings
         clock = runtime().clock
         with database.connection_context():
-            team = []
-            for name, mobile, desk, signed_in, location in TEAM:
-                engineer = engineers.add_engineer(name, mobile, desk, region=settings.phone_region,
-                                                  now=clock())
-                engineers.set_signed_in(name, signed_in, now=clock())
-                engineers.set_location(name, location, now=clock())
-                team.append(engineer)
-            customers.add_customer("ACME Ltd", [ACME], "core", "4h", region=settings.phone_region)
-            customers.add_customer("Globex", ["0161 496 0000"], "24x7", "1h",
-                                   region=settings.phone_region)
-            today = clock().astimezone(settings.tz).date()
-            for offset in range(-1, 31):
-                day = today + timedelta(days=offset)
-                primary = team[offset % len(team)]
-                backup = team[(offset + 1) % len(team)]
-                periods.assign_period(day, primary, backup, settings, now=clock())
-    echo(f"Demo database: {db_path} ({len(TEAM)} engineers, duty rota from {today:%d %b} "
-         f"for a month; handover {settings.handover:%H:%M} {settings.timezone}).")
+            first, last = demo_data(settings, clock())
+        today = clock().astimezone(settings.tz).date()
+    echo(f"Demo database: {db_path} ({len(TEAM)} engineers, duty rota from {first:%d %b} "
+         f"to {last:%d %b}; handover {settings.handover:%H:%M} {settings.timezone}).")
 
     weekday = _next_weekday(today + timedelta(days=1), settings)
     tz = settings.tz

@@ -1,4 +1,5 @@
-"""Engineers' text messages to the support number: WHO, ON, OFF, COVER, TAKE, ACK, HELP.
+"""Engineers' text messages to the support number: WHO, ON, OFF, COVER, TAKE, ACK, YES,
+HELP.
 
 A text is a command only when the whole message is one; anything else changes nothing
 and is answered with the list of commands.
@@ -15,11 +16,12 @@ from dataclasses import dataclass
 from accounts import audit
 from dutyline.phones import InvalidNumber, masked, to_e164
 from rota.cover import cover_span, set_cover
-from rota.engineers import set_signed_in
+from rota.engineers import RotaError, set_signed_in
 from rota.handover import local_label, relative_label
 from rota.models import Engineer
 from rota.overrides import override_at
 from rota.periods import next_period_after, period_at
+from rota.swap_requests import NoSwapWaiting, accept_only, day_labels
 from rota.take import NothingToTake, take_duty
 from voicemail.models import PRIORITIES
 from voicemail.tickets import TicketError, acknowledge, get_ticket
@@ -37,7 +39,8 @@ HELP_TEXT = ("Commands: WHO (on duty now and next), ON / OFF (join or leave in-h
              "COVER / COVER OFF (be rung out of hours after the duty engineer), TAKE (take "
              "duty now until the next handover; in office hours, the coming out-of-hours "
              "period), ACK 1234 (acknowledge ticket 1234; ACK 1234 A also sets its priority: "
-             "A critical, B important, C normal, D low), HELP.")
+             "A critical, B important, C normal, D low), YES (accept the swap a colleague "
+             "asked you for), HELP.")
 
 
 def engineer_by_mobile(number, region):
@@ -54,7 +57,8 @@ def engineer_by_mobile(number, region):
 
 # a text is a command only when the whole of it is one: "take care" or "on my way" are not;
 # an ACK of a number past any ticket is one too, answered "no ticket"
-_COMMAND = re.compile(r"(WHO|ON|OFF|TAKE|HELP|COVER|COVER OFF)|ACK #?([0-9]{1,30})(?: ([A-Z]))?")
+_COMMAND = re.compile(r"(WHO|ON|OFF|TAKE|HELP|COVER|COVER OFF|YES)"
+                      r"|ACK #?([0-9]{1,30})(?: ([A-Z]))?")
 _TRAILING = ".!?,;: "
 
 
@@ -174,6 +178,22 @@ def _cover(engineer, off, now, settings):
             "the backup. COVER OFF ends it.")
 
 
+def _yes(engineer, now, settings):
+    """YES: accept the one swap request waiting for the engineer."""
+    try:
+        request = accept_only(engineer, settings, now)
+    except NoSwapWaiting:
+        return "No swap request is waiting for your answer, so nothing was changed."
+    except RotaError as exc:
+        return f"Not swapped: {exc}."
+    give, take = day_labels(request, settings)
+    requester = request.requester.name
+    _audit(engineer, "swap accepted", f"{engineer.name} takes {give} from {requester}, who "
+           f"takes {take}", now)
+    return (f"Swapped: you are on duty from {give} instead of {take}; {requester} has been "
+            "told. Not sent by you? Call the office.")
+
+
 def _audit(engineer, action, detail, now):
     """Every change a text makes is in the audit log, in the name of the engineer whose
     mobile sent it; written in the text's own transaction (see inbox.once)."""
@@ -213,4 +233,6 @@ def handle_text(sender, text, now, settings, delivery=None):
         return _take(engineer, now, settings)
     if name == "ACK":
         return _ack(engineer, command, now, delivery)
+    if name == "YES":
+        return _yes(engineer, now, settings)
     return HELP_TEXT

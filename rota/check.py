@@ -121,11 +121,29 @@ def _absent_on_duty(periods, settings, overrides):
 
 
 def _back_to_back(year, month):
-    """Engineers on two consecutive periods, the later of which starts in the month."""
+    """Engineers on two consecutive periods, the later of which starts in the month, where
+    the team could have avoided it (see `avoidable`)."""
     periods = month_periods(year, month)
     if not periods:
         return []
     before = DutyPeriod.get_or_none(DutyPeriod.ends_at == periods[0].starts_at)
-    names = {e.id: e.name for e in Engineer.select(Engineer.id, Engineer.name)}
+    engineers = list(Engineer.select(Engineer.id, Engineer.name, Engineer.active))
+    names = {e.id: e.name for e in engineers}
+    active = {e.id for e in engineers if e.active}
+    pairs = back_to_back_pairs(periods, before)
+    away = absences_between(pairs[0][1].starts_at, pairs[-1][2].ends_at) if pairs else {}
     return [Problem(BACK_TO_BACK, first.starts_at, second.ends_at, names[engineer_id])
-            for engineer_id, first, second in back_to_back_pairs(periods, before)]
+            for engineer_id, first, second in pairs
+            if avoidable(first, second, active, away)]
+
+
+def avoidable(first, second, active, away):
+    """True when two consecutive periods could have had nobody in common: the active
+    engineers free (in `away`, {id: absence spans}, for neither period) are at least as many
+    as the places the two periods fill. With fewer (two engineers and backups, leave) one of
+    them has to hold both, as generation says, and it is not a problem of the rota."""
+    places = sum(1 for p in (first, second) for e in (p.primary_id, p.backup_id)
+                 if e is not None)
+    free = [e for e in active if not is_absent(away.get(e, ()), first.starts_at,
+                                               second.ends_at)]
+    return len(free) >= places

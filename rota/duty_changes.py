@@ -71,14 +71,16 @@ def describe(changes, tz):
     return "; ".join(parts)
 
 
-def queue_duty_changes(changes, settings, now):
+def queue_duty_changes(changes, settings, now, told_apart=()):
     """Queue one text per engineer listing their changes; the engineers told.
 
     Call inside the change's own transaction. The key is the change's instant and the
-    engineer, so one change is one text."""
+    engineer, so one change is one text. Engineers in `told_apart` (the two of an accepted
+    swap request, who hear of it in words of their own) get none."""
     by_engineer = {}
     for change in changes:
-        by_engineer.setdefault(change.engineer_id, []).append(change)
+        if change.engineer_id not in told_apart:
+            by_engineer.setdefault(change.engineer_id, []).append(change)
     told = []
     engineers = {e.id: e for e in Engineer.select().where(Engineer.id.in_(list(by_engineer)),
                                                           Engineer.active)}

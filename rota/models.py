@@ -1,4 +1,4 @@
-"""Tables of the rota: engineers, duty periods, overrides and absences."""
+"""Tables of the rota: engineers, duty periods, overrides, absences and swap requests."""
 
 from peewee import (AutoField, BooleanField, CharField, DateField, ForeignKeyField,
                     IntegerField, TextField)
@@ -72,3 +72,20 @@ class Absence(BaseModel):
     reason = TextField(default="")
     source = TextField(default="")  # "" when entered by hand, else the imported file or URL
     created_at = UTCDateTimeField()
+
+
+class SwapRequest(BaseModel):
+    """An engineer's request that a colleague swap days: the requester's duty period on
+    `give_day` for the colleague's on `take_day`. Open while pending and before either
+    period starts (`expires_at`); accepted, declined, withdrawn, or void when the rota
+    changed under it."""
+
+    id = AutoField()
+    requester = ForeignKeyField(Engineer, backref="swaps_asked")
+    colleague = ForeignKeyField(Engineer, backref="swaps_offered")
+    give_day = DateField()  # the local date the requester's period starts on
+    take_day = DateField()  # the local date the colleague's period starts on
+    status = CharField(default="pending")  # pending | accepted | declined | withdrawn | void
+    created_at = UTCDateTimeField()
+    expires_at = UTCDateTimeField(index=True)  # the earlier of the two periods' starts
+    answered_at = UTCDateTimeField(null=True)

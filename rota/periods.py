@@ -13,6 +13,7 @@ from rota.engineers import RotaError
 from rota.models import DutyPeriod, Engineer, Override
 from rota.overrides import overrides_in_force
 from rota.seen import AlreadyDone, check_seen, rota_write
+from rota.started import StartedPeriod, has_started
 
 
 def local_handover(day, settings):
@@ -33,14 +34,18 @@ def check_period_start(day, settings):
                         f"{day:%a %d %b %Y} is not one")
 
 
-def assign_period(day, primary, backup, settings, *, now, seen=None):
+def assign_period(day, primary, backup, settings, *, now, seen=None, include_started=True):
     """Put `primary` (and `backup`) on duty from the handover on `day` to the next one.
     With `seen` (rota.seen.Seen, what the form showed), a second identical submit, or one
-    finding those people there already, is AlreadyDone."""
+    finding those people there already, is AlreadyDone. With `include_started` False (the
+    web's form, its box not ticked) a period that has started by `now` is refused."""
     if backup is not None and backup.id == primary.id:
         raise RotaError("the backup must be someone other than the primary")
     check_period_start(day, settings)
     starts_at, ends_at = period_bounds(day, settings)
+    if not include_started and has_started(starts_at, now):
+        raise StartedPeriod(f"the duty period of {day:%a %d %b %Y} has started; assigning it "
+                            "would rewrite who was on duty")
     wanted = (primary.id, backup.id if backup is not None else None)
     done = (f"{primary.name} is already on duty on {day:%a %d %b %Y}"
             + (f" with {backup.name} as backup" if backup is not None else ""))

@@ -19,10 +19,12 @@ def period_on(day, settings):
     return period
 
 
-def swap_periods(first_day, second_day, settings, now, include_started=False, seen=None):
+def swap_periods(first_day, second_day, settings, now, include_started=False, seen=None,
+                 told_apart=()):
     """Exchange the primary and backup of the periods on two dates; returns both periods.
     A period that has started by `now` is refused unless `include_started`. With `seen`
-    (rota.seen.Seen, what the form showed) a second identical submit is AlreadyDone."""
+    (rota.seen.Seen, what the form showed) a second identical submit is AlreadyDone. The
+    engineers whose duties change are texted, but for those in `told_apart`."""
     with rota_write():
         first, second = period_on(first_day, settings), period_on(second_day, settings)
         if first.id == second.id:
@@ -46,5 +48,5 @@ def swap_periods(first_day, second_day, settings, now, include_started=False, se
         first.save()
         second.save()
         queue_duty_changes(period_changes(first, a, b, now) + period_changes(second, b, a, now),
-                           settings, now)
+                           settings, now, told_apart)
     return first, second

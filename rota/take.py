@@ -54,7 +54,7 @@ def _stamp_is(value):
     return DutyPeriod.updated_at == value
 
 
-def _span(now, settings):
+def take_span(now, settings):
     """(start, end or None, ahead): in office hours the coming out-of-hours stretch (ahead),
     else from now to the end of the current period (None)."""
     if not is_in_hours(settings, now):
@@ -68,7 +68,7 @@ def _span(now, settings):
 def take_duty(engineer, now, settings):
     """Put `engineer` on duty from now to the end of the period, or in office hours over the
     coming out-of-hours stretch; tell whoever was on duty then."""
-    starts_at, limit, ahead = _span(now, settings)
+    starts_at, limit, ahead = take_span(now, settings)
     for _ in range(ATTEMPTS):
         period = period_at(starts_at)
         if period is None:

@@ -226,3 +226,19 @@ def test_generate_reports_roles_and_kinds_and_swap_warns(cli, team, db):
     checked = cli("rota", "check", "2026-12")
     assert checked.exit_code == 1 and f"{name} is on back-to-back periods from Wed 02 Dec" \
         in checked.output
+
+
+@pytest.mark.parametrize("today", [datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc),
+                                   datetime(2027, 3, 20, 10, 0, tzinfo=timezone.utc),
+                                   datetime(2027, 10, 31, 23, 30, tzinfo=timezone.utc)])
+def test_the_demo_rota_passes_its_own_check(cli, db, settings, today):
+    """The demo's team and rota, as `dutyline demo` makes them: `rota check` finds nothing
+    wrong in either month (no gap, nobody on two nights running)."""
+    from console.demo import demo_data
+
+    first, last = demo_data(settings, today)
+    assert (first.month, last.month) == (today.month, today.month % 12 + 1)
+    for month in (first, last):
+        checked = cli("rota", "check", f"{month:%Y-%m}")
+        assert checked.exit_code == 0, checked.output
+        assert checked.output == f"{month:%Y-%m}: ok\n"

@@ -61,6 +61,24 @@ def test_a_pair_across_the_month_end_is_reported_in_the_later_month_only(team, d
             if p.kind == BACK_TO_BACK] == ["Ben Smith"]
 
 
+def test_back_to_back_that_nobody_could_have_avoided_is_not_a_problem(team, db, settings):
+    """Two periods in a row need as many free engineers as they have places to share nobody:
+    with fewer (a small team with backups, the rest on leave) it is not reported."""
+    def pair(first, second):
+        for day, (primary, backup) in zip(days_from(date(2026, 12, 7), 2), (first, second)):
+            periods.assign_period(day, team[primary], team[backup] if backup else None,
+                                  settings, now=NOW)
+        return [p.engineer for p in check_month(2026, 12, settings) if p.kind == BACK_TO_BACK]
+
+    assert pair(("Ben", "Tobi"), ("Tobi", "Asha")) == ["Tobi Jones"]  # Chris was free
+    absences.add_absence("Chris Wong", date(2026, 12, 1), date(2026, 12, 31), settings, NOW)
+    assert pair(("Ben", "Tobi"), ("Tobi", "Asha")) == []  # three free for four places
+    assert pair(("Ben", None), ("Ben", None)) == ["Ben Smith"]  # one place each: avoidable
+    for name in ("Tobi Jones", "Asha Patel"):
+        absences.add_absence(name, date(2026, 12, 8), date(2026, 12, 8), settings, NOW)
+    assert pair(("Ben", None), ("Ben", None)) == []  # Ben alone is free on the 8th
+
+
 # swap: (primaries of 7..10 Dec, swap, absent (name, day), expected warnings)
 SWAPS = [
     (["Ben", "Tobi", "Asha", "Ben"], (7, 9), None,

@@ -311,3 +311,67 @@ def test_changes_made_by_text_are_audited_in_the_engineers_name(twilio, rota):
         ("text:Tobi Jones", "cover", "Tobi Jones: until 18:00 Thu 26 Nov"),
         ("text:Tobi Jones", "cover", "Tobi Jones: off"),
     ]
+
+
+@pytest.fixture
+def asked(rota, team, settings):
+    """Ben (on duty Sat 28 Nov) asked Tobi (on duty Mon 30 Nov) to swap; it is Wed 21:00."""
+    from rota import swap_requests
+
+    with database.connection_context():
+        periods.assign_period(date(2026, 11, 28), team["Ben"], None, settings, now=ADDED_AT)
+        periods.assign_period(date(2026, 11, 30), team["Tobi"], None, settings, now=ADDED_AT)
+        return swap_requests.ask_swap(team["Ben"], date(2026, 11, 28), date(2026, 11, 30),
+                                      settings, WEDNESDAY_2100)
+
+
+def test_yes_accepts_the_swap_asked_of_you_and_the_requester_is_told(twilio, asked):
+    from accounts.models import AuditEntry
+
+    assert text(twilio, TOBI, "Yes.") == (200, (
+        "Swapped: you are on duty from 18:00 Sat 28 Nov instead of 18:00 Mon 30 Nov; Ben Smith "
+        "has been told. Not sent by you? Call the office."))
+    with database.connection_context():
+        days = {p.day: p.primary.name for p in DutyPeriod.select()}
+        assert (days[date(2026, 11, 28)], days[date(2026, 11, 30)]) == ("Tobi Jones", "Ben Smith")
+        told = OutboxMessage.select().where(OutboxMessage.recipient == BEN).order_by(
+            OutboxMessage.id.desc()).first()
+        assert told.body == ("Tobi Jones accepted your swap: you are on duty from 18:00 Mon "
+                             "30 Nov instead of 18:00 Sat 28 Nov.")
+        assert [(e.actor, e.action, e.detail) for e in AuditEntry.select()] == [
+            ("text:Tobi Jones", "swap accepted",
+             "Tobi Jones takes 18:00 Sat 28 Nov from Ben Smith, who takes 18:00 Mon 30 Nov")]
+    # a second YES finds nothing waiting
+    before = state()
+    assert text(twilio, TOBI, "YES") == (
+        200, "No swap request is waiting for your answer, so nothing was changed.")
+    assert state() == before
+
+
+def test_yes_with_nothing_asked_changes_nothing(twilio, rota):
+    before = state()
+    assert text(twilio, ASHA, "yes") == (
+        200, "No swap request is waiting for your answer, so nothing was changed.")
+    assert state() == before
+
+
+def test_yes_with_two_requests_waiting_asks_for_the_web(twilio, asked, team, settings):
+    from rota import swap_requests
+
+    with database.connection_context():
+        periods.assign_period(date(2026, 11, 27), team["Asha"], None, settings, now=ADDED_AT)
+        swap_requests.ask_swap(team["Asha"], date(2026, 11, 27), date(2026, 11, 30), settings,
+                               WEDNESDAY_2100)
+    before = state()
+    assert text(twilio, TOBI, "YES") == (200, (
+        "Not swapped: 2 swap requests are waiting for you; accept the one you mean on the "
+        "web."))
+    assert state() == before
+
+
+def test_yes_after_the_duty_started_is_too_late(twilio, asked, clock):
+    clock.set(datetime(2026, 11, 28, 18, 0, tzinfo=timezone.utc))
+    before = state()
+    assert text(twilio, TOBI, "YES") == (
+        200, "No swap request is waiting for your answer, so nothing was changed.")
+    assert state() == before

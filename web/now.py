@@ -7,6 +7,7 @@ from flask import g, redirect, render_template, request, url_for
 from reports import Span, report
 from rota import periods
 from rota.engineers import list_engineers
+from rota.handover import relative_label
 from rota.my_duty import my_duty
 from rota.swap_requests import waiting_for
 from rota.overrides import override_at
@@ -40,6 +41,7 @@ def now_view(now):
     mine = my_duty(me, now, settings) if me is not None and me.active else None
     return {
         "mine": mine,
+        "mine_text": mine_text(mine, now, settings.tz) if mine else {},
         "waiting": request_rows(waiting_for(me, now), settings) if mine else [],
         "now": now,
         "in_hours": mode_at(settings, now) == IN_HOURS,
@@ -52,6 +54,15 @@ def now_view(now):
         "today": today_figures(now, settings),
         "day": now.astimezone(settings.tz).date().isoformat(),
     }
+
+
+def mine_text(mine, now, tz):
+    """An engineer's duty in short words: until '18:00 today', their next duties as
+    (role, 'Tue 08 Dec 18:00', 'Wed 18:00')."""
+    coming = [(role, f"{a.astimezone(tz):%a %d %b %H:%M}", f"{b.astimezone(tz):%a %H:%M}")
+              for a, b, role in mine.coming]
+    return {"until": relative_label(mine.until, now, tz) if mine.until else None,
+            "coming": coming}
 
 
 @bp.get("/")

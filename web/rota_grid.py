@@ -8,10 +8,12 @@ from datetime import date, timedelta
 from dutyline.localtime import local_day_span
 from hours.business_hours import is_closed_day
 from rota.absences import list_absences
-from rota.check import GAP, check_month
+from rota.check import ABSENT, BACK_TO_BACK, GAP, NO_BACKUP, check_month
+from rota.counts import month_counts
 from rota.engineers import list_engineers
 from rota.months import month_periods
 from rota.overrides import overrides_between
+from rota.periods import local_handover
 from rota.models import Engineer
 
 
@@ -25,6 +27,23 @@ class Day:
     absent: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     gap: bool = False
+    started: bool = False  # its duty period has started: history, locked
+
+    @property
+    def tags(self):
+        """What the cell says of its problems, once each: "coverage gap", "back to back: Ben
+        Smith", "absent" …"""
+        tags = []
+        for problem in self.problems:
+            if problem.kind == GAP:
+                tag = "coverage gap"
+            elif problem.kind == BACK_TO_BACK:
+                tag = f"back to back: {problem.engineer}"
+            else:
+                tag = problem.kind.replace("_", " ")
+            if tag not in tags:
+                tags.append(tag)
+        return tags
 
 
 def _local_day_bounds(day, tz):
@@ -40,8 +59,25 @@ def _days_touched(start, end, tz, first, last):
         day += timedelta(days=1)
 
 
-def month_grid(year, month, settings):
-    """(weeks of Day or None, problems, overrides, absences) for the month, in the team's zone."""
+def _period_days(start, end, tz, first, last):
+    """The local dates from `first` to `last` of the cells showing the periods that run from
+    `start` to `end` (handover to handover): the day each starts on, not the one it ends on."""
+    day = max(start.astimezone(tz).date(), first)
+    stop = min((end.astimezone(tz) - timedelta(days=1)).date(), last)
+    while day <= stop:
+        yield day
+        day += timedelta(days=1)
+
+
+def _of_periods(problem):
+    """True when the problem concerns whole duty periods (shown on their days)."""
+    return problem.kind in (BACK_TO_BACK, NO_BACKUP) or (
+        problem.kind == ABSENT and problem.role in ("primary", "backup"))
+
+
+def month_grid(year, month, settings, now):
+    """(weeks of Day or None, problems, overrides, absences, the month's duties per engineer)
+    for the month, in the team's zone; a day whose period has started by `now` is locked."""
     tz = settings.tz
     first = date(year, month, 1)
     last = date(year, month, monthrange(year, month)[1])
@@ -51,12 +87,14 @@ def month_grid(year, month, settings):
     for cell in days.values():
         cell.closed = is_closed_day(settings, cell.day)
         cell.weekend = cell.day.weekday() >= 5
+        cell.started = local_handover(cell.day, settings) <= now  # unless a period says
     # a weekly period shows on each day it runs
     for period in periods:
         for n in range(settings.period_days):
             cell = days.get(period.day + timedelta(days=n))
             if cell is not None:
                 cell.period = period
+                cell.started = period.starts_at <= now
     start = _local_day_bounds(first, tz)[0]
     end = _local_day_bounds(last, tz)[1]
     overrides = overrides_between(start, end)
@@ -69,7 +107,8 @@ def month_grid(year, month, settings):
             days[day].absent.append(names.get(item.engineer_id, "?"))
     problems = check_month(year, month, settings)
     for problem in problems:
-        for day in _days_touched(problem.starts_at, problem.ends_at, tz, first, last):
+        touched = _period_days if _of_periods(problem) else _days_touched
+        for day in touched(problem.starts_at, problem.ends_at, tz, first, last):
             days[day].problems.append(problem)
             days[day].gap = days[day].gap or problem.kind == GAP
     lead = [None] * first.weekday()
@@ -77,7 +116,8 @@ def month_grid(year, month, settings):
     cells += [None] * (-len(cells) % 7)
     weeks = [cells[n:n + 7] for n in range(0, len(cells), 7)]
     return {"weeks": weeks, "problems": problems, "overrides": overrides,
-            "absences": absences, "names": names, "engineers": list_engineers()}
+            "absences": absences, "names": names, "engineers": list_engineers(),
+            "days": days, "counts": month_counts(year, month, settings)}
 
 
 def month_of(text, now, tz):

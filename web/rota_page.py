@@ -12,6 +12,7 @@ from web.context import runtime
 from web.parse import parse_day, parse_instant
 from rota.seen import AlreadyDone, parse_seen, snapshot
 from rota.started import StartedPeriod
+from web.rota_day import picked_day
 from web.rota_grid import month_grid, month_of, neighbours
 
 STARTED_NOTE = "; periods that had started included"
@@ -26,10 +27,13 @@ def _page(month_text, status=200, error=None, action=None):
             return render_template("error.html", title="Not a month", text=str(exc),
                                    code=404), 404
         year, month = month_of(None, g.now, settings.tz)
-    data = month_grid(year, month, settings)
+    data = month_grid(year, month, settings, g.now)
+    picked = picked_day(request.values.get("day") if request.method == "GET"
+                        else request.form.get("picked"), data["days"], data["names"], settings,
+                        g.now)
     before, after = neighbours(year, month)
     return render_template("rota.html", year=year, month=month, month_text=f"{year}-{month:02d}",
-                           seen=snapshot(year, month),
+                           seen=snapshot(year, month), picked=picked,
                            before=before, after=after, today=g.now.astimezone(settings.tz).date(),
                            error=error, action=action, form=request.form, tz=settings.tz,
                            **data), status
@@ -40,12 +44,19 @@ def rota():
     return _page(request.args.get("month"))
 
 
+def _back():
+    """The month the form came from, and the day picked on its grid (the forms' panel)."""
+    picked = request.form.get("picked") or None
+    return redirect(url_for("web.rota", month=request.form.get("month") or None, day=picked,
+                            _anchor="change" if picked else None))
+
+
 def _done(message, detail=None, warnings=()):
     audit.record(g.user.email, message, detail or "", g.now)
     flash(message + (f": {detail}" if detail else ""))
     for warning in warnings:
         flash(f"warning: {warning}", "warning")
-    return redirect(url_for("web.rota", month=request.form.get("month") or None))
+    return _back()
 
 
 def _change(action, apply):
@@ -54,7 +65,7 @@ def _change(action, apply):
         return apply(runtime().settings)
     except AlreadyDone as exc:  # a form sent twice: the first did it, the second does nothing
         flash(f"already done: {exc}")
-        return redirect(url_for("web.rota", month=request.form.get("month") or None))
+        return _back()
     except StartedPeriod as exc:
         return _page(request.form.get("month"), 400, action=action,
                      error=f"{exc}. Tick “Include periods that have started” to do it anyway.")
@@ -103,9 +114,11 @@ def rota_assign():
         day = parse_day(request.form.get("day"))
         primary = _engineer("primary")
         backup = _engineer("backup", required=False)
-        periods.assign_period(day, primary, backup, settings, now=g.now, seen=_seen())
+        periods.assign_period(day, primary, backup, settings, now=g.now, seen=_seen(),
+                              include_started=_include_started())
         return _done("assigned", f"{day}: {primary.name}"
-                     + (f", backup {backup.name}" if backup else ""))
+                     + (f", backup {backup.name}" if backup else "")
+                     + (STARTED_NOTE if _include_started() else ""))
 
     return _change("assign", apply)
 

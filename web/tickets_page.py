@@ -15,6 +15,14 @@ from web.context import runtime
 PAGE = 50  # tickets a page; older ones a link away
 
 
+def mine_first(found):
+    """An engineer's own tickets (theirs, or acknowledged by them) first, each part in order."""
+    me = g.user.engineer_id
+    if me is None:
+        return found
+    return sorted(found, key=lambda t: me not in (t.engineer_id, t.acknowledged_by_id))
+
+
 @bp.get("/tickets")
 def tickets():
     status = request.args.get("status") or None
@@ -26,7 +34,7 @@ def tickets():
     before = int(before) if before.isascii() and before.isdigit() and len(before) < 19 else None
     found = service.list_tickets(status, limit=PAGE + 1, before=before)
     older = found[PAGE - 1].number if len(found) > PAGE else None
-    return render_template("tickets.html", tickets=found[:PAGE], status=status,
+    return render_template("tickets.html", tickets=mine_first(found[:PAGE]), status=status,
                            statuses=service.STATUSES, priorities=PRIORITIES, before=before,
                            older=older)
 

@@ -96,7 +96,7 @@ def test_manager_sets_a_desk_phone_to_connect_on_pick_up(manager, make_engineer)
     assert manager.post(f"/engineers/{tobi.id}", {**form, "desk": "020 7946 0101",
                                                   "desk_connects": "1"}).status_code == 302
     assert stored("Tobi Jones").desk_connects
-    assert "+442079460101 (connects on pick-up)" in manager.get("/engineers").get_data(
+    assert "+442079460101</a> (connects on pick-up)" in manager.get("/engineers").get_data(
         as_text=True)
     manager.post(f"/engineers/{tobi.id}", {**form, "desk": "020 7946 0101"})  # unticked
     assert not stored("Tobi Jones").desk_connects

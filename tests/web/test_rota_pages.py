@@ -152,7 +152,7 @@ def test_on_7_december_the_past_stays_unless_the_box_is_ticked_and_that_is_audit
     make_user("mia@example.com", "manager")
     manager = browser().sign_in("mia@example.com")
     page = manager.get("/rota?month=2026-12").get_data(as_text=True)
-    assert page.count('name="include_started"') == 3  # generate, swap, override
+    assert page.count('name="include_started"') == 4  # generate, assign, swap, override
     response = manager.post("/rota/generate", {"month": "2026-12"})
     assert "6 that had started left as they were" in manager.get(
         response.headers["Location"]).get_data(as_text=True)

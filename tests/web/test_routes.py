@@ -4,7 +4,7 @@ Anonymous: a redirect to the sign-in page (nothing runs). Engineer: read the pag
 only their own presence, links and acknowledgements; 403 for the rest. Manager: all of it.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -13,6 +13,7 @@ from customers.blocklist import add_block
 from customers.directory import add_customer
 from dutyline.db import database
 from rota.absences import add_absence
+from rota.models import SwapRequest
 from rota.overrides import add_override
 from telephony.models import Call, Leg
 from tests.conftest import ADDED_AT
@@ -56,6 +57,10 @@ ROUTES = {
     "/audit": (403, None),
     "/reports": (200, None),
     "/reports.csv": (200, None),
+    "/now/take": (None, 302),                               # their own duty
+    "/now/cover": (None, 302),
+    "/swaps": (200, 400),                                   # an empty form asks nothing
+    "/swaps/<int:request_id>/<answer>": (None, 403),        # accept what they asked themselves
 }
 
 
@@ -77,11 +82,14 @@ def world(app, ben, make_engineer, make_user):
         block = add_block("+442079460123", "fax machine", _settings(), "mia@example.com",
                           ADDED_AT)
         manager_token = issue_token(ADDED_AT, label="board")
+        swap = SwapRequest.create(requester=ben, colleague=tobi, give_day=date(2026, 12, 10),
+                                  take_day=date(2026, 12, 11), created_at=ADDED_AT,
+                                  expires_at=ADDED_AT + timedelta(days=39))
     other = make_user("ola@example.com", "manager")
     return {"engineer_id": tobi.id, "call_id": call.id, "number": ticket.number,
             "action": "close", "override_id": override.id, "absence_id": absence.id,
             "customer_id": customer.id, "block_id": block.id, "user_id": other.id,
-            "prefix": manager_token[:8],
+            "prefix": manager_token[:8], "request_id": swap.id, "answer": "accept",
             "secret": "x" * 43, "filename": "web.css"}
 
 

@@ -1,7 +1,7 @@
 """A month's call statistics over a large call log, on SQLite and PostgreSQL.
 
 Usage: python bench/report.py [--calls 1000000] [--legs-per-call 3] [--repeat 3]
-                              [--backends sqlite,postgresql]
+                              [--backends sqlite,postgresql] [--kept]
 
 Fills a fresh database (made by the migrations, so with the real indexes) with --calls
 calls spread over a year and --legs-per-call legs each, with every outcome (answered after
@@ -9,6 +9,11 @@ waits of 3 to 32 s, short and real abandons, voicemail with tickets), then print
 report(span, group) takes for one month, for the total and for each grouping: the best of
 --repeat runs, after one warm-up run. Needs PostgreSQL's server binaries for the
 PostgreSQL figures (apt-get install postgresql).
+
+--kept also keeps the year's figures (the clock at 25 December 18:30 UTC, after the last
+call) and prints the year's report from them, what their triggers (dutyline.kept_figures)
+add to the writes of a call's life, and what a check for changed days without triggers would
+read: each day's latest change of its calls, legs and tickets (ended_at, acknowledged_at).
 """
 
 import argparse
@@ -16,17 +21,18 @@ import os
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from dutyline import kept_figures  # noqa: E402
 from dutyline.db import database, open_database  # noqa: E402
 from dutyline.migrations import upgrade  # noqa: E402
 from dutyline.settings import parse_settings  # noqa: E402
-from reports import GROUPS, Span, report  # noqa: E402
-from reports.sql import instant  # noqa: E402
+from reports import GROUPS, Budget, Span, report  # noqa: E402
+from reports.sql import instant, is_postgres  # noqa: E402
 from rota import engineers  # noqa: E402
 from tests.postgres import TemporaryPostgres  # noqa: E402
 
@@ -34,6 +40,7 @@ START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 ENGINEERS = 8
 YEAR_SECONDS = 365 * 24 * 3600  # the calls are spread evenly over 2026
 MONTH = (date(2026, 10, 1), date(2026, 10, 31))  # the month with a DST change
+YEAR_NOW = datetime(2026, 12, 25, 18, 30, tzinfo=timezone.utc)  # just after the last call
 
 
 def _calls_sql(postgres, count):
@@ -158,16 +165,101 @@ def measure(repeat):
               flush=True)
         for group in (None, *GROUPS):
             report(span, group)  # warm-up: the month's pages in the cache
-            best = min(_timed(span, group) for _ in range(repeat))
+            best = _best(repeat, lambda: report(span, group))
             total = report(span, group).total
             print(f"  {group or 'total':<9} {best * 1000:7.1f} ms   ({total['calls']:,} calls, "
                   f"service level {total['service_level'] or 0:.3f})", flush=True)
 
 
-def _timed(span, group):
-    started = time.perf_counter()
-    report(span, group)
-    return time.perf_counter() - started
+def _best(repeat, work):
+    """The quickest of `repeat` runs of work(), in seconds."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+# the latest moment of each day's rows over the year: a check without triggers reads that
+LATEST = {"calls": 'SELECT {day}, max(c.ended_at) FROM "call" AS c WHERE {year} GROUP BY 1',
+          "legs": 'SELECT {day}, max(l.ended_at) FROM "leg" AS l JOIN "call" AS c '
+                  'ON c.id = l.call_id WHERE {year} GROUP BY 1',
+          "tickets": 'SELECT {day}, max(t.acknowledged_at) FROM "ticket" AS t JOIN "call" AS c '
+                     'ON c.id = t.call_id WHERE {year} GROUP BY 1'}
+
+
+def measure_kept(repeat):
+    year = Span.days(parse_settings({}), date(2026, 1, 1), date(2026, 12, 31), now=YEAR_NOW)
+    with database.connection_context():
+        started = time.perf_counter()
+        for group in (None, "day", "engineer"):
+            report(year, group, budget=Budget(24 * 3600))
+        print(f"  the year's figures kept in {time.perf_counter() - started:.0f} s", flush=True)
+        for group in (None, "day", "engineer"):
+            best = _best(repeat, lambda: report(year, group)) * 1000
+            print(f"  year, {group or 'total':<9} {best:7.1f} ms   (from kept figures)", flush=True)
+        day = "date_trunc('day', c.started_at)" if is_postgres() else "date(c.started_at)"
+        start, end = instant(year.start).sql, instant(YEAR_NOW).sql
+        for name, sql in LATEST.items():
+            sql = sql.format(day=day, year=f"c.started_at >= {start} AND c.started_at < {end}")
+            best = _best(repeat, lambda: database.execute_sql(sql).fetchall())
+            print(f"  latest change of each day's {name:<7} {best * 1000:7.0f} ms", flush=True)
+        rounds = {True: [], False: []}
+        for triggers in [True, False] * repeat:  # in turn, as the machine's load moves
+            rounds[triggers].append(_writes(triggers))
+        for name in rounds[True][0]:
+            on, off = (min(found[name] for found in rounds[kept]) for kept in (True, False))
+            print(f"  {name:<40} {on * 1e6:5.0f} us with the triggers, {off * 1e6:5.0f} us "
+                  "without", flush=True)
+
+
+CALLS = 1000  # calls a round, each arriving and ended by four status callbacks
+ARRIVE = ('INSERT INTO "call" (sid, from_number, to_number, started_at, mode, status, gated, '
+          "plan) VALUES (?, '+447400123456', '+442071838750', ?, 'in_hours', 'ringing', ?, "
+          "'[]') RETURNING id")
+FIRST_LEG = ('INSERT INTO "leg" (call_id, step, number, role, started_at, outcome) '
+             "VALUES (?, 0, '+447911123401', 'hunt', ?, 'ringing')")
+CALLBACKS = ('UPDATE "leg" SET ringing_at = ? WHERE call_id = ? AND step = 0',
+             'UPDATE "call" SET ringing_at = ? WHERE id = ?',
+             "UPDATE \"leg\" SET ended_at = ?, outcome = 'busy' WHERE call_id = ? AND step = 0",
+             "UPDATE \"call\" SET ended_at = ?, status = 'missed' WHERE id = ?")
+OLDER = 'SELECT id FROM "call" WHERE started_at >= ? AND started_at < ? ORDER BY started_at'
+LATE = 'UPDATE "call" SET duration = 301 WHERE id = ?'
+
+
+def _writes(triggers):
+    """Seconds per call of its writes (per change for the late ones, a call a day of
+    November), with the triggers or without, in a transaction rolled back."""
+    def run(sql, *params):
+        return database.execute_sql(sql.replace("?", database.obj.param), params)
+
+    found = {}
+    with database.atomic() as transaction:
+        if not triggers:
+            for statement in kept_figures.POSTGRES if is_postgres() else kept_figures.SQLITE:
+                if statement.startswith("DROP TRIGGER"):
+                    database.execute_sql(statement)
+        moments = [(YEAR_NOW + timedelta(days=1, seconds=n)).replace(tzinfo=None)
+                   for n in range(CALLS)]
+        started = time.perf_counter()
+        ids = [run(ARRIVE, f"CAb{n}", at, False).fetchone()[0] for n, at in enumerate(moments)]
+        for call, at in zip(ids, moments):
+            run(FIRST_LEG, call, at)
+        found["arrival (call and first leg inserted)"] = (time.perf_counter() - started) / CALLS
+        started = time.perf_counter()
+        for call, at in zip(ids, moments):
+            for sql in CALLBACKS:
+                run(sql, at, call)
+        found["four status callbacks (two of each)"] = (time.perf_counter() - started) / CALLS
+        older = run(OLDER, datetime(2026, 11, 1), datetime(2026, 12, 1)).fetchall()
+        older = older[::max(1, len(older) // 30)]
+        started = time.perf_counter()
+        for (call,) in older:
+            run(LATE, call)
+        found["late change to an older call"] = (time.perf_counter() - started) / len(older)
+        transaction.rollback()
+    return found
 
 
 def main():
@@ -176,6 +268,8 @@ def main():
     parser.add_argument("--legs-per-call", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--kept", action="store_true",
+                        help="also the year from kept figures and their triggers' cost")
     args = parser.parse_args()
     print(f"a month's report ({MONTH[0]} to {MONTH[1]}, Europe/London) over "
           f"{args.calls:,} calls and {args.calls * args.legs_per_call:,} legs")
@@ -186,6 +280,8 @@ def main():
             try:
                 fill(server.new_database(), args.calls, args.legs_per_call)
                 measure(args.repeat)
+                if args.kept:
+                    measure_kept(args.repeat)
             finally:
                 database.close()
                 server.stop()
@@ -194,6 +290,8 @@ def main():
                 fill(f"sqlite:///{os.path.join(folder, 'report.db')}", args.calls,
                      args.legs_per_call)
                 measure(args.repeat)
+                if args.kept:
+                    measure_kept(args.repeat)
                 database.close()
 
 

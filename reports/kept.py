@@ -5,7 +5,7 @@ A unit is kept in three steps, and only the first and the last write:
 1. mark: one short transaction puts a marker in the unit's place (any row of the unit kept
    otherwise, or a marker another report left, is deleted): the unit's row with empty
    figures and a basis of its own, `counting:` and a token, which no report reads. From
-   then on the triggers (dutyline.migrations.kept_figures) delete the marker as they delete
+   then on the triggers (dutyline.kept_figures) delete the marker as they delete
    any kept unit, whenever a call, leg or ticket of the unit is inserted, changed or deleted.
 2. count: outside any transaction, with the queries a report counts the call log with.
 3. store: one short transaction writes the figures into the marker if it is still there
@@ -17,7 +17,7 @@ marker or one unit's figures, never while the call log is counted. SQLite's mark
 for its write lock like any writer, so a call written before it is in the count. On
 PostgreSQL a writer under way at the marking may not see the marker: the marking first
 takes a SHARE lock on call, leg and ticket, which waits for the writers under way and holds
-the next ones off for the moment of the insert (given up after LOCK_TIMEOUT: the unit is
+the next ones off for the moment of the insert (given up after 200 ms, LOCK_TIMEOUT: the unit is
 then counted for this report alone).
 """
 
@@ -32,7 +32,9 @@ from reports.sql import is_postgres
 
 log = logging.getLogger(__name__)
 
-LOCK_TIMEOUT = "200ms"  # how long a PostgreSQL marking waits for writers under way
+# how long a PostgreSQL marking waits for writers under way, and the lock it waits for
+LOCK_TIMEOUT = "SET LOCAL lock_timeout = '200ms'"
+LOCK_WRITERS = 'LOCK TABLE "call", "leg", "ticket" IN SHARE MODE'
 MARKER = "counting:"  # the basis of a unit being counted: never read as figures
 EMPTY = "{}"
 
@@ -82,8 +84,8 @@ def _write():
 def _mark(level, start, end, token):
     with _write():
         if is_postgres():
-            database.execute_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-            database.execute_sql('LOCK TABLE "call", "leg", "ticket" IN SHARE MODE')
+            database.execute_sql(LOCK_TIMEOUT)
+            database.execute_sql(LOCK_WRITERS)
         ReportUnit.delete().where((ReportUnit.level == level)
                                   & (ReportUnit.starts_at == start)).execute()
         return ReportUnit.insert(level=level, starts_at=start, ends_at=end, basis=token,

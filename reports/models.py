@@ -1,6 +1,8 @@
 """The tables the call statistics keep of their own: which calls were logged in part, and
 the figures of closed days and hours."""
 
+from weakref import WeakKeyDictionary
+
 from peewee import AutoField, CharField, IntegerField, TextField
 
 from dutyline.db import BaseModel, UTCDateTimeField, database
@@ -16,16 +18,20 @@ class StatisticsStart(BaseModel):
     partial_until = UTCDateTimeField()
 
 
+_PARTIAL_UNTIL = WeakKeyDictionary()  # database -> (the moment or None,)
+
+
 def partial_until():
     """The arrival of the last call logged before full recording, or None.
 
     Read once per database: only the step that added the statistics writes it, before any
     process of this version may use the database (dutyline.migrations.check_current)."""
     db = database.obj
-    if not hasattr(db, "statistics_partial_until"):
+    found = _PARTIAL_UNTIL.get(db)
+    if found is None:
         row = StatisticsStart.get_or_none(StatisticsStart.id == 1)
-        db.statistics_partial_until = row.partial_until if row else None
-    return db.statistics_partial_until
+        found = _PARTIAL_UNTIL[db] = (row.partial_until if row else None,)
+    return found[0]
 
 
 class ReportUnit(BaseModel):
@@ -35,7 +41,7 @@ class ReportUnit(BaseModel):
     figures were counted with (zone, thresholds); the other columns hold them as JSON, in
     total and per hour (days only), engineer and customer, so that a report reads only the
     grouping it shows. Triggers on call, leg and ticket delete the units a changed row falls
-    in (dutyline.migrations.kept_figures)."""
+    in (dutyline.kept_figures)."""
 
     id = AutoField()
     level = CharField()  # month | day | hour
@@ -50,6 +56,6 @@ class ReportUnit(BaseModel):
     class Meta:
         table_name = "report_unit"
         # one unit a level and start; the triggers read the latest end, then find a changed
-        # row's units by level and start (dutyline.migrations.kept_figures)
+        # row's units by level and start (dutyline.kept_figures)
         indexes = ((("starts_at", "level"), True), (("level", "starts_at"), False),
                    (("ends_at",), False))

@@ -55,14 +55,22 @@ def local_day(column, offsets):
     """The local date of `column` as text 'YYYY-MM-DD'."""
     if is_postgres():
         return fn.to_char(_shifted_pg(column, offsets), SQL("'YYYY-MM-DD'")).coerce(False)
-    return fn.date(column, _modifier(column, offsets)).coerce(False)
+    return fn.date(_whole_second(column), _modifier(column, offsets)).coerce(False)
 
 
 def local_hour(column, offsets):
     """The local hour of day (0-23) of `column`."""
     if is_postgres():
         return Cast(fn.date_part(SQL("'hour'"), _shifted_pg(column, offsets)), "INTEGER")
-    return Cast(fn.strftime(SQL("'%H'"), column, _modifier(column, offsets)), "INTEGER")
+    return Cast(fn.strftime(SQL("'%H'"), _whole_second(column), _modifier(column, offsets)),
+                "INTEGER")
+
+
+def _whole_second(column):
+    """A stored moment ('YYYY-MM-DD HH:MM:SS.ffffff') cut to its second: SQLite's date
+    functions round to the millisecond, which puts 23:59:59.9996 on the next day (and
+    hour), where its kept day and the call log's own order put it on this one."""
+    return fn.substr(column, SQL("1"), SQL("19"))
 
 
 def _shifted_pg(column, offsets):

@@ -21,7 +21,7 @@ from peewee import PostgresqlDatabase
 from playhouse.migrations import Migration, Runner
 
 from dutyline.db import SQLITE_BUSY_MS, database, make_sqlite_file
-from dutyline.migrations.kept_figures import keep_triggers
+from dutyline.kept_figures import make_triggers
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,9 @@ def upgrade():
                 runner = _runner()
                 _adopt(runner)
                 applied = runner.up()
-                keep_triggers(database.obj, applied)
+                # the reports' kept figures: their triggers made anew (SQLite drops a
+                # table's triggers when a step rebuilds it), the units forgotten after a step
+                make_triggers(database.obj, forget=bool(applied))
         finally:
             if postgres:
                 database.execute_sql("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK,))

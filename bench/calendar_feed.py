@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from calendars.feeds import build_feed, feed_request  # noqa: E402
 from calendars.tokens import issue_token, resolve_token  # noqa: E402
 from dutyline.db import database  # noqa: E402
+from dutyline.migrations import upgrade  # noqa: E402
 from dutyline.settings import parse_settings  # noqa: E402
 from rota import engineers, periods  # noqa: E402
 from webhooks import create_app  # noqa: E402
@@ -40,6 +41,7 @@ def main():
     app = create_app({"DATABASE_URL": f"sqlite:///{workdir}/bench.db", "PUBLIC_URL": "https://x",
                       "SETTINGS": parse_settings({}), "CLOCK": lambda: NOW,
                       "TWILIO_AUTH_TOKEN": "bench"})
+    upgrade()  # a fresh database, as `dutyline db init` makes it
     with app.app_context(), database.connection_context():
         settings = app.extensions["dutyline"].settings
         team = [engineers.add_engineer(f"Engineer {n:02d}", f"+4479111{n:05d}", region="GB",

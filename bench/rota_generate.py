@@ -14,6 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dutyline.db import database  # noqa: E402
+from dutyline.migrations import upgrade  # noqa: E402
 from rota import absences, engineers  # noqa: E402
 from rota.check import check_month  # noqa: E402
 from rota.generate import generate_month  # noqa: E402
@@ -46,6 +47,7 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"DATABASE_URL": f"sqlite:///{folder}/bench.db",
                           "TWILIO_AUTH_TOKEN": "bench", "SETTINGS": {"backup": args.backup}})
+        upgrade()  # a fresh database, as `dutyline db init` makes it
         with app.app_context(), database.connection_context():
             settings = runtime().settings
             build_team(args.engineers, settings)

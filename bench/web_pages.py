@@ -1,6 +1,6 @@
 """How long the web interface's pages take with a year of rota and a large call log.
 
-Usage: python bench/web.py [--calls 1000000] [--legs-per-call 3] [--repeat 5]
+Usage: python bench/web_pages.py [--calls 1000000] [--legs-per-call 3] [--repeat 5]
                            [--backends sqlite,postgresql] [--database URL]
 
 Fills a fresh database as bench/report.py does (--calls calls over 2026 with every outcome,

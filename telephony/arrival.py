@@ -11,21 +11,19 @@ needs, and telephony.arrival_save writes it.
 A retried CallSid is only read here; its answer is replayed from what was stored.
 """
 
-import json
 from dataclasses import dataclass
-from datetime import timedelta
 
-from peewee import JOIN, SQL, Select, fn
+from peewee import JOIN, Select
 
 from customers.models import BlockedNumber, Customer, CustomerNumber
-from dutyline.compiled import slot, statement, to_db
+from dutyline.compiled import slot, statement
 from dutyline.phones import is_withheld
-from rota.models import Absence, DutyPeriod, Engineer
+from rota.models import Engineer
 from rota.periods import on_duty, resolve_duty
+from telephony import presence
+from telephony.presence import engineers_on_a_call  # noqa: F401  (the name's former home)
 from telephony.models import Call, CallStatus, HuntPosition, Leg
-from telephony.routing import Block, Person, RouteState, SeenCall, Target
-
-CONNECTED_STALE = timedelta(hours=4)  # a picked-up leg with no news for this long has ended
+from telephony.routing import Block, Person, RouteState, SeenCall, plan_targets
 
 
 @dataclass(frozen=True)
@@ -35,17 +33,6 @@ class Arrival:
     sid: str
     from_number: str
     to_number: str
-
-
-def on_a_call(leg, engineer_id):
-    """A leg picked up (whisper or conversation), not ended and not stale.
-
-    A phone that is only ringing does not count. The partial index leg_on_a_call
-    (telephony.models) holds exactly these legs, however long the call log grows.
-    """
-    return ((leg.engineer == engineer_id) & leg.ended_at.is_null()
-            & leg.picked_up_at.is_null(False) & leg.engineer.is_null(False)
-            & (leg.started_at > slot("stale")))
 
 
 def _scalar(query, name):
@@ -68,31 +55,26 @@ def _load():
         duty.primary.alias("primary_id"), duty.backup.alias("backup_id"),
         duty.override.alias("override_id"), _scalar(block.select(BlockedNumber.id), "block_id"),
         _scalar(block, "block_ends_at")]).alias("s")
-    position, engineer, leg = HuntPosition.alias("p"), Engineer.alias("e"), Leg.alias("l")
-    busy = fn.EXISTS(leg.select(SQL("1")).where(on_a_call(leg, engineer.id)))
-    absence = Absence.alias("a")
-    away = fn.EXISTS(absence.select(SQL("1")).where(absence.engineer == engineer.id,
-                                                     absence.starts_at <= now,
-                                                     absence.ends_at > now))
+    position, engineer = HuntPosition.alias("p"), Engineer.alias("e")
     covering = engineer.active & (engineer.cover_until > now)
-    duty = engineer.id.in_([caller.c.primary_id, caller.c.backup_id, caller.c.override_id])
+    on_duty_now = engineer.id.in_([caller.c.primary_id, caller.c.backup_id,
+                                   caller.c.override_id])
     return (Select([caller], [
                 caller.c.seen, caller.c.customer_id, caller.c.hours, caller.c.primary_id,
                 caller.c.backup_id, caller.c.override_id, caller.c.block_id,
-                caller.c.block_ends_at, position.last_rotation,
-                position.version, engineer.id, engineer.name, engineer.rotation,
-                engineer.mobile, engineer.desk, engineer.desk_connects, engineer.location,
-                engineer.active, engineer.signed_in, covering.alias("covering"), busy.alias("busy"),
-                away.alias("away")])
+                caller.c.block_ends_at, position.last_rotation, engineer.id, engineer.name,
+                engineer.rotation, engineer.mobile, engineer.desk, engineer.desk_connects,
+                engineer.location, presence.hunted(engineer).alias("hunted"),
+                covering.alias("covering"), presence.busy(engineer).alias("busy"),
+                presence.away(engineer).alias("away")])
             .join(position, JOIN.LEFT_OUTER, on=(position.id == 1))
             .join(engineer, JOIN.LEFT_OUTER,
-                  on=((engineer.active & engineer.signed_in) | duty | covering)))
+                  on=(presence.hunted(engineer) | on_duty_now | covering)))
 
 
 def load_arrival(arrival, settings, now, fallback_number=None):
     """The snapshot an arrival's decision needs (telephony.routing.RouteState)."""
-    rows = _load.rows(now=to_db(DutyPeriod.starts_at, now), number=arrival.from_number,
-                      sid=arrival.sid, stale=to_db(Leg.started_at, now - CONNECTED_STALE))
+    rows = _load.rows(number=arrival.from_number, sid=arrival.sid, **presence.moments(now))
     first = rows[0]  # the outer joins always give at least one row
     people, hunt, cover, busy = {}, [], [], set()
     for row in rows:
@@ -101,10 +83,10 @@ def load_arrival(arrival, settings, now, fallback_number=None):
         person = Person(id=row["id"], name=row["name"], rotation=row["rotation"],
                         mobile=row["mobile"], desk=row["desk"],
                         desk_connects=bool(row["desk_connects"]),
-                        in_office=row["location"] == "office", signed_in=bool(row["signed_in"]))
+                        in_office=row["location"] == "office", signed_in=bool(row["hunted"]))
         people[person.id] = person
         # an engineer on leave is neither hunted nor rung as cover, even when signed in
-        if row["active"] and row["signed_in"] and not row["away"]:
+        if row["hunted"] and not row["away"]:
             hunt.append(person)
         if row["covering"] and not row["away"]:
             cover.append(person)
@@ -117,8 +99,7 @@ def load_arrival(arrival, settings, now, fallback_number=None):
                       last_rotation=first["last_rotation"] or 0, busy_ids=frozenset(busy),
                       primary=primary, backup=backup, fallback_number=fallback_number,
                       customer_hours=first["hours"], customer_id=first["customer_id"],
-                      version=first["version"], withheld=is_withheld(arrival.from_number),
-                      block=_block(first),
+                      withheld=is_withheld(arrival.from_number), block=_block(first),
                       seen=_seen(first["seen"]) if first["seen"] is not None else None)
 
 
@@ -133,20 +114,6 @@ def _seen(call_id):
     """What a retry needs of the call logged first: read only, nothing written."""
     call = Call.get_by_id(call_id)
     leg = Leg.get_or_none(Leg.call == call_id, Leg.step == 0)
-    targets = tuple(Target.from_dict(item) for item in json.loads(call.plan or "[]"))
-    return SeenCall(id=call.id, gated=call.gated, targets=targets,
+    return SeenCall(id=call.id, gated=call.gated, targets=plan_targets(call.plan),
                     first_leg_id=leg.id if leg is not None else None, mode=call.mode,
                     blocked=call.status == CallStatus.BLOCKED)
-
-
-def engineers_on_a_call(now):
-    """Engineers on a support call right now (see on_a_call)."""
-    rows = _busy.rows(stale=to_db(Leg.started_at, now - CONNECTED_STALE))
-    return frozenset(row["id"] for row in rows)
-
-
-@statement
-def _busy():
-    engineer, leg = Engineer.alias("e"), Leg.alias("l")
-    return (engineer.select(engineer.id).distinct()
-            .join(leg, on=on_a_call(leg, engineer.id)))

@@ -1,13 +1,16 @@
-"""Who gets an overlapped hunt's caller: compare-and-sets on the call, each done once.
+"""Who gets the caller: compare-and-sets on the call, each done once, for both strategies.
 
-- an engineer's press of 1 (or a desk phone's pick-up) claims the caller: only while the call
-  is still `ringing`, unanswered, not ended, and that engineer's own leg is still up;
-- a tick that gives up hunting claims the caller for voicemail the same way, so a press of 1
-  at the same moment either wins before it or loses after it, never both;
+- an engineer's press of 1 (or the pick-up of a desk phone that connects on pick-up) is
+  the one acceptance, `accept`: it takes the caller only while the call is still ringing,
+  unanswered and not ended, and that engineer's own leg had not ended when they accepted;
+- a tick of the overlapped hunt that gives up claims the caller for voicemail the same way,
+  so a press of 1 at the same moment either wins before it or loses after it, never both;
 - an accepted leg that ended (or never joined) before reaching the caller gives the claim
   back, and the hunt goes on.
 Every loser's leg is logged with the reason.
 """
+
+from enum import StrEnum
 
 from peewee import Case
 
@@ -15,46 +18,55 @@ from dutyline.db import database
 from telephony.models import Call, CallStatus, Leg, LegOutcome
 
 
-def claim_answer(leg, now):
-    """The engineer accepted: True for the first acceptance of the call, False for any later
-    (a duplicated request of the winner's own press included: see accepted_already)."""
-    own_leg_up = Leg.select(Leg.call).where(Leg.id == leg.id, Leg.ended_at.is_null())
+class Acceptance(StrEnum):
+    """What an engineer's acceptance came to."""
+
+    WON = "won"  # the first acceptance of the call: this engineer has the caller
+    HELD = "held"  # this leg had the caller already (the same request, again)
+    # not needed, and why
+    TAKEN = "taken"  # another engineer has the caller
+    MOVED_ON = "moved-on"  # this leg had ended: the hunt went on without it
+    CALLER_GONE = "caller-gone"  # the caller hung up
+    LEAVING_MESSAGE = "leaving-message"  # the hunt gave up: the caller is leaving a message
+
+
+def accept(leg, at):
+    """The engineer accepted the caller at `at`; Acceptance.WON for the first acceptance of
+    the call, HELD for this leg's own again, else why the caller is not theirs."""
+    leg_up = Leg.select(Leg.call).where(Leg.id == leg.id,
+                                        Leg.ended_at.is_null() | (Leg.ended_at > at))
     with database.atomic():
         won = (Call
-               .update(status=CallStatus.ANSWERED, answered_by=leg.engineer_id, answered_at=now)
+               .update(status=CallStatus.ANSWERED, answered_by=leg.engineer_id, answered_at=at,
+                       connected_at=at)
                .where(Call.id == leg.call_id, Call.status == CallStatus.RINGING,
                       Call.answered_at.is_null(), Call.ended_at.is_null(),
-                      Call.id.in_(own_leg_up))
+                      Call.id.in_(leg_up))
                .execute())
         if won:
-            (Leg.update(accepted_at=now, outcome=LegOutcome.ACCEPTED)
+            (Leg.update(accepted_at=at, outcome=LegOutcome.ACCEPTED)
              .where(Leg.id == leg.id).execute())
-    if not won and not accepted_already(leg):
-        not_needed(leg)
-    return bool(won)
-
-
-def accepted_already(leg):
-    """True when this leg is the one that has the caller (a retried accept of the winner)."""
-    return Leg.select().where(Leg.id == leg.id, Leg.accepted_at.is_null(False)).exists()
-
+    if won:
+        return Acceptance.WON
+    if Leg.select().where(Leg.id == leg.id, Leg.accepted_at.is_null(False)).exists():
+        return Acceptance.HELD
+    return not_needed(leg)
 
 
 def not_needed(leg):
-    """An engineer picked up or pressed 1 too late: their leg is logged as such.
-
-    Returns why: LegOutcome.TAKEN_BY_ANOTHER or CALLER_HUNG_UP, or CallStatus.VOICEMAIL (the
-    hunt had given up and the caller is leaving a message). A leg whose ending is known
-    already keeps it.
-    """
+    """An engineer picked up or pressed 1 when the caller was not theirs to take: their leg
+    is logged as such (one whose ending is known already keeps it), and the Acceptance
+    that says why is returned."""
     call = Call.select(Call.ended_at, Call.status).where(Call.id == leg.call_id).first()
     if call is None or call.ended_at is not None:
-        reason = LegOutcome.CALLER_HUNG_UP
+        reason, outcome = Acceptance.CALLER_GONE, LegOutcome.CALLER_HUNG_UP
     elif call.status == CallStatus.VOICEMAIL:
-        reason = CallStatus.VOICEMAIL
+        reason, outcome = Acceptance.LEAVING_MESSAGE, LegOutcome.NOT_ACCEPTED
+    elif call.status == CallStatus.RINGING:  # still to be had: only not on this leg
+        return Acceptance.MOVED_ON
     else:
-        reason = LegOutcome.TAKEN_BY_ANOTHER
-    (Leg.update(outcome=LegOutcome.NOT_ACCEPTED if reason == CallStatus.VOICEMAIL else reason)
+        reason, outcome = Acceptance.TAKEN, LegOutcome.TAKEN_BY_ANOTHER
+    (Leg.update(outcome=outcome)
      .where(Leg.id == leg.id, Leg.accepted_at.is_null(),
             Leg.outcome.in_((LegOutcome.RINGING, LegOutcome.TAKEN_BY_ANOTHER)))
      .execute())
@@ -113,7 +125,8 @@ def release_accept(leg, now):
                     ended_at=Case(None, [(Leg.ended_at.is_null(), now)], Leg.ended_at))
          .where(Leg.id == leg.id, Leg.accepted_at.is_null(False))
          .execute())
-        (Call.update(status=CallStatus.RINGING, answered_by=None, answered_at=None)
+        (Call.update(status=CallStatus.RINGING, answered_by=None, answered_at=None,
+                     connected_at=None)
          .where(Call.id == leg.call_id, Call.answered_by == leg.engineer_id,
                 Call.ended_at.is_null())
          .execute())
@@ -131,8 +144,7 @@ def join_failed(leg, now):
          .where(Leg.id == leg.id, Leg.accepted_at.is_null(False))
          .execute())
         (Call.update(status=CallStatus.RINGING if ended is None else CallStatus.MISSED,
-                     answered_by=None,
-                     answered_at=None, connected_at=None)
+                     answered_by=None, answered_at=None, connected_at=None)
          .where(Call.id == leg.call_id, Call.answered_by == leg.engineer_id,
                 Call.status == CallStatus.ANSWERED)
          .execute())

@@ -1,26 +1,26 @@
 """Overlapped hunting in the call log: legs started through the REST API, ticks, the end.
 
 The caller waits in a queue of their own; each wait-URL fetch is a tick (telephony.overlap
-decides it). Engineer legs are logged like sequential ones (table leg, one row a step) and
-carry Twilio's CallSid of the outbound call in `child_sid`. Who gets the caller is settled
-by compare-and-sets on the call (telephony.hunt_claims): the first press of 1, or the tick
-that sends the caller on, whichever comes first.
+decides it). Engineer legs are logged, and claim the hunt position, as in the sequential
+hunt (telephony.hunt.begin_leg: table leg, one row a step), and carry Twilio's CallSid of
+the outbound call in `child_sid`. Who gets the caller is settled by compare-and-sets on
+the call (telephony.hunt_claims): the first acceptance, or the tick that sends the caller
+on, whichever comes first.
 """
 
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from dutyline.db import database
-from rota.models import Engineer
-from telephony.arrival import engineers_on_a_call
-from telephony.calls import begin_leg, targets_of
 from telephony.dialer import DialerError
+from telephony.hunt import begin_leg, targets_of
 from telephony.hunt_claims import (close_live_legs, leave_for_voicemail, release_accept,
                                    stale_accepts)
 from telephony.models import Call, CallStatus, Leg, LegOutcome
 from telephony.overlap import LegView, decide_tick
+from telephony.presence import free_engineers
 from telephony.routing import dial_timeout
+from telephony.steps import Ring, shown_caller_id
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +46,6 @@ def _views(call):
             for leg in Leg.select().where(Leg.call == call).order_by(Leg.step)]
 
 
-def _ready_ids(now):
-    signed_in = {row.id for row in Engineer.select(Engineer.id)
-                 .where(Engineer.active, Engineer.signed_in)}
-    return frozenset(signed_in - engineers_on_a_call(now))
-
-
 def live_sids(call, except_leg_id=None):
     """(CallSid, still ringing) of the call's REST legs that have not ended."""
     query = Leg.select(Leg.id, Leg.child_sid, Leg.picked_up_at).where(
@@ -71,8 +65,9 @@ def tick(call, settings, now):
     for leg in stale_accepts(call, now - JOIN_GRACE):
         log.warning("telephony.queue_hunt: accepted leg never joined call=%s", call.id)
         stop += release_accept(leg, now)
-    decision = decide_tick(targets_of(call), _views(call), call.started_at, now, settings,
-                           _ready_ids(now))
+    targets = targets_of(call)
+    decision = decide_tick(targets, _views(call), call.started_at, now, settings,
+                           free_engineers(now))
     if decision.leave:
         left = leave_for_voicemail(call, now)
         if left is None:  # an engineer accepted at this very moment: the join comes next
@@ -80,7 +75,7 @@ def tick(call, settings, now):
         return TickOutcome(leave=True, stop=stop + left)
     if decision.start is None:
         return TickOutcome(stop=stop)
-    ring = begin_leg(call, targets_of(call), decision.start, now, only_new=True)
+    ring = begin_leg(call, targets, decision.start, now, only_new=True)
     # a duplicated tick finds the leg made already: only the first starts it
     return TickOutcome(leg_id=ring.leg_id if ring is not None else None, stop=stop)
 
@@ -121,12 +116,12 @@ def stop_legs(dialer, sids):
 
 
 def resume_one_at_a_time(call, now):
-    """After the REST API failed: the leg that could not start, rung again with <Dial>."""
+    """After the REST API failed: the Ring of the leg that could not start, rung again with
+    <Dial>, or None."""
     failed = (Leg.select().where(Leg.call == call, Leg.outcome == LegOutcome.NOT_STARTED)
               .order_by(Leg.step).first())
     if failed is None:
         return None
-    with database.atomic():
-        (Leg.update(ended_at=None, outcome=LegOutcome.RINGING, started_at=now)
-         .where(Leg.id == failed.id).execute())
-    return failed
+    (Leg.update(ended_at=None, outcome=LegOutcome.RINGING, started_at=now)
+     .where(Leg.id == failed.id).execute())
+    return Ring(targets_of(call)[failed.step], failed.id, shown_caller_id(call.from_number))

@@ -5,19 +5,16 @@ import math
 import struct
 import wave
 
-from twilio.twiml.voice_response import Gather, VoiceResponse
+from twilio.twiml.voice_response import VoiceResponse
 
 from telephony.queue_hunt import queue_name
-from telephony.twiml import WHISPER_WAIT_SECONDS, _say
+from telephony.twiml import _say
 
 # The ringback cadence (0.4 s on, 0.2 s off, 0.4 s on, 2 s off) is played a second at a
 # time, so that every second the wait URL is fetched again: a tick, at which the next
 # engineer can start ringing. The first second is the tone, the other two are silence.
 RINGBACK_SECONDS = 1
 CADENCE_SECONDS = 3
-TAKEN = "Another engineer has taken this call. Thank you."
-CALLER_GONE = "The caller has hung up. Thank you."
-LEAVING_MESSAGE = "The caller is leaving a message. Thank you."
 NOT_JOINED = "Sorry, the caller could not be connected."
 
 
@@ -42,17 +39,6 @@ def render_wait(url, leave=False, waited=0):
         response.play(url("ringback"))
     else:
         response.pause(length=RINGBACK_SECONDS)
-    return response
-
-
-def render_leg_whisper(caller_label, leg_id, url, settings):
-    """The whisper of a leg made through the REST API: press 1, else the leg hangs up."""
-    response = VoiceResponse()
-    gather = Gather(num_digits=1, timeout=WHISPER_WAIT_SECONDS,
-                    action=url("leg_accept", leg=leg_id), method="POST")
-    _say(gather, f"{caller_label}. Press 1 to accept.", settings, loop=2)
-    response.append(gather)
-    response.hangup()
     return response
 
 

@@ -1,6 +1,7 @@
 """Who a call should reach: a pure decision from loaded data and the call's instant."""
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from hours.business_hours import IN_HOURS, OUT_OF_HOURS, mode_at
@@ -65,6 +66,16 @@ class Target:
         return cls(**data)
 
 
+def plan_json(targets):
+    """The plan as Call.plan stores it: its targets in the order they are rung."""
+    return json.dumps([target.as_dict() for target in targets])
+
+
+def plan_targets(text):
+    """The targets of a plan as Call.plan stores it."""
+    return tuple(Target.from_dict(item) for item in json.loads(text or "[]"))
+
+
 @dataclass(frozen=True)
 class SeenCall:
     """A call already logged under the arriving CallSid: Twilio retried its request."""
@@ -102,7 +113,6 @@ class RouteState:
     fallback_number: str | None = None
     customer_hours: str | None = None  # the caller's contract: core | 24x7 | None (unknown)
     customer_id: int | None = None
-    version: int | None = None  # of the hunt position; None until its row exists
     seen: SeenCall | None = None
     withheld: bool = False  # the caller withheld the number
     block: Block | None = None  # the caller's number is on the block list
@@ -119,7 +129,23 @@ class RoutePlan:
 
     @property
     def first_rotation(self):
+        """The rotation of the engineer a hunt starts at; None for a plan that does not
+        start with a hunt, and so claims no hunt position."""
         return self.targets[0].rotation if self.targets and self.targets[0].role == HUNT else None
+
+    @property
+    def rotations(self):
+        """The rotations of a hunt's engineers (each round rings them all)."""
+        return tuple(sorted({t.rotation for t in self.targets if t.role == HUNT}))
+
+    def starting_at(self, rotation):
+        """The hunt with every round turned to start at the engineer of `rotation` (the one
+        the position's claim gave), each round keeping its order round the circle."""
+        size = len({t.engineer_id for t in self.targets})
+        one_round = self.targets[:size]
+        turn = next(i for i, t in enumerate(one_round) if t.rotation == rotation)
+        rounds = len(self.targets) // size
+        return replace(self, targets=(one_round[turn:] + one_round[:turn]) * rounds)
 
     @property
     def duty_engineer_id(self):
@@ -137,8 +163,9 @@ class Blocked:
     mode: str
     targets: tuple = ()
     gate: bool = False
-    first_rotation = None  # no hunt: no position claimed
+    first_rotation = None  # nobody rung: no position claimed
     duty_engineer_id = None
+    nobody_on_duty = False
 
 
 @dataclass(frozen=True)
@@ -152,6 +179,7 @@ class Replay:
     call: SeenCall
     greeting: str | None = None
     fallback_number: str | None = None
+    nobody_on_duty = False  # told already, at the first answer
 
 
 def hunt_order(engineers, last_rotation, busy_ids=frozenset()):

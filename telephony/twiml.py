@@ -4,6 +4,7 @@ from xml.sax.saxutils import escape
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from telephony.hunt_claims import Acceptance
 from telephony.routing import BLOCKED_SENTENCE, HUNT, Target, dial_timeout
 from telephony.steps import Step
 
@@ -17,6 +18,11 @@ OUTSIDE_CONTRACT = ("Thank you for calling support. You are calling outside your
 TECHNICAL_PROBLEM = "Sorry, we are having a technical problem."
 MAX_RECORDING_SECONDS = 120
 WHISPER_WAIT_SECONDS = 8
+# what an engineer whose acceptance did not take the caller hears, before the leg hangs up
+NOT_NEEDED = {Acceptance.TAKEN: "Another engineer has taken this call. Thank you.",
+              Acceptance.MOVED_ON: "This call has moved on. Thank you.",
+              Acceptance.CALLER_GONE: "The caller has hung up. Thank you.",
+              Acceptance.LEAVING_MESSAGE: "The caller is leaving a message. Thank you."}
 
 
 def _say(node, text, settings, **extra):
@@ -137,10 +143,11 @@ def render_gate(call_id, url, settings):
     return add_voicemail(response, url, settings)
 
 
-def render_whisper(caller_label, leg_id, url, settings):
-    """What the engineer hears on pick-up: who is calling and 'press 1'; silence hangs up."""
+def render_whisper(caller_label, leg_id, url, settings, accept="accept"):
+    """What the engineer hears on pick-up: who is calling and 'press 1', the key posted to
+    the callback `accept` (the overlapped hunt's legs have their own); silence hangs up."""
     response = VoiceResponse()
-    gather = Gather(num_digits=1, timeout=WHISPER_WAIT_SECONDS, action=url("accept", leg=leg_id),
+    gather = Gather(num_digits=1, timeout=WHISPER_WAIT_SECONDS, action=url(accept, leg=leg_id),
                     method="POST")
     _say(gather, f"{caller_label}. Press 1 to accept.", settings, loop=2)
     response.append(gather)
@@ -165,6 +172,11 @@ def render_goodbye(text, settings):
     _say(response, text, settings)
     response.hangup()
     return response
+
+
+def render_not_needed(acceptance, settings):
+    """An engineer whose acceptance did not take the caller hears why, then hangs up."""
+    return render_goodbye(NOT_NEEDED[acceptance], settings)
 
 
 def render_ticket_confirmation(ticket_number, settings):

@@ -9,7 +9,7 @@ from dutyline.phones import InvalidNumber
 from rota import engineers as service
 from rota.engineers import RotaError
 from rota.models import Engineer
-from telephony.arrival import engineers_on_a_call
+from telephony.presence import engineers_on_a_call
 from web.access import manager_only, may_change_engineer
 from web.blueprint import bp
 from web.context import runtime

@@ -11,7 +11,7 @@ from rota.handover import relative_label
 from rota.my_duty import my_duty
 from rota.swap_requests import waiting_for
 from rota.overrides import override_at
-from telephony.arrival import engineers_on_a_call
+from telephony.presence import engineers_on_a_call
 from hours.business_hours import IN_HOURS, mode_at
 from telephony.models import Call, CallStatus
 from web.blueprint import bp

@@ -17,9 +17,10 @@ from datetime import timedelta
 from flask import Blueprint, Response, current_app, request
 
 from dutyline.db import database
-from telephony import calls, hunt_claims, queue_hunt, queue_twiml, twiml
+from telephony import calls, hunt, hunt_claims, queue_hunt, queue_twiml, twiml
+from telephony.hunt_claims import Acceptance
 from telephony.models import Call, CallStatus, Leg, LegOutcome
-from telephony.steps import Ring, Step, shown_caller_id
+from telephony.steps import Step
 from webhooks.callbacks import named_call, named_leg
 from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
@@ -137,11 +138,9 @@ def queue_result():
         return _hang_up()
     if call.answered_at is not None:  # an engineer has the caller: back to the queue to meet
         return _xml(queue_twiml.render_enqueue(None, call.id, rt.url, rt.settings))
-    failed = queue_hunt.resume_one_at_a_time(call, now)
-    if failed is not None:  # the REST API let us down: one engineer at a time
-        target = calls.targets_of(call)[failed.step]
-        step = Step(ring=Ring(target, failed.id, shown_caller_id(call.from_number)))
-        return _answer(step)
+    ring = queue_hunt.resume_one_at_a_time(call, now)
+    if ring is not None:  # the REST API let us down: one engineer at a time
+        return _answer(Step(ring=ring))
     calls.mark_voicemail(call)
     return _answer(Step())
 
@@ -156,54 +155,55 @@ def leg_whisper():
         return _hang_up()
     calls.record_pickup(leg, rt.clock())
     call = leg.call
-    if call.answered_at is not None or call.ended_at is not None or call.status != CallStatus.RINGING \
-            or leg.ended_at is not None:
-        if call.answered_at is not None and hunt_claims.accepted_already(leg):
-            return _xml(queue_twiml.render_join(leg.call_id, leg.id, rt.url))  # a retry
-        return _goodbye(leg)
-    if calls.connects_on_pickup(leg):  # a desk phone with no whisper: the pick-up accepts
+    if call.status != CallStatus.RINGING or call.ended_at is not None \
+            or leg.ended_at is not None:  # the caller is no longer to be taken
+        if leg.accepted_at is not None:  # by this leg's engineer: the pick-up came again
+            return _join(leg)
+        return _not_needed(hunt_claims.not_needed(leg))
+    if hunt.connects_on_pickup(leg):  # a desk phone with no whisper: the pick-up accepts
         return _accept(leg)
-    label = _label(call)
-    return _xml(queue_twiml.render_leg_whisper(label, leg.id, rt.url, rt.settings))
+    return _whisper(leg)
 
 
 @bp.post("/leg-accept")
 @twilio_only
 @voice_webhook
 def leg_accept():
-    rt = runtime()
     leg = _leg_of(request.form.get("CallSid", ""))
     if leg is None:
         return _hang_up()
     if request.form.get("Digits", "") != "1":
-        return _xml(queue_twiml.render_leg_whisper(_label(leg.call), leg.id, rt.url,
-                                                   rt.settings))
+        return _whisper(leg)
     return _accept(leg)
 
 
-GOODBYES = {LegOutcome.TAKEN_BY_ANOTHER: queue_twiml.TAKEN,
-            LegOutcome.CALLER_HUNG_UP: queue_twiml.CALLER_GONE,
-            CallStatus.VOICEMAIL: queue_twiml.LEAVING_MESSAGE}
 LEFT_THE_LINE = ("hangup",)
 QUEUE_FAULTS = ("error", "system-error", "queue-full")
 
 
-def _goodbye(leg):
-    """A short word to an engineer not needed (taken by another, the caller gone or leaving
-    a message), then the leg hangs up."""
-    reason = hunt_claims.not_needed(leg)
-    return _xml(twiml.render_goodbye(GOODBYES[reason], runtime().settings))
+def _whisper(leg):
+    rt = runtime()
+    return _xml(twiml.render_whisper(calls.whisper_label(leg.call), leg.id, rt.url,
+                                     rt.settings, accept="leg_accept"))
 
 
 def _accept(leg):
-    """The first acceptance of the call joins the caller; any later one hears why not."""
-    rt = runtime()
-    if not hunt_claims.claim_answer(leg, rt.clock()):
-        if hunt_claims.accepted_already(leg):  # the winner's press, retried: join again
-            return _xml(queue_twiml.render_join(leg.call_id, leg.id, rt.url))
-        return _goodbye(leg)
-    response = _xml(queue_twiml.render_join(leg.call_id, leg.id, rt.url))
-    return after_response(response, stop=queue_hunt.live_sids(leg.call_id, leg.id))
+    """The first acceptance of the call joins the caller, and the other phones stop; this
+    leg's own, again, joins again; any other hears why not."""
+    acceptance = hunt_claims.accept(leg, runtime().clock())
+    if acceptance == Acceptance.WON:
+        return after_response(_join(leg), stop=queue_hunt.live_sids(leg.call_id, leg.id))
+    if acceptance == Acceptance.HELD:
+        return _join(leg)
+    return _not_needed(acceptance)
+
+
+def _join(leg):
+    return _xml(queue_twiml.render_join(leg.call_id, leg.id, runtime().url))
+
+
+def _not_needed(acceptance):
+    return _xml(twiml.render_not_needed(acceptance, runtime().settings))
 
 
 @bp.post("/join-result")
@@ -215,14 +215,10 @@ def join_result():
         return _hang_up()
     leg = _leg_of(request.form.get("CallSid", ""))
     gone = hunt_claims.join_failed(leg, rt.clock()) if leg is not None else True
-    if not gone:
-        log.warning("webhooks.queue_voice: join failed, hunting on call=%s", leg.call_id)
-    text = queue_twiml.CALLER_GONE if gone else queue_twiml.NOT_JOINED
-    return _xml(twiml.render_goodbye(text, rt.settings))
-
-
-def _label(call):
-    return twiml.caller_label(call.customer.name if call.customer_id else None)
+    if gone:
+        return _not_needed(Acceptance.CALLER_GONE)
+    log.warning("webhooks.queue_voice: join failed, hunting on call=%s", leg.call_id)
+    return _xml(twiml.render_goodbye(queue_twiml.NOT_JOINED, rt.settings))
 
 
 @bp.get("/ringback.wav")

@@ -4,13 +4,14 @@ import logging
 
 from flask import Blueprint, request
 
+from dutyline.phones import is_mobile
 from rota.managers import tell_nobody_on_duty
-from telephony import call_events, calls, twiml
+from telephony import call_events, calls, hunt, hunt_claims, twiml
 from telephony.arrival import load_arrival
 from telephony.arrival_save import Retry, save_arrival
-from telephony.routing import decide_route, next_step
+from telephony.hunt_claims import Acceptance
+from telephony.routing import decide_route
 from telephony.steps import Step
-from dutyline.phones import is_mobile
 from voicemail.messages import RECORDED, RECORDING_STATUS, TRANSCRIPTION
 from webhooks import messages, queue_voice, twilio_form
 from webhooks.callbacks import named_call, named_leg
@@ -22,10 +23,6 @@ bp = Blueprint("voice", __name__, url_prefix="/voice")
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 3  # a retried CallSid's second load finds it logged and replays it
-
-
-def whisper_label(call):
-    return twiml.caller_label(call.customer.name if call.customer_id else None)
 
 
 def answer_ring(step):
@@ -49,11 +46,13 @@ def incoming():
         decision = decide_route(state, now)
         step = save_arrival(arrival, state, decision, now)
         if not isinstance(step, Retry):
-            if getattr(decision, "nobody_on_duty", False):
-                _report_nobody_on_duty(rt, now)
-            return answer_ring(step)
+            break
         # the same CallSid was logged first (Twilio retried): the next load replays it
-    raise RuntimeError("could not log the arriving call")
+    else:
+        raise RuntimeError("could not log the arriving call")
+    if decision.nobody_on_duty:
+        _report_nobody_on_duty(rt, now)
+    return answer_ring(step)
 
 
 def _report_nobody_on_duty(rt, now):
@@ -72,7 +71,7 @@ def emergency():
     call = named_call()
     if call is None or request.form.get("Digits", "") != "1":
         return answer(Step())
-    return answer_ring(calls.pass_gate(call, rt.clock(), rt.fallback_number))
+    return answer_ring(hunt.pass_gate(call, rt.clock(), rt.fallback_number))
 
 
 @bp.post("/dial-result")
@@ -88,10 +87,7 @@ def dial_result():
                            bridged=request.form.get("DialBridged") == "true")
     if ended.over:
         return answer(Step(hang_up=True))
-    hunt = calls.load_hunt(ended.leg.call, now)
-    index = next_step(hunt.targets, ended.leg.step, hunt.ready_ids, hunt.waited_seconds,
-                      rt.settings)
-    return answer(calls.ring_next(hunt, index, now))
+    return answer(hunt.ring_next(ended.leg.call, ended.leg.step, rt.settings, now))
 
 
 @bp.post("/whisper")
@@ -103,8 +99,7 @@ def whisper():
     if leg is None:
         return xml(twiml.render_hangup())
     calls.record_pickup(leg, rt.clock())
-    label = whisper_label(leg.call)
-    return xml(twiml.render_whisper(label, leg.id, rt.url, rt.settings))
+    return _whisper(leg)
 
 
 @bp.post("/accept")
@@ -115,11 +110,17 @@ def accept():
     leg = named_leg()
     if leg is None:
         return xml(twiml.render_hangup())
-    if request.form.get("Digits", "") == "1":
-        calls.record_accept(leg, rt.clock())
-        return xml(twiml.render_accepted())
-    label = whisper_label(leg.call)
-    return xml(twiml.render_whisper(label, leg.id, rt.url, rt.settings))
+    if request.form.get("Digits", "") != "1":
+        return _whisper(leg)
+    acceptance = hunt_claims.accept(leg, rt.clock())
+    if acceptance in (Acceptance.WON, Acceptance.HELD):
+        return xml(twiml.render_accepted())  # the caller is bridged to this engineer
+    return xml(twiml.render_not_needed(acceptance, rt.settings))
+
+
+def _whisper(leg):
+    rt = runtime()
+    return xml(twiml.render_whisper(calls.whisper_label(leg.call), leg.id, rt.url, rt.settings))
 
 
 @bp.post("/leg-status")

@@ -9,7 +9,7 @@ from twilio.request_validator import RequestValidator
 
 from reports.call_log import call_detail
 from rota import periods
-from telephony.arrival import engineers_on_a_call
+from telephony.presence import engineers_on_a_call
 from telephony.dialer import RecordingDialer
 from telephony.models import Call, Leg
 from tests.conftest import ADDED_AT, AUTH_TOKEN, PUBLIC_URL

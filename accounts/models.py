@@ -1,4 +1,5 @@
-"""Tables of the accounts: users, their sign-in links and sessions, attempts, the audit log."""
+"""Tables of the accounts: users, their sign-in links and sessions, attempts, the audit log,
+the wallboard's read-only links."""
 
 from peewee import AutoField, CharField, ForeignKeyField, TextField
 
@@ -65,3 +66,16 @@ class AuditEntry(BaseModel):
     actor = CharField()  # a user's e-mail, "cli:<OS user>" or "text:<engineer name>"
     action = CharField()
     detail = TextField(default="")
+
+
+class WallboardLink(BaseModel):
+    """A read-only link to the wallboard, for a screen that signs in to nothing: the secret is
+    stored as its SHA-256 and the plain prefix only names it; once revoked it shows nothing."""
+
+    id = AutoField()
+    prefix = CharField(index=True)
+    token_hash = CharField(unique=True)
+    label = CharField()  # where the screen is, e.g. "Office TV"
+    created_at = UTCDateTimeField()
+    created_by = CharField()  # the audit log's actor
+    revoked_at = UTCDateTimeField(null=True)

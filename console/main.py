@@ -13,6 +13,7 @@ from console import (absence_commands, block_commands, calendar_commands, call_c
                      customer_commands, db_commands, engineer_commands, ops_commands,
                      report_commands, rota_commands, sim_commands, ticket_commands,
                      user_commands)
+from console import pay_commands, wallboard_commands
 from console.app import make_app
 
 COMMANDS = (
@@ -29,6 +30,7 @@ COMMANDS = (
     ops_commands.clock,
     calendar_commands.calendars,
     user_commands.user,
+    wallboard_commands.wallboard_group,
     sim_commands.simulate,
     sim_commands.demo,
     sim_commands.serve,
@@ -52,6 +54,7 @@ def build_cli():
     group.params = [param for param in group.params if param.name not in ("app", "debug")]
     for command in COMMANDS:
         group.add_command(command)
+    rota_commands.rota.add_command(pay_commands.rota_pay)
 
     @group.result_callback()
     def _done(*_args, **_kwargs):

@@ -123,7 +123,8 @@ def test_simultaneous_upgrades_do_not_trip_over_each_other(database_url):
 
 
 def todays_models():
-    from accounts.models import AuditEntry, SignInAttempt, SignInLink, User, WebSession
+    from accounts.models import (AuditEntry, SignInAttempt, SignInLink, User, WallboardLink,
+                                 WebSession)
     from calendars.models import FeedToken, PublishedEvent, PublishedFeed
     from rota.models import Absence, DutyPeriod, Engineer, Override, SwapRequest
     from telephony.models import Call, HuntPosition, Leg
@@ -136,7 +137,7 @@ def todays_models():
     return [Engineer, DutyPeriod, HuntPosition, Customer, CustomerNumber, Call, Leg, Ticket,
             Override, Absence, FeedToken, PublishedEvent, PublishedFeed, OutboxMessage,
             StatisticsStart, InboundText, User, SignInLink, WebSession, SignInAttempt, AuditEntry,
-            ReportUnit, BlockedNumber, SwapRequest]
+            ReportUnit, BlockedNumber, WallboardLink, SwapRequest]
 
 
 def shape():

@@ -12,6 +12,7 @@ from web.blueprint import bp
 from web.errors import register_error_pages
 from web.headers import register_headers
 from web.protect import csrf
+from web.wallboard import board_bp
 
 log = logging.getLogger(__name__)
 
@@ -64,5 +65,6 @@ def init_app(app):
                                 x_prefix=0)
     pages.load()
     app.register_blueprint(bp)
+    app.register_blueprint(board_bp)  # the wallboard's read-only links: no sign-in, no cookie
     register_error_pages(app)
     register_headers(app)

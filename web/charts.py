@@ -2,6 +2,8 @@
 
 from markupsafe import Markup, escape
 
+from reports.measures import SERVICE_LEVEL_TARGET
+
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 220, 36, 34, 10
 WAIT_BUCKETS = ((0, 5), (5, 10), (10, 15), (15, 20), (20, 30), (30, 60), (60, None))
 
@@ -43,7 +45,7 @@ def _bars(values, labels, top, colour, titles, target=None):
     return "".join(parts)
 
 
-def service_level_chart(rows, target=0.98):
+def service_level_chart(rows, target=SERVICE_LEVEL_TARGET):
     """One bar per day: the share answered within the threshold; days with no calls are empty."""
     values = [row["service_level"] for row in rows]
     labels = [row["key"][8:10] for row in rows]

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from accounts.wallboard_links import make_link
 from calendars.tokens import issue_token
 from customers.blocklist import add_block
 from customers.directory import add_customer
@@ -57,6 +58,10 @@ ROUTES = {
     "/audit": (403, None),
     "/reports": (200, None),
     "/reports.csv": (200, None),
+    "/rota/pay": (200, None),                               # their own line
+    "/rota/pay.csv": (200, None),
+    "/wallboard": (403, 403),
+    "/wallboard/revoke/<int:link_id>": (None, 403),
     "/now/take": (None, 302),                               # their own duty
     "/now/cover": (None, 302),
     "/swaps": (200, 400),                                   # an empty form asks nothing
@@ -82,6 +87,7 @@ def world(app, ben, make_engineer, make_user):
         block = add_block("+442079460123", "fax machine", _settings(), "mia@example.com",
                           ADDED_AT)
         manager_token = issue_token(ADDED_AT, label="board")
+        board_link, _ = make_link("Office TV", "mia@example.com", ADDED_AT)
         swap = SwapRequest.create(requester=ben, colleague=tobi, give_day=date(2026, 12, 10),
                                   take_day=date(2026, 12, 11), created_at=ADDED_AT,
                                   expires_at=ADDED_AT + timedelta(days=39))
@@ -90,7 +96,7 @@ def world(app, ben, make_engineer, make_user):
             "action": "close", "override_id": override.id, "absence_id": absence.id,
             "customer_id": customer.id, "block_id": block.id, "user_id": other.id,
             "prefix": manager_token[:8], "request_id": swap.id, "answer": "accept",
-            "secret": "x" * 43, "filename": "web.css"}
+            "secret": "x" * 43, "filename": "web.css", "link_id": board_link.id}
 
 
 def _settings():

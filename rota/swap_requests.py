@@ -75,10 +75,11 @@ def ask_swap(requester, give_day, take_day, settings, now):
         request = SwapRequest.create(requester=requester, colleague=colleague,
                                      give_day=give.day, take_day=take.day, created_at=now,
                                      expires_at=min(give.starts_at, take.starts_at))
+        answer = ("reply YES to accept, or answer on the web" if settings.text_commands
+                  else "answer on the web")  # with text commands off, YES does nothing
         enqueue(SMS, colleague.mobile,
                 f"{requester.name} asks you to swap {_label(give, tz)} (theirs) for "
-                f"{_label(take, tz)} (yours): reply YES to accept, or answer on the web.",
-                f"rota.swap-asked:{request.id}", now)
+                f"{_label(take, tz)} (yours): {answer}.", f"rota.swap-asked:{request.id}", now)
     log.info("rota.swap_requests.ask_swap: request=%s requester=%s colleague=%s", request.id,
              requester.id, colleague.id)
     return request

@@ -49,6 +49,13 @@ def test_asking_texts_the_colleague_once(team, settings):
     assert [r.id for r in swap_requests.asked_by(ben, NOW)] == [made.id]
 
 
+@pytest.mark.parametrize("settings_data", [{"text_commands": False}])
+def test_with_text_commands_off_the_colleague_answers_on_the_web(settings_data, team, settings):
+    swap_requests.ask_swap(team[0], TUESDAY, THURSDAY, settings, NOW)
+    assert texts() == [(team[1].mobile, ASKED.replace("reply YES to accept, or answer on the "
+                                                      "web", "answer on the web"))]
+
+
 @pytest.mark.parametrize("who, give, take, now, error, message", [
     ("Tobi", TUESDAY, THURSDAY, NOW, RotaError, "you are not on duty from 18:00 Tue 8 Dec"),
     ("Ben", TUESDAY, TUESDAY, NOW, RotaError, "are the same duty period"),

@@ -17,7 +17,7 @@ from accounts import audit
 from dutyline.phones import InvalidNumber, masked, to_e164
 from rota.cover import cover_span, set_cover
 from rota.engineers import RotaError, set_signed_in
-from rota.handover import local_label, relative_label
+from rota.labels import local_label, relative_label
 from rota.models import Engineer
 from rota.overrides import override_at
 from rota.periods import next_period_after, period_at

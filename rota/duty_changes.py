@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from rota.handover import local_label
+from rota.labels import local_label
 from rota.models import Engineer
 from outbox.models import EMAIL, SMS
 from outbox.queue import enqueue

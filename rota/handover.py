@@ -17,7 +17,9 @@ from datetime import datetime, timedelta, timezone
 from dutyline.db import database
 from outbox.models import SMS
 from outbox.queue import enqueue
+from rota.labels import local_label
 from rota.models import DutyPeriod
+from rota.periods import duty_at
 
 log = logging.getLogger(__name__)
 
@@ -48,21 +50,6 @@ class Notice:
             # started already knows, and must not be told "you are on duty from 18:00".
             return f"rota.{self.kind}:{at:%Y-%m-%dT%H:%M:%SZ}"
         return f"rota.{self.kind}:{at:%Y-%m-%dT%H:%M:%SZ}:{self.engineer_id}"
-
-
-def local_label(instant, tz):
-    """An instant as engineers read it in the team's time zone: '18:00 Tue 24 Nov'."""
-    local = instant.astimezone(tz)
-    return f"{local:%H:%M %a} {local.day} {local:%b}"
-
-
-def relative_label(instant, now, tz):
-    """An instant as seen from `now`: '18:00 today', '08:00 tomorrow', else local_label."""
-    local, today = instant.astimezone(tz), now.astimezone(tz).date()
-    days = (local.date() - today).days
-    if days in (0, 1):
-        return f"{local:%H:%M} {'today' if days == 0 else 'tomorrow'}"
-    return local_label(instant, tz)
 
 
 def notices_for(period, outgoing, tz):
@@ -109,14 +96,26 @@ def due_notices(periods_with_outgoing, now, tz):
             if is_due(notice, period, now)]
 
 
-def _outgoing(period):
-    before = (DutyPeriod
-              .select()
-              .where(DutyPeriod.ends_at == period.starts_at)
-              .first())
-    if before is None or before.primary is None or not before.primary.active:
-        return None  # nobody, or an engineer removed since: no one to confirm the handover to
-    return before.primary
+@dataclass(frozen=True)
+class Handover:
+    """A period as it will be held at its handover: who is on duty then, overrides made
+    ahead (a TAKE, a cover) included, as the line will ring them (rota.periods.duty_at)."""
+
+    starts_at: datetime
+    ends_at: datetime
+    primary: object  # an Engineer, or None
+    backup: object
+
+
+JUST_BEFORE = timedelta(microseconds=1)
+
+
+def handover_of(period):
+    """The period with the engineers the line rings at its start, and the one handing over
+    (on duty just before; None when nobody, or an engineer removed since)."""
+    primary, backup = duty_at(period.starts_at)
+    outgoing, _ = duty_at(period.starts_at - JUST_BEFORE)
+    return Handover(period.starts_at, period.ends_at, primary, backup), outgoing
 
 
 def load_nearby_periods(now):
@@ -126,7 +125,7 @@ def load_nearby_periods(now):
                .where(DutyPeriod.starts_at > now - LATE_LIMIT,
                       DutyPeriod.starts_at <= now + REMINDER_AHEAD)
                .order_by(DutyPeriod.starts_at))
-    return [(period, _outgoing(period)) for period in periods]
+    return [handover_of(period) for period in periods]
 
 
 def queue_handover_notices(settings, now):

@@ -14,7 +14,7 @@ import logging
 from outbox.models import SMS
 from outbox.queue import enqueue
 from rota.engineers import RotaError
-from rota.handover import local_label
+from rota.labels import local_label
 from rota.models import DutyPeriod, Engineer, SwapRequest
 from rota.seen import AlreadyDone, rota_write
 from rota.started import StartedPeriod, has_started

@@ -20,7 +20,7 @@ from outbox.models import SMS
 from outbox.queue import enqueue
 from rota.cover import coming_out_of_hours
 from rota.engineers import RotaError
-from rota.handover import local_label
+from rota.labels import local_label
 from rota.models import DutyPeriod, Engineer, Override
 from rota.periods import duty_at, period_at
 

@@ -13,7 +13,7 @@ from dutyline.db import database
 from dutyline.localtime import local_instant
 from outbox.models import EMAIL, SMS
 from outbox.queue import enqueue
-from rota.handover import local_label
+from rota.labels import local_label
 from rota.models import DutyPeriod, Engineer, Override
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from flask import flash, g, redirect, request, url_for
 from accounts import audit
 from rota.cover import cover_span, set_cover
 from rota.engineers import RotaError
-from rota.handover import local_label, relative_label
+from rota.labels import local_label, relative_label
 from rota.take import NothingToTake, take_duty
 from web.blueprint import bp
 from web.context import runtime

@@ -7,7 +7,7 @@ from flask import g, redirect, render_template, request, url_for
 from reports import Span, report
 from rota import periods
 from rota.engineers import list_engineers
-from rota.handover import relative_label
+from rota.labels import relative_label
 from rota.my_duty import my_duty
 from rota.swap_requests import waiting_for
 from rota.overrides import override_at

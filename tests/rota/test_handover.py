@@ -215,3 +215,27 @@ def test_handover_texts_in_another_zone(db, team, settings, settings_data):
     assert run(settings, saturday) == [("on-duty", BEN)]
     assert OutboxMessage.get().body.startswith(
         "You are on duty from 18:00 Sat 31 Oct to 18:00 Sun 1 Nov;")
+
+
+# the override taken ahead starts | what Ben, on duty before, is told at 18:00
+@pytest.mark.parametrize("starts_before, ben_told", [
+    (timedelta(0), "Asha Patel is on duty"),  # at the handover: Ben hands over to Asha
+    (timedelta(hours=2), None),  # at 16:00: Ben's duty ended then (TAKE told him), not at 18:00
+])
+def test_a_duty_taken_ahead_is_the_one_told_at_the_handover(rota, settings, starts_before,
+                                                             ben_told):
+    """Asha takes Tuesday night over ahead (an in-hours TAKE makes such an override): at 18:00
+    she is told she is on duty, Tobi, the planned primary, is not."""
+    from rota.overrides import add_override
+
+    add_override("Asha Patel", TUESDAY_1800 - starts_before,
+                 TUESDAY_1800 + timedelta(hours=14), settings,
+                 now=TUESDAY_1800 - timedelta(hours=3))
+    added = {(n.kind, n.to): n.body for n in handover.queue_handover_notices(settings,
+                                                                             utc(TUESDAY_1800))}
+    assert ("on-duty", ASHA) in added and ("on-duty", TOBI) not in added
+    if ben_told is None:
+        assert ("off-duty", BEN) not in added
+    else:
+        assert ben_told in added[("off-duty", BEN)]
+    assert ("backup-on", TOBI) in added  # the planned primary stays reachable as backup

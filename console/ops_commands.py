@@ -25,7 +25,7 @@ from outbox.webhook import WebhookPoster
 from reports import units, weekly
 from rota import handover, managers
 from rota import weekly as duty_lists
-from voicemail import escalation, notify
+from voicemail import escalation, missed, notify
 from webhooks.messages import replay_kept
 from webhooks.runtime import runtime
 
@@ -207,8 +207,8 @@ def outbox_retry(ids, all_failed):
 @with_appcontext
 def clock(once, interval):
     """Queue handover texts and reminders, weekly duty lists, managers' warnings, the
-    escalation calls of tickets nobody acknowledged and the weekly call summary as they
-    fall due; keep the call figures of closed hours and days."""
+    escalation calls of tickets nobody acknowledged, the tickets of missed calls and the
+    weekly call summary as they fall due; keep the call figures of closed hours and days."""
     rt = runtime()
     report_email = current_app.config.get("REPORT_EMAIL")
     if report_email and "@" not in report_email:
@@ -221,6 +221,7 @@ def clock(once, interval):
         added += len(duty_lists.queue_weekly_notices(rt.settings, now))
         added += len(managers.queue_manager_warnings(rt.settings, rt.managers, now))
         added += len(escalation.queue_escalations(rt.settings, rt.managers, now))
+        added += missed.queue_missed_calls(rt.settings, now, rt.delivery)
         if report_email and weekly.queue_weekly_summary(rt.settings, report_email, now):
             added += 1
         units.keep_recent(rt.settings, now)

@@ -11,6 +11,8 @@ from telephony.models import Call
 TICKET_BASE = 1000  # ticket numbers start at 1001 so they read as references, not counters
 PRIORITIES = {"A": "critical", "B": "important", "C": "normal", "D": "low"}
 DEFAULT_PRIORITY = "C"
+VOICEMAIL_KIND = "voicemail"  # the caller left a message
+MISSED_KIND = "missed"  # the call reached nobody and left no message
 
 
 def ticket_id(reference):
@@ -49,6 +51,11 @@ class Ticket(BaseModel):
     acknowledged_at = UTCDateTimeField(null=True)
     acknowledged_by = ForeignKeyField(Engineer, null=True, backref="acknowledged_tickets")
     closed_at = UTCDateTimeField(null=True)
+    kind = CharField(default=VOICEMAIL_KIND)  # VOICEMAIL_KIND | MISSED_KIND
+    # the caller is due a call-back until it reaches them or an engineer marks it done
+    callback_done_at = UTCDateTimeField(null=True)
+    callback_done_by = ForeignKeyField(Engineer, null=True, backref="callbacks_done")
+    callback_reason = TextField(null=True)
 
     @property
     def number(self):
@@ -73,4 +80,6 @@ def ticket_as_dict(ticket):
             "created_at": stamp(ticket.created_at), "deadline": stamp(ticket.deadline),
             "acknowledged_at": stamp(ticket.acknowledged_at),
             "acknowledged_by": ticket.acknowledged_by.name if ticket.acknowledged_by_id else None,
-            "closed_at": stamp(ticket.closed_at)}
+            "closed_at": stamp(ticket.closed_at), "kind": ticket.kind,
+            "callback_done_at": stamp(ticket.callback_done_at),
+            "callback_reason": ticket.callback_reason}

@@ -20,8 +20,8 @@ from hours.durations import format_duration
 from outbox.models import EMAIL, SMS, WEBHOOK
 from outbox.queue import amend_queued, enqueue
 from rota.models import Engineer
-from voicemail.models import (PRIORITIES, TICKET_BASE, Ticket, engineer_text_prefix,
-                              ticket_as_dict)
+from voicemail.models import (MISSED_KIND, PRIORITIES, TICKET_BASE, Ticket,
+                              engineer_text_prefix, ticket_as_dict)
 
 ENGINEER_TEXT_HOLD = timedelta(seconds=60)
 # the notices that ask for an acknowledgement: the keys of engineer_text_prefix (the
@@ -47,13 +47,26 @@ def _local(instant, tz):
     return instant.astimezone(tz).strftime("%a %d %b %Y %H:%M %Z") if instant else "-"
 
 
+def _what(ticket):
+    return "Missed call" if ticket.kind == MISSED_KIND else "Voicemail"
+
+
 def subject(ticket):
     label = f"{ticket.priority} {PRIORITIES.get(ticket.priority, '')}".strip()
-    return f"[dutyline #{ticket.number}] [{label}] Voicemail from {_who(ticket)}"
+    return f"[dutyline #{ticket.number}] [{label}] {_what(ticket)} from {_who(ticket)}"
+
+
+def caller_text(ticket, tz):
+    """The caller's text: the reference, and for a missed call the time it came in."""
+    if ticket.kind == MISSED_KIND:
+        return (f"We missed your call at {ticket.created_at.astimezone(tz):%H:%M}; an engineer "
+                f"will call you back. Reference {ticket.number}.")
+    return (f"Thank you for your message to support. Your reference is "
+            f"#{ticket.number}; an engineer will call you back.")
 
 
 def engineer_text(ticket):
-    text = (f"Voicemail ticket #{ticket.number} from {_who(ticket)}. "
+    text = (f"{_what(ticket)} ticket #{ticket.number} from {_who(ticket)}. "
             f"Call back: {ticket.caller or 'withheld'}.")
     if ticket.transcript:
         start = ticket.transcript[:TRANSCRIPT_IN_TEXT]
@@ -69,7 +82,7 @@ def mail_body(ticket, tz):
     else:
         contract = "unknown caller (no contract on file)"
     lines = [
-        f"Voicemail ticket #{ticket.number}",
+        f"{_what(ticket)} ticket #{ticket.number}",
         "",
         f"Customer:      {contract}",
         f"Caller:        {ticket.caller or 'withheld'}",
@@ -80,7 +93,8 @@ def mail_body(ticket, tz):
         f"Sent to:       {ticket.engineer.name if ticket.engineer_id else 'the engineers on shift'}",
         "",
         "Transcript:",
-        ticket.transcript or "(not yet available; it follows in a reply to this message)",
+        ticket.transcript or ("(no message left)" if ticket.kind == MISSED_KIND else
+                              "(not yet available; it follows in a reply to this message)"),
     ]
     return "\n".join(lines) + "\n"
 
@@ -108,10 +122,7 @@ def queue_ticket_created(ticket, call, delivery, settings, now):
     """Queue the caller's, the engineers' and the helpdesk's notices of a new ticket."""
     key = f"ticket:{ticket.number}"
     if ticket.caller and is_mobile(ticket.caller):
-        enqueue(SMS, ticket.caller,
-                f"Thank you for your message to support. Your reference is "
-                f"#{ticket.number}; an engineer will call you back.",
-                f"{key}:caller-text", now)
+        enqueue(SMS, ticket.caller, caller_text(ticket, settings.tz), f"{key}:caller-text", now)
     for engineer in _engineers_for(ticket, call):
         enqueue(SMS, engineer.mobile, engineer_text(ticket),
                 f"{engineer_text_prefix(ticket.number)}{engineer.id}", now,

@@ -16,8 +16,8 @@ from voicemail import notify
 from voicemail.recordings import plain_text, recording_link, recording_seconds
 from voicemail.recordings import recording_sid as checked_sid
 from outbox.queue import cancel_queued
-from voicemail.models import (PRIORITIES, TICKET_BASE, Ticket, engineer_text_prefix,
-                              escalation_prefix, ticket_id)
+from voicemail.models import (MISSED_KIND, PRIORITIES, TICKET_BASE, VOICEMAIL_KIND, Ticket,
+                              engineer_text_prefix, escalation_prefix, ticket_id)
 from voicemail.notify import Delivery
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,8 @@ def record_voicemail(call, now, settings, recording_url=None, seconds=None, reco
         recording_url = recording_link(recording_url)
         if recording_url and not ticket.recording_url:
             changes["recording_url"] = recording_url
+            if ticket.kind == MISSED_KIND:  # the message came after the clock's pass
+                changes["kind"] = VOICEMAIL_KIND
         seconds = recording_seconds(seconds)
         if seconds is not None and ticket.recording_seconds is None:
             changes["recording_seconds"] = seconds

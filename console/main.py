@@ -13,7 +13,7 @@ from console import (absence_commands, block_commands, calendar_commands, call_c
                      customer_commands, db_commands, engineer_commands, ops_commands,
                      report_commands, rota_commands, sim_commands, ticket_commands,
                      user_commands)
-from console import pay_commands, wallboard_commands
+from console import callback_commands, pay_commands, wallboard_commands
 from console.app import make_app
 
 COMMANDS = (
@@ -55,6 +55,8 @@ def build_cli():
     for command in COMMANDS:
         group.add_command(command)
     rota_commands.rota.add_command(pay_commands.rota_pay)
+    call_commands.calls_group.add_command(callback_commands.calls_missed)
+    call_commands.calls_group.add_command(callback_commands.calls_done)
 
     @group.result_callback()
     def _done(*_args, **_kwargs):

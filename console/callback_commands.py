@@ -1,0 +1,54 @@
+"""`dutyline calls missed` and `dutyline calls done`: the call-back list (voicemail.missed)."""
+
+import json
+import click
+
+from console.app import app_command
+from reports.tables import text_table
+from rota.engineers import find_engineer
+from voicemail import missed
+from webhooks.runtime import runtime
+
+
+def _local(value):
+    return value.astimezone(runtime().settings.tz).strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def _row(ticket):
+    return {"ticket": ticket.number, "kind": ticket.kind, "caller": ticket.caller,
+            "can_call_back": missed.can_call_back(ticket),
+            "customer": ticket.customer.name if ticket.customer_id else None,
+            "arrived": ticket.created_at.isoformat(),
+            "reaction_due": ticket.deadline.isoformat() if ticket.deadline else None,
+            "status": ticket.status}
+
+
+@click.command("missed")
+@click.option("--json", "as_json", is_flag=True)
+@app_command
+def calls_missed(as_json):
+    """The calls due a call-back (missed calls and voicemails), the oldest first."""
+    due = missed.callbacks_due()
+    if as_json:
+        click.echo(json.dumps([_row(ticket) for ticket in due], indent=2))
+        return
+    if not due:
+        click.echo("no call-backs due")
+        return
+    rows = [[f"#{t.number}", _local(t.created_at), t.kind,
+             t.caller if missed.can_call_back(t) else "withheld: cannot be called back",
+             t.customer.name if t.customer_id else "-", _local(t.deadline)] for t in due]
+    click.echo(text_table(["ticket", "arrived", "kind", "call back", "customer",
+                           "reaction due"], rows))
+
+
+@click.command("done")
+@click.argument("ticket")
+@click.option("--reason", required=True, help="why no call-back is needed any more")
+@click.option("--engineer", "name", help="the engineer marking it done")
+@app_command
+def calls_done(ticket, reason, name):
+    """Mark a ticket's call-back done, with the reason."""
+    engineer = find_engineer(name) if name else None
+    done = missed.mark_done(ticket, reason, runtime().clock(), engineer)
+    click.echo(f"ticket #{done.number}: call-back done ({done.callback_reason})")

@@ -7,3 +7,4 @@ def load():
                      tickets_page, users_page)
     from web import pay_page, wallboard_page  # noqa: F401
     from web import duty_actions, swaps_page  # noqa: F401
+    from web import callbacks_page  # noqa: F401

@@ -45,6 +45,8 @@ ROUTES = {
     "/tickets": (200, None),
     "/tickets/<int:number>": (200, None),
     "/tickets/<int:number>/<action>": (None, 403),         # close
+    "/callbacks": (200, None),
+    "/callbacks/<int:number>/done": (None, 302),            # any engineer, with a reason
     "/calendars": (200, None),
     "/subscribe/new": (None, 403),                          # a manager link
     "/subscribe/revoke/<prefix>": (None, 403),              # a manager link

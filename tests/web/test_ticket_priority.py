@@ -48,3 +48,19 @@ def test_a_bad_priority_or_a_missing_token_changes_nothing(engineer):
     assert engineer.post("/tickets/4711/priority", {"priority": "A"}, token_from="/tickets",
                          follow_redirects=True).status_code == 200
     assert priority_of(ticket) == "C"
+
+
+def test_the_call_back_list_shows_due_calls_and_marks_one_done_with_a_reason(engineer):
+    ticket = make_ticket()
+    page = engineer.get("/callbacks").get_data(as_text=True)
+    assert f"#{ticket.number}" in page and "+447700900123" in page
+    assert "Call-backs due" in engineer.get("/tickets").get_data(as_text=True)
+    refused = engineer.post(f"/callbacks/{ticket.number}/done", {"reason": " "},
+                            token_from="/callbacks", follow_redirects=True)
+    assert "say why the call-back is done" in refused.get_data(as_text=True)
+    answer = engineer.post(f"/callbacks/{ticket.number}/done", {"reason": "rang back"},
+                           token_from="/callbacks", follow_redirects=True)
+    text = answer.get_data(as_text=True)
+    assert "#1001 call-back done" in text and "No call-backs due." in text
+    with database.connection_context():
+        assert Ticket.get_by_id(ticket.id).callback_reason == "rang back"

@@ -11,6 +11,7 @@ from reports.report import report
 from reports.span import Span
 from outbox import queue
 from outbox.models import EMAIL, OutboxMessage
+from voicemail.missed import callbacks_due, can_call_back
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +76,23 @@ def summary_mail(settings, monday, sunday, now):
         if len(missed) > MISSED_LISTED:
             lines.append(f"  … and {len(missed) - MISSED_LISTED} more "
                          "(dutyline calls list --missed)")
+    lines += callback_lines(tz)
     lines += ["", "Definitions: docs/statistics.md; figures: dutyline report calls "
               f"--from {monday} --to {sunday}."]
     return subject, "\n".join(lines) + "\n"
+
+
+def callback_lines(tz):
+    """The call-backs still due as the mail is written (dutyline calls missed)."""
+    due = callbacks_due()
+    lines = ["", f"Call-backs due: {len(due)}"]
+    for ticket in due[:MISSED_LISTED]:
+        caller = ticket.caller if can_call_back(ticket) else "withheld"
+        lines.append(f"  #{ticket.number}  {ticket.created_at.astimezone(tz):%a %d %b %H:%M}  "
+                     f"{caller:<16} {ticket.customer.name if ticket.customer_id else ''}")
+    if len(due) > MISSED_LISTED:
+        lines.append(f"  … and {len(due) - MISSED_LISTED} more (dutyline calls missed)")
+    return lines
 
 
 def queue_weekly_summary(settings, recipient, now):

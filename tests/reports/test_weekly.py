@@ -1,6 +1,6 @@
 """The weekly summary mail: last full local week, queued once however often the clock runs."""
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -62,3 +62,14 @@ def test_clock_refuses_a_report_email_that_is_no_address(app):
     app.config["REPORT_EMAIL"] = "boss"
     result = CliRunner().invoke(main, ["clock", "--once"], obj=app_info(app))
     assert result.exit_code != 0 and "REPORT_EMAIL: not an e-mail address" in result.output
+
+
+def test_summary_lists_the_call_backs_still_due(settings, log_call):
+    from voicemail import missed
+
+    tuesday = datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)
+    log_call(tuesday, ringing=1, ended=50)
+    assert missed.queue_missed_calls(settings, tuesday.astimezone(timezone.utc)
+                                     + timedelta(minutes=5)) == 1
+    _, body = weekly.summary_mail(settings, date(2026, 11, 30), date(2026, 12, 6), MONDAY_7_DEC)
+    assert "Call-backs due: 1" in body and "#1001  Tue 01 Dec 10:00" in body

@@ -30,6 +30,7 @@ def ring_engineer(sim, node, timeout):
         leg_status("busy")
         return "busy", False, 0
     sim.say(f"ringing {name} on {number} ({answer.action})")
+    sim.outcome.phones_rung += 1
     leg_status("ringing")
     pickup = answer.pickup_after(sim.model)
     if answer.action == "ignore" or pickup >= rings_for:
@@ -81,18 +82,19 @@ def _whisper(sim, body, child, number, key):
         for verb in root:
             if verb.tag == "Say":
                 sim.say(f"engineer hears: {verb.text}")
-                sim.advance(sim.model.speech_seconds(verb.text))
+                sim.advance(sim.model.say(verb.text))
             elif verb.tag == "Hangup":
                 return False
             elif verb.tag == "Gather":
                 spoken = " ".join(c.text or "" for c in verb if c.tag == "Say")
+                says = sum(c.tag == "Say" for c in verb)
                 sim.say(f"engineer hears: {spoken}")
                 if key is None:
-                    sim.advance(sim.model.speech_seconds(spoken))
+                    sim.advance(sim.model.speech_seconds(spoken) + says * sim.model.say_seconds)
                     sim.advance(int(verb.get("timeout", "5")))
                     sim.say("no key pressed")
                     continue
-                sim.advance(sim.model.until_press(spoken))
+                sim.advance(sim.model.until_press(spoken, says))
                 sim.say(f"engineer presses {key}")
                 params = _leg_params(sim, child, number, "in-progress", Digits=key)
                 next_body = sim.post(verb.get("action"), params)

@@ -28,6 +28,7 @@ class SimLeg:
     status_callback: str | None
     timeout: int
     state: str = "dialling"  # dialling | ringing | picked-up | talking | ended
+    person_picked_up: bool = False  # the engineer (not a voicemail) picked up
 
 
 class QueueWait:
@@ -66,6 +67,8 @@ class QueueWait:
     def after(self):
         if self.bridged_to is not None:
             name = self.bridged_to
+            self.sim.outcome.taken_pickups = sum(  # picked up a call someone else had
+                leg.person_picked_up and leg.state != "talking" for leg in self.legs.values())
             self.sim.connected(name)
             self.sim.advance(self.model.talk_seconds)
             self.sim.say(f"{name} and the caller hang up after {self.model.talk_seconds:.0f} s")
@@ -94,7 +97,7 @@ class QueueWait:
                 return
             if verb.tag == "Say":
                 self.sim.say(f"caller hears: {verb.text}")
-                elapsed += self.model.speech_seconds(verb.text)
+                elapsed += self.model.say(verb.text)
             elif verb.tag == "Play":
                 elapsed += RINGBACK_SECONDS  # the only sound the app plays a waiting caller
             elif verb.tag == "Pause":
@@ -147,6 +150,7 @@ class QueueWait:
             self.end_leg(leg, "busy")
             return
         leg.state = "ringing"
+        self.sim.outcome.phones_rung += 1
         self.sim.say(f"ringing {leg.name} on {leg.number} ({leg.answer.action})")
         self.leg_status(leg, "ringing")
         pickup = leg.answer.pickup_after(self.model)
@@ -166,6 +170,7 @@ class QueueWait:
             return
         leg.state = "picked-up"
         who = "personal voicemail" if leg.answer.action == "voicemail" else leg.name
+        leg.person_picked_up = leg.answer.action == "accept"
         body = self.sim.post(leg.url, self.leg_params(leg, "in-progress"))
         if [verb.tag for verb in ET.fromstring(body)] == ["Dial"]:  # a desk phone: no whisper
             self.sim.say(f"{who} picks up; connected on pick-up with no whisper "
@@ -178,7 +183,7 @@ class QueueWait:
         for verb in ET.fromstring(body):
             if verb.tag == "Say":
                 self.sim.say(f"{leg.name} hears: {verb.text}")
-                elapsed += self.model.speech_seconds(verb.text)
+                elapsed += self.model.say(verb.text)
             elif verb.tag == "Hangup":
                 self.at(elapsed, self.hang_up, leg)
                 return
@@ -187,12 +192,14 @@ class QueueWait:
                 return
             elif verb.tag == "Gather":
                 spoken = " ".join(child.text or "" for child in verb if child.tag == "Say")
+                says = sum(child.tag == "Say" for child in verb)
                 self.sim.say(f"{leg.name} hears: {spoken}")
                 if leg.answer.action == "accept":
-                    self.at(elapsed + self.model.until_press(spoken), self.press, leg,
+                    self.at(elapsed + self.model.until_press(spoken, says), self.press, leg,
                             verb.get("action"))
                     return
-                elapsed += self.model.speech_seconds(spoken) + float(verb.get("timeout", "5"))
+                elapsed += (self.model.speech_seconds(spoken) + says * self.model.say_seconds
+                            + float(verb.get("timeout", "5")))
         self.at(elapsed, self.hang_up, leg)
 
     def press(self, leg, action):

@@ -54,3 +54,5 @@ class Outcome:
     reached_after: float | None = None  # seconds from arrival to the caller being connected
     voicemail_after: float | None = None  # seconds from arrival to the voicemail tone
     fallback_after: float | None = None
+    phones_rung: int = 0  # engineer phones rung for the call
+    taken_pickups: int = 0  # engineers who picked up and pressed 1 for a caller already taken

@@ -73,7 +73,8 @@ class Simulator:
         response.close()  # as a server does once the answer is sent: runs its after-work
         started = getattr(self.dialer, "started", ())
         while len(self.leg_requests) < len(started):  # legs asked of the REST API just now
-            self.leg_requests.append(self.clock() + timedelta(seconds=self.model.webhook_seconds))
+            self.leg_requests.append(self.clock() + timedelta(
+                seconds=self.model.webhook_seconds + self.model.rest_effect_seconds))
         self.outcome.responses.append((parts.path, response.status_code, body))
         if response.status_code != 200:
             self._say(f"app answered {response.status_code} to {parts.path}")
@@ -147,7 +148,7 @@ class Simulator:
         for verb in root:
             if verb.tag == "Say":
                 self._say(f"caller hears: {verb.text}")
-                self._advance(self.model.speech_seconds(verb.text))
+                self._advance(self.model.say(verb.text))
             elif verb.tag == "Pause":
                 self._advance(int(verb.get("length", "1")))
             elif verb.tag == "Hangup":
@@ -178,7 +179,7 @@ class Simulator:
         for child in verb:
             if child.tag == "Say":
                 self._say(f"caller hears: {child.text}")
-                self._advance(self.model.speech_seconds(child.text))
+                self._advance(self.model.say(child.text))
         if not self.scenario.caller_presses:
             self._advance(int(verb.get("timeout", "5")))
             self._say("caller presses nothing")

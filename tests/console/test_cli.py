@@ -147,10 +147,11 @@ def test_simulate_puts_the_callers_seconds_on_every_line(cli):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert all(" s  " in line for line in lines)  # "+  4.7 s  Ben Smith picks up"
-    # 0.2 s webhook + 1.5 s greeting + 1.5 s to ring + 3 s + whisper named, key, webhooks
-    assert lines[-2].endswith("caller reached Ben Smith after 8.1 s")
+    # 0.25 s webhook + greeting (0.2 s a <Say>) + 1.5 s to ring + 3 s + the whole prompt, 0.8 s,
+    # webhooks
+    assert lines[-2].endswith("caller reached Ben Smith after 10.3 s")
     slow = cli("simulate", "--at", "2026-12-01T10:30", "--answer", "Ben Smith=accept@8s")
-    assert slow.output.splitlines()[-2].endswith("caller reached Ben Smith after 13.1 s")
+    assert slow.output.splitlines()[-2].endswith("caller reached Ben Smith after 15.3 s")
 
 
 def test_simulate_voicemail_makes_a_ticket(cli):

@@ -22,7 +22,7 @@ WEDNESDAY_03 = datetime(2026, 12, 2, 3, 0, tzinfo=LONDON)
 
 @pytest.fixture
 def settings_data():
-    return {"hunt": "overlap", "overlap_seconds": 6}
+    return {"hunt": "overlap", "overlap_seconds": 9}
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def started_at(outcome):
 def test_first_engineer_accepts_quickly(simulate, team, db, dialer):
     outcome = simulate(Scenario(at=TUESDAY_10, answers={"Ann Archer": "accept@3s"}))
     assert outcome.answered_by == "Ann Archer"
-    assert outcome.reached_after <= 8.0
+    assert outcome.reached_after <= 9.0  # the caller clock of console.caller_clock
     assert "caller reached Ann Archer after" in outcome.lines[-2]
     assert [leg["to"] for leg in dialer.started] == [team[0].mobile]  # only Ann was rung
     call = Call.get(Call.sid == outcome.call_sid)
@@ -68,11 +68,11 @@ def test_the_next_phone_rings_after_the_overlap_and_the_first_to_press_wins(simu
                                                        "Ben Smith": "accept@2s"},
                                 others="ignore"))
     assert outcome.answered_by == "Ben Smith"
-    # Ben rang while Ann's phone still rang, and Ann's leg was stopped once Ben pressed 1
+    # Ben rang while Ann's phone still rang; Ann picked up later and her leg was stopped
     assert [name for name, _ in legs(outcome)] == ["Ann Archer", "Ben Smith"]
     first, second = started_at(outcome)
-    assert 6 <= second - first < 10
-    assert (dialer.started[0]["sid"], True) in dialer.stopped
+    assert 9 <= second - first < 13
+    assert [sid for sid, _ in dialer.stopped] == [dialer.started[0]["sid"]]  # Ann, mid-whisper
     assert legs(outcome)[1] == ("Ben Smith", "accepted")
     # the round robin moved past both: the next call starts with Cat
     assert HuntPosition.get_by_id(1).last_rotation == team[1].rotation

@@ -26,6 +26,7 @@ from reports import units, weekly
 from rota import handover, managers
 from rota import weekly as duty_lists
 from voicemail import escalation, missed, notify
+from webhooks import callback_voice
 from webhooks.messages import replay_kept
 from webhooks.runtime import runtime
 
@@ -76,7 +77,7 @@ def build_senders(app):
         if rt.public_url:  # Twilio fetches the escalation call's words from the app
             senders[VOICE] = TwilioVoiceCall(
                 config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], from_number,
-                lambda message: rt.url("escalation", esc=message.id),
+                callback_voice.answer_url,
                 status_url=lambda message: rt.url("escalation_status", esc=message.id))
     if config.get("SMTP_URL"):
         try:

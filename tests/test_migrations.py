@@ -132,12 +132,12 @@ def todays_models():
     from inbox.models import InboundText
     from outbox.models import OutboxMessage
     from reports.models import ReportUnit, StatisticsStart
-    from voicemail.models import Ticket
+    from voicemail.models import CallBack, Ticket
 
     return [Engineer, DutyPeriod, HuntPosition, Customer, CustomerNumber, Call, Leg, Ticket,
             Override, Absence, FeedToken, PublishedEvent, PublishedFeed, OutboxMessage,
             StatisticsStart, InboundText, User, SignInLink, WebSession, SignInAttempt, AuditEntry,
-            ReportUnit, BlockedNumber, WallboardLink, SwapRequest]
+            ReportUnit, BlockedNumber, WallboardLink, SwapRequest, CallBack]
 
 
 def shape():

@@ -1,6 +1,7 @@
 """The table of voicemail tickets, and a ticket as plain data."""
 
-from peewee import AutoField, CharField, ForeignKeyField, IntegerField, TextField
+from peewee import (AutoField, BooleanField, CharField, ForeignKeyField, IntegerField,
+                    TextField)
 
 from customers.models import Customer
 from dutyline.db import BaseModel, UTCDateTimeField
@@ -65,6 +66,21 @@ class Ticket(BaseModel):
     def priority_label(self):
         """"A critical", "C normal" …"""
         return f"{self.priority} {PRIORITIES.get(self.priority, '')}".strip()
+
+
+class CallBack(BaseModel):
+    """An engineer's call-back of a ticket's caller through the support number: the outbox
+    rings the engineer (`message_id`), 1 pressed dials the customer."""
+
+    id = AutoField()
+    ticket = ForeignKeyField(Ticket, backref="callbacks", on_delete="CASCADE")
+    engineer = ForeignKeyField(Engineer, backref="callbacks")
+    message_id = IntegerField(null=True, unique=True)  # the outbox row of the engineer's call
+    requested_at = UTCDateTimeField()
+    connected_at = UTCDateTimeField(null=True)  # the engineer pressed 1: the customer dialled
+    ended_at = UTCDateTimeField(null=True)
+    answered = BooleanField(null=True)  # the customer answered; None until the dial ended
+    seconds = IntegerField(null=True)  # how long the customer was on the line
 
 
 def ticket_as_dict(ticket):

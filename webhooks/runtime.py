@@ -32,6 +32,9 @@ PATHS = {
     "escalation": "/voice/escalation",
     "escalation_key": "/voice/escalation-key",
     "escalation_status": "/voice/escalation-status",
+    "callback": "/voice/callback",
+    "callback_key": "/voice/callback-key",
+    "callback_dialled": "/voice/callback-dialled",
 }
 
 

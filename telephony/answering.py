@@ -1,0 +1,69 @@
+"""How each engineer answers on each of their numbers, learned from the call log's legs.
+
+An `Answering` is what the target-driven hunt (telephony.target_hunt) reckons with: the
+chance that a ring on that number ends in an acceptance, the pick-up delay from the ring
+(taken as uniform between `low` and `high`, with the mean and spread of the delays seen),
+and the share of pick-ups that press 1 (the rest are voicemail boxes or people who do not).
+Until there is history the priors stand; each leg counts as much as a prior ring when it is
+new and half as much every `half_life_days` after, so recent weeks weigh more.
+"""
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Answering:
+    chance: float  # a ring ends in an acceptance
+    low: float  # pick-up delay from the ring, seconds: uniform low..high
+    high: float
+    person: float = 1.0  # share of pick-ups that press 1
+
+    def answered_within(self, seconds):
+        """The chance of an acceptance whose pick-up came within `seconds` of the ring."""
+        if seconds <= self.low:
+            return 0.0
+        if seconds >= self.high or self.high <= self.low:
+            return self.chance
+        return self.chance * (seconds - self.low) / (self.high - self.low)
+
+
+PRIOR = Answering(chance=0.8, low=2.0, high=10.0, person=0.95)
+PRIOR_WEIGHT = 3.0  # the prior counts as this many rings
+HALF_LIFE_DAYS = 14.0
+
+
+@dataclass(frozen=True)
+class Ring:
+    """One leg of the log, as the learner needs it."""
+
+    rung_at: object  # aware datetime the phone started ringing
+    picked_up_after: float | None  # seconds from the ring to the pick-up; None: never
+    accepted: bool
+
+
+def learn(rings, now, prior=PRIOR, prior_weight=PRIOR_WEIGHT, half_life_days=HALF_LIFE_DAYS):
+    """The Answering of one number from its `rings` (older than `now`, any order)."""
+    total = accepted = picked = pressed = 0.0
+    delays = []  # (weight, seconds) of the accepted pick-ups
+    for ring in rings:
+        age = max((now - ring.rung_at).total_seconds() / 86400.0, 0.0)
+        weight = 0.5 ** (age / half_life_days)
+        total += weight
+        if ring.picked_up_after is not None:
+            picked += weight
+            if ring.accepted:
+                pressed += weight
+                delays.append((weight, ring.picked_up_after))
+        if ring.accepted:
+            accepted += weight
+    chance = (accepted + prior_weight * prior.chance) / (total + prior_weight)
+    person = (pressed + prior_weight * prior.person) / (picked + prior_weight)
+    prior_mean = (prior.low + prior.high) / 2
+    prior_var = (prior.high - prior.low) ** 2 / 12
+    seen = sum(weight for weight, _ in delays)
+    mean = (sum(w * s for w, s in delays) + prior_weight * prior_mean) / (seen + prior_weight)
+    spread = (sum(w * (s - mean) ** 2 for w, s in delays)
+              + prior_weight * (prior_var + (prior_mean - mean) ** 2)) / (seen + prior_weight)
+    half = math.sqrt(3 * spread)  # a uniform with that mean and variance
+    return Answering(min(chance, 1.0), max(mean - half, 0.0), mean + half, min(person, 1.0))

@@ -1,4 +1,5 @@
-"""`dutyline calls missed` and `dutyline calls done`: the call-back list (voicemail.missed)."""
+"""`dutyline calls missed`, `dutyline calls done` and `dutyline calls back`: the call-back
+list (voicemail.missed) and call-backs through the support number (voicemail.callbacks)."""
 
 import json
 import click
@@ -6,7 +7,7 @@ import click
 from console.app import app_command
 from reports.tables import text_table
 from rota.engineers import find_engineer
-from voicemail import missed
+from voicemail import callbacks, missed
 from webhooks.runtime import runtime
 
 
@@ -52,3 +53,15 @@ def calls_done(ticket, reason, name):
     engineer = find_engineer(name) if name else None
     done = missed.mark_done(ticket, reason, runtime().clock(), engineer)
     click.echo(f"ticket #{done.number}: call-back done ({done.callback_reason})")
+
+
+@click.command("back")
+@click.argument("ticket")
+@click.option("--engineer", "name", required=True, help="the engineer whose phone rings first")
+@app_command
+def calls_back(ticket, name):
+    """Call a ticket's caller back: the engineer's own phone rings (the outbox worker calls
+    it through Twilio), they press 1, and the customer sees the support number."""
+    made = callbacks.request_callback(ticket, find_engineer(name), runtime().clock())
+    click.echo(f"ticket #{made.ticket.number}: calling {made.engineer.name} now (outbox "
+               f"message {made.message_id}); they press 1 to be put through")

@@ -57,6 +57,7 @@ def build_cli():
     rota_commands.rota.add_command(pay_commands.rota_pay)
     call_commands.calls_group.add_command(callback_commands.calls_missed)
     call_commands.calls_group.add_command(callback_commands.calls_done)
+    call_commands.calls_group.add_command(callback_commands.calls_back)
 
     @group.result_callback()
     def _done(*_args, **_kwargs):

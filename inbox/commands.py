@@ -1,5 +1,5 @@
-"""Engineers' text messages to the support number: WHO, ON, OFF, COVER, TAKE, ACK, YES,
-HELP.
+"""Engineers' text messages to the support number: WHO, ON, OFF, COVER, TAKE, ACK, CALL,
+YES, HELP.
 
 A text is a command only when the whole message is one; anything else changes nothing
 and is answered with the list of commands.
@@ -23,6 +23,7 @@ from rota.overrides import override_at
 from rota.periods import next_period_after, period_at
 from rota.swap_requests import NoSwapWaiting, accept_only, day_labels
 from rota.take import NothingToTake, take_duty
+from voicemail.callbacks import request_callback
 from voicemail.models import PRIORITIES
 from voicemail.tickets import TicketError, acknowledge, get_ticket
 
@@ -39,8 +40,9 @@ HELP_TEXT = ("Commands: WHO (on duty now and next), ON / OFF (join or leave in-h
              "COVER / COVER OFF (be rung out of hours after the duty engineer), TAKE (take "
              "duty now until the next handover; in office hours, the coming out-of-hours "
              "period), ACK 1234 (acknowledge ticket 1234; ACK 1234 A also sets its priority: "
-             "A critical, B important, C normal, D low), YES (accept the swap a colleague "
-             "asked you for), HELP.")
+             "A critical, B important, C normal, D low), CALL 1234 (we ring you, then put "
+             "you through to ticket 1234's caller from the support number), YES (accept the "
+             "swap a colleague asked you for), HELP.")
 
 
 def engineer_by_mobile(number, region):
@@ -58,7 +60,7 @@ def engineer_by_mobile(number, region):
 # a text is a command only when the whole of it is one: "take care" or "on my way" are not;
 # an ACK of a number past any ticket is one too, answered "no ticket"
 _COMMAND = re.compile(r"(WHO|ON|OFF|TAKE|HELP|COVER|COVER OFF|YES)"
-                      r"|ACK #?([0-9]{1,30})(?: ([A-Z]))?")
+                      r"|ACK #?([0-9]{1,30})(?: ([A-Z]))?|CALL #?([0-9]{1,30})")
 _TRAILING = ".!?,;: "
 
 
@@ -81,6 +83,8 @@ def parse_text(text):
         return None
     if match.group(1):
         return Command(match.group(1))
+    if match.group(4):
+        return Command("CALL", match.group(4))
     return Command("ACK", match.group(2), match.group(3))
 
 
@@ -162,6 +166,18 @@ def _ack(engineer, command, now, delivery):
     return f"Ticket #{ticket.number} was already acknowledged by {by}{set_to}."
 
 
+def _call(engineer, command, now):
+    """CALL 1234: ring the engineer's own phone, then the ticket's caller (a call-back)."""
+    try:
+        callback = request_callback(command.ticket, engineer, now)
+    except TicketError as exc:
+        return f"No call-back: {exc}."
+    ticket = callback.ticket
+    _audit(engineer, "call-back", f"#{ticket.number}", now)
+    return (f"Calling you now for ticket #{ticket.number}: answer and press 1 to be put "
+            "through; the customer sees the support number.")
+
+
 def _cover(engineer, off, now, settings):
     until = set_cover(engineer, not off, settings, now)
     _audit(engineer, "cover", f"{engineer.name}: " + (
@@ -235,4 +251,6 @@ def handle_text(sender, text, now, settings, delivery=None):
         return _ack(engineer, command, now, delivery)
     if name == "YES":
         return _yes(engineer, now, settings)
+    if name == "CALL":
+        return _call(engineer, command, now)
     return HELP_TEXT

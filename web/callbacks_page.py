@@ -1,9 +1,12 @@
 """The Call-backs page: every call that reached nobody and is still due a call-back, the
-oldest first; an engineer marks one done with the reason (voicemail.missed)."""
+oldest first; an engineer marks one done with the reason (voicemail.missed), or presses
+Call back (here or on the ticket): their own phone rings, then the caller's, who sees the
+support number (voicemail.callbacks)."""
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from accounts import audit
+from voicemail import callbacks as calls
 from voicemail import missed
 from voicemail.tickets import TicketError
 from web.blueprint import bp
@@ -26,3 +29,19 @@ def callback_done(number):
     audit.record(g.user.email, "call-back done", f"#{done.number} {done.callback_reason}", g.now)
     flash(f"#{done.number} call-back done")
     return redirect(url_for("web.callbacks"))
+
+
+@bp.post("/callbacks/<int:number>/call")
+def callback_call(number):
+    if not g.user.engineer_id:
+        abort(403)  # a call-back rings the engineer's own phone: a user with none has none
+    try:
+        made = calls.request_callback(number, g.user.engineer, g.now)
+    except TicketError as exc:
+        flash(str(exc), "warning")
+        return redirect(url_for("web.callbacks"))
+    audit.record(g.user.email, "call-back", f"#{made.ticket.number}", g.now)
+    flash(f"#{made.ticket.number}: your phone rings now; answer and press 1 to be put "
+          "through (the customer sees the support number)")
+    back = request.form.get("back", "")
+    return redirect(back if back.startswith("/tickets/") else url_for("web.callbacks"))

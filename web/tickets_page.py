@@ -4,7 +4,9 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from accounts import audit
 from voicemail import tickets as service
+from voicemail.callbacks import callbacks_of
 from voicemail.escalation import escalation_calls
+from voicemail.missed import can_call_back
 from voicemail.models import PRIORITIES
 from voicemail.tickets import TicketError
 from web.access import is_manager
@@ -46,7 +48,8 @@ def ticket(number):
     except TicketError:
         abort(404)
     return render_template("ticket.html", ticket=found, priorities=PRIORITIES,
-                           escalation=escalation_calls(found))
+                           escalation=escalation_calls(found), callbacks=callbacks_of(found),
+                           can_call_back=can_call_back)
 
 
 @bp.post("/tickets/<int:number>/<action>")

@@ -49,3 +49,17 @@ def test_done_takes_a_call_back_off_the_list_with_its_reason(cli, two_missed, ma
     assert [r["ticket"] for r in json.loads(cli("calls", "missed", "--json").output)] == [1001]
     again = cli("calls", "done", "1002", "--reason", "again")
     assert again.exit_code == 1 and "already done" in again.output
+
+
+def test_back_queues_the_engineers_call_and_refuses_a_withheld_number(cli, two_missed,
+                                                                      make_engineer):
+    make_engineer("Ben Smith", mobile="+447911000001")
+    made = cli("calls", "back", "1001", "--engineer", "Ben Smith")
+    assert made.exit_code == 0 and "calling Ben Smith now" in made.output
+    with database.connection_context():
+        from outbox.models import OutboxMessage
+
+        assert [(m.channel, m.recipient) for m in OutboxMessage.select().where(
+            OutboxMessage.channel == "voice")] == [("voice", "+447911000001")]
+    refused = cli("calls", "back", "1002", "--engineer", "Ben Smith")
+    assert refused.exit_code == 1 and "withheld" in refused.output

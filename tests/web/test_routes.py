@@ -47,6 +47,7 @@ ROUTES = {
     "/tickets/<int:number>/<action>": (None, 403),         # close
     "/callbacks": (200, None),
     "/callbacks/<int:number>/done": (None, 302),            # any engineer, with a reason
+    "/callbacks/<int:number>/call": (None, 302),            # rings their own phone
     "/calendars": (200, None),
     "/subscribe/new": (None, 403),                          # a manager link
     "/subscribe/revoke/<prefix>": (None, 403),              # a manager link

@@ -64,3 +64,21 @@ def test_the_call_back_list_shows_due_calls_and_marks_one_done_with_a_reason(eng
     assert "#1001 call-back done" in text and "No call-backs due." in text
     with database.connection_context():
         assert Ticket.get_by_id(ticket.id).callback_reason == "rang back"
+
+
+def test_call_back_on_the_ticket_rings_the_engineers_own_phone_and_is_logged(engineer, ben):
+    from outbox.models import OutboxMessage
+    from voicemail.models import CallBack
+
+    ticket = make_ticket()
+    page = engineer.get(f"/tickets/{ticket.number}").get_data(as_text=True)
+    assert f'aria-label="Call back #{ticket.number} through the support number"' in page
+    answer = engineer.post(f"/callbacks/{ticket.number}/call", {"back": f"/tickets/{ticket.number}"},
+                           token_from=f"/tickets/{ticket.number}", follow_redirects=True)
+    text = answer.get_data(as_text=True)
+    assert "your phone rings now" in text and "ringing the engineer" in text
+    with database.connection_context():
+        row = CallBack.get()
+        message = OutboxMessage.get_by_id(row.message_id)
+        assert (row.engineer_id, message.channel, message.recipient) == (ben.id, "voice",
+                                                                         ben.mobile)

@@ -162,6 +162,9 @@ def test_help_and_unknown_commands(twilio, team):
     ("ack 1042 please", None),
     ("ACK", None),
     ("ack it", None),
+    ("CALL 1043", ("CALL", "1043", None)),
+    ("call #1043.", ("CALL", "1043", None)),
+    ("call me", None),
     ("T A K E", None),
     ("", None),
 ])
@@ -375,3 +378,21 @@ def test_yes_after_the_duty_started_is_too_late(twilio, asked, clock):
     assert text(twilio, TOBI, "YES") == (
         200, "No swap request is waiting for your answer, so nothing was changed.")
     assert state() == before
+
+
+def test_call_rings_the_engineer_for_a_call_back_of_the_ticket(twilio, team, clock):
+    from telephony.models import Call
+    from voicemail.models import CallBack, Ticket
+
+    with database.connection_context():
+        call = Call.create(sid="CA" + "4" * 32, from_number="+447700900123", to_number=SUPPORT,
+                           started_at=clock.now, mode="in_hours", status="missed")
+        Ticket.create(call=call, caller=call.from_number, created_at=clock.now, kind="missed")
+    status, reply = text(twilio, BEN, "CALL 1001")
+    assert status == 200 and reply.startswith("Calling you now for ticket #1001")
+    with database.connection_context():
+        row = CallBack.get()
+        assert (row.engineer_id, row.ticket.number) == (team["Ben"].id, 1001)
+        message = OutboxMessage.get(OutboxMessage.id == row.message_id)
+        assert (message.channel, message.recipient) == ("voice", BEN)
+    assert text(twilio, BEN, "CALL 4711")[1] == "No call-back: no ticket #4711."

@@ -13,7 +13,7 @@ from console import (absence_commands, block_commands, calendar_commands, call_c
                      customer_commands, db_commands, engineer_commands, ops_commands,
                      report_commands, rota_commands, sim_commands, ticket_commands,
                      user_commands)
-from console import callback_commands, pay_commands, wallboard_commands
+from console import callback_commands, pay_commands, ring_test_commands, wallboard_commands
 from console.app import make_app
 
 COMMANDS = (
@@ -55,6 +55,7 @@ def build_cli():
     for command in COMMANDS:
         group.add_command(command)
     rota_commands.rota.add_command(pay_commands.rota_pay)
+    rota_commands.rota.add_command(ring_test_commands.rota_ring_test)
     call_commands.calls_group.add_command(callback_commands.calls_missed)
     call_commands.calls_group.add_command(callback_commands.calls_done)
     call_commands.calls_group.add_command(callback_commands.calls_back)

@@ -23,7 +23,7 @@ from outbox.sms import TwilioSms
 from outbox.voice import TwilioVoiceCall
 from outbox.webhook import WebhookPoster
 from reports import units, weekly
-from rota import handover, managers
+from rota import handover, managers, ring_test
 from rota import weekly as duty_lists
 from voicemail import escalation, missed, notify
 from webhooks import callback_voice
@@ -223,6 +223,8 @@ def clock(once, interval):
         added += len(managers.queue_manager_warnings(rt.settings, rt.managers, now))
         added += len(escalation.queue_escalations(rt.settings, rt.managers, now))
         added += missed.queue_missed_calls(rt.settings, now, rt.delivery)
+        added += len(ring_test.queue_ring_tests(now))
+        added += len(ring_test.queue_unconfirmed_warnings(rt.settings, rt.managers, now))
         if report_email and weekly.queue_weekly_summary(rt.settings, report_email, now):
             added += 1
         units.keep_recent(rt.settings, now)

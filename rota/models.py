@@ -89,3 +89,16 @@ class SwapRequest(BaseModel):
     created_at = UTCDateTimeField()
     expires_at = UTCDateTimeField(index=True)  # the earlier of the two periods' starts
     answered_at = UTCDateTimeField(null=True)
+
+
+class RingTest(BaseModel):
+    """A call to the incoming duty engineer's phone, at the handover or on demand: "Press 1
+    to confirm". Unconfirmed after the wait, the backup and the managers are told."""
+
+    id = AutoField()
+    engineer = ForeignKeyField(Engineer, backref="ring_tests")
+    duty_from = UTCDateTimeField()  # the handover the call is about ("on duty from 18:00")
+    key = CharField(unique=True)  # its outbox row's dedupe key: one call per handover
+    queued_at = UTCDateTimeField(index=True)
+    confirmed_at = UTCDateTimeField(null=True)
+    warned_at = UTCDateTimeField(null=True)  # the backup and the managers were told

@@ -126,7 +126,7 @@ def todays_models():
     from accounts.models import (AuditEntry, SignInAttempt, SignInLink, User, WallboardLink,
                                  WebSession)
     from calendars.models import FeedToken, PublishedEvent, PublishedFeed
-    from rota.models import Absence, DutyPeriod, Engineer, Override, SwapRequest
+    from rota.models import Absence, DutyPeriod, Engineer, Override, RingTest, SwapRequest
     from telephony.models import Call, HuntPosition, Leg
     from customers.models import BlockedNumber, Customer, CustomerNumber
     from inbox.models import InboundText
@@ -137,7 +137,8 @@ def todays_models():
     return [Engineer, DutyPeriod, HuntPosition, Customer, CustomerNumber, Call, Leg, Ticket,
             Override, Absence, FeedToken, PublishedEvent, PublishedFeed, OutboxMessage,
             StatisticsStart, InboundText, User, SignInLink, WebSession, SignInAttempt, AuditEntry,
-            ReportUnit, BlockedNumber, WallboardLink, SwapRequest, CallBack]
+            ReportUnit, BlockedNumber, WallboardLink, SwapRequest, CallBack,
+            RingTest]
 
 
 def shape():

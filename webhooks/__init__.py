@@ -125,11 +125,12 @@ def create_app(config=None):
         raise ConfigError(f"DATABASE_URL: {exc}") from exc
 
     from webhooks import escalation_voice, feeds, lifecycle, messages, queue_voice, sms, voice
-    from webhooks import callback_voice
+    from webhooks import callback_voice, ring_test_voice
 
     app.register_blueprint(voice.bp)
     app.register_blueprint(escalation_voice.bp)
     app.register_blueprint(callback_voice.bp)
+    app.register_blueprint(ring_test_voice.bp)
     app.register_blueprint(queue_voice.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(feeds.bp)

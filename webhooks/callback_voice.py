@@ -12,6 +12,7 @@ import logging
 from flask import Blueprint, Response, current_app, request
 
 from dutyline.phones import InvalidNumber, to_e164
+from rota import ring_test
 from telephony import twiml
 from voicemail import callback_call as words
 from voicemail import callbacks
@@ -41,10 +42,11 @@ callback_webhook = Lifecycle(
 
 
 def answer_url(message):
-    """The URL Twilio asks for the words of an outbox voice call: a call-back's or an
-    escalation call's (the senders' `answer_url`)."""
+    """The URL Twilio asks for the words of an outbox voice call: a call-back's, a ring
+    test's or an escalation call's (the senders' `answer_url`)."""
     rt = runtime()
-    name = "callback" if callbacks.is_callback(message) else "escalation"
+    name = ("callback" if callbacks.is_callback(message) else
+            "ring_test" if ring_test.is_ring_test(message) else "escalation")
     return rt.url(name, esc=message.id)
 
 

@@ -35,6 +35,8 @@ PATHS = {
     "callback": "/voice/callback",
     "callback_key": "/voice/callback-key",
     "callback_dialled": "/voice/callback-dialled",
+    "ring_test": "/voice/ring-test",
+    "ring_test_key": "/voice/ring-test-key",
 }
 
 

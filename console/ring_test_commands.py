@@ -1,0 +1,29 @@
+"""`dutyline rota ring-test`: call the incoming duty engineer's phone now (rota.ring_test)."""
+
+import click
+
+from console.app import app_command
+from rota import ring_test
+from rota.engineers import find_engineer
+from rota.labels import local_label
+from webhooks.runtime import runtime
+
+
+@click.command("ring-test")
+@click.option("--engineer", "name", help="ring this engineer (default: the next handover's)")
+@app_command
+def rota_ring_test(name):
+    """Call the duty phone of the next handover now: "Press 1 to confirm". Unconfirmed, the
+    backup and the managers are told by the clock."""
+    rt = runtime()
+    now = rt.clock()
+    duty_from, engineer = ring_test.next_handover(now)
+    if name:
+        engineer = find_engineer(name)
+    if engineer is None or duty_from is None:
+        raise click.ClickException("nobody is on duty at the next handover: nothing to ring")
+    made = ring_test.ring_test_now(engineer, duty_from, now)
+    if made is None:
+        raise click.ClickException("a ring test was queued this very moment already")
+    click.echo(f"ringing {engineer.name} now about the duty from "
+               f"{local_label(duty_from, rt.settings.tz)}")

@@ -92,6 +92,7 @@ OLD_WHISPER = "Support call from 0 7 4 0 0 1 2 3 4 5 6"
 OVERLAP_2 = {"hunt": "overlap", "overlap_seconds": 2, "backup_after_seconds": 2}
 # (label, settings, desk phones connect on pick-up); the desk rows only for office teams
 STRATEGIES = (
+    ("target", {"hunt": "target"}, False),
     ("before", BEFORE, False),
     ("sequential", {"hunt": "sequential"}, False),
     ("overlap 6 s", {"hunt": "overlap", "overlap_seconds": 6, "backup_after_seconds": 6}, False),

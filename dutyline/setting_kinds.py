@@ -52,6 +52,23 @@ class Whole(Kind):
         return raw
 
 
+class Share(Kind):
+    """A share between `low` and `high`, written as a decimal (0.98)."""
+
+    python_type = float
+
+    def __init__(self, low, high):
+        self.low, self.high = low, high
+        self.accepts = self.summary = f"{low} to {high}"
+
+    def read(self, raw, key):
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            raise SettingsError(f"{key}: expected a share such as 0.98, got {raw!r}")
+        if not self.low <= raw <= self.high:
+            raise SettingsError(f"{key}: must be between {self.low} and {self.high}, got {raw}")
+        return float(raw)
+
+
 class Flag(Kind):
     python_type = bool
     accepts = "true or false"

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, make_dataclass
 from zoneinfo import ZoneInfo
 
 from dutyline.setting_kinds import (WEEKDAYS, Choice, Clock, Dates, Flag, HolidayRegion,
-                                    PhoneRegion, SettingsError, Text, Whole, WeeklyHours, Zone)
+                                    PhoneRegion, SettingsError, Share, Text, Whole, WeeklyHours,
+                                    Zone)
 
 __all__ = ("KEYS", "KNOWN_KEYS", "WEEKDAYS", "Key", "Settings", "SettingsError",
            "load_settings", "parse_settings", "settings_file")
@@ -36,7 +37,7 @@ class Key:
         return self.kind.read(raw, self.name)
 
 
-HUNT_STRATEGIES = ("sequential", "overlap")
+HUNT_STRATEGIES = ("target", "sequential", "overlap")
 
 KEYS = (
     Key("timezone", Zone(), "Europe/London", "the team's time zone"),
@@ -51,8 +52,11 @@ KEYS = (
         "second the caller waits"),
     Key("out_of_hours_greeting", Text(may_be_empty=True),
         "Connecting you to the engineer on duty.", "the greeting out of hours"),
-    Key("hunt", Choice(HUNT_STRATEGIES), "sequential", "one engineer at a time, or overlapped: "
-        "see Hunt strategies"),
+    Key("hunt", Choice(HUNT_STRATEGIES), "sequential", "as few phones as keep the service level, "
+        "one engineer at a time, or overlapped: see Hunt strategies"),
+    Key("service_level_target", Share(0.5, 0.999), 0.98, "target: the share of callers to reach "
+        "within service_level_seconds"),
+    Key("max_phones", Whole(1, 10), 3, "target: never more phones ringing at once"),
     Key("overlap_seconds", Whole(1, 120), 6, "overlap: the next engineer rings too after this "
         "long"),
     Key("backup_after_seconds", Whole(0, 120), None, "overlap out of hours: the backup joins the "

@@ -28,8 +28,8 @@ class Answering:
         return self.chance * (seconds - self.low) / (self.high - self.low)
 
 
-PRIOR = Answering(chance=0.8, low=2.0, high=10.0, person=0.95)
-PRIOR_WEIGHT = 3.0  # the prior counts as this many rings
+PRIOR = Answering(chance=0.85, low=2.0, high=8.0, person=0.95)
+PRIOR_WEIGHT = 1.0  # the prior counts as one ring
 HALF_LIFE_DAYS = 14.0
 
 
@@ -40,16 +40,38 @@ class Ring:
     rung_at: object  # aware datetime the phone started ringing
     picked_up_after: float | None  # seconds from the ring to the pick-up; None: never
     accepted: bool
+    stopped_after: float | None = None  # stopped, never picked up, after ringing this long
+
+
+def _share_by(answering, seconds):
+    """The share of the pick-ups that come within `seconds` of the ring."""
+    if answering.chance <= 0:
+        return 1.0
+    return answering.answered_within(seconds) / answering.chance
 
 
 def learn(rings, now, prior=PRIOR, prior_weight=PRIOR_WEIGHT, half_life_days=HALF_LIFE_DAYS):
     """The Answering of one number from its `rings` (older than `now`, any order)."""
+    rings = list(rings)
+    first = _learn([ring for ring in rings if ring.stopped_after is None], now, prior,
+                   prior_weight, half_life_days)
+    return _learn(rings, now, prior, prior_weight, half_life_days, first)
+
+
+def _learn(rings, now, prior, prior_weight, half_life_days, guess=None):
+    """A ring stopped before a pick-up counts as an acceptance by the chance that one was
+    still to come, as `guess` (the figures of the other rings) tells it."""
     total = accepted = picked = pressed = 0.0
     delays = []  # (weight, seconds) of the accepted pick-ups
     for ring in rings:
         age = max((now - ring.rung_at).total_seconds() / 86400.0, 0.0)
         weight = 0.5 ** (age / half_life_days)
         total += weight
+        if ring.stopped_after is not None:
+            gone = guess.chance * _share_by(guess, ring.stopped_after)
+            if gone < 1.0:
+                accepted += weight * (guess.chance - gone) / (1.0 - gone)
+            continue
         if ring.picked_up_after is not None:
             picked += weight
             if ring.accepted:

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from telephony.answering_log import learned_for
 from telephony.dialer import DialerError
 from telephony.hunt import begin_leg, targets_of
 from telephony.hunt_claims import (close_live_legs, leave_for_voicemail, release_accept,
@@ -21,6 +22,7 @@ from telephony.overlap import LegView, decide_tick
 from telephony.presence import free_engineers
 from telephony.routing import dial_timeout
 from telephony.steps import Ring, shown_caller_id
+from telephony.target_tick import TargetLeg, decide_target
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +41,24 @@ class TickOutcome:
     leg_id: int | None = None  # a leg to start once the answer is on its way
     leave: bool = False  # the caller leaves the queue (voicemail, or one at a time)
     stop: tuple = ()  # (CallSid, ringing) of legs to stop
+    wait_for: int | None = None  # target hunt: seconds the wait document lasts
+    more: tuple = ()  # target hunt: further legs to start at the same moment
 
 
 def _views(call):
     return [LegView(leg.step, leg.engineer_id, leg.started_at, leg.ended_at, leg.accepted_at)
             for leg in Leg.select().where(Leg.call == call).order_by(Leg.step)]
+
+
+def _target_views(call):
+    return [TargetLeg(leg.step, leg.engineer_id, leg.started_at, leg.ended_at, leg.accepted_at,
+                      leg.picked_up_at, leg.ringing_at)
+            for leg in Leg.select().where(Leg.call == call).order_by(Leg.step)]
+
+
+def answering_of(call, now):
+    """How each target of the call answers (telephony.answering.learned_for)."""
+    return lambda target: learned_for(target.engineer_id, target.number, now)
 
 
 def live_sids(call, except_leg_id=None):
@@ -66,18 +81,42 @@ def tick(call, settings, now):
         log.warning("telephony.queue_hunt: accepted leg never joined call=%s", call.id)
         stop += release_accept(leg, now)
     targets = targets_of(call)
-    decision = decide_tick(targets, _views(call), call.started_at, now, settings,
-                           free_engineers(now))
+    if settings.hunt == "target":
+        decision = decide_target(targets, _target_views(call), call.started_at, now, settings,
+                                 free_engineers(now), answering_of(call, now))
+    else:
+        decision = decide_tick(targets, _views(call), call.started_at, now, settings,
+                               free_engineers(now))
+    wait_for = getattr(decision, "wait_for", None)
     if decision.leave:
         left = leave_for_voicemail(call, now)
         if left is None:  # an engineer accepted at this very moment: the join comes next
             return TickOutcome(stop=stop)
         return TickOutcome(leave=True, stop=stop + left)
     if decision.start is None:
-        return TickOutcome(stop=stop)
+        return TickOutcome(stop=stop, wait_for=wait_for)
     ring = begin_leg(call, targets, decision.start, now, only_new=True)
     # a duplicated tick finds the leg made already: only the first starts it
-    return TickOutcome(leg_id=ring.leg_id if ring is not None else None, stop=stop)
+    if ring is None:
+        return TickOutcome(stop=stop, wait_for=wait_for)
+    if settings.hunt != "target":
+        return TickOutcome(leg_id=ring.leg_id, stop=stop)
+    more, wait_for = further_starts(call, targets, settings, now)
+    return TickOutcome(leg_id=ring.leg_id, stop=stop, wait_for=wait_for or 1, more=more)
+
+
+def further_starts(call, targets, settings, now):
+    """The target hunt: (leg ids, wait seconds) of further phones the plan wants at `now`,
+    their legs logged, and how long until it looks again."""
+    more = ()
+    while True:
+        decision = decide_target(targets, _target_views(call), call.started_at, now, settings,
+                                 free_engineers(now), answering_of(call, now))
+        extra = (begin_leg(call, targets, decision.start, now, only_new=True)
+                 if decision.start is not None else None)
+        if extra is None:
+            return more, decision.wait_for
+        more += (extra.leg_id,)
 
 
 def start_leg(leg_id, dialer, url, settings, now):

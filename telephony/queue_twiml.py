@@ -29,12 +29,18 @@ def render_enqueue(greeting, call_id, url, settings):
     return response
 
 
-def render_wait(url, leave=False, waited=0):
+def render_wait(url, leave=False, waited=0, wait_for=None):
     """One tick of waiting: a second of the ringback cadence (then Twilio fetches the wait URL
-    again), or leave the queue. `waited` is the caller's seconds in the queue (QueueTime)."""
+    again), or leave the queue. `waited` is the caller's seconds in the queue (QueueTime).
+    With `wait_for` (the target hunt), the document lasts that many seconds: the ringback's
+    burst, then silence until the next planned start."""
     response = VoiceResponse()
     if leave:
         response.leave()
+    elif wait_for is not None:
+        response.play(url("ringback"))
+        if wait_for > RINGBACK_SECONDS:
+            response.pause(length=wait_for - RINGBACK_SECONDS)
     elif waited % CADENCE_SECONDS == 0:
         response.play(url("ringback"))
     else:

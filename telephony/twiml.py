@@ -143,13 +143,19 @@ def render_gate(call_id, url, settings):
     return add_voicemail(response, url, settings)
 
 
-def render_whisper(caller_label, leg_id, url, settings, accept="accept"):
+def render_whisper(caller_label, leg_id, url, settings, accept="accept", short=False):
     """What the engineer hears on pick-up: who is calling and 'press 1', the key posted to
-    the callback `accept` (the overlapped hunt's legs have their own); silence hangs up."""
+    the callback `accept` (the overlapped hunt's legs have their own); silence hangs up.
+    `short` ("Support. Press 1."): the target hunt's, whose phones show the support line's
+    number as the caller ID; the key counts while the prompt plays."""
     response = VoiceResponse()
     gather = Gather(num_digits=1, timeout=WHISPER_WAIT_SECONDS, action=url(accept, leg=leg_id),
                     method="POST")
-    _say(gather, f"{caller_label}. Press 1 to accept.", settings, loop=2)
+    if short:
+        label = "Support" if caller_label == caller_label_default() else caller_label
+        _say(gather, f"{label}. Press 1.", settings, loop=2)
+    else:
+        _say(gather, f"{caller_label}. Press 1 to accept.", settings, loop=2)
     response.append(gather)
     response.hangup()
     return response
@@ -212,3 +218,7 @@ def caller_label(customer_name=None):
     shows it as the caller ID.
     """
     return customer_name or "Support call"
+
+
+def caller_label_default():
+    return "Support call"

@@ -42,7 +42,7 @@ REST_RETRY = timedelta(seconds=30)
 def overlapping(step):
     """True when this Step's ring should start an overlapped hunt rather than a <Dial>."""
     rt = runtime()
-    if rt.settings.hunt != "overlap" or rt.dialer is None or step.ring is None \
+    if rt.settings.hunt not in ("overlap", "target") or rt.dialer is None or step.ring is None \
             or step.gate_call_id is not None:
         return False
     return not (rt.incidents_rest is not None
@@ -54,11 +54,16 @@ def answer_with_queue(step):
     rt = runtime()
     call_id = Leg.select(Leg.call).where(Leg.id == step.ring.leg_id).scalar()
     response = _xml(queue_twiml.render_enqueue(step.greeting, call_id, rt.url, rt.settings))
-    return after_response(response, start=step.ring.leg_id)
+    more = ()
+    if rt.settings.hunt == "target":  # the phones the plan wants from the first moment
+        call = Call.get_by_id(call_id)
+        more, _ = queue_hunt.further_starts(call, hunt.targets_of(call), rt.settings, rt.clock())
+    return after_response(response, start=step.ring.leg_id, more=more)
 
 
-def after_response(response, start=None, stop=()):
-    """Start or stop REST legs once the answer has been sent: the caller never waits on them."""
+def after_response(response, start=None, stop=(), more=()):
+    """Start or stop REST legs once the answer has been sent: the caller never waits on them.
+    `more`: further legs to start after `start` (the target hunt's phones at one moment)."""
     if start is None and not stop:
         return response
     app = current_app._get_current_object()
@@ -69,13 +74,14 @@ def after_response(response, start=None, stop=()):
             with database.connection_context():
                 if stop:
                     queue_hunt.stop_legs(rt.dialer, stop)
-                if start is not None:
-                    error = queue_hunt.start_leg(start, rt.dialer, rt.url, rt.settings,
+                for leg_id in ((start, *more) if start is not None else ()):
+                    error = queue_hunt.start_leg(leg_id, rt.dialer, rt.url, rt.settings,
                                                  rt.clock())
                     if error is None:
                         rt.incidents_rest.succeeded()
                     else:  # logged once per incident, however many calls it costs
                         rt.incidents_rest.failed(error, "dialer", at=rt.clock())
+                        break
 
     response.call_on_close(run)
     return response
@@ -111,8 +117,9 @@ def queue_wait():
     waited = request.form.get("QueueTime", "0")
     response = _xml(queue_twiml.render_wait(rt.url, leave=outcome.leave,
                                             waited=int(waited) if waited.isascii()
-                                            and waited.isdigit() else 0))
-    return after_response(response, start=outcome.leg_id, stop=outcome.stop)
+                                            and waited.isdigit() else 0,
+                                            wait_for=outcome.wait_for))
+    return after_response(response, start=outcome.leg_id, stop=outcome.stop, more=outcome.more)
 
 
 @bp.post("/queue-result")
@@ -184,7 +191,8 @@ QUEUE_FAULTS = ("error", "system-error", "queue-full")
 def _whisper(leg):
     rt = runtime()
     return _xml(twiml.render_whisper(calls.whisper_label(leg.call), leg.id, rt.url,
-                                     rt.settings, accept="leg_accept"))
+                                     rt.settings, accept="leg_accept",
+                                     short=rt.settings.hunt == "target"))
 
 
 def _accept(leg):

@@ -1,0 +1,73 @@
+"""The target-driven hunt at a wait-URL fetch: start the next leg now, or when to look again.
+
+The caller waits in their own queue as in the overlapped hunt (telephony.queue_hunt), but the
+wait document lasts until the next planned start (telephony.target_hunt.next_start) instead
+of a second: no webhook a second per waiting caller. How each number answers comes from
+`answering_of(target)` (telephony.answering; the priors until there is history).
+"""
+
+from dataclasses import dataclass
+
+from telephony.routing import HUNT
+from telephony.target_hunt import RingingLeg, Timing, next_start
+
+RECHECK_SECONDS = 3  # nothing planned: look again this often (a leg may end meanwhile)
+FETCH_SECONDS = 0.25  # the wait document's own trip; a start this close is made now
+SOON = 0.5
+
+
+@dataclass(frozen=True)
+class TargetLeg:
+    """What a decision needs of one leg already started for the call."""
+
+    step: int
+    engineer_id: int | None
+    started_at: object  # aware datetime
+    ended_at: object = None
+    accepted_at: object = None
+    picked_up_at: object = None
+    ringing_at: object = None
+
+
+@dataclass(frozen=True)
+class TargetTick:
+    start: int | None = None  # the step to ring now
+    leave: bool = False
+    stop_live: bool = False
+    wait_for: int = 1  # seconds the wait document lasts
+    chance: float | None = None  # the phones ringing's chance in time when deciding
+
+
+def decide_target(targets, legs, call_started, now, settings, ready_ids, answering_of,
+                  timing=Timing()):
+    """The next thing to do for a target-driven hunt at the aware instant `now`."""
+    live = [leg for leg in legs if leg.ended_at is None]
+    if any(leg.accepted_at is not None for leg in live):
+        return TargetTick(wait_for=1)  # the join is under way
+    elapsed = (now - call_started).total_seconds()
+    if elapsed >= settings.max_wait_seconds:
+        return TargetTick(leave=True, stop_live=bool(live))
+    last = max((leg.step for leg in legs), default=-1)
+    remaining = [index for index in range(last + 1, len(targets))
+                 if targets[index].role != HUNT or targets[index].engineer_id in ready_ids]
+    if not remaining and not live:
+        return TargetTick(leave=True)
+    step = remaining[0] if remaining else None
+    following = None
+    if step is not None and targets[step].engineer_id not in {leg.engineer_id for leg in live}:
+        following = answering_of(targets[step])
+    ringing = [RingingLeg(answering_of(targets[leg.step]), _rung_for(leg, now, timing),
+                          leg.picked_up_at is not None) for leg in live]
+    plan = next_start(ringing, following, settings.service_level_target,
+                      settings.service_level_seconds, elapsed, settings.max_phones, timing)
+    if plan.start_in is not None and plan.start_in <= SOON:
+        return TargetTick(start=step, chance=plan.chance)
+    until = RECHECK_SECONDS if plan.start_in is None else plan.start_in - FETCH_SECONDS
+    until = min(until, settings.max_wait_seconds - elapsed)
+    return TargetTick(wait_for=max(1, round(until)), chance=plan.chance)
+
+
+def _rung_for(leg, now, timing):
+    if leg.ringing_at is not None:
+        return (now - leg.ringing_at).total_seconds()
+    return (now - leg.started_at).total_seconds() - timing.ring_after

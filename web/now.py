@@ -9,6 +9,7 @@ from rota import periods
 from rota.engineers import list_engineers
 from rota.labels import relative_label
 from rota.my_duty import my_duty
+from rota.ring_test import unconfirmed_duty
 from rota.swap_requests import waiting_for
 from rota.overrides import override_at
 from telephony.presence import engineers_on_a_call
@@ -48,6 +49,7 @@ def now_view(now):
         "current": periods.period_at(now),
         "upcoming": periods.next_period_after(now),
         "override": override_at(now),
+        "unconfirmed": unconfirmed_duty(now),
         "engineers": engineers,
         "busy": busy,
         "ringing": ringing,

@@ -89,6 +89,19 @@ def test_an_unconfirmed_duty_phone_reaches_the_backup_and_the_managers_once(
     assert warnings() == sorted([TOBI, *MANAGERS])
     with database.connection_context():
         assert ring_test.unconfirmed_duty(clock.now).engineer.mobile == BEN
+    from accounts.users import add_user
+    from accounts.links import issue_link
+    from tests.conftest import ADDED_AT
+    from tests.web.conftest import csrf_of
+
+    client = app.test_client()
+    with database.connection_context():
+        secret = issue_link(add_user("mia@example.com", "manager", None, now=ADDED_AT),
+                            clock())
+    path = f"/signin/link/{secret}"
+    client.post(path, data={"csrf_token": csrf_of(client, path)})
+    page = client.get("/now").get_data(as_text=True)
+    assert "unconfirmed</span> Ben Smith did not confirm the duty phone" in page
 
 
 def test_a_forged_call_confirms_nothing(app, clock, api, twilio, make_engineer, settings):

@@ -5,6 +5,8 @@ import json
 import click
 
 from console.app import app_command
+from console.timeparse import asked_span
+from reports.reactions import reactions
 from reports.tables import text_table
 from rota.engineers import find_engineer
 from voicemail import callbacks, missed
@@ -65,3 +67,28 @@ def calls_back(ticket, name):
     made = callbacks.request_callback(ticket, find_engineer(name), runtime().clock())
     click.echo(f"ticket #{made.ticket.number}: calling {made.engineer.name} now (outbox "
                f"message {made.message_id}); they press 1 to be put through")
+
+
+@click.command("reactions")
+@click.option("--from", "from_text", metavar="DATE", help="first local day (default: the 1st)")
+@click.option("--to", "to_text", metavar="DATE", help="last local day (default: today)")
+@click.option("--json", "as_json", is_flag=True)
+@app_command
+def report_reactions(from_text, to_text, as_json):
+    """Reaction time per customer against the contract: arrival to the first call-back
+    that reached the customer; the tickets that broke it listed."""
+    span = asked_span(from_text, to_text)
+    found = reactions(span.start, span.end, runtime().clock())
+    if as_json:
+        click.echo(json.dumps([row.as_dict() for row in found], indent=2))
+        return
+    rows = []
+    for row in found:
+        data = row.as_dict()
+        rows.append([row.customer or "(no contract)",
+                     f"{row.contract_minutes} min" if row.contract_minutes else "-",
+                     str(row.tickets), str(row.reached), str(row.within),
+                     "-" if data["median_minutes"] is None else f"{data['median_minutes']:g} min",
+                     ", ".join(f"#{b[0]}" for b in row.broken) or "-"])
+    click.echo(text_table(["customer", "contract", "tickets", "reached", "in time",
+                           "median", "broke it"], rows))

@@ -59,6 +59,7 @@ def build_cli():
     call_commands.calls_group.add_command(callback_commands.calls_missed)
     call_commands.calls_group.add_command(callback_commands.calls_done)
     call_commands.calls_group.add_command(callback_commands.calls_back)
+    report_commands.report_group.add_command(callback_commands.report_reactions)
 
     @group.result_callback()
     def _done(*_args, **_kwargs):

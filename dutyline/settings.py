@@ -83,6 +83,8 @@ KEYS = (
         "the gate"),
     Key("escalate_after_minutes", Whole(0, 240), 15, "out of hours a ticket nobody "
         "acknowledged is called through, a step this often; 0: never"),
+    Key("ring_test_minutes", Whole(1, 60), 5, "the handover's ring test: not confirmed in this "
+        "long, the backup and the managers are told"),
     Key("hours", WeeklyHours(), {day: "08:00-18:00" for day in WEEKDAYS[:5]},
         "office hours; a missing day is closed; a day may have several windows, "
         "\"08:00-12:00, 13:00-15:00\""),

@@ -1,6 +1,6 @@
 """A duty phone proved at handover: at each handover (and on demand) the incoming duty
 engineer's phone is called through the outbox ("You are on duty from 18:00. Press 1 to
-confirm."). Not confirmed within CONFIRM_WITHIN, the backup and the managers are told, and
+confirm."). Not confirmed within the setting `ring_test_minutes`, the backup and the managers are told, and
 the duty shows as unconfirmed.
 
 The call and the warning are outbox rows with dedupe keys (the handover's instant), so a
@@ -23,7 +23,6 @@ from rota.periods import duty_at
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "rota.ring-test:"
-CONFIRM_WITHIN = timedelta(minutes=5)  # after the call is queued, before anyone is told
 LOOK_BACK = timedelta(hours=12)  # unconfirmed tests older than this are not warned of
 
 
@@ -101,7 +100,7 @@ def queue_unconfirmed_warnings(settings, managers, now):
     """Tell the backup and the managers of every ring test not confirmed in time; once."""
     due = list(RingTest.select()
                .where(RingTest.confirmed_at.is_null(), RingTest.warned_at.is_null(),
-                      RingTest.queued_at <= now - CONFIRM_WITHIN,
+                      RingTest.queued_at <= now - timedelta(minutes=settings.ring_test_minutes),
                       RingTest.queued_at > now - LOOK_BACK))
     for test in due:
         engineer = test.engineer

@@ -56,6 +56,7 @@ def build_cli():
         group.add_command(command)
     rota_commands.rota.add_command(pay_commands.rota_pay)
     rota_commands.rota.add_command(ring_test_commands.rota_ring_test)
+    engineer_commands.engineer.add_command(ring_test_commands.engineer_ring_test)
     call_commands.calls_group.add_command(callback_commands.calls_missed)
     call_commands.calls_group.add_command(callback_commands.calls_done)
     call_commands.calls_group.add_command(callback_commands.calls_back)

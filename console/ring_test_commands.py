@@ -2,7 +2,7 @@
 
 import click
 
-from console.app import app_command
+from console.app import app_command, audited
 from rota import ring_test
 from rota.engineers import find_engineer
 from rota.labels import local_label
@@ -27,3 +27,19 @@ def rota_ring_test(name):
         raise click.ClickException("a ring test was queued this very moment already")
     click.echo(f"ringing {engineer.name} now about the duty from "
                f"{local_label(duty_from, rt.settings.tz)}")
+
+
+@click.command("ring-test")
+@click.argument("name")
+@click.argument("state", type=click.Choice(["on", "off"]))
+@app_command
+def engineer_ring_test(name, state):
+    """Whether NAME's phone is rung at their handovers (off only where ring_test_opt_out)."""
+    rt = runtime()
+    person = find_engineer(name)
+    try:
+        ring_test.set_ring_test(person, state == "on", rt.settings, rt.clock())
+    except ring_test.RingTestRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    audited("ring test", f"{person.name}: {state}")
+    click.echo(f"{person.name}: ring test {state}")

@@ -85,6 +85,8 @@ KEYS = (
         "acknowledged is called through, a step this often; 0: never"),
     Key("ring_test_minutes", Whole(1, 60), 5, "the handover's ring test: not confirmed in this "
         "long, the backup and the managers are told"),
+    Key("ring_test_opt_out", Flag(), False, "engineers may turn the handover's ring test off "
+        "for themselves"),
     Key("hours", WeeklyHours(), {day: "08:00-18:00" for day in WEEKDAYS[:5]},
         "office hours; a missing day is closed; a day may have several windows, "
         "\"08:00-12:00, 13:00-15:00\""),

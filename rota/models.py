@@ -23,6 +23,7 @@ class Engineer(BaseModel):
     location = CharField(default=OFFICE)  # office | remote
     active = BooleanField(default=True)
     weekly_notice = BooleanField(default=True)  # the weekly list of next duties (opt-out)
+    ring_test = BooleanField(default=True)  # the handover's ring test (off where allowed)
     # signed in as out-of-hours cover until then (UTC): rung after the duty engineer and backup
     cover_until = UTCDateTimeField(null=True)
     # when the row last changed (UTC); every write in rota/engineers.py sets it (feed markers)

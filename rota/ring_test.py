@@ -17,7 +17,7 @@ from outbox.queue import enqueue
 from rota.handover import LATE_LIMIT, handover_of
 from rota.labels import relative_label
 from rota.managers import tell_managers
-from rota.models import DutyPeriod, RingTest
+from rota.models import DutyPeriod, Engineer, RingTest
 from rota.periods import duty_at
 
 log = logging.getLogger(__name__)
@@ -55,13 +55,28 @@ def queue_ring_tests(now):
                    .where(DutyPeriod.starts_at > now - LATE_LIMIT, DutyPeriod.starts_at <= now)
                    .order_by(DutyPeriod.starts_at)):
         handover, _outgoing = handover_of(period)
-        if handover.primary is None or now >= handover.ends_at:
+        if handover.primary is None or now >= handover.ends_at \
+                or not handover.primary.ring_test:
             continue
         test = _queue(handover.primary, handover.starts_at,
                       f"{KEY_PREFIX}{_stamp(handover.starts_at)}", now)
         if test is not None:
             made.append(test)
     return made
+
+
+class RingTestRefused(ValueError):
+    """An engineer may not turn the ring test off: the managers do not allow it."""
+
+
+def set_ring_test(engineer, wanted, settings, now):
+    """Turn an engineer's ring test on, or off where `ring_test_opt_out` allows it; True
+    when that changed anything."""
+    if not wanted and not settings.ring_test_opt_out:
+        raise RingTestRefused("the ring test can be turned off only where the managers allow "
+                              "it (the setting ring_test_opt_out)")
+    return bool(Engineer.update(ring_test=wanted, updated_at=now)
+                .where(Engineer.id == engineer.id, Engineer.ring_test != wanted).execute())
 
 
 def next_handover(now):

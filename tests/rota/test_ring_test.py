@@ -125,3 +125,21 @@ def test_ring_test_on_demand_rings_the_next_handovers_engineer(app, clock, make_
     with database.connection_context():
         assert [m.recipient for m in OutboxMessage.select().where(
             OutboxMessage.channel == VOICE)] == [BEN]
+
+
+@pytest.mark.parametrize("opt_out, exit_code, rung", [(False, 1, [BEN]), (True, 0, [])])
+def test_an_engineer_turns_the_ring_test_off_only_where_allowed(
+        app, clock, make_engineer, settings, settings_data, opt_out, exit_code, rung):
+    make_team(make_engineer, settings, date(2026, 11, 30))
+    from webhooks.runtime import runtime
+    from dutyline.settings import parse_settings
+
+    with app.app_context():
+        runtime().settings = parse_settings({**settings_data, "ring_test_opt_out": opt_out})
+    result = CliRunner().invoke(main, ["engineer", "ring-test", "Ben Smith", "off"],
+                                obj=app_info(app), catch_exceptions=False)
+    assert result.exit_code == exit_code, result.output
+    tick(app, clock, HANDOVER + minutes(1))
+    with database.connection_context():
+        assert [m.recipient for m in OutboxMessage.select().where(
+            OutboxMessage.channel == VOICE)] == rung

@@ -52,7 +52,7 @@ KEYS = (
         "second the caller waits"),
     Key("out_of_hours_greeting", Text(may_be_empty=True),
         "Connecting you to the engineer on duty.", "the greeting out of hours"),
-    Key("hunt", Choice(HUNT_STRATEGIES), "sequential", "as few phones as keep the service level, "
+    Key("hunt", Choice(HUNT_STRATEGIES), "target", "as few phones as keep the service level, "
         "one engineer at a time, or overlapped: see Hunt strategies"),
     Key("service_level_target", Share(0.5, 0.999), 0.98, "target: the share of callers to reach "
         "within service_level_seconds"),

@@ -128,7 +128,8 @@ def test_hunt_strategy_and_an_empty_greeting():
         ("overlap", 4, 10)
     assert settings.greeting == ""
     defaults = parse_settings({})
-    assert (defaults.hunt, defaults.backup_after_seconds) == ("sequential", None)
+    assert (defaults.hunt, defaults.backup_after_seconds) == ("target", None)
+    assert (defaults.service_level_target, defaults.max_phones) == (0.98, 3)
     assert len(defaults.greeting.split()) <= 4  # about a second and a half of speech
 
 

@@ -11,6 +11,7 @@ from console.main import main
 @pytest.fixture
 def cli(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "dutyline.toml").write_text('hunt = "sequential"\n')  # these calls use <Dial>
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "cli-token")
     monkeypatch.setenv("PUBLIC_URL", "https://support.example.com")

@@ -57,6 +57,8 @@ KEYS = (
     Key("service_level_target", Share(0.5, 0.999), 0.98, "target: the share of callers to reach "
         "within service_level_seconds"),
     Key("max_phones", Whole(1, 10), 3, "target: never more phones ringing at once"),
+    Key("out_of_hours_service_level_seconds", Whole(1, 600), 20, "target out of hours: the "
+        "caller is to be reached within this many seconds"),
     Key("overlap_seconds", Whole(1, 120), 6, "overlap: the next engineer rings too after this "
         "long"),
     Key("backup_after_seconds", Whole(0, 120), None, "overlap out of hours: the backup joins the "

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from hours.business_hours import OUT_OF_HOURS
 from telephony.answering_log import learned_for
 from telephony.dialer import DialerError
 from telephony.hunt import begin_leg, targets_of
@@ -83,7 +84,8 @@ def tick(call, settings, now):
     targets = targets_of(call)
     if settings.hunt == "target":
         decision = decide_target(targets, _target_views(call), call.started_at, now, settings,
-                                 free_engineers(now), answering_of(call, now))
+                                 free_engineers(now), answering_of(call, now),
+                                 out_of_hours=call.mode == OUT_OF_HOURS)
     else:
         decision = decide_tick(targets, _views(call), call.started_at, now, settings,
                                free_engineers(now))
@@ -111,7 +113,8 @@ def further_starts(call, targets, settings, now):
     more = ()
     while True:
         decision = decide_target(targets, _target_views(call), call.started_at, now, settings,
-                                 free_engineers(now), answering_of(call, now))
+                                 free_engineers(now), answering_of(call, now),
+                                 out_of_hours=call.mode == OUT_OF_HOURS)
         extra = (begin_leg(call, targets, decision.start, now, only_new=True)
                  if decision.start is not None else None)
         if extra is None:

@@ -39,8 +39,9 @@ class TargetTick:
 
 
 def decide_target(targets, legs, call_started, now, settings, ready_ids, answering_of,
-                  timing=Timing()):
-    """The next thing to do for a target-driven hunt at the aware instant `now`."""
+                  timing=Timing(), out_of_hours=False):
+    """The next thing to do for a target-driven hunt at the aware instant `now`; out of hours
+    the window is out_of_hours_service_level_seconds (the backup joins by the same rule)."""
     live = [leg for leg in legs if leg.ended_at is None]
     if any(leg.accepted_at is not None for leg in live):
         return TargetTick(wait_for=1)  # the join is under way
@@ -58,8 +59,10 @@ def decide_target(targets, legs, call_started, now, settings, ready_ids, answeri
         following = answering_of(targets[step])
     ringing = [RingingLeg(answering_of(targets[leg.step]), _rung_for(leg, now, timing),
                           leg.picked_up_at is not None) for leg in live]
-    plan = next_start(ringing, following, settings.service_level_target,
-                      settings.service_level_seconds, elapsed, settings.max_phones, timing)
+    window = (settings.out_of_hours_service_level_seconds if out_of_hours
+              else settings.service_level_seconds)
+    plan = next_start(ringing, following, settings.service_level_target, window, elapsed,
+                      settings.max_phones, timing)
     if plan.start_in is not None and plan.start_in <= SOON:
         return TargetTick(start=step, chance=plan.chance)
     until = RECHECK_SECONDS if plan.start_in is None else plan.start_in - FETCH_SECONDS

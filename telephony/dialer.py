@@ -62,9 +62,13 @@ class TwilioDialer:
         return call.sid
 
     def stop(self, sid, ringing):
-        """End a leg nobody needs any more: cancel it while it rings, hang it up once answered."""
+        """End a leg nobody needs any more: cancel it while it rings, hang it up once answered.
+        A leg picked up in the instant before it was cancelled is left in progress by the
+        cancel (Twilio answers with its status): it is hung up too."""
         try:
-            self.client.calls(sid).update(status="canceled" if ringing else "completed")
+            call = self.client.calls(sid).update(status="canceled" if ringing else "completed")
+            if ringing and getattr(call, "status", None) == "in-progress":
+                self.client.calls(sid).update(status="completed")
         except (TwilioRestException, TwilioException, requests.RequestException) as exc:
             raise DialerError(_described(exc)) from exc
 

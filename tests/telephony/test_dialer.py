@@ -57,6 +57,15 @@ def test_stop_cancels_a_ringing_leg_and_hangs_up_an_answered_one(dialer, ringing
 
 
 @responses.activate
+def test_a_leg_picked_up_in_the_instant_before_its_cancel_is_hung_up_too(dialer):
+    responses.post(LEG_URL, json=call_resource("in-progress"), status=200)  # the cancel: too late
+    responses.post(LEG_URL, json=call_resource("completed"), status=200)
+    dialer.stop(LEG, ringing=True)
+    assert [form(call) for call in responses.calls] == [{"Status": ["canceled"]},
+                                                         {"Status": ["completed"]}]
+
+
+@responses.activate
 @pytest.mark.parametrize("answer", [
     {"status": 400, "json": {"code": 21211, "message": "Invalid 'To' Phone Number",
                              "more_info": "https://www.twilio.com/docs/errors/21211",

@@ -14,6 +14,7 @@ from console import (absence_commands, block_commands, calendar_commands, call_c
                      report_commands, rota_commands, sim_commands, ticket_commands,
                      user_commands)
 from console import callback_commands, pay_commands, ring_test_commands, wallboard_commands
+from console import outgoing_simulator
 from console.app import make_app
 
 COMMANDS = (
@@ -57,6 +58,8 @@ def build_cli():
     rota_commands.rota.add_command(pay_commands.rota_pay)
     rota_commands.rota.add_command(ring_test_commands.rota_ring_test)
     engineer_commands.engineer.add_command(ring_test_commands.engineer_ring_test)
+    group.add_command(outgoing_simulator.simulate_callback)
+    group.add_command(outgoing_simulator.simulate_ring_test)
     call_commands.calls_group.add_command(callback_commands.calls_missed)
     call_commands.calls_group.add_command(callback_commands.calls_done)
     call_commands.calls_group.add_command(callback_commands.calls_back)

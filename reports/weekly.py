@@ -11,6 +11,7 @@ from reports.report import report
 from reports.span import Span
 from outbox import queue
 from outbox.models import EMAIL, OutboxMessage
+from reports.reactions import reactions
 from voicemail.missed import callbacks_due, can_call_back
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ def summary_mail(settings, monday, sunday, now):
             lines.append(f"  … and {len(missed) - MISSED_LISTED} more "
                          "(dutyline calls list --missed)")
     lines += callback_lines(tz)
+    lines += reaction_lines(span, now)
     lines += ["", "Definitions: docs/statistics.md; figures: dutyline report calls "
               f"--from {monday} --to {sunday}."]
     return subject, "\n".join(lines) + "\n"
@@ -92,6 +94,20 @@ def callback_lines(tz):
                      f"{caller:<16} {ticket.customer.name if ticket.customer_id else ''}")
     if len(due) > MISSED_LISTED:
         lines.append(f"  … and {len(due) - MISSED_LISTED} more (dutyline calls missed)")
+    return lines
+
+
+def reaction_lines(span, now):
+    """Per customer: tickets, reached by a call-back in time, and those that broke the
+    contract's reaction time (dutyline report reactions)."""
+    found = reactions(span.start, span.end, now)
+    if not found:
+        return []
+    lines = ["", "Reaction (arrival to a call-back that reached the customer):"]
+    for row in found:
+        broken = ", ".join(f"#{b[0]}" for b in row.broken[:MISSED_LISTED]) or "none"
+        lines.append(f"  {row.customer or '(no contract)'}: {row.tickets} ticket(s), "
+                     f"{row.within} in time; broke the contract: {broken}")
     return lines
 
 

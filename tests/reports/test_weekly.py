@@ -73,3 +73,4 @@ def test_summary_lists_the_call_backs_still_due(settings, log_call):
                                      + timedelta(minutes=5)) == 1
     _, body = weekly.summary_mail(settings, date(2026, 11, 30), date(2026, 12, 6), MONDAY_7_DEC)
     assert "Call-backs due: 1" in body and "#1001  Tue 01 Dec 10:00" in body
+    assert "(no contract): 1 ticket(s), 0 in time; broke the contract: #1001" in body

@@ -11,6 +11,7 @@ from dutyline.localtime import local_day_span
 from rota.engineers import list_engineers
 from rota.models import Engineer
 from telephony.models import Call, CallStatus, Leg
+from voicemail.models import CallBack, Ticket
 from web.blueprint import bp
 from web.context import runtime
 
@@ -124,4 +125,8 @@ def call_detail(call_id):
                 .order_by(Leg.step))
     bars, total = timeline(call, legs, g.now)
     answered = Engineer.get_or_none(Engineer.id == call.answered_by_id) if call.answered_by_id else None
-    return render_template("call.html", call=call, bars=bars, total=total, answered=answered)
+    ticket = Ticket.get_or_none(Ticket.call == call.id)
+    made = list(CallBack.select().where(CallBack.ticket == ticket.id).order_by(CallBack.id)) \
+        if ticket is not None else []
+    return render_template("call.html", call=call, bars=bars, total=total, answered=answered,
+                           ticket=ticket, callbacks=made)

@@ -77,6 +77,8 @@ def test_call_back_on_the_ticket_rings_the_engineers_own_phone_and_is_logged(eng
                            token_from=f"/tickets/{ticket.number}", follow_redirects=True)
     text = answer.get_data(as_text=True)
     assert "your phone rings now" in text and "ringing the engineer" in text
+    call_page = engineer.get(f"/calls/{ticket.call_id}").get_data(as_text=True)
+    assert "call-back due" in call_page and "by Ben Smith: ringing the engineer" in call_page
     with database.connection_context():
         row = CallBack.get()
         message = OutboxMessage.get_by_id(row.message_id)

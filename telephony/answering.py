@@ -31,6 +31,7 @@ class Answering:
 PRIOR = Answering(chance=0.85, low=2.0, high=8.0, person=0.95)
 PRIOR_WEIGHT = 1.0  # the prior counts as one ring
 HALF_LIFE_DAYS = 14.0
+EM_ROUNDS = 8
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,10 @@ def _share_by(answering, seconds):
 def learn(rings, now, prior=PRIOR, prior_weight=PRIOR_WEIGHT, half_life_days=HALF_LIFE_DAYS):
     """The Answering of one number from its `rings` (older than `now`, any order)."""
     rings = list(rings)
-    first = _learn([ring for ring in rings if ring.stopped_after is None], now, prior,
-                   prior_weight, half_life_days)
-    return _learn(rings, now, prior, prior_weight, half_life_days, first)
+    guess = prior
+    for _ in range(EM_ROUNDS):  # each round reads the stopped rings by the last round's figures
+        guess = _learn(rings, now, prior, prior_weight, half_life_days, guess)
+    return guess
 
 
 def _learn(rings, now, prior, prior_weight, half_life_days, guess=None):

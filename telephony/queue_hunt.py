@@ -107,14 +107,15 @@ def tick(call, settings, now):
     return TickOutcome(leg_id=ring.leg_id, stop=stop, wait_for=wait_for or 1, more=more)
 
 
-def further_starts(call, targets, settings, now):
-    """The target hunt: (leg ids, wait seconds) of further phones the plan wants at `now`,
-    their legs logged, and how long until it looks again."""
+def further_starts(call, targets, settings, now, soon=None):
+    """The target hunt: (leg ids, wait seconds) of further phones the plan wants at `now`
+    (or within `soon` seconds, before it can look again), their legs logged, and how long
+    until it looks again."""
     more = ()
     while True:
         decision = decide_target(targets, _target_views(call), call.started_at, now, settings,
                                  free_engineers(now), answering_of(call, now),
-                                 out_of_hours=call.mode == OUT_OF_HOURS)
+                                 out_of_hours=call.mode == OUT_OF_HOURS, soon=soon)
         extra = (begin_leg(call, targets, decision.start, now, only_new=True)
                  if decision.start is not None else None)
         if extra is None:

@@ -21,6 +21,7 @@ from telephony import calls, hunt, hunt_claims, queue_hunt, queue_twiml, twiml
 from telephony.hunt_claims import Acceptance
 from telephony.models import Call, CallStatus, Leg, LegOutcome
 from telephony.steps import Step
+from telephony.target_tick import first_look_seconds
 from webhooks.callbacks import named_call, named_leg
 from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
@@ -57,7 +58,8 @@ def answer_with_queue(step):
     more = ()
     if rt.settings.hunt == "target":  # the phones the plan wants from the first moment
         call = Call.get_by_id(call_id)
-        more, _ = queue_hunt.further_starts(call, hunt.targets_of(call), rt.settings, rt.clock())
+        more, _ = queue_hunt.further_starts(call, hunt.targets_of(call), rt.settings, rt.clock(),
+                                            soon=first_look_seconds(step.greeting))
     return after_response(response, start=step.ring.leg_id, more=more)
 
 

@@ -95,3 +95,17 @@ def test_a_voicemail_that_picks_up_lowers_the_person_share():
     learned = learn(rings, NOW)
     assert learned.person < 0.3
     assert learned.chance < 0.25
+
+
+def test_rings_stopped_while_ringing_count_as_far_as_they_went():
+    # half the rings accepted at 3 s, half stopped after 6 s of ringing: by 6 s most of the
+    # pick-ups of this number would have come, so the stopped ones read mostly as misses
+    accepted = [Ring(NOW - timedelta(days=1, minutes=n), 3.0, True) for n in range(10)]
+    stopped = [Ring(NOW - timedelta(days=1, minutes=n), None, False, stopped_after=6.0)
+               for n in range(10)]
+    learned = learn(accepted + stopped, NOW)
+    assert 0.5 < learned.chance < 0.7
+    # stopped at once, a ring says nothing of the number's chance
+    early = [Ring(NOW - timedelta(days=1, minutes=n), None, False, stopped_after=0.0)
+             for n in range(10)]
+    assert learn(accepted + early, NOW).chance > 0.9

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError, PostgresqlDatabase
 
-from dutyline.compiled import slot, statement, to_db
+from dutyline.compiled import slot, statement
 from dutyline.db import database
 from telephony.models import Call, CallStatus, Leg, LegOutcome
 from telephony.position import claim
@@ -74,7 +74,7 @@ def _write_transaction():
 
 def _log(arrival, state, decision, now):
     """The call, and its first leg unless nobody is rung yet: (call id, leg id or None)."""
-    started_at = to_db(Call.started_at, now)
+    started_at = Call.started_at.db_value(now)
     status = CallStatus.BLOCKED if isinstance(decision, Blocked) else CallStatus.RINGING
     call_id = _NEW_CALL.row(
         sid=arrival.sid, from_number=arrival.from_number, to_number=arrival.to_number,

@@ -18,31 +18,27 @@ from dutyline.db import database
 from telephony.models import HuntPosition
 
 
-def _rotations():
-    """The candidates' rotations, filled in at each run as a JSON list, as rows of a table
-    "c", and the rotation of a row. The statement is compiled once for each database: the
-    one function of each that reads a JSON list is all they differ in."""
+def _following():
+    """The lowest of the candidates' rotations (filled in at each run as a JSON list) above
+    the position, or NULL. The statement is compiled once for each database; the function
+    that reads a JSON list as rows is all they differ in."""
     if isinstance(database.obj, PostgresqlDatabase):
-        return (fn.json_array_elements_text(Cast(slot("rotations"), "json")).alias("c"),
-                Cast(SQL('"c"."value"'), "integer"))
-    return fn.json_each(slot("rotations")).alias("c"), SQL('"c"."value"')
-
-
-def _next_after(position):
-    """The lowest candidate above `position`, else the lowest: the next one round the circle."""
-    rows, rotation = _rotations()
-    following = Select([rows], [fn.MIN(rotation)]).where(rotation > position)
-    return fn.COALESCE(following, Select([rows], [fn.MIN(rotation)]))
+        rows = fn.json_array_elements_text(Cast(slot("rotations"), "json")).alias("c")
+        rotation = Cast(SQL('"c"."value"'), "integer")
+    else:
+        rows, rotation = fn.json_each(slot("rotations")).alias("c"), SQL('"c"."value"')
+    return Select([rows], [fn.MIN(rotation)]).where(rotation > HuntPosition.last_rotation)
 
 
 @statement
 def _claim():
-    first = HuntPosition.last_rotation.default  # the position before any call was rung
+    # the next one round the circle: the lowest above the position, else the lowest of all;
+    # and the lowest of all when no call was ever rung
     return (HuntPosition
-            .insert(id=1, last_rotation=_next_after(first), version=1)
+            .insert(id=1, last_rotation=slot("lowest"), version=1)
             .on_conflict(conflict_target=[HuntPosition.id],
                          update={HuntPosition.last_rotation:
-                                 _next_after(HuntPosition.last_rotation),
+                                 fn.COALESCE(_following(), slot("lowest")),
                                  HuntPosition.version: HuntPosition.version + 1})
             .returning(HuntPosition.last_rotation))
 
@@ -50,4 +46,5 @@ def _claim():
 def claim(rotations):
     """Move the hunt position to the next of `rotations` after it, as the database holds it
     (the row locked, or SQLite's write lock); returns that rotation."""
-    return _claim.row(rotations=json.dumps(sorted(set(rotations))))["last_rotation"]
+    candidates = sorted(set(rotations))
+    return _claim.row(rotations=json.dumps(candidates), lowest=candidates[0])["last_rotation"]

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from peewee import SQL, fn
 
-from dutyline.compiled import slot, statement, to_db
+from dutyline.compiled import slot, statement
 from rota.models import Absence, Engineer
 from telephony.models import Leg
 
@@ -50,8 +50,8 @@ def hunted(engineer):
 
 def moments(now):
     """The slots these conditions read, for the instant `now`."""
-    return {"now": to_db(Absence.starts_at, now),
-            "stale": to_db(Leg.started_at, now - CONNECTED_STALE)}
+    return {"now": Absence.starts_at.db_value(now),
+            "stale": Leg.started_at.db_value(now - CONNECTED_STALE)}
 
 
 @statement

@@ -141,6 +141,8 @@ class RoutePlan:
     def starting_at(self, rotation):
         """The hunt with every round turned to start at the engineer of `rotation` (the one
         the position's claim gave), each round keeping its order round the circle."""
+        if rotation == self.first_rotation:
+            return self  # as decided: no other call moved the position since the snapshot
         size = len({t.engineer_id for t in self.targets})
         one_round = self.targets[:size]
         turn = next(i for i, t in enumerate(one_round) if t.rotation == rotation)

@@ -59,7 +59,7 @@ class Lifecycle:
             try:
                 # connected by the first query (peewee's autoconnect), so an endpoint that
                 # needs no database (/voice/fallback) never waits for one
-                g.opened_database = database.obj.is_closed()
+                g.opened_database = database.is_closed()
                 with bounded as limit:
                     try:
                         response = view(*args, **kwargs)
@@ -91,10 +91,9 @@ class Lifecycle:
     def _log(self, log, started, outcome, response):
         if not log.isEnabledFor(logging.INFO):
             return
-        req = request._get_current_object()  # once, not through the proxy per attribute
-        parts = [f"{self.channel}: endpoint={route_of(req)}"]
+        parts = [f"{self.channel}: endpoint={route_of()}"]
         if self.subject is not None:
-            parts.append(self.subject(req.form))
+            parts.append(self.subject(request.form))
         parts.append(f"outcome={outcome}")
         if response is not None and self.describe is not None:
             parts.append(self.describe(response))
@@ -111,14 +110,13 @@ def database_failed(exc):
 
 def _throw_away_connection():
     """The connection a cut request held goes, rather than back to the pool."""
-    db = database.obj
-    if db.is_closed():
+    if database.is_closed():
         return
     try:
-        if hasattr(db, "manual_close"):
-            db.manual_close()  # pooled: closed for good, the pool opens another
+        if hasattr(database, "manual_close"):
+            database.manual_close()  # pooled: closed for good, the pool opens another
         else:
-            db.close()
+            database.close()
     except DATABASE_FAULTS:
         pass  # already broken: closed all the same
 
@@ -135,6 +133,5 @@ def init_app(app):
     @app.teardown_request
     def close_database(_exc):
         # only the connection this request opened; a CLI command or test may hold its own
-        db = database.obj  # the database itself, not through its proxy
-        if g.pop("opened_database", False) and not db.is_closed():
-            db.close()
+        if g.pop("opened_database", False) and not database.is_closed():
+            database.close()

@@ -58,7 +58,7 @@ def twilio_only(view):
 
     @wraps(view)
     def checked(*args, **kwargs):
-        if not signed_by_twilio(request._get_current_object()):  # once, not per attribute
+        if not signed_by_twilio(request):
             log.warning("webhooks.signature: refused path=%s", for_log(request.path))
             explain_first_refusal(request)
             return Response("forbidden: invalid Twilio signature\n", status=403,

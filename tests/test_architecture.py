@@ -31,12 +31,6 @@ DOMAIN = ("hours", "outbox", "customers", "rota", "telephony", "calendars", "voi
           "inbox", "reports", "accounts")
 MAX_LINES = 300
 
-# Known departures, each to be removed by the change that mends it; the tests fail when
-# one is mended but still listed, so the lists only shrink.
-KNOWN_UPWARD = set()
-KNOWN_CIRCLES = set()
-KNOWN_LONG = set()
-
 LAYER_OF = {package: index for index, layer in enumerate(LAYERS) for package in layer}
 
 
@@ -146,26 +140,13 @@ def test_imports_only_go_down_the_layers():
             low, high = LAYER_OF[_package(target)], LAYER_OF[_package(module)]
             if _package(target) == _package(module) or low < high:
                 continue
-            if (module, target) not in KNOWN_UPWARD:
-                wrong.append(f"{MODULES[module].relative_to(ROOT)}:{line} imports {target}")
+            wrong.append(f"{MODULES[module].relative_to(ROOT)}:{line} imports {target}")
     assert wrong == [], "imports against the order of docs/architecture.md:\n" + "\n".join(wrong)
 
 
-def test_known_upward_imports_are_still_there():
-    stale = sorted(edge for edge in KNOWN_UPWARD if edge[1] not in GRAPH.get(edge[0], {}))
-    assert stale == [], f"mended: remove from KNOWN_UPWARD: {stale}"
-
-
 def test_no_file_imports_itself_round_a_circle():
-    # the known upward imports would close one wide circle through every models file
-    graph = {module: {target: line for target, line in edges.items()
-                      if (module, target) not in KNOWN_UPWARD}
-             for module, edges in GRAPH.items()}
-    circles = _circles(graph)
-    new = [sorted(circle) for circle in circles if circle not in KNOWN_CIRCLES]
-    assert new == [], f"files that import each other: {new}"
-    stale = [sorted(circle) for circle in KNOWN_CIRCLES if circle not in circles]
-    assert stale == [], f"mended: remove from KNOWN_CIRCLES: {stale}"
+    circles = [sorted(circle) for circle in _circles(GRAPH)]
+    assert circles == [], f"files that import each other: {circles}"
 
 
 @pytest.mark.parametrize("package", DOMAIN)
@@ -272,9 +253,7 @@ def test_local_time_conversions_are_seen(tmp_path):
 def test_modules_stay_under_three_hundred_lines():
     lengths = {str(path.relative_to(ROOT)): len(path.read_text().splitlines())
                for path in MODULES.values()}
-    long = sorted(name for name, count in lengths.items() if count > MAX_LINES)
-    assert [name for name in long if name not in KNOWN_LONG] == []
-    assert sorted(KNOWN_LONG - set(long)) == [], "mended: remove from KNOWN_LONG"
+    assert sorted(name for name, count in lengths.items() if count > MAX_LINES) == []
 
 
 # The checks themselves, on small made-up graphs: a circle is found, a chain is not.

@@ -25,7 +25,7 @@ from reports.report import report
 from reports.span import Span
 from reports.sql import seconds_between
 from rota.engineers import list_engineers
-from telephony.arrival import engineers_on_a_call
+from telephony.presence import engineers_on_a_call
 from telephony.models import Call
 
 RINGING_STALE = timedelta(hours=1)  # a call still "ringing" after this lost its callbacks

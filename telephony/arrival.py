@@ -21,7 +21,6 @@ from dutyline.phones import is_withheld
 from rota.models import Engineer
 from rota.periods import on_duty, resolve_duty
 from telephony import presence
-from telephony.presence import engineers_on_a_call  # noqa: F401  (the name's former home)
 from telephony.models import Call, CallStatus, HuntPosition, Leg
 from telephony.routing import Block, Person, RouteState, SeenCall, plan_targets
 

@@ -16,6 +16,12 @@ from email.utils import format_datetime
 from console.caller_clock import Answer
 from console.dial_simulator import whisper_seconds
 from telephony.queue_twiml import RINGBACK_SECONDS
+from telephony.twiml import TONE_SECONDS
+
+
+def _play_seconds(play):
+    """A <Play> lasts its file: the whisper's tone, else the ringback's second."""
+    return TONE_SECONDS if "tone=whisper" in (play.text or "") else RINGBACK_SECONDS
 
 
 @dataclass
@@ -193,13 +199,14 @@ class QueueWait:
             elif verb.tag == "Gather":
                 spoken = " ".join(child.text or "" for child in verb if child.tag == "Say")
                 says = sum(child.tag == "Say" for child in verb)
-                self.sim.say(f"{leg.name} hears: {spoken}")
+                played = sum(_play_seconds(child) for child in verb if child.tag == "Play")
+                self.sim.say(f"{leg.name} hears: {spoken or 'a tone'}")
                 if leg.answer.action == "accept":
-                    self.at(elapsed + self.model.until_press(spoken, says), self.press, leg,
-                            verb.get("action"))
+                    self.at(elapsed + played + self.model.until_press(spoken, says), self.press,
+                            leg, verb.get("action"))
                     return
-                elapsed += (self.model.speech_seconds(spoken) + says * self.model.say_seconds
-                            + float(verb.get("timeout", "5")))
+                elapsed += (played + self.model.speech_seconds(spoken)
+                            + says * self.model.say_seconds + float(verb.get("timeout", "5")))
         self.at(elapsed, self.hang_up, leg)
 
     def press(self, leg, action):

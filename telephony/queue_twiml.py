@@ -8,7 +8,7 @@ import wave
 from twilio.twiml.voice_response import VoiceResponse
 
 from telephony.queue_hunt import queue_name
-from telephony.twiml import _say
+from telephony.twiml import TONE_SECONDS, _say
 
 # The ringback cadence (0.4 s on, 0.2 s off, 0.4 s on, 2 s off) is played a second at a
 # time, so that every second the wait URL is fetched again: a tick, at which the next
@@ -54,6 +54,25 @@ def render_join(call_id, leg_id, url):
     dial = response.dial(action=url("join_result", leg=leg_id), method="POST")
     dial.queue(queue_name(call_id))
     return response
+
+
+def tone_wav():
+    """The short whisper's tone: 880 Hz for TONE_SECONDS, as WAV."""
+    rate = 8000
+    frames = bytearray()
+    for n in range(int(rate * TONE_SECONDS)):
+        frames += struct.pack("<h", int(math.sin(2 * math.pi * 880 * n / rate) * 8000))
+    return _wav(rate, frames)
+
+
+def _wav(rate, frames):
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(bytes(frames))
+    return buffer.getvalue()
 
 
 def ringback_wav():

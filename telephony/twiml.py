@@ -18,6 +18,8 @@ OUTSIDE_CONTRACT = ("Thank you for calling support. You are calling outside your
 TECHNICAL_PROBLEM = "Sorry, we are having a technical problem."
 MAX_RECORDING_SECONDS = 120
 WHISPER_WAIT_SECONDS = 8
+TONE_SECONDS = 0.3  # the short whisper's tone (webhooks.queue_voice serves it)
+TONE_WAIT_SECONDS = 2  # after the tone, a key this long before the words
 # what an engineer whose acceptance did not take the caller hears, before the leg hangs up
 NOT_NEEDED = {Acceptance.TAKEN: "Another engineer has taken this call. Thank you.",
               Acceptance.MOVED_ON: "This call has moved on. Thank you.",
@@ -151,7 +153,11 @@ def render_whisper(caller_label, leg_id, url, settings, accept="accept", short=F
     response = VoiceResponse()
     gather = Gather(num_digits=1, timeout=WHISPER_WAIT_SECONDS, action=url(accept, leg=leg_id),
                     method="POST")
-    if short:
+    if short:  # the tone, a key at once; then the words, the key still counting
+        tone = Gather(num_digits=1, timeout=TONE_WAIT_SECONDS, action=url(accept, leg=leg_id),
+                      method="POST")
+        tone.play(url("ringback", tone="whisper"))
+        response.append(tone)
         label = "Support" if caller_label == caller_label_default() else caller_label
         _say(gather, f"{label}. Press 1.", settings, loop=2)
     else:

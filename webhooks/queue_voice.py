@@ -234,8 +234,10 @@ def join_result():
 @bp.get("/ringback.wav")
 def ringback():
     """The tone a waiting caller hears (no signature: Twilio fetches media plainly)."""
-    return Response(RINGBACK, mimetype="audio/wav",
+    sound = TONE if request.args.get("tone") == "whisper" else RINGBACK
+    return Response(sound, mimetype="audio/wav",
                     headers={"Cache-Control": "public, max-age=86400"})
 
 
 RINGBACK = queue_twiml.ringback_wav()
+TONE = queue_twiml.tone_wav()

@@ -32,15 +32,19 @@ def render_enqueue(greeting, call_id, url, settings):
 def render_wait(url, leave=False, waited=0, wait_for=None):
     """One tick of waiting: a second of the ringback cadence (then Twilio fetches the wait URL
     again), or leave the queue. `waited` is the caller's seconds in the queue (QueueTime).
-    With `wait_for` (the target hunt), the document lasts that many seconds: the ringback's
-    burst, then silence until the next planned start."""
+    With `wait_for` (the target hunt), the document lasts that many seconds, the ringback's
+    cadence all along (a burst, two seconds of silence), until the next planned start."""
     response = VoiceResponse()
     if leave:
         response.leave()
     elif wait_for is not None:
-        response.play(url("ringback"))
-        if wait_for > RINGBACK_SECONDS:
-            response.pause(length=wait_for - RINGBACK_SECONDS)
+        left = wait_for
+        while left > 0:
+            response.play(url("ringback"))
+            left -= RINGBACK_SECONDS
+            if left > 0:
+                response.pause(length=min(left, CADENCE_SECONDS - RINGBACK_SECONDS))
+                left -= CADENCE_SECONDS - RINGBACK_SECONDS
     elif waited % CADENCE_SECONDS == 0:
         response.play(url("ringback"))
     else:

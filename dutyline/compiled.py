@@ -63,6 +63,10 @@ class Statement:
         row = cursor.fetchone()
         return None if row is None else dict(zip(_names(cursor), row))
 
+    def value(self, **values):
+        """The first column of the first row (an INSERT's RETURNING id, say)."""
+        return self.run(**values).fetchone()[0]
+
 
 def _names(cursor):
     return [column[0] for column in cursor.description]

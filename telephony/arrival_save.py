@@ -76,17 +76,17 @@ def _log(arrival, state, decision, now):
     """The call, and its first leg unless nobody is rung yet: (call id, leg id or None)."""
     started_at = Call.started_at.db_value(now)
     status = CallStatus.BLOCKED if isinstance(decision, Blocked) else CallStatus.RINGING
-    call_id = _NEW_CALL.row(
+    call_id = _NEW_CALL.value(
         sid=arrival.sid, from_number=arrival.from_number, to_number=arrival.to_number,
         customer=state.customer_id, started_at=started_at, mode=decision.mode,
         plan=plan_json(decision.targets), gated=decision.gate,
-        duty_engineer=decision.duty_engineer_id, status=status)["id"]
+        duty_engineer=decision.duty_engineer_id, status=status)
     if not decision.targets or decision.gate:
         return call_id, None
     first = decision.targets[0]
-    leg_id = _FIRST_LEG.row(call=call_id, step=0, engineer=first.engineer_id,
-                            number=first.number, role=first.role, started_at=started_at,
-                            outcome=LegOutcome.RINGING)["id"]
+    leg_id = _FIRST_LEG.value(call=call_id, step=0, engineer=first.engineer_id,
+                              number=first.number, role=first.role, started_at=started_at,
+                              outcome=LegOutcome.RINGING)
     return call_id, leg_id
 
 

@@ -47,4 +47,4 @@ def claim(rotations):
     """Move the hunt position to the next of `rotations` after it, as the database holds it
     (the row locked, or SQLite's write lock); returns that rotation."""
     candidates = sorted(set(rotations))
-    return _claim.row(rotations=json.dumps(candidates), lowest=candidates[0])["last_rotation"]
+    return _claim.value(rotations=json.dumps(candidates), lowest=candidates[0])

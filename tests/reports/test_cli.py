@@ -16,6 +16,8 @@ REQUIRED = {"offered", "answered", "answered_within", "threshold_seconds", "serv
 @pytest.fixture
 def cli(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    # one engineer after the other, so the figures below follow from who rang when
+    (tmp_path / "dutyline.toml").write_text('hunt = "sequential"\n')
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "cli-token")
     monkeypatch.setenv("PUBLIC_URL", "https://support.example.com")

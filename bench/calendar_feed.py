@@ -82,7 +82,8 @@ def main():
     print(f"render, rota unchanged (median / worst):  {render[0]:8.1f} / {render[1]:.1f} ms  (target < 100)")
     print(f"render after a month was re-planned:      {month:8.1f} ms")
     print(f"GET 200 over HTTP (median / worst):       {http_200[0]:8.1f} / {http_200[1]:.1f} ms")
-    print(f"GET 304 If-None-Match (median / worst):   {http_304[0]:8.1f} / {http_304[1]:.1f} ms  (target < 5)")
+    print(f"GET 304 If-None-Match (median / worst):   {http_304[0]:8.1f} / {http_304[1]:.1f} ms"
+          "  (target < 5)")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ from twilio.request_validator import RequestValidator
 READ = ('SELECT "p"."last_rotation", "p"."version", "e"."id", "e"."rotation", "e"."mobile" '
         'FROM "hunt_position" AS "p" LEFT JOIN "engineer" AS "e" ON "e"."signed_in" = 1 '
         'AND "e"."active" = 1 WHERE "p"."id" = 1')
-CLAIM = 'UPDATE "hunt_position" SET "last_rotation" = ?, "version" = "version" + 1 WHERE "id" = 1 AND "version" = ?'
+CLAIM = ('UPDATE "hunt_position" SET "last_rotation" = ?, "version" = "version" + 1 '
+         'WHERE "id" = 1 AND "version" = ?')
 CALL = ('INSERT INTO "call" ("sid", "from_number", "to_number", "started_at", "mode", "plan", '
         '"gated", "status") VALUES (?, ?, ?, datetime(), ?, ?, 0, ?) RETURNING "id"')
 LEG = ('INSERT INTO "leg" ("call_id", "step", "engineer_id", "number", "role", "started_at", '

@@ -165,7 +165,7 @@ def measure(repeat):
               flush=True)
         for group in (None, *GROUPS):
             report(span, group)  # warm-up: the month's pages in the cache
-            best = _best(repeat, lambda: report(span, group))
+            best = _best(repeat, lambda group=group: report(span, group))
             total = report(span, group).total
             print(f"  {group or 'total':<9} {best * 1000:7.1f} ms   ({total['calls']:,} calls, "
                   f"service level {total['service_level'] or 0:.3f})", flush=True)
@@ -197,13 +197,13 @@ def measure_kept(repeat):
             report(year, group, budget=Budget(24 * 3600))
         print(f"  the year's figures kept in {time.perf_counter() - started:.0f} s", flush=True)
         for group in (None, "day", "engineer"):
-            best = _best(repeat, lambda: report(year, group)) * 1000
+            best = _best(repeat, lambda group=group: report(year, group)) * 1000
             print(f"  year, {group or 'total':<9} {best:7.1f} ms   (from kept figures)", flush=True)
         day = "date_trunc('day', c.started_at)" if is_postgres() else "date(c.started_at)"
         start, end = instant(year.start).sql, instant(YEAR_NOW).sql
         for name, sql in LATEST.items():
             sql = sql.format(day=day, year=f"c.started_at >= {start} AND c.started_at < {end}")
-            best = _best(repeat, lambda: database.execute_sql(sql).fetchall())
+            best = _best(repeat, lambda sql=sql: database.execute_sql(sql).fetchall())
             print(f"  latest change of each day's {name:<7} {best * 1000:7.0f} ms", flush=True)
         rounds = {True: [], False: []}
         for triggers in [True, False] * repeat:  # in turn, as the machine's load moves

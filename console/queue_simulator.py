@@ -2,8 +2,9 @@
 
 Overlapped hunting puts the caller in an `<Enqueue>` and rings engineers with legs made
 through the REST API. Here those legs come from the recording dialer the app under
-simulation was given (telephony.dialer.RecordingDialer), and every leg's progress (ringing, pick-up, whisper, key press) is an event on the
-caller's clock, played in time order with the queue's wait-URL fetches.
+simulation was given (telephony.dialer.RecordingDialer), and every leg's progress
+(ringing, pick-up, whisper, key press) is an event on the caller's clock, played in time
+order with the queue's wait-URL fetches.
 """
 
 import heapq

@@ -240,7 +240,8 @@ def count(sub, level):
     for (mode, *keys), tally in ticket_tallies(sub, KEYS, by_mode=True).items():
         spread(mode, keys, lambda found, tally=tally: found["t"].add(tally))
     for (mode, *keys), deadline in open_deadlines(sub, KEYS, by_mode=True):
-        spread(mode, keys, lambda found, at=deadline.isoformat(): found["o"].append(at))
+        iso = deadline.isoformat()
+        spread(mode, keys, lambda found, at=iso: found["o"].append(at))
     for (mode, engineer), tally in leg_tallies(sub, by_mode=True).items():
         for each in (mode, ALL_MODES):
             entry("engineers", each, engineer)["l"].add(tally)

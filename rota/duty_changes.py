@@ -12,7 +12,7 @@ from datetime import datetime
 
 from rota.labels import local_label
 from rota.models import Engineer
-from outbox.models import EMAIL, SMS
+from outbox.models import SMS
 from outbox.queue import enqueue
 
 log = logging.getLogger(__name__)

@@ -190,6 +190,7 @@ def set_location(name, location, *, now):
 
 def engineer_as_dict(engineer):
     return {"name": engineer.name, "mobile": engineer.mobile, "desk": engineer.desk,
-            "desk_connects": bool(engineer.desk_connects), "email": engineer.email, "rotation": engineer.rotation,
+            "desk_connects": bool(engineer.desk_connects), "email": engineer.email,
+            "rotation": engineer.rotation,
             "signed_in": engineer.signed_in, "location": engineer.location,
             "removed": not engineer.active}

@@ -76,7 +76,7 @@ class _Month:
         """(slot index, role position) still to fill, chronologically, primary first."""
         cells = []
         for index in range(self.count):
-            for position, role in enumerate(self.roles):
+            for position in range(len(self.roles)):
                 if self.grid[index][position] is None:
                     cells.append((index, position))
         return cells

@@ -47,10 +47,11 @@ def first_look_seconds(greeting):
 
 
 def decide_target(targets, legs, call_started, now, settings, ready_ids, answering_of,
-                  timing=Timing(), out_of_hours=False, soon=None):
+                  timing=None, out_of_hours=False, soon=None):
     """The next thing to do for a target-driven hunt at the aware instant `now`; out of hours
     the window is out_of_hours_service_level_seconds (the backup joins by the same rule).
     A start planned within `soon` seconds (the next look, at the earliest) is made now."""
+    timing = timing or Timing()
     live = [leg for leg in legs if leg.ended_at is None]
     if any(leg.accepted_at is not None for leg in live):
         return TargetTick(wait_for=1)  # the join is under way

@@ -42,7 +42,7 @@ def unused_port():
 
 def test_a_command_in_an_empty_folder_makes_no_database(env, tmp_path):
     line = one_line(env("rota", "who"))
-    assert line == f"Error: no database at dutyline.db: run dutyline db init (or set DATABASE_URL)"
+    assert line == "Error: no database at dutyline.db: run dutyline db init (or set DATABASE_URL)"
     assert list(tmp_path.iterdir()) == []
     assert env("db", "init").exit_code == 0
     result = env("rota", "who")

@@ -46,4 +46,5 @@ def register_filters(bp):
     def team_zone():
         settings = runtime().settings
         return {"zone_name": settings.timezone,
-                "current_user": g.get("user"), "endpoints": current_app.view_functions, "manager": is_manager() if g.get("user") else False}
+                "current_user": g.get("user"), "endpoints": current_app.view_functions,
+                "manager": is_manager() if g.get("user") else False}

@@ -121,7 +121,7 @@ def test_radicale_verifies_every_calendar_object(feed_files, tmp_path):
 
 def test_icaljs_reads_every_feed_as_vobject_does(feed_files):
     read = parsers.with_icaljs(feed_files.values())
-    for feed, path in feed_files.items():
+    for path in feed_files.values():
         calendar = read[str(path)]
         assert (calendar["method"], calendar["version"], calendar["refresh"], calendar["ttl"]) == (
             "PUBLISH", "2.0", "PT1H", "PT1H")

@@ -80,7 +80,7 @@ def test_outbox_worker_and_clock_wait_out_a_stopped_postgresql(own_postgres, tmp
         down = [line for line in text.splitlines() if "database unavailable" in line]
         assert len(down) == 1, text
         # refused, or turned away while it shuts down: either way one line naming the server
-        assert f"database unavailable: " in down[0] and f"127.0.0.1:{port}" in down[0], text
+        assert "database unavailable: " in down[0] and f"127.0.0.1:{port}" in down[0], text
         assert down[0].endswith("; trying again every 0.2s"), text
         assert len([line for line in text.splitlines() if "database back" in line]) == 1
         assert own_postgres.PASSWORD not in text

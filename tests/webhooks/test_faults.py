@@ -27,7 +27,8 @@ def unused_port():
 
 
 def make_app(url, spool=None):
-    return create_app({"DATABASE_URL": url, "SPOOL_FOLDER": spool or tempfile.mkdtemp(), "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+    return create_app({"DATABASE_URL": url, "SPOOL_FOLDER": spool or tempfile.mkdtemp(),
+                       "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
                        "PUBLIC_URL": PUBLIC_URL, "FALLBACK_NUMBER": "+442079460999",
                        "SETTINGS": parse_settings({}),
                        "CLOCK": FixedClock(TUESDAY_10)})

@@ -96,7 +96,7 @@ def failed_rollback_after(first):
         try:
             raise first
         except Exception:
-            raise OperationalError("cannot rollback - no transaction is active")
+            raise OperationalError("cannot rollback - no transaction is active")  # noqa: B904
     except OperationalError as raised:
         return raised
 

@@ -11,7 +11,7 @@ from reports.call_log import call_detail
 from rota import periods
 from telephony.presence import engineers_on_a_call
 from telephony.dialer import RecordingDialer
-from telephony.models import Call, Leg
+from telephony.models import Leg
 from tests.conftest import ADDED_AT, AUTH_TOKEN, PUBLIC_URL
 from tests.webhooks.line import Line
 

@@ -35,13 +35,17 @@ def rung(outcome):
     return [(leg.engineer.name.split()[0], leg.role) for leg in call.legs.order_by(Leg.step)]
 
 
+TOBI_ASHA = [("Tobi", "primary"), ("Asha", "backup")]
+BEN_ASHA = [("Ben", "primary"), ("Asha", "backup")]
+
+
 @pytest.mark.parametrize("cover_from, cover_to, call_at, expected", [
     # override span                                  call at               rung in order
-    (None, None,                                     local(2026, 12, 1, 23), [("Tobi", "primary"), ("Asha", "backup")]),
-    (local(2026, 12, 1, 21), local(2026, 12, 2, 2),  local(2026, 12, 1, 23), [("Ben", "primary"), ("Asha", "backup")]),
-    (local(2026, 12, 1, 21), local(2026, 12, 2, 2),  local(2026, 12, 2, 3),  [("Tobi", "primary"), ("Asha", "backup")]),
+    (None, None,                                     local(2026, 12, 1, 23), TOBI_ASHA),
+    (local(2026, 12, 1, 21), local(2026, 12, 2, 2),  local(2026, 12, 1, 23), BEN_ASHA),
+    (local(2026, 12, 1, 21), local(2026, 12, 2, 2),  local(2026, 12, 2, 3),  TOBI_ASHA),
     # the override's end is not part of it
-    (local(2026, 12, 1, 21), local(2026, 12, 2, 2),  local(2026, 12, 2, 2),  [("Tobi", "primary"), ("Asha", "backup")]),
+    (local(2026, 12, 1, 21), local(2026, 12, 2, 2),  local(2026, 12, 2, 2),  TOBI_ASHA),
 ])
 def test_override_changes_who_is_rung(simulate, plan, db, settings, cover_from, cover_to, call_at,
                                       expected):

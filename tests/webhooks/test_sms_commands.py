@@ -217,7 +217,7 @@ def test_database_down_still_answers_the_engineer(tmp_path):
     from twilio.request_validator import RequestValidator
 
     from dutyline.settings import parse_settings
-    from tests.conftest import ADDED_AT, AUTH_TOKEN, PUBLIC_URL
+    from tests.conftest import AUTH_TOKEN, PUBLIC_URL
     from webhooks import create_app
 
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'gone' / 'x.db'}",

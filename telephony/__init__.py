@@ -1,1 +1,1 @@
-"""The call itself: hunt order, the route decision, TwiML, the call log."""
+"""The call itself: the route decision, the hunt every strategy shares, TwiML, the call log."""

@@ -2,11 +2,12 @@
 
 This path runs once per call and is the line's busiest, so the read is a single statement,
 built from the models and compiled once (dutyline.compiled): whether the CallSid is logged
-already, the caller's customer, the round-robin position, the signed-in engineers each
-flagged when on a support call, the duty engineers (the rota's own query of who is on
-duty, rota.periods.on_duty), whatever the mode, and whether the caller's number is blocked
-at the call's instant (customers.blocklist); the decision (telephony.routing) picks what it
-needs, and telephony.arrival_save writes it.
+already, the caller's customer, the round-robin position, the engineers signed in, on duty
+or covering, each flagged when on a call or on leave (telephony.presence, the conditions
+every later leg asks too), who is on duty (the rota's own query, rota.periods.on_duty),
+whatever the mode, and whether the caller's number is blocked at the call's instant
+(customers.blocklist); the decision (telephony.routing) picks what it needs, and
+telephony.arrival_save writes it.
 
 A retried CallSid is only read here; its answer is replayed from what was stored.
 """

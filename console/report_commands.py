@@ -26,7 +26,9 @@ def report_group():
 @report_group.command("calls")
 @click.option("--from", "from_text", metavar="DATE", help="first local day (default: the 1st)")
 @click.option("--to", "to_text", metavar="DATE", help="last local day (default: today)")
-@click.option("--by", "group", type=click.Choice(GROUPS), help="one row per day, hour, …")
+@click.option("--by", "group", type=click.Choice(GROUPS),
+              help="one row per local day, week (from week_start), month, hour, engineer or "
+                   "customer")
 @click.option("--in-hours", "mode", flag_value=IN_HOURS, help="only calls in office hours")
 @click.option("--out-of-hours", "mode", flag_value=OUT_OF_HOURS, help="only calls out of hours")
 @click.option("--json", "as_json", is_flag=True)

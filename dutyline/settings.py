@@ -74,7 +74,7 @@ KEYS = (
     Key("backup", Flag(), False, "rota generate fills a backup for every duty period too"),
     Key("period", Choice(("day", "week")), "day", "length of a duty period"),
     Key("week_start", Choice(WEEKDAYS, by_position=True), "mon", "the weekday weekly periods "
-        "start on"),
+        "and the reports' weeks start on"),
     Key("service_level_seconds", Whole(1, 600), 12, "call statistics: \"answered within\" this "
         "many seconds"),
     Key("short_abandon_seconds", Whole(0, 60), 5, "a caller hanging up unanswered this soon is "

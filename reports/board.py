@@ -20,7 +20,6 @@ from dutyline.localtime import local_day_span
 from dutyline.phones import is_withheld
 from reports.call_figures import ABANDONED, FALLBACK, VOICEMAIL, outcome_case
 from reports.limits import StillCounting
-from reports.measures import SERVICE_LEVEL_TARGET
 from reports.report import report
 from reports.span import Span
 from reports.sql import seconds_between
@@ -164,6 +163,6 @@ def board(settings, now):
     return Board(now=now, waiting=waiting, longest_wait=longest,
                  signed_in=[engineer for engineer in engineers if engineer.signed_in],
                  on_a_call=[engineer for engineer in engineers if engineer.id in busy],
-                 today=today, target=SERVICE_LEVEL_TARGET,
+                 today=today, target=settings.service_level_target,
                  target_seconds=settings.service_level_seconds, callbacks=callbacks,
                  withheld_misses=withheld)

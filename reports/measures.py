@@ -4,10 +4,6 @@ histogram of waits, the service level, abandonment. docs/statistics.md defines e
 import math
 from dataclasses import dataclass, field
 
-# the promise a service level is held to: this share of offered calls answered within the
-# settings' service_level_seconds (the Reports page's line, the wallboard's target)
-SERVICE_LEVEL_TARGET = 0.98
-
 FORMULA = ("service level = calls answered within {t} s / offered calls; offered = inbound "
            "calls less short abandons (caller hung up unanswered within {s} s) and calls "
            "from blocked numbers; voicemail, fallback and abandoned calls count as misses")

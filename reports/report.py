@@ -6,7 +6,7 @@ interface. docs/statistics.md defines every figure and where it comes from.
 
 from dataclasses import dataclass, field
 
-from reports import units
+from reports import day_groups, units
 from reports.call_figures import call_tallies
 from reports.leg_figures import leg_tallies
 from reports.limits import Budget, ReportError, check_length
@@ -16,7 +16,7 @@ from reports.ticket_figures import ticket_tallies
 from rota.models import Engineer
 from customers.models import Customer
 
-GROUPS = ("day", "hour", "engineer", "customer")
+GROUPS = ("day", "week", "month", "hour", "engineer", "customer")
 NO_CUSTOMER = "(no customer)"
 NOBODY = "(nobody)"
 
@@ -47,7 +47,8 @@ class Report:
 
 def report(span, group=None, *, kept=True, budget=None):
     """The statistics of the calls (and tickets) that arrived in `span`, grouped by `group`
-    ("day", "hour", "engineer", "customer", or None for the total alone).
+    ("day", "week", "month", "hour", "engineer", "customer", or None for the total alone).
+    Weeks and months are their days added up (reports.day_groups).
 
     The closed days and hours of the span come from their kept figures (reports.units),
     the rest is counted from the call log; `kept=False` counts everything from the log.
@@ -58,20 +59,24 @@ def report(span, group=None, *, kept=True, budget=None):
     if group is not None and group not in GROUPS:
         raise ReportError(f"group must be one of {', '.join(GROUPS)}")
     check_length(span)
+    by = "day" if group in day_groups.GROUPS else group
 
     def live(sub):
-        return (call_tallies(sub, group), ticket_tallies(sub, group),
+        return (call_tallies(sub, by), ticket_tallies(sub, by),
                 leg_tallies(sub) if group == "engineer" else {})
 
-    calls, tickets, legs = (units.gather(span, group, live, budget or Budget())
+    calls, tickets, legs = (units.gather(span, by, live, budget or Budget())
                             if kept and units.ready() else live(span))
+    if by != group:
+        calls, tickets = (day_groups.fold(found, group, span.week_start)
+                          for found in (calls, tickets))
     total_calls, total_tickets = CallTally(), TicketTally()
     for tally in calls.values():
         total_calls.add(tally)
     for tally in tickets.values():
         total_tickets.add(tally)
-    rows = [_row(group, key, label, calls.get(key), tickets.get(key), legs, span)
-            for key, label in _keys(group, span, calls, tickets, legs)] if group else []
+    rows = [_row(group, key, label, calls.get(key), tickets.get(key), legs, span, *days)
+            for key, label, *days in _keys(group, span, calls, tickets, legs)] if group else []
     total = {"key": "total", "label": "total",
              **total_calls.measures(span.threshold_seconds), **total_tickets.measures()}
     if group == "engineer":
@@ -85,8 +90,10 @@ def report(span, group=None, *, kept=True, budget=None):
                   unknown=_unknown(total_calls), waits=dict(total_calls.waits))
 
 
-def _row(group, key, label, calls, tickets, legs, span):
+def _row(group, key, label, calls, tickets, legs, span, first=None, last=None):
     row = {"key": key, "label": label}
+    if first is not None:  # a week or a month: the days of it the span covers
+        row.update(first_day=first.isoformat(), last_day=last.isoformat())
     row.update((calls or CallTally()).measures(span.threshold_seconds))
     row.update((tickets or TicketTally()).measures())
     if group == "engineer":
@@ -104,11 +111,14 @@ def _row(group, key, label, calls, tickets, legs, span):
 
 
 def _keys(group, span, calls, tickets, legs):
-    """(key, label) of every row, in the order shown."""
+    """(key, label) of every row, in the order shown; a week or a month also gives the
+    first and last of its days in the span."""
     if group == "day":
         return [(day.isoformat(), day.strftime("%a %d %b %Y")) for day in span.local_days()]
     if group == "hour":
         return [(hour, f"{hour:02d}:00") for hour in range(24)]
+    if group in day_groups.GROUPS:
+        return day_groups.periods(span, group)
     ids = {key for key in (*calls, *tickets, *legs) if key is not None}
     model = Engineer if group == "engineer" else Customer
     names = dict(model.select(model.id, model.name).where(model.id.in_(list(ids))).tuples()) \

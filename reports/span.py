@@ -18,7 +18,8 @@ class Span:
 
     `mode` keeps only calls in hours ("in_hours") or out of hours ("out_of_hours");
     `now` is when the report is made (tickets not yet acknowledged count as late only once
-    their deadline is before it); it defaults to `end`.
+    their deadline is before it); it defaults to `end`. `week_start` is the weekday a
+    report's weeks start on (0 = Monday, the settings' week_start).
     """
 
     start: datetime
@@ -28,6 +29,7 @@ class Span:
     short_abandon_seconds: int = DEFAULT_SHORT_ABANDON_SECONDS
     mode: str | None = None
     now: datetime | None = None
+    week_start: int = 0
 
     def __post_init__(self):
         if self.start.tzinfo is None or self.end.tzinfo is None:
@@ -44,7 +46,8 @@ class Span:
         start, end = local_day_span(first, last, zone)
         return cls(start=start, end=end,
                    timezone=settings.timezone, threshold_seconds=settings.service_level_seconds,
-                   short_abandon_seconds=settings.short_abandon_seconds, mode=mode, now=now)
+                   short_abandon_seconds=settings.short_abandon_seconds, mode=mode, now=now,
+                   week_start=settings.week_start)
 
     @property
     def tz(self):

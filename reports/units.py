@@ -45,10 +45,11 @@ class _OutOfTime(Exception):
     """The budget is spent with units still missing."""
 
 
-def plan(span, quiet_until=None):
+def plan(span, quiet_until=None, months=True):
     """([(level, start, end)], [(start, end)]): the units the span is made of and the
     pieces left to count live (adjacent ones joined). A unit that ends by `quiet_until`
-    (the first logged call) holds nothing to keep: it is left to count live too."""
+    (the first logged call) holds nothing to keep: it is left to count live too. Without
+    `months`, a whole month is made of its days."""
     hourly = all(seconds % 3600 == 0 for _, seconds in span.offsets())
     units, live = [], []
 
@@ -71,7 +72,7 @@ def plan(span, quiet_until=None):
     while index < len(days):
         day = days[index]
         index += 1
-        if day.day == 1:  # a whole month that is over: one unit
+        if day.day == 1 and months:  # a whole month that is over: one unit
             last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
             month_start, month_end = local_day_span(day, last, span.tz)
             if span.start <= month_start and month_end <= min(span.end, span.as_of):
@@ -101,9 +102,11 @@ def basis(span):
             f"{until.isoformat() if until else ''}")
 
 
-# the column a grouping reads, and the grouping each column is counted by
+# the column a grouping reads, and the grouping each column is counted by; "weekday_hour"
+# (the heat map's) reads a day's hours with its weekday, so it reads days, never months
 COLUMNS = {None: "total", "day": "total", "hour": "hours", "engineer": "engineers",
-           "customer": "customers"}
+           "customer": "customers", "weekday_hour": "hours"}
+HOURLY = ("hour", "weekday_hour")
 BY = {"total": None, "hours": "hour", "engineers": "engineer", "customers": "customer"}
 ALL_MODES = "*"
 
@@ -112,16 +115,9 @@ def gather(span, group, live, budget=None):
     """(calls, tickets, legs) as call_tallies, ticket_tallies and leg_tallies give them for
     the span, from its units and `live(sub_span)` for the rest; StillCounting when units
     are still missing once `budget` is spent."""
-    units, pieces = plan(span, first_call_at() or span.end)
     sums = Sums()
-    if units:
-        mode = span.mode or ALL_MODES
-        stored = _stored(span, units, group, budget or Budget())
-        for (level, start, _end), (column, text) in zip(units, stored):
-            for key, *entry in entries(text, mode):
-                if column == "total":
-                    key = _whole_key(group, level, start, span, key)
-                sums.add(key, *entry, span.as_of)
+    pieces = read_kept(span, group, lambda key, entry: sums.add(key, *entry, span.as_of),
+                       budget)
     calls, tickets, legs = sums.tallies()
     for start, end in pieces:
         sub = replace(span, start=start, end=end, now=span.as_of)
@@ -131,6 +127,25 @@ def gather(span, group, live, budget=None):
     return calls, tickets, legs
 
 
+def read_kept(span, group, take, budget=None):
+    """Hand every entry of the span's units to `take(key, [calls, tickets, open, legs])`,
+    keyed as the grouping's rows are (units not yet kept are counted and kept while the
+    budget lasts); returns the pieces of the span left to count live, [(start, end)]."""
+    units, pieces = plan(span, first_call_at() or span.end, months=group != "weekday_hour")
+    if units:
+        mode = span.mode or ALL_MODES
+        stored = _stored(span, units, group, budget or Budget())
+        for (level, start, _end), (column, text) in zip(units, stored):
+            weekday = start.astimezone(span.tz).weekday()
+            for key, *entry in entries(text, mode):
+                if column == "total":
+                    key = _whole_key(group, level, start, span, key)
+                elif group == "weekday_hour":  # a day's hours, on the day's weekday
+                    key = (weekday, key)
+                take(key, entry)
+    return pieces
+
+
 def _whole_key(group, level, start, span, key):
     """A unit's key when its total is the group's row: its day, an hour unit's hour, or
     for a month (its total kept by day) the day of the entry."""
@@ -138,20 +153,21 @@ def _whole_key(group, level, start, span, key):
         return key if group == "day" else 0
     if group == "day":
         return start.astimezone(span.tz).date().isoformat()
-    if group == "hour":
-        return start.astimezone(span.tz).hour
+    if group in HOURLY:
+        local = start.astimezone(span.tz)
+        return local.hour if group == "hour" else (local.weekday(), local.hour)
     return 0
 
 
 def _column(group, level):
-    return "total" if group == "hour" and level == "hour" else COLUMNS[group]
+    return "total" if group in HOURLY and level == "hour" else COLUMNS[group]
 
 
 def _stored(span, units, group, budget):
     """[(column, JSON)] of each unit, in order: the kept ones read in one query (the column
     the grouping needs), the others counted now (and kept) while the budget lasts."""
     known = basis(span)
-    wanted = {COLUMNS[group], "total"} if group == "hour" else {COLUMNS[group]}
+    wanted = {COLUMNS[group], "total"} if group in HOURLY else {COLUMNS[group]}
     stored = kept.rows(units, known, wanted)
     found = []
     try:

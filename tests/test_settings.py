@@ -58,6 +58,9 @@ def test_file_is_read(tmp_path):
     ({"backup_after_seconds": "soon"}, "backup_after_seconds"),
     ({"escalate_after_minutes": 241}, "escalate_after_minutes"),
     ({"escalate_after_minutes": "15"}, "escalate_after_minutes"),
+    ({"service_level_target": 98}, "service_level_target"),
+    ({"service_level_target": 0.4}, "service_level_target"),
+    ({"service_level_target": "98%"}, "service_level_target"),
 ])
 def test_bad_value_names_the_key(data, key):
     with pytest.raises(SettingsError) as error:

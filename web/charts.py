@@ -1,17 +1,18 @@
-"""Charts as SVG made on the server: service level per day, the wait-time distribution."""
+"""Charts as SVG made on the server: service level per day, week or month, the wait-time
+distribution, and calls by weekday and hour as a heat map."""
+
+from datetime import date
 
 from markupsafe import Markup, escape
-
-from reports.measures import SERVICE_LEVEL_TARGET
 
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 220, 36, 34, 10
 WAIT_BUCKETS = ((0, 5), (5, 10), (10, 15), (15, 20), (20, 30), (30, 60), (60, None))
 
 
-def _svg(label, body):
-    # sized and lettered by the stylesheet (svg.chart): no style attribute, which the
-    # Content-Security-Policy would refuse
-    return Markup(f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+def _svg(label, body, height=HEIGHT, kind="chart", role="img"):
+    # sized, lettered and coloured by the stylesheet (svg.chart, svg.heat): no style
+    # attribute, which the Content-Security-Policy would refuse
+    return Markup(f'<svg class="{kind}" viewBox="0 0 {WIDTH} {height}" role="{role}" '
                   f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">{body}</svg>')
 
 
@@ -45,17 +46,27 @@ def _bars(values, labels, top, colour, titles, target=None):
     return "".join(parts)
 
 
-def service_level_chart(rows, target=SERVICE_LEVEL_TARGET):
-    """One bar per day: the share answered within the threshold; days with no calls are empty."""
+def _short(row, group):
+    """A bar's label: the day of the month, a week's first day, a month's name."""
+    if group == "month":
+        return date.fromisoformat(row["key"] + "-01").strftime("%b")
+    day = date.fromisoformat(row["key"])
+    return day.strftime("%d %b") if group == "week" else day.strftime("%d")
+
+
+def service_level_chart(rows, target, group="day"):
+    """One bar per day (week, month): the share answered within the threshold, green at or
+    above `target` (the settings' service_level_target, the dashed line); empty without
+    calls."""
     values = [row["service_level"] for row in rows]
-    labels = [row["key"][8:10] for row in rows]
+    labels = [_short(row, group) for row in rows]
     titles = [f'{row["label"]}: ' + ("no calls" if row["service_level"] is None else
                                      f'{row["service_level"] * 100:.1f}% of {row["offered"]}')
               for row in rows]
     body = _axis("100%") + _bars(values, labels, 1.0,
                                  lambda v: "#1e7a3a" if v >= target else "#d99a00", titles,
                                  target=target)
-    return _svg("Service level per day", body)
+    return _svg(f"Service level per {group}", body)
 
 
 def wait_buckets(waits):
@@ -74,3 +85,51 @@ def wait_chart(buckets):
     body = _axis(str(top)) + _bars([c for _, c in buckets], [label for label, _ in buckets], top,
                                    lambda _v: "#0b5cad", titles)
     return _svg("Answered calls by wait time", body)
+
+
+HEAT_LEFT, HEAT_TOP, HEAT_ROW = 36, 16, 22
+HEAT_CELL = (WIDTH - HEAT_LEFT - 4) / 24
+HEAT_LEVELS = 5  # shades above none, classes h1 to h5 of svg.heat in the stylesheet
+
+
+def heat_level(count, top):
+    """The shade of a cell: 0 for no calls, else 1 to HEAT_LEVELS by its share of `top`."""
+    if not count:
+        return 0
+    return min(HEAT_LEVELS, 1 + (HEAT_LEVELS - 1) * count // max(top, 1))
+
+
+def heat_map(rows):
+    """Calls by weekday (rows) and local hour (columns) as a grid of cells, each shaded by
+    its count, named by a title and an aria-label and, when it had calls, numbered.
+    `rows` is reports.heat.grid's [(weekday, [24 counts])]."""
+    top = max([count for _, counts in rows for count in counts] + [0])
+    parts = [f'<text x="{HEAT_LEFT + hour * HEAT_CELL + HEAT_CELL / 2:.1f}" y="{HEAT_TOP - 4}" '
+             f'text-anchor="middle" aria-hidden="true">{hour:02d}</text>'
+             for hour in range(0, 24, 3)]
+    for index, (weekday, counts) in enumerate(rows):
+        y = HEAT_TOP + index * HEAT_ROW
+        parts.append(f'<text x="{HEAT_LEFT - 4}" y="{y + HEAT_ROW * 0.65:.1f}" text-anchor="end" '
+                     f'aria-hidden="true">{weekday}</text>')
+        for hour, count in enumerate(counts):
+            x = HEAT_LEFT + hour * HEAT_CELL
+            level = heat_level(count, top)
+            title = escape(f"{weekday} {hour:02d}:00–{(hour + 1) % 24:02d}:00: {count} "
+                           f"call{'' if count == 1 else 's'}")
+            parts.append(f'<rect x="{x:.1f}" y="{y}" width="{HEAT_CELL - 2:.1f}" '
+                         f'height="{HEAT_ROW - 2}" class="h{level}" role="img" '
+                         f'aria-label="{title}"><title>{title}</title></rect>')
+            if count:
+                parts.append(f'<text x="{x + HEAT_CELL / 2 - 1:.1f}" '
+                             f'y="{y + HEAT_ROW * 0.65:.1f}" text-anchor="middle" '
+                             f'class="n{" light" if level > 3 else ""}" '
+                             f'aria-hidden="true">{count}</text>')
+    bottom = HEAT_TOP + 7 * HEAT_ROW + 8
+    parts.append(f'<text x="{HEAT_LEFT}" y="{bottom + 10}" aria-hidden="true">fewer</text>')
+    for level in range(HEAT_LEVELS + 1):
+        parts.append(f'<rect x="{HEAT_LEFT + 38 + level * 16}" y="{bottom}" width="14" '
+                     f'height="12" class="h{level}" aria-hidden="true"/>')
+    parts.append(f'<text x="{HEAT_LEFT + 44 + (HEAT_LEVELS + 1) * 16}" y="{bottom + 10}" '
+                 f'aria-hidden="true">more ({top} calls at most)</text>')
+    return _svg("Calls by weekday and hour of the day", "".join(parts), height=bottom + 16,
+                kind="chart heat", role="group")

@@ -1,5 +1,6 @@
 """The Reports page: the figures of `dutyline report calls` (reports.report), as charts,
-tables and a CSV download.
+tables and a CSV download: the service level per day, week or month against the settings'
+target, the waits, the engineers, and calls by weekday and hour (reports.heat).
 
 A span longer than reports.limits allows is refused with a 400 and nothing counted; a
 report whose closed days are still being counted (reports.limits.StillCounting) says so
@@ -10,16 +11,24 @@ from datetime import date
 from flask import Response, g, render_template, request
 
 from hours.business_hours import IN_HOURS, OUT_OF_HOURS
-from reports import Budget, StillCounting, report
+from reports import GROUPS, Budget, StillCounting, report
+from reports.heat import grid, weekday_hours
 from reports.limits import report_span
 from reports.span import asked_days
 from reports.tables import ENGINEER_COLUMNS, cell, report_csv
 from web.blueprint import bp
-from web.charts import service_level_chart, wait_buckets, wait_chart
+from web.charts import heat_map, service_level_chart, wait_buckets, wait_chart
 from web.context import runtime
 
 MODES = {"in": IN_HOURS, "out": OUT_OF_HOURS}
+PERIODS = ("day", "week", "month")  # how the page's chart and table group the days
 RETRY = {"Retry-After": "5"}  # nothing counts meanwhile: a new request goes on
+
+
+def default_period(span):
+    """Days for up to two months, weeks for up to a year, then months."""
+    days = len(list(span.local_days()))
+    return "day" if days <= 62 else "week" if days <= 371 else "month"
 
 
 def _asked():
@@ -27,7 +36,8 @@ def _asked():
     reads them; no span when they cannot be reported."""
     settings = runtime().settings
     args = request.args
-    typed = {"from": args.get("from", ""), "to": args.get("to", ""), "mode": args.get("mode", "")}
+    typed = {"from": args.get("from", ""), "to": args.get("to", ""), "mode": args.get("mode", ""),
+             "by": args.get("by", "")}
     try:
         first = date.fromisoformat(typed["from"]) if typed["from"] else None
         last = date.fromisoformat(typed["to"]) if typed["to"] else None
@@ -47,18 +57,22 @@ def reports():
     span, error, typed = _asked()
     if span is None:
         return render_template("reports.html", error=error, typed=typed), 400
-    budget = Budget()  # the page's two reports share one
+    period = typed["by"] if typed["by"] in PERIODS else default_period(span)
+    budget = Budget()  # the page's reports share one
     try:
-        by_day = report(span, "day", budget=budget)
+        periods = report(span, period, budget=budget)
         engineers = report(span, "engineer", budget=budget)
+        heat = grid(span, weekday_hours(span, budget=budget))
     except StillCounting as exc:
         return render_template("reports.html", error=str(exc), typed=typed), 503, RETRY
-    buckets = wait_buckets(by_day.waits)
+    buckets = wait_buckets(periods.waits)
+    target = runtime().settings.service_level_target
     return render_template(
-        "reports.html", span=span, error=None, typed=typed, by_day=by_day,
-        engineers=engineers, columns=ENGINEER_COLUMNS, cell=cell,
-        sl_chart=service_level_chart(by_day.rows), wait_chart=wait_chart(buckets),
-        buckets=buckets, first_day=next(span.local_days()),
+        "reports.html", span=span, error=None, typed=typed, periods=periods, period=period,
+        engineers=engineers, columns=ENGINEER_COLUMNS, cell=cell, target=target,
+        sl_chart=service_level_chart(periods.rows, target, period),
+        wait_chart=wait_chart(buckets), buckets=buckets, heat_chart=heat_map(heat),
+        groups=GROUPS, first_day=next(span.local_days()),
         last_day=list(span.local_days())[-1])
 
 
@@ -66,8 +80,8 @@ def reports():
 def reports_csv():
     span, error, _typed = _asked()
     group = request.args.get("by") or "day"
-    if error or group not in ("day", "hour", "engineer", "customer"):
-        return Response((error or "by: day, hour, engineer or customer") + "\n", status=400,
+    if error or group not in GROUPS:
+        return Response((error or f"by: {', '.join(GROUPS)}") + "\n", status=400,
                         mimetype="text/plain")
     try:
         result = report(span, group, budget=Budget())

@@ -1,7 +1,7 @@
 """The rota and absence commands: output, exit codes, and errors that change nothing."""
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import responses
@@ -233,12 +233,13 @@ def test_generate_reports_roles_and_kinds_and_swap_warns(cli, team, db):
                                    datetime(2027, 10, 31, 23, 30, tzinfo=timezone.utc)])
 def test_the_demo_rota_passes_its_own_check(cli, db, settings, today):
     """The demo's team and rota, as `dutyline demo` makes them: `rota check` finds nothing
-    wrong in either month (no gap, nobody on two nights running)."""
+    wrong in any of its months, last month's (where the demo's month of calls begins), this
+    month's and next month's (no gap, nobody on two nights running)."""
     from console.demo import demo_data
 
     first, last = demo_data(settings, today)
-    assert (first.month, last.month) == (today.month, today.month % 12 + 1)
-    for month in (first, last):
+    assert (first.month, last.month) == ((today.month - 2) % 12 + 1, today.month % 12 + 1)
+    for month in (first, first + timedelta(days=40), last):
         checked = cli("rota", "check", f"{month:%Y-%m}")
         assert checked.exit_code == 0, checked.output
         assert checked.output == f"{month:%Y-%m}: ok\n"

@@ -93,6 +93,30 @@ def test_report_text_and_csv(played):
         "2", "0.0", "")
 
 
+def test_report_by_week_and_by_month(played):
+    played("simulate", "--at", "2026-11-30T09:00", "--answer", "Ben Smith=accept@2s")
+    text = played("report", "calls", "--from", "2026-11-23", "--to", "2026-12-07",
+                  "--by", "week").output.splitlines()
+    assert text[1].split()[0] == "week"
+    labels = [line.split("  ")[0] for line in text[3:7]]
+    assert labels == ["Mon 23 Nov – Sun 29 Nov 2026", "Mon 30 Nov – Sun 06 Dec 2026",
+                      "Mon 07 Dec – Mon 07 Dec 2026", "total"]
+    calls = [line[len(label):].split()[0] for line, label in zip(text[3:7], labels)]
+    assert calls == ["0", "3", "0", "3"]
+    data = json.loads(played("report", "calls", "--from", "2026-11-23", "--to", "2026-12-07",
+                             "--by", "month", "--json").output)
+    assert [(row["key"], row["label"], row["first_day"], row["calls"])
+            for row in data["groups"]] == [
+        ("2026-11", "November 2026 (23–30)", "2026-11-23", 1),
+        ("2026-12", "December 2026 (1–7)", "2026-12-01", 2)]
+    rows = list(csv.DictReader(io.StringIO(played(
+        "report", "calls", "--from", "2026-11-23", "--to", "2026-12-07", "--by", "week",
+        "--csv").output)))
+    assert [(row["key"], row["last_day"], row["calls"]) for row in rows] == [
+        ("2026-11-23", "2026-11-29", "0"), ("2026-11-30", "2026-12-06", "3"),
+        ("2026-12-07", "2026-12-07", "0"), ("total", "", "3")]
+
+
 def test_out_of_hours_report_is_empty_for_office_calls(played):
     data = json.loads(played("report", "calls", "--from", "2026-12-01", "--to", "2026-12-01",
                              "--out-of-hours", "--json").output)
@@ -136,7 +160,7 @@ def test_missed_calls_name_who_was_rung_and_show_tells_each_leg(played):
 @pytest.mark.parametrize("args, message", [
     (["report", "calls", "--from", "1 Dec"], "not a date"),
     (["report", "calls", "--from", "2026-12-02", "--to", "2026-12-01"], "before"),
-    (["report", "calls", "--by", "week"], "Invalid value"),
+    (["report", "calls", "--by", "fortnight"], "Invalid value"),
     (["calls", "show", "CAnothing"], "no call with"),
     (["calls", "show", "4711"], "no call with"),
 ])

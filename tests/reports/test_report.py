@@ -250,4 +250,4 @@ def test_calls_outside_the_span_are_left_out(settings, log_call):
 
 def test_unknown_group_is_refused(settings):
     with pytest.raises(ReportError):
-        report(tuesday(settings), "week")
+        report(tuesday(settings), "fortnight")

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings, stra
 
 from customers.models import Customer
 from reports import GROUPS, Span, report
+from reports.heat import weekday_hours
 from reports.models import ReportUnit
 from telephony.models import Call, Leg
 from voicemail import tickets
@@ -81,6 +82,7 @@ def assert_same(span):
         kept, counted = report(span, group), report(span, group, kept=False)
         assert (kept.rows, kept.total, kept.waits, kept.unknown) == (
             counted.rows, counted.total, counted.waits, counted.unknown), group
+    assert weekday_hours(span) == weekday_hours(span, kept=False)  # the heat map
 
 
 @hypothesis_settings(max_examples=25, deadline=None,

@@ -2,6 +2,8 @@
 `dutyline report calls`: the same numbers, the same CSV."""
 
 import re
+
+import pytest
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -122,3 +124,71 @@ def test_a_report_still_counting_says_so_and_the_next_one_goes_on(
     answers = [manager.get("/reports?from=2026-11-02&to=2026-11-05").status_code
                for _ in range(2)]
     assert answers == [503, 200]  # the last day counted, then the figures
+
+
+def test_days_grouped_by_week_and_month_on_the_page_and_in_the_download(
+        app, manager, make_engineer, simulate):
+    make_engineer("Ben Smith", signed_in=True)
+    for day in (2, 9, 10, 30):  # Mondays 2, 9 and 30 November, Tuesday 10
+        simulate(Scenario(at=datetime(2026, 11, day, 9, 0, tzinfo=LONDON),
+                          answers={"Ben Smith": "accept"}))
+    page = manager.get("/reports?from=2026-11-01&to=2026-12-01&by=week").get_data(as_text=True)
+    assert 'aria-label="Service level per week"' in page and "<h2>Per week</h2>" in page
+    rows = re.findall(r'<tr><td class="title">([^<]+)</td><td data-label="offered">(\d+)<', page)
+    assert rows[:3] == [("Sun 01 Nov – Sun 01 Nov 2026", "0"),
+                        ("Mon 02 Nov – Sun 08 Nov 2026", "1"),
+                        ("Mon 09 Nov – Sun 15 Nov 2026", "2")]
+    assert rows[-1] == ("Mon 30 Nov – Tue 01 Dec 2026", "1") and len(rows) == 6
+    months = manager.get("/reports?from=2026-11-01&to=2026-12-01&by=month").get_data(as_text=True)
+    assert re.findall(r'<tr><td class="title">([^<]+)</td><td data-label="offered">(\d+)<',
+                      months) == [("November 2026", "4"), ("December 2026 (1–1)", "0")]
+    download = manager.get("/reports.csv?from=2026-11-01&to=2026-12-01&by=week")
+    lines = download.get_data(as_text=True).splitlines()
+    second = dict(zip(lines[0].split(","), lines[2].split(",")))
+    assert (second["key"], second["first_day"], second["last_day"], second["calls"]) == (
+        "2026-11-02", "2026-11-02", "2026-11-08", "1")
+    assert "by=month" in page and "by=week" in page  # the downloads offered
+
+
+def test_a_long_span_is_shown_by_week_unless_asked_otherwise(manager):
+    page = manager.get("/reports?from=2026-06-01&to=2026-12-01").get_data(as_text=True)
+    assert 'aria-label="Service level per week"' in page
+    years = manager.get("/reports?from=2025-01-01&to=2026-12-01").get_data(as_text=True)
+    assert 'aria-label="Service level per month"' in years
+    asked = manager.get("/reports?from=2026-06-01&to=2026-12-01&by=day").get_data(as_text=True)
+    assert 'aria-label="Service level per day"' in asked
+
+
+def test_calls_by_weekday_and_hour_as_a_heat_map(app, manager, make_engineer, simulate):
+    make_engineer("Ben Smith", signed_in=True)
+    for minute in (0, 10, 20):  # Monday 30 November 09:00-10:00, three calls
+        simulate(Scenario(at=datetime(2026, 11, 30, 9, minute, tzinfo=LONDON),
+                          answers={"Ben Smith": "accept"}))
+    simulate(Scenario(at=datetime(2026, 11, 30, 22, 30, tzinfo=LONDON), others="ignore"))
+    page = manager.get("/reports?from=2026-11-30&to=2026-12-01").get_data(as_text=True)
+    heat = re.search(r'<svg class="chart heat".*?</svg>', page, re.S).group(0)
+    assert 'aria-label="Calls by weekday and hour of the day"' in heat
+    cells = re.findall(r'<rect [^>]*class="h(\d)" role="img" aria-label="([^"]+)"', heat)
+    assert len(cells) == 7 * 24
+    named = {label: level for level, label in cells}
+    assert named["Mon 09:00–10:00: 3 calls"] == "5"  # the busiest hour: the darkest shade
+    assert named["Mon 22:00–23:00: 1 call"] == "2"
+    assert named["Tue 09:00–10:00: 0 calls"] == "0"
+    assert "<title>Mon 09:00–10:00: 3 calls</title>" in heat
+    assert "style=" not in heat  # shades are the stylesheet's classes (the CSP allows no style)
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page).group(1)
+    assert "svg.heat rect.h5" in app.test_client().get(stylesheet).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("settings_data", [{"service_level_target": 0.9}])
+def test_the_target_is_the_teams_setting(app, manager, make_engineer, simulate):
+    make_engineer("Ben Smith", signed_in=True)
+    simulate(Scenario(at=datetime(2026, 11, 30, 9, 0, tzinfo=LONDON),
+                      answers={"Ben Smith": "accept"}))
+    page = manager.get("/reports?from=2026-11-30&to=2026-12-01").get_data(as_text=True)
+    assert "the target is 90 %" in page
+    assert "Green: at or above the target, 90 % within 12 s" in page
+    chart = re.search(r'aria-label="Service level per day".*?</svg>', page, re.S).group(0)
+    plot_top, plot_height = 10, 220 - 34 - 10
+    line = re.search(r'<line x1="36" y1="([\d.]+)"[^>]*stroke-dasharray', chart).group(1)
+    assert float(line) == pytest.approx(plot_top + plot_height * 0.1, abs=0.1)

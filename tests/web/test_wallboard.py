@@ -166,6 +166,14 @@ def test_the_board_shows_a_ringing_caller_and_how_long_they_have_waited(
     assert "target 98 % within 12 s" in page
 
 
+@pytest.mark.parametrize("settings_data", [{"service_level_target": 0.9,
+                                            "service_level_seconds": 20}])
+def test_the_board_holds_today_to_the_teams_target(app, manager, twilio, clock):
+    secret = make_board_link(manager)
+    page = app.test_client().get(f"/wallboard/{secret}/live").get_data(as_text=True)
+    assert "target 90 % within 20 s" in page
+
+
 def _call(n, number, minutes, **fields):
     """A call of today (1 December, the test clock is 10:00) `minutes` before 10:00."""
     from datetime import datetime, timezone

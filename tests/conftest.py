@@ -1,6 +1,7 @@
 """Shared fixtures: an app on a fresh database, a fixed clock, signed Twilio requests."""
 
 import os
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -9,7 +10,7 @@ import pytest
 from flask.cli import ScriptInfo
 from lxml import etree
 
-from dutyline.db import database
+from dutyline.db import database, open_database
 from dutyline.migrations import upgrade
 from dutyline.settings import parse_settings
 from rota import engineers as engineer_service
@@ -67,15 +68,68 @@ def postgres_server():
     server.stop()
 
 
+def migrate(url):
+    """Migrate the database at `url` as `dutyline db init` does, then close every connection
+    to it; the shared database handle is left as it was."""
+    previous = database.obj
+    migrated = open_database(url)
+    try:
+        upgrade()
+    finally:
+        migrated.close_all()
+        database.initialize(previous)
+
+
+# The schema is migrated once a session, and a test that runs the app gets a copy of it in a
+# database of its own (its own file, its own PostgreSQL database), as `dutyline db init` would
+# have left it. Tests of the migrations ask for database_url without the app: they get an
+# empty database and migrate it themselves.
+
+@pytest.fixture(scope="session")
+def sqlite_schema(tmp_path_factory):
+    """A SQLite file migrated once a session, copied for each test that runs the app."""
+    path = tmp_path_factory.mktemp("schema") / "migrated.db"
+    migrate(f"sqlite:///{path}")
+    # the last connection closed wrote the write-ahead log back: the file alone is whole
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema(postgres_server):
+    """A PostgreSQL database migrated once a session: the template of each test's copy."""
+    url = postgres_server.new_database()
+    migrate(url)
+    return postgres_server.make_template(url)
+
+
+POSTGRES_COPIES = set()  # the URLs of the databases made from postgres_schema
+
+
 @pytest.fixture
-def postgres_url(postgres_server):
-    return postgres_server.new_database()
+def postgres_url(request, postgres_server):
+    """A fresh database on the session's server: empty, or a copy of the migrated one
+    when the test runs the app (which then finds its schema in place)."""
+    if "app" not in request.fixturenames:
+        return postgres_server.new_database()
+    url = postgres_server.new_database(template=request.getfixturevalue("postgres_schema"))
+    POSTGRES_COPIES.add(url)
+    return url
+
+
+def sqlite_path(url):
+    """The file a sqlite:/// URL names, or None for another URL or an in-memory database."""
+    if not url.startswith("sqlite:///") or "?" in url:
+        return None
+    path = Path(url.removeprefix("sqlite:///"))
+    return None if path.name == ":memory:" else path
 
 
 @pytest.fixture
 def database_url(request, tmp_path):
-    """A fresh database for the app under test: SQLite, or PostgreSQL when
-    DUTYLINE_TEST_DATABASE=postgresql (CI runs the suite both ways)."""
+    """A fresh database for the test: SQLite, or PostgreSQL when
+    DUTYLINE_TEST_DATABASE=postgresql (CI runs the suite both ways). Empty, unless the test
+    runs the app: the app fixture gives it the schema then."""
     if os.environ.get("DUTYLINE_TEST_DATABASE") == "postgresql":
         return request.getfixturevalue("postgres_url")
     return f"sqlite:///{tmp_path / 'test.db'}"
@@ -94,7 +148,12 @@ def app_config():
 
 
 @pytest.fixture
-def app(database_url, clock, settings_data, app_config, tmp_path):
+def app(request, database_url, clock, settings_data, app_config, tmp_path):
+    # a SQLite file not there yet is the test's fresh database: a copy of the migrated one
+    fresh_file = sqlite_path(database_url)
+    if fresh_file is not None and (fresh_file.exists() or not fresh_file.parent.is_dir()):
+        fresh_file = None
+    template = request.getfixturevalue("sqlite_schema") if fresh_file is not None else None
     app = create_app({
         "SPOOL_FOLDER": str(tmp_path / "spool"),
         "DATABASE_URL": database_url,
@@ -107,7 +166,11 @@ def app(database_url, clock, settings_data, app_config, tmp_path):
         "CLOCK": clock,
         **app_config,
     })
-    upgrade()  # as `dutyline db init` does: the app itself never migrates
+    # the schema as `dutyline db init` makes it: the app itself never migrates
+    if template is not None:
+        shutil.copyfile(template, fresh_file)
+    elif database_url not in POSTGRES_COPIES:
+        upgrade()  # a database the test made otherwise
     yield app
     if not database.is_closed():
         database.close()

@@ -38,6 +38,7 @@ class TemporaryPostgres:
         self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if self.as_user:
             shutil.chown(self.root, "postgres")
+        self._admin = None  # a connection to the "postgres" database, made on first use
 
     PASSWORD = "dutyline-test-password"  # logins over TCP check it, so a wrong one is refused
 
@@ -69,14 +70,47 @@ class TemporaryPostgres:
     def halt(self, mode="fast"):
         """Stop the server (by default as a maintenance restart does: sessions cut, data
         written out), keeping its data for resume()."""
+        self._close_admin()
         self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-m", mode, "-w", "stop")
 
-    def new_database(self):
-        """A fresh, empty database; returns its URL."""
-        name = "t_" + uuid.uuid4().hex[:12]
-        self._run(os.path.join(self.bindir, "createdb"), "-h", "127.0.0.1", "-p",
-                  str(self.port), "-U", "postgres", name)
+    def url(self, name):
         return f"postgresql://postgres:{self.PASSWORD}@127.0.0.1:{self.port}/{name}"
+
+    def new_database(self, template=None):
+        """A fresh database, empty or a copy of a template (see make_template); its URL."""
+        name = "t_" + uuid.uuid4().hex[:12]
+        self._sql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        return self.url(name)
+
+    def make_template(self, url):
+        """Turn the database at `url` into a template for new_database; returns its name.
+
+        A template is copied whole (tables, rows, sequences, functions, triggers), and only
+        while no session is connected to it: close every connection to it first. From now
+        on none can connect to it, so nothing changes it by mistake."""
+        name = url.rsplit("/", 1)[1]
+        self._sql(f'ALTER DATABASE "{name}" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false')
+        return name
+
+    def _sql(self, statement):
+        """Run one statement in the "postgres" database, outside any transaction."""
+        import psycopg
+
+        for attempt in (1, 2):
+            if self._admin is None or self._admin.closed:
+                self._admin = psycopg.connect(self.url("postgres"), autocommit=True)
+            try:
+                self._admin.execute(statement)
+                return
+            except psycopg.OperationalError:
+                if attempt == 2 or not self._admin.broken:
+                    raise
+                self._close_admin()  # the server ended that session: once more on a new one
+
+    def _close_admin(self):
+        if self._admin is not None:
+            self._admin.close()
+            self._admin = None
 
     def stop(self):
         try:

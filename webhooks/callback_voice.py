@@ -9,31 +9,22 @@ answer is valid TwiML that ends the call, never a 5xx.
 
 import logging
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, current_app, request
 
 from dutyline.phones import InvalidNumber, to_e164
 from rota import ring_test
-from telephony import twiml
 from voicemail import callback_call as words
 from voicemail import callbacks
-from webhooks.escalation_voice import named_message
+from webhooks.escalation_voice import goodbye, named_message
 from webhooks.lifecycle import Lifecycle
 from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
-from webhooks.voice_answers import DATABASE_SECONDS
+from webhooks.voice_answers import DATABASE_SECONDS, xml
 
 bp = Blueprint("callback_voice", __name__, url_prefix="/voice")
 log = logging.getLogger(__name__)
 ANSWERED = "completed"  # Twilio's DialCallStatus of a customer who picked up
 MAX_SECONDS = 24 * 3600
-
-
-def xml(response):
-    return Response(str(response), mimetype="text/xml")
-
-
-def goodbye(text):
-    return xml(twiml.render_goodbye(text, runtime().settings))
 
 
 callback_webhook = Lifecycle(

@@ -8,7 +8,7 @@ the answer is valid TwiML that ends the call, never a 5xx and never the caller's
 
 import logging
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from dutyline.phones import masked
@@ -23,14 +23,10 @@ from webhooks.lifecycle import Lifecycle
 from webhooks.runtime import runtime
 from webhooks.signature import twilio_only
 from webhooks.twilio_form import call_sid
-from webhooks.voice_answers import DATABASE_SECONDS
+from webhooks.voice_answers import DATABASE_SECONDS, xml
 
 bp = Blueprint("escalation_voice", __name__, url_prefix="/voice")
 log = logging.getLogger(__name__)
-
-
-def xml(response):
-    return Response(str(response), mimetype="text/xml")
 
 
 def goodbye(text):

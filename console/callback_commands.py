@@ -76,19 +76,21 @@ def calls_back(ticket, name):
 @app_command
 def report_reactions(from_text, to_text, as_json):
     """Reaction time per customer against the contract: arrival to the first call-back
-    that reached the customer; the tickets that broke it listed."""
+    that reached the customer, or to the ticket's acknowledgement where the contract says
+    so; business minutes for an in-hours contract, minutes for a 24x7 one. The tickets that
+    broke it listed."""
     span = asked_span(from_text, to_text)
-    found = reactions(span.start, span.end, runtime().clock())
+    found = reactions(runtime().settings, span.start, span.end, runtime().clock())
     if as_json:
         click.echo(json.dumps([row.as_dict() for row in found], indent=2))
         return
     rows = []
     for row in found:
-        data = row.as_dict()
+        median = row.median_minutes
         rows.append([row.customer or "(no contract)",
-                     f"{row.contract_minutes} min" if row.contract_minutes else "-",
-                     str(row.tickets), str(row.reached), str(row.within),
-                     "-" if data["median_minutes"] is None else f"{data['median_minutes']:g} min",
-                     ", ".join(f"#{b[0]}" for b in row.broken) or "-"])
-    click.echo(text_table(["customer", "contract", "tickets", "reached", "in time",
+                     f"{row.contract_minutes} {row.unit}" if row.contract_minutes else "-",
+                     row.reaction_end, str(row.tickets), str(row.reached), str(row.within),
+                     "-" if median is None else f"{median:g} {row.unit}",
+                     ", ".join(f"#{b.ticket}" for b in row.broken) or "-"])
+    click.echo(text_table(["customer", "contract", "ends at", "tickets", "reacted", "in time",
                            "median", "broke it"], rows))

@@ -1,5 +1,5 @@
-"""Tables of customers and their phone numbers (a customer's support contract is its hours
-and its reaction time), and of the callers' numbers the line refuses."""
+"""Tables of customers and their phone numbers (a customer's support contract is its hours,
+its reaction time and what ends the reaction), and of the callers' numbers the line refuses."""
 
 from peewee import AutoField, CharField, ForeignKeyField, IntegerField
 
@@ -7,6 +7,11 @@ from dutyline.db import BaseModel, UTCDateTimeField
 
 CORE = "core"
 ALL_HOURS = "24x7"
+# what ends the contract's reaction clock (reports.reactions): the first call-back that
+# reached the customer, or the ticket's acknowledgement by an engineer
+ENDS_AT_CALLBACK = "call-back"
+ENDS_AT_ACKNOWLEDGEMENT = "acknowledgement"
+REACTION_ENDS = (ENDS_AT_CALLBACK, ENDS_AT_ACKNOWLEDGEMENT)
 
 
 class Customer(BaseModel):
@@ -14,6 +19,7 @@ class Customer(BaseModel):
     name = CharField(unique=True)
     hours = CharField(default=CORE)  # core | 24x7
     reaction_minutes = IntegerField(default=240)
+    reaction_end = CharField(default=ENDS_AT_CALLBACK)  # a value of REACTION_ENDS
 
 
 class CustomerNumber(BaseModel):

@@ -78,7 +78,7 @@ def summary_mail(settings, monday, sunday, now):
             lines.append(f"  … and {len(missed) - MISSED_LISTED} more "
                          "(dutyline calls list --missed)")
     lines += callback_lines(tz)
-    lines += reaction_lines(span, now)
+    lines += reaction_lines(settings, span, now)
     lines += ["", "Definitions: docs/statistics.md; figures: dutyline report calls "
               f"--from {monday} --to {sunday}."]
     return subject, "\n".join(lines) + "\n"
@@ -97,17 +97,21 @@ def callback_lines(tz):
     return lines
 
 
-def reaction_lines(span, now):
-    """Per customer: tickets, reached by a call-back in time, and those that broke the
-    contract's reaction time (dutyline report reactions)."""
-    found = reactions(span.start, span.end, now)
+def reaction_lines(settings, span, now):
+    """Per customer: tickets, reacted to in time (a call-back that reached the customer, or
+    the acknowledgement where the contract says so), and those that broke the contract's
+    reaction time (dutyline report reactions)."""
+    found = reactions(settings, span.start, span.end, now)
     if not found:
         return []
-    lines = ["", "Reaction (arrival to a call-back that reached the customer):"]
+    lines = ["", "Reaction (arrival to a call-back that reached the customer, or to the "
+                 "acknowledgement where the contract says so):"]
     for row in found:
-        broken = ", ".join(f"#{b[0]}" for b in row.broken[:MISSED_LISTED]) or "none"
+        broken = ", ".join(f"#{b.ticket}" for b in row.broken[:MISSED_LISTED]) or "none"
+        median = "" if row.median_minutes is None else \
+            f", median {row.median_minutes:g} {row.unit}"
         lines.append(f"  {row.customer or '(no contract)'}: {row.tickets} ticket(s), "
-                     f"{row.within} in time; broke the contract: {broken}")
+                     f"{row.within} in time{median}; broke the contract: {broken}")
     return lines
 
 

@@ -1,11 +1,12 @@
-"""The Customers page (managers): list, add, import a CSV, remove."""
+"""The Customers page (managers): list, add, import a CSV, change what ends a contract's
+reaction, remove."""
 
 from flask import flash, g, redirect, render_template, request, url_for
 
 from accounts import audit
 from customers import directory
 from customers.directory import CustomerError
-from customers.models import ALL_HOURS, CORE
+from customers.models import ALL_HOURS, CORE, ENDS_AT_CALLBACK, REACTION_ENDS
 from dutyline.phones import InvalidNumber
 from web.access import manager_only
 from web.blueprint import bp
@@ -17,7 +18,8 @@ ERRORS = (CustomerError, InvalidNumber, ValueError)
 def _page(status=200, error=None, form=None):
     manager_only()
     return render_template("customers.html", customers=directory.list_customers(),
-                           hours=(CORE, ALL_HOURS), error=error, form=form or {},
+                           hours=(CORE, ALL_HOURS), ends=REACTION_ENDS, error=error,
+                           form=form or {},
                            default_reaction=directory.DEFAULT_REACTION), status
 
 
@@ -41,7 +43,8 @@ def customer_add():
     try:
         added = directory.add_customer(form.get("name", ""), numbers, form.get("hours", CORE),
                                        form.get("reaction") or directory.DEFAULT_REACTION,
-                                       region=runtime().settings.phone_region)
+                                       region=runtime().settings.phone_region,
+                                       reaction_end=form.get("reaction_end", ENDS_AT_CALLBACK))
     except ERRORS as exc:
         return _page(400, error=str(exc), form=form)
     return _done("customer added", added.name)
@@ -61,6 +64,27 @@ def customer_import():
     except ERRORS as exc:
         return _page(400, error=str(exc))
     return _done("customers imported", f"{count} from {upload.filename}")
+
+
+@bp.post("/customers/<int:customer_id>/reaction-end")
+def customer_reaction_end(customer_id):
+    """The form says which end it wants: sent twice, the second finds it done."""
+    manager_only()
+    from customers.models import Customer
+
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        return _page(404, error="no such customer")
+    try:
+        customer, changed = directory.set_reaction_end(customer.name,
+                                                       request.form.get("reaction_end"))
+    except ERRORS as exc:
+        return _page(400, error=str(exc))
+    if not changed:
+        flash(f"already done: {customer.name}'s reaction ends at the {customer.reaction_end}")
+        return redirect(url_for("web.customers"))
+    return _done("customer changed", f"{customer.name}: reaction ends at the "
+                                     f"{customer.reaction_end}")
 
 
 @bp.route("/customers/<int:customer_id>/remove", methods=["GET", "POST"])

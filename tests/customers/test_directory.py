@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from console.main import main
 from customers.directory import (CustomerError, add_customer, customer_for_number,
-                                 import_customers)
+                                 import_customers, set_reaction_end)
 from customers.models import Customer, CustomerNumber
 
 
@@ -79,10 +79,60 @@ def test_cli_import_and_list(tmp_path, monkeypatch):
     assert runner.invoke(main, ["customer", "import", str(good)]).exit_code == 0
     result = runner.invoke(main, ["customer", "add", "Globex", "--number", "0161 496 0000",
                                   "--number", "0161 496 0001", "--hours", "24x7",
-                                  "--reaction", "2h"])
+                                  "--reaction", "2h", "--reaction-end", "acknowledgement"])
     assert result.exit_code == 0, result.output
+    assert "reaction 2h to the acknowledgement" in result.output
     listed = json.loads(runner.invoke(main, ["customer", "list", "--json"]).output)
     assert listed == [
-        {"name": "ACME Ltd", "numbers": ["+442079460500"], "hours": "core", "reaction": "4h"},
+        {"name": "ACME Ltd", "numbers": ["+442079460500"], "hours": "core", "reaction": "4h",
+         "reaction_end": "call-back"},
         {"name": "Globex", "numbers": ["+441614960000", "+441614960001"], "hours": "24x7",
-         "reaction": "2h"}]
+         "reaction": "2h", "reaction_end": "acknowledgement"}]
+    table = runner.invoke(main, ["customer", "list"]).output
+    assert "ends at" in table and "acknowledgement" in table
+
+
+def test_cli_changes_what_ends_the_reaction(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'c.db'}")
+    monkeypatch.delenv("DUTYLINE_SETTINGS", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "init"]).exit_code == 0
+    runner.invoke(main, ["customer", "add", "ACME Ltd", "--number", "020 7946 0500"])
+
+    def ends():
+        return [c["reaction_end"] for c in json.loads(
+            runner.invoke(main, ["customer", "list", "--json"]).output)]
+
+    changed = runner.invoke(main, ["customer", "reaction-end", "acme ltd", "acknowledgement"])
+    assert changed.exit_code == 0, changed.output
+    assert "ACME Ltd: the reaction now ends at the acknowledgement" in changed.output
+    assert ends() == ["acknowledgement"]
+    again = runner.invoke(main, ["customer", "reaction-end", "ACME Ltd", "acknowledgement"])
+    assert "already ends at the acknowledgement" in again.output
+    bad = runner.invoke(main, ["customer", "reaction-end", "ACME Ltd", "answer"])
+    assert bad.exit_code == 2 and "'answer' is not one of" in bad.output
+    unknown = runner.invoke(main, ["customer", "reaction-end", "Hooli", "call-back"])
+    assert unknown.exit_code == 1 and "unknown customer: 'Hooli'" in unknown.output
+    assert ends() == ["acknowledgement"]
+
+
+def test_the_reaction_end_is_the_call_back_unless_a_contract_says_otherwise(db):
+    acme = add_customer("ACME Ltd", ["020 7946 0500"], region="GB")
+    assert acme.reaction_end == "call-back"
+    text = ("name,numbers,hours,reaction,reaction end\n"
+            "Globex,+44 161 496 0000,24x7,1h,acknowledgement\n"
+            "Initech,0113 496 0000,core,4h\n")
+    assert import_customers(text, "GB") == 2
+    assert {c.name: c.reaction_end for c in Customer.select()} == {
+        "ACME Ltd": "call-back", "Globex": "acknowledgement", "Initech": "call-back"}
+    with pytest.raises(CustomerError, match="reaction end must be call-back or acknowledgement"):
+        import_customers("Hooli,020 7946 0999,core,4h,whenever\n", "GB")
+    with pytest.raises(CustomerError, match="reaction end must be"):
+        add_customer("Hooli", ["020 7946 0999"], region="GB", reaction_end="later")
+    assert Customer.select().count() == 3
+    customer, changed = set_reaction_end("acme ltd", "acknowledgement")
+    assert (customer.name, changed) == ("ACME Ltd", True)
+    assert set_reaction_end("ACME Ltd", "acknowledgement")[1] is False
+    with pytest.raises(CustomerError, match="reaction end must be"):
+        set_reaction_end("ACME Ltd", "")
+    assert Customer.get(Customer.name == "ACME Ltd").reaction_end == "acknowledgement"

@@ -127,7 +127,7 @@ def test_a_withheld_number_cannot_be_called_back(app, clock, settings, make_engi
 
 
 def test_reaction_time_is_measured_to_the_call_back_that_reached_the_customer(
-        app, clock, api, due, twilio, callback_url):
+        app, clock, settings, api, due, twilio, callback_url):
     from click.testing import CliRunner
 
     from console.main import main
@@ -136,8 +136,8 @@ def test_reaction_time_is_measured_to_the_call_back_that_reached_the_customer(
 
     day = (clock.now - timedelta(hours=1), clock.now + timedelta(hours=1))
     with database.connection_context():
-        [late] = reactions(*day, clock.now + timedelta(hours=2))  # 1 h contract, not reached
-        assert (late.customer, late.tickets, late.reached, [b[0] for b in late.broken]) == (
+        [late] = reactions(settings, *day, clock.now + timedelta(hours=2))  # 1 h, not reached
+        assert (late.customer, late.tickets, late.reached, [b.ticket for b in late.broken]) == (
             "ACME Ltd", 1, 0, [1001])
     ring_engineer(app, clock, api)
     twilio.post(callback_url("callback_key", esc=due.message_id), {"CallSid": SID, "Digits": "1"})
@@ -145,7 +145,7 @@ def test_reaction_time_is_measured_to_the_call_back_that_reached_the_customer(
     twilio.post(callback_url("callback_dialled", esc=due.message_id),
                 {"CallSid": SID, "DialCallStatus": "completed", "DialCallDuration": "60"})
     with database.connection_context():
-        [row] = reactions(*day, clock.now + timedelta(hours=2))
+        [row] = reactions(settings, *day, clock.now + timedelta(hours=2))
         assert (row.reached, row.within, row.broken) == (1, 1, [])
         assert row.as_dict()["median_minutes"] == 29.0  # arrival 20 min before, +10, -1
     out = CliRunner().invoke(main, ["report", "reactions", "--json"], obj=app_info(app),

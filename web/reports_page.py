@@ -1,6 +1,7 @@
 """The Reports page: the figures of `dutyline report calls` (reports.report), as charts,
 tables and a CSV download: the service level per day, week or month against the settings'
-target, the waits, the engineers, and calls by weekday and hour (reports.heat).
+target, the waits, the engineers, calls by weekday and hour (reports.heat), and the reaction
+time per customer against the contract (reports.reactions, as `dutyline report reactions`).
 
 A span longer than reports.limits allows is refused with a 400 and nothing counted; a
 report whose closed days are still being counted (reports.limits.StillCounting) says so
@@ -14,6 +15,7 @@ from hours.business_hours import IN_HOURS, OUT_OF_HOURS
 from reports import GROUPS, Budget, StillCounting, report
 from reports.heat import grid, weekday_hours
 from reports.limits import report_span
+from reports.reactions import reactions
 from reports.span import asked_days
 from reports.tables import ENGINEER_COLUMNS, cell, report_csv
 from web.blueprint import bp
@@ -66,9 +68,11 @@ def reports():
     except StillCounting as exc:
         return render_template("reports.html", error=str(exc), typed=typed), 503, RETRY
     buckets = wait_buckets(periods.waits)
-    target = runtime().settings.service_level_target
+    settings = runtime().settings
+    target = settings.service_level_target
     return render_template(
         "reports.html", span=span, error=None, typed=typed, periods=periods, period=period,
+        reactions=reactions(settings, span.start, span.end, g.now),
         engineers=engineers, columns=ENGINEER_COLUMNS, cell=cell, target=target,
         sl_chart=service_level_chart(periods.rows, target, period),
         wait_chart=wait_chart(buckets), buckets=buckets, heat_chart=heat_map(heat),

@@ -136,16 +136,21 @@ def release_accept(leg, now):
 def join_failed(leg, now):
     """The accepted engineer's join to the caller's queue failed. The caller still waiting:
     the claim is given back and the hunt goes on; the caller gone: the call was never
-    answered (an abandoned call, as the statistics count it)."""
+    answered (an abandoned call, as the statistics count it). A call already taken back
+    because its caller left the queue first (telephony.bridging) is gone too, its leg as
+    it was logged then."""
     with database.atomic():
-        ended = Call.select(Call.ended_at).where(Call.id == leg.call_id).scalar()
+        call = Call.select(Call.ended_at, Call.status).where(Call.id == leg.call_id).first()
+        gone = call is not None and (call.ended_at is not None
+                                     or call.status == CallStatus.MISSED)
         (Leg.update(outcome=LegOutcome.JOIN_FAILED, accepted_at=None,
                     ended_at=Case(None, [(Leg.ended_at.is_null(), now)], Leg.ended_at))
-         .where(Leg.id == leg.id, Leg.accepted_at.is_null(False))
+         .where(Leg.id == leg.id, Leg.accepted_at.is_null(False),
+                Leg.outcome == LegOutcome.ACCEPTED)
          .execute())
-        (Call.update(status=CallStatus.RINGING if ended is None else CallStatus.MISSED,
+        (Call.update(status=CallStatus.MISSED if gone else CallStatus.RINGING,
                      answered_by=None, answered_at=None, connected_at=None)
          .where(Call.id == leg.call_id, Call.answered_by == leg.engineer_id,
                 Call.status == CallStatus.ANSWERED)
          .execute())
-    return ended is not None
+    return gone

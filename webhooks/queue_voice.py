@@ -17,7 +17,7 @@ from datetime import timedelta
 from flask import Blueprint, Response, current_app, request
 
 from dutyline.db import database
-from telephony import calls, hunt, hunt_claims, queue_hunt, queue_twiml, twiml
+from telephony import bridging, calls, hunt, hunt_claims, queue_hunt, queue_twiml, twiml
 from telephony.hunt_claims import Acceptance
 from telephony.models import Call, CallStatus, Leg, LegOutcome
 from telephony.steps import Step
@@ -136,6 +136,8 @@ def queue_result():
     now = rt.clock()
     if result in LEFT_THE_LINE:  # the caller hung up while engineers' phones rang
         closed = hunt_claims.close_live_legs(call, now, LegOutcome.CALLER_HUNG_UP)
+        # an engineer who pressed 1 a moment ago never reached them: an abandoned call
+        bridging.settle(call.id, bridging.queue_bridge(result), now)
         return after_response(_hang_up(), stop=closed)
     if result in QUEUE_FAULTS:  # the caller is still there: a message rather than nothing
         stop = hunt_claims.close_live_legs(call, now, LegOutcome.WITHDRAWN)
@@ -186,7 +188,7 @@ def leg_accept():
     return _accept(leg)
 
 
-LEFT_THE_LINE = ("hangup",)
+LEFT_THE_LINE = bridging.LEFT_QUEUE_RESULTS
 QUEUE_FAULTS = ("error", "system-error", "queue-full")
 
 

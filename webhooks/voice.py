@@ -6,7 +6,7 @@ from flask import Blueprint, request
 
 from dutyline.phones import is_mobile
 from rota.managers import tell_nobody_on_duty
-from telephony import call_events, calls, hunt, hunt_claims, twiml
+from telephony import bridging, call_events, calls, hunt, hunt_claims, twiml
 from telephony.arrival import load_arrival
 from telephony.arrival_save import Retry, save_arrival
 from telephony.hunt_claims import Acceptance
@@ -85,6 +85,9 @@ def dial_result():
     now = rt.clock()
     ended = calls.end_dial(leg, request.form.get("DialCallStatus", ""), now,
                            bridged=request.form.get("DialBridged") == "true")
+    if ended.leg.accepted_at is not None:  # a caller who hung up before the bridge: abandoned
+        bridging.settle(leg.call_id, bridging.dial_bridge(request.form.get("DialBridged"),
+                                                          request.form.get("CallStatus")), now)
     if ended.over:
         return answer(Step(hang_up=True))
     return answer(hunt.ring_next(ended.leg.call, ended.leg.step, rt.settings, now))

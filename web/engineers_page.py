@@ -1,6 +1,8 @@
-"""The Engineers page: the team, presence (signed in, office or remote), add, edit, remove.
+"""The Engineers page: the team, presence (signed in, office or remote), the handover's ring
+test, add, edit, remove.
 
-Engineers change their own presence; everything else is for managers."""
+Engineers change their own presence, and their own ring test where the managers allow it
+(the setting ring_test_opt_out); everything else is for managers."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
@@ -9,8 +11,9 @@ from dutyline.phones import InvalidNumber
 from rota import engineers as service
 from rota.engineers import RotaError
 from rota.models import Engineer
+from rota.ring_test import RingTestRefused, set_ring_test
 from telephony.presence import engineers_on_a_call
-from web.access import manager_only, may_change_engineer
+from web.access import is_manager, manager_only, may_change_engineer
 from web.blueprint import bp
 from web.context import runtime
 from web.local_paths import safe_target
@@ -110,3 +113,32 @@ def engineer_presence(engineer_id):
     flash(what)
     back = request.form.get("back", "")
     return redirect(safe_target(back, url_for("web.engineers")))
+
+
+@bp.post("/engineers/<int:engineer_id>/ring-test")
+def engineer_ring_test(engineer_id):
+    """The handover's ring test on or off, as the form says (sent twice: the second finds it
+    done). A manager sets anyone's; an engineer their own, only where ring_test_opt_out
+    allows; off for anyone only where it allows (rota.ring_test.set_ring_test)."""
+    engineer = _engineer(engineer_id)
+    settings = runtime().settings
+    if not may_change_engineer(engineer):
+        abort(403)
+    if not is_manager() and not settings.ring_test_opt_out:
+        abort(403)
+    wanted = request.form.get("ring_test")
+    if wanted not in ("1", "0"):
+        return _page(400, error="ring test: say on (1) or off (0)")
+    state = "on" if wanted == "1" else "off"
+    back = safe_target(request.form.get("back", ""), url_for("web.engineers"))
+    try:
+        changed = set_ring_test(engineer, wanted == "1", settings, g.now)
+    except RingTestRefused as exc:
+        return _page(400, error=str(exc))
+    what = f"{engineer.name}: ring test {state}"
+    if not changed:
+        flash(f"already done: {engineer.name}'s ring test is {state}")
+        return redirect(back)
+    audit.record(g.user.email, "ring test", what, g.now)
+    flash(what)
+    return redirect(back)

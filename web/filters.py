@@ -47,4 +47,5 @@ def register_filters(bp):
         settings = runtime().settings
         return {"zone_name": settings.timezone,
                 "current_user": g.get("user"), "endpoints": current_app.view_functions,
-                "manager": is_manager() if g.get("user") else False}
+                "manager": is_manager() if g.get("user") else False,
+                "ring_test_opt_out": settings.ring_test_opt_out}

@@ -39,6 +39,7 @@ ROUTES = {
     "/engineers": (200, 403),
     "/engineers/<int:engineer_id>": (None, 403),
     "/engineers/<int:engineer_id>/presence": (None, 403),  # another engineer's
+    "/engineers/<int:engineer_id>/ring-test": (None, 403),  # another engineer's
     "/engineers/<int:engineer_id>/remove": (403, 403),    # the confirmation, and the change
     "/calls": (200, None),
     "/calls/<int:call_id>": (200, None),
@@ -53,6 +54,7 @@ ROUTES = {
     "/subscribe/revoke/<prefix>": (None, 403),              # a manager link
     "/customers": (403, 403),
     "/customers/import": (None, 403),
+    "/customers/<int:customer_id>/reaction-end": (None, 403),
     "/customers/<int:customer_id>/remove": (403, 403),    # the confirmation, and the change
     "/blocked": (403, 403),
     "/blocked/<int:block_id>/remove": (403, 403),      # the confirmation, and the change

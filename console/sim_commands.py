@@ -5,7 +5,7 @@ from flask import current_app
 
 from console.app import app_command, app_factory, app_options, loaded_app, service
 from console.caller_clock import parse_answer
-from console.scenario import ENGINEER_ACTIONS, Scenario
+from console.scenario import ENGINEER_ACTIONS, Scenario, parse_step
 from console.serving import port_is_free, serve_app
 from console.timeparse import parse_instant
 from dutyline.phones import to_e164
@@ -33,6 +33,20 @@ def parse_answers(answers):
     return wanted
 
 
+def parse_steps(texts):
+    """The steps after the call, each checked (its engineer too) before anything is played."""
+    steps = []
+    for text in texts:
+        try:
+            step = parse_step(text)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if step.engineer:
+            engineer_service.find_engineer(step.engineer)
+        steps.append(step)
+    return steps
+
+
 @click.command()
 @click.option("--at", "at_text", help="when the call or text arrives (ISO-8601, local); "
                                       "now when left out")
@@ -47,14 +61,22 @@ def parse_answers(answers):
 @click.option("--caller-action", type=click.Choice(["message", "hangup"]), default="message",
               show_default=True, help="what the caller does at the voicemail tone")
 @click.option("--press", "caller_presses", help="the key the caller presses when asked (e.g. 1)")
+@click.option("--then", "step_texts", multiple=True, metavar="STEP",
+              help="played after the call, in turn (repeatable): 'call-back NAME "
+                   "[press=1|2|none] [customer=answer|no-answer] [ticket=NUMBER]' calls back "
+                   "the call's ticket (or the one named); 'ring-test [NAME] [press=1|2|none]' "
+                   "rings the next handover's duty phone")
 @app_options(simulation=True)
 @app_command
-def simulate(at_text, caller, text, answers, others, caller_action, caller_presses):
-    """Play a call (or an engineer's text) through the app as Twilio would, printing every step.
+def simulate(at_text, caller, text, answers, others, caller_action, caller_presses,
+             step_texts):
+    """Play a call (or an engineer's text) through the app as Twilio would, printing every step,
+    then any call-backs and ring tests asked for with --then.
 
     It runs in-process against the configured database, on a clock of its own, and needs no
     Twilio account.
     """
+    from console.outgoing_simulator import play_steps
     from console.simulator import Simulator
     from console.text_simulator import simulate_text
 
@@ -64,12 +86,16 @@ def simulate(at_text, caller, text, answers, others, caller_action, caller_press
     if text is not None:
         if not caller:
             raise click.ClickException("--text needs --from, the engineer's mobile")
+        if step_texts:
+            raise click.ClickException("--then plays after a call, not after a text")
         simulate_text(app, to_e164(caller, settings.phone_region), text, at, echo=click.echo)
         return
     scenario = Scenario(at=at, caller=to_e164(caller or DEFAULT_CALLER, settings.phone_region),
                         answers=parse_answers(answers), others=others,
-                        caller_action=caller_action, caller_presses=caller_presses)
-    Simulator(app, echo=click.echo).run(scenario)
+                        caller_action=caller_action, caller_presses=caller_presses,
+                        steps=parse_steps(step_texts))
+    outcome = Simulator(app, echo=click.echo).run(scenario)
+    play_steps(app, scenario.steps, outcome.call_sid)
 
 
 @click.command()

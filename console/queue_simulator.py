@@ -16,6 +16,8 @@ from email.utils import format_datetime
 
 from console.caller_clock import Answer
 from console.dial_simulator import whisper_seconds
+from dutyline.db import database
+from telephony.models import Leg
 from telephony.queue_twiml import RINGBACK_SECONDS
 from telephony.twiml import TONE_SECONDS
 
@@ -124,6 +126,9 @@ class QueueWait:
             leg = SimLeg(request["sid"], request["to"], name, answer, request["url"],
                          request["status_callback"], int(request["timeout"]))
             self.legs[leg.sid] = leg
+            reason = self.reason_of(leg.sid)
+            if reason:  # the target hunt's own words for starting it now
+                self.sim.say(f"why: {reason}")
             self.leg_status(leg, "initiated")
             ring_in = (asked - self.sim.clock()).total_seconds() + self.model.ring_after_seconds
             self.at(ring_in, self.ring, leg)
@@ -133,6 +138,11 @@ class QueueWait:
             if leg is not None and leg.state != "ended":
                 self.sim.say(f"leg to {leg.name} cancelled")
                 self.end_leg(leg, "canceled" if leg.state in ("dialling", "ringing") else "completed")
+
+    def reason_of(self, sid):
+        """Why the app started the leg with this CallSid, as its call log keeps it."""
+        with self.sim.app.app_context(), database.connection_context():
+            return Leg.select(Leg.reason).where(Leg.child_sid == sid).scalar()
 
     def leg_status(self, leg, status, **extra):
         if leg.status_callback:

@@ -93,6 +93,8 @@ class Leg(BaseModel):
     accepted_at = UTCDateTimeField(null=True)
     ended_at = UTCDateTimeField(null=True)
     outcome = CharField(default=LegOutcome.RINGING)
+    # why the target hunt started it when it did, in words (telephony.target_tick.explain)
+    reason = TextField(null=True)
 
     class Meta:
         indexes = ((("call", "step"), True),)

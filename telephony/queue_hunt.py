@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from hours.business_hours import OUT_OF_HOURS
+from telephony.answering import PRIOR
 from telephony.answering_log import learned_for
 from telephony.dialer import DialerError
 from telephony.hunt import begin_leg, targets_of
@@ -105,6 +106,7 @@ def tick(call, settings, now):
     # a duplicated tick finds the leg made already: only the first starts it
     if ring is None:
         return TickOutcome(stop=stop, wait_for=wait_for)
+    keep_reason(ring.leg_id, getattr(decision, "reason", None))
     if settings.hunt != "target":
         return TickOutcome(leg_id=ring.leg_id, stop=stop)
     more, wait_for = further_starts(call, targets, settings, now)
@@ -125,7 +127,28 @@ def further_starts(call, targets, settings, now, soon=None):
                  if decision.start is not None else None)
         if extra is None:
             return more, decision.wait_for
+        keep_reason(extra.leg_id, decision.reason)
         more += (extra.leg_id,)
+
+
+def keep_reason(leg_id, reason):
+    """The call log keeps why the target hunt started a leg (TargetTick.reason)."""
+    if reason:
+        Leg.update(reason=reason).where(Leg.id == leg_id).execute()
+
+
+def explain_first(call, targets, settings):
+    """The target hunt's reason for the arrival's own first leg, by the same decision as
+    every later one (telephony.target_tick.decide_target with no leg yet: it starts at once
+    whoever it rings, so no answering need be learned for it)."""
+    if not targets:
+        return
+    decision = decide_target(targets, [], call.started_at, call.started_at, settings,
+                             {targets[0].engineer_id}, lambda target: PRIOR,
+                             timing=TONE_WHISPER, out_of_hours=call.mode == OUT_OF_HOURS)
+    if decision.start == 0:
+        (Leg.update(reason=decision.reason)
+         .where(Leg.call == call, Leg.step == 0, Leg.reason.is_null()).execute())
 
 
 def start_leg(leg_id, dialer, url, settings, now):

@@ -11,6 +11,7 @@ and never while `max_phones` ring. A plan is worked out on a 0.1 s grid.
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from telephony.answering import Answering
 
@@ -32,10 +33,20 @@ class RingingLeg:
     picked_up: bool = False  # picked up, the whisper playing, no key yet
 
 
+class Why(StrEnum):
+    """Why the next phone starts when it does."""
+
+    NONE_RINGING = "none-ringing"  # no phone rings for the call: the next starts at once
+    KEEPS_TARGET = "keeps-target"  # the last moment the target still holds with it
+    SHORT = "short"  # even started at once, the target is not reached: at once
+    PAST_WINDOW = "past-window"  # the window is over: every phone that may ring starts
+
+
 @dataclass(frozen=True)
 class Plan:
     start_in: float | None  # seconds from now to start the next phone; None: not needed
     chance: float  # the chance in time the phones ringing give on their own at that start
+    why: Why | None = None  # why it starts then (None when no phone is to start)
 
 
 def leg_chance(leg, remaining, timing):
@@ -65,11 +76,15 @@ def next_start(legs, following, target, window, elapsed, max_phones, timing=Timi
 
     `legs` are the phones ringing or picked up, `elapsed` the seconds since the call arrived.
     Past the window the chance in time is nil, so every phone that may still ring starts.
+    The Plan says why (Plan.why), and what the phones ringing gave on their own then: the
+    hunt's own reason, which the call log keeps and the simulator and the call's page show.
     """
     if following is None or len(legs) >= max_phones:
         return Plan(None, chance_in_time(legs, window - elapsed, timing))
     if not legs:
-        return Plan(0.0, 0.0)
+        return Plan(0.0, 0.0, Why.NONE_RINGING)
+    if elapsed >= window:
+        return Plan(0.0, 0.0, Why.PAST_WINDOW)
     last_good = None
     steps = int(round(horizon / GRID))
     for step in range(steps + 1):
@@ -79,8 +94,8 @@ def next_start(legs, following, target, window, elapsed, max_phones, timing=Timi
         fresh = RingingLeg(following, -timing.ring_after)
         with_next = 1.0 - (1.0 - alone) * (1.0 - leg_chance(fresh, remaining, timing))
         if with_next < target:
-            at = last_good if last_good is not None else d
-            return Plan(round(at, 1), _conditional(legs, at, window - elapsed - at, timing))
+            at, why = (last_good, Why.KEEPS_TARGET) if last_good is not None else (d, Why.SHORT)
+            return Plan(round(at, 1), _conditional(legs, at, window - elapsed - at, timing), why)
         last_good = d
     return Plan(None, chance_in_time(legs, window - elapsed, timing))
 

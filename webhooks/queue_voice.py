@@ -58,6 +58,7 @@ def answer_with_queue(step):
     more = ()
     if rt.settings.hunt == "target":  # the phones the plan wants from the first moment
         call = Call.get_by_id(call_id)
+        queue_hunt.explain_first(call, hunt.targets_of(call), rt.settings)
         more, _ = queue_hunt.further_starts(call, hunt.targets_of(call), rt.settings, rt.clock(),
                                             soon=first_look_seconds(step.greeting))
     return after_response(response, start=step.ring.leg_id, more=more)

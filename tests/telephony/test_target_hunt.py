@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from telephony.answering import PRIOR, Answering, Ring, learn
-from telephony.target_hunt import Plan, RingingLeg, Timing, chance_in_time, next_start
+from telephony.target_hunt import Plan, RingingLeg, Timing, Why, chance_in_time, next_start
 
 FAST = Answering(1.0, 2.0, 4.0)  # everyone answers in 2-4 s
 MOSTLY = Answering(0.85, 2.0, 8.0)  # 85 % in 2-8 s
@@ -54,7 +54,7 @@ def test_next_start(legs, following, window, elapsed, max_phones, expected):
 
 def test_the_reason_is_the_chance_the_phones_ringing_gave():
     plan = next_start([ringing(MOSTLY)], MOSTLY, 0.98, 12, 0.0, 3)
-    assert plan == Plan(0.0, pytest.approx(0.772, abs=0.001))
+    assert plan == Plan(0.0, pytest.approx(0.772, abs=0.001), Why.SHORT)
 
 
 def test_chance_in_time_of_two_at_once():

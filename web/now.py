@@ -1,4 +1,5 @@
-"""The Now page: who is on duty now and next, who is signed in and where, live calls, today."""
+"""The Now page: who is on duty now and next, who is signed in and where, live calls, today,
+and the service level the engineers signed in are forecast to give (telephony.forecast)."""
 
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from rota.my_duty import my_duty
 from rota.ring_test import unconfirmed_duty
 from rota.swap_requests import waiting_for
 from rota.overrides import override_at
+from telephony.forecast import presence_forecast
 from telephony.presence import engineers_on_a_call
 from hours.business_hours import IN_HOURS, mode_at
 from telephony.models import Call, CallStatus
@@ -54,6 +56,7 @@ def now_view(now):
         "busy": busy,
         "ringing": ringing,
         "today": today_figures(now, settings),
+        "forecast": presence_forecast(settings, now).words(),
         "day": now.astimezone(settings.tz).date().isoformat(),
     }
 

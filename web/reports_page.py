@@ -1,7 +1,9 @@
 """The Reports page: the figures of `dutyline report calls` (reports.report), as charts,
 tables and a CSV download: the service level per day, week or month against the settings'
 target, the waits, the engineers, calls by weekday and hour (reports.heat), and the reaction
-time per customer against the contract (reports.reactions, as `dutyline report reactions`).
+time per customer against the contract (reports.reactions, as `dutyline report reactions`);
+beside the service level, the one the engineers signed in now are forecast to give
+(telephony.forecast).
 
 A span longer than reports.limits allows is refused with a 400 and nothing counted; a
 report whose closed days are still being counted (reports.limits.StillCounting) says so
@@ -18,6 +20,7 @@ from reports.limits import report_span
 from reports.reactions import reactions
 from reports.span import asked_days
 from reports.tables import ENGINEER_COLUMNS, cell, report_csv
+from telephony.forecast import presence_forecast
 from web.blueprint import bp
 from web.charts import heat_map, service_level_chart, wait_buckets, wait_chart
 from web.context import runtime
@@ -73,6 +76,7 @@ def reports():
     return render_template(
         "reports.html", span=span, error=None, typed=typed, periods=periods, period=period,
         reactions=reactions(settings, span.start, span.end, g.now),
+        forecast=presence_forecast(settings, g.now).words(),
         engineers=engineers, columns=ENGINEER_COLUMNS, cell=cell, target=target,
         sl_chart=service_level_chart(periods.rows, target, period),
         wait_chart=wait_chart(buckets), buckets=buckets, heat_chart=heat_map(heat),

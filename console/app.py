@@ -25,11 +25,12 @@ from dutyline.db import database
 from dutyline.phones import InvalidNumber
 from dutyline.settings import SettingsError
 from rota.engineers import RotaError
+from telephony.lines import LineError
 from voicemail.tickets import TicketError
 from webhooks.runtime import runtime, utc_now
 
 USER_ERRORS = (RotaError, InvalidNumber, SettingsError, CustomerError, TicketError, AccountError,
-               TokenError, BlockError)
+               TokenError, BlockError, LineError)
 
 
 def app_factory(log_level="WARNING", serves_webhooks=False, simulation=False, **overrides):

@@ -14,11 +14,13 @@ from console import (absence_commands, block_commands, calendar_commands, call_c
                      report_commands, rota_commands, sim_commands, ticket_commands,
                      user_commands)
 from console import callback_commands, pay_commands, ring_test_commands, wallboard_commands
-from console import outgoing_simulator
+from console import outgoing_simulator, team_commands
 from console.app import make_app
 
 COMMANDS = (
     db_commands.db,
+    team_commands.team_group,
+    team_commands.line_group,
     engineer_commands.engineer,
     rota_commands.rota,
     absence_commands.absence,

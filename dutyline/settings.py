@@ -8,7 +8,7 @@ come from there.
 
 import os
 import tomllib
-from dataclasses import dataclass, field, make_dataclass
+from dataclasses import dataclass, field, make_dataclass, replace
 from zoneinfo import ZoneInfo
 
 from dutyline.setting_kinds import (WEEKDAYS, Choice, Clock, Dates, Flag, HolidayRegion,
@@ -110,6 +110,11 @@ class _Derived:
     def tz(self):
         return ZoneInfo(self.timezone)
 
+    def for_team(self, name):
+        """The settings of the team called `name`: its table [teams."NAME"] over the
+        top-level keys, or the top-level settings alone when it has none."""
+        return self.teams.get(name.casefold(), self) if name else self
+
 
 def _field(key):
     value = None if key.default is None else key.value(key.default)
@@ -120,21 +125,45 @@ def _field(key):
 
 Settings = make_dataclass(
     "Settings", [(key.name, key.kind.python_type | None if key.default is None
-                  else key.kind.python_type, _field(key)) for key in KEYS],
+                  else key.kind.python_type, _field(key)) for key in KEYS]
+    + [("teams", dict, field(default_factory=dict, repr=False, compare=False))],
     bases=(_Derived,), frozen=True)
 Settings.__module__ = __name__
 Settings.__doc__ = """The team settings, checked (`parse_settings`): every field is a key of
 KEYS, with its default. `hours` maps a weekday index (0 = Monday) to its (start, end) local
-times, `week_start` is a weekday index, `closed` a frozenset of dates."""
+times, `week_start` is a weekday index, `closed` a frozenset of dates. `teams` maps a team's
+name, case folded, to its own Settings (Settings.for_team)."""
+
+TEAMS = "teams"  # the table of the teams' own settings: [teams."Network"]
 
 
 def parse_settings(data):
-    """Build Settings from a mapping as read from TOML; raise SettingsError naming the bad key."""
+    """Build Settings from a mapping as read from TOML; raise SettingsError naming the bad key.
+
+    A table `teams` holds a table for each team that differs: its keys over the top-level
+    ones (a team's greeting, hours, hunt); the team is named as in `dutyline team add`."""
+    data = dict(data)
+    tables = data.pop(TEAMS, {})
+    top = _parse(data, "")
+    if not isinstance(tables, dict) or any(not isinstance(t, dict) for t in tables.values()):
+        raise SettingsError('teams: a table for each team, e.g. [teams."Network"]')
+    teams = {}
+    for name, table in tables.items():
+        if TEAMS in table:
+            raise SettingsError(f"teams.{name}: a team's table cannot hold teams of its own")
+        teams[name.casefold()] = _parse({**data, **table}, f"teams.{name}.")
+    return replace(top, teams=teams)
+
+
+def _parse(data, where):
     unknown = sorted(name for name in data if name not in KEY)
     if unknown:
-        raise SettingsError(f"{unknown[0]}: unknown setting (the settings are "
+        raise SettingsError(f"{where}{unknown[0]}: unknown setting (the settings are "
                             f"{', '.join(KNOWN_KEYS)})")
-    return Settings(**{name: KEY[name].value(raw) for name, raw in data.items()})
+    try:
+        return Settings(**{name: KEY[name].value(raw) for name, raw in data.items()})
+    except SettingsError as exc:
+        raise SettingsError(f"{where}{exc}") from None
 
 
 def settings_file(named=None):

@@ -5,7 +5,7 @@ from peewee import IntegrityError, fn
 from dutyline.db import database
 from dutyline.phones import to_e164
 from dutyline.plain_text import plain
-from rota.models import OFFICE, REMOTE, DutyPeriod, Engineer
+from rota.models import FIRST_TEAM, OFFICE, REMOTE, DutyPeriod, Engineer, TeamMember
 
 
 class RotaError(ValueError):
@@ -54,8 +54,9 @@ def find_engineer(name):
     return engineer
 
 
-def add_engineer(name, mobile, desk=None, email=None, *, region, now):
-    """Add an engineer at the end of the rotation; numbers are stored in E.164."""
+def add_engineer(name, mobile, desk=None, email=None, *, region, now, team_id=FIRST_TEAM):
+    """Add an engineer at the end of the rotation, one of the team `team_id`; numbers are
+    stored in E.164."""
     name = plain((name or "").strip(), "engineer name", RotaError)
     if not name:
         raise RotaError("an engineer needs a name")
@@ -73,8 +74,10 @@ def add_engineer(name, mobile, desk=None, email=None, *, region, now):
         _check_numbers_free((mobile, desk))
         last = Engineer.select(fn.MAX(Engineer.rotation)).scalar() or 0
         try:
-            return Engineer.create(name=name, mobile=mobile, desk=desk, email=email,
-                                   rotation=last + 1, updated_at=now)
+            engineer = Engineer.create(name=name, mobile=mobile, desk=desk, email=email,
+                                       rotation=last + 1, updated_at=now)
+            TeamMember.create(team=team_id, engineer=engineer.id)
+            return engineer
         except IntegrityError as exc:
             raise DuplicateEngineer(f"an engineer named {name!r} already exists") from exc
 

@@ -1,12 +1,25 @@
-"""Tables of the rota: engineers, duty periods, overrides, absences and swap requests."""
+"""Tables of the rota: teams, engineers, duty periods, overrides, absences and swap
+requests."""
 
-from peewee import (AutoField, BooleanField, CharField, DateField, ForeignKeyField,
-                    IntegerField, TextField)
+from peewee import (AutoField, BooleanField, CharField, CompositeKey, DateField,
+                    ForeignKeyField, IntegerField, TextField)
 
 from dutyline.db import BaseModel, UTCDateTimeField
 
 OFFICE = "office"
 REMOTE = "remote"
+FIRST_TEAM = 1  # the team an installation starts with, and every single-team one has
+
+
+class Team(BaseModel):
+    """A team: its engineers (TeamMember), its duty rota and overrides, its own round robin
+    (the hunt position whose id is the team's), its calls. Its hours, greeting and hunt come
+    from the settings file's table [teams."NAME"] over the top-level settings
+    (dutyline.settings.team_settings)."""
+
+    id = AutoField()
+    name = CharField(unique=True)
+    created_at = UTCDateTimeField(null=True)  # None for the first team, made by the upgrade
 
 
 class Engineer(BaseModel):
@@ -40,11 +53,22 @@ class Engineer(BaseModel):
         return bool(self.desk_connects and self.location == OFFICE and self.desk)
 
 
+class TeamMember(BaseModel):
+    """An engineer of a team; an engineer may belong to several."""
+
+    team = ForeignKeyField(Team, backref="members", on_delete="CASCADE")
+    engineer = ForeignKeyField(Engineer, backref="teams", on_delete="CASCADE")
+
+    class Meta:
+        primary_key = CompositeKey("team", "engineer")
+
+
 class DutyPeriod(BaseModel):
-    """One out-of-hours duty period, from a handover to the next."""
+    """One out-of-hours duty period of a team, from a handover to the next."""
 
     id = AutoField()
-    day = DateField(unique=True)  # the local date the period starts on
+    team = ForeignKeyField(Team, default=FIRST_TEAM, backref="periods", index=False)
+    day = DateField()  # the local date the period starts on; one period a team a day
     starts_at = UTCDateTimeField(index=True)
     ends_at = UTCDateTimeField(index=True)
     primary = ForeignKeyField(Engineer, null=True, backref="primary_periods")
@@ -52,11 +76,15 @@ class DutyPeriod(BaseModel):
     # when the row last changed (UTC); every write path sets it, so feeds can tell a change cheaply
     updated_at = UTCDateTimeField(null=True)
 
+    class Meta:
+        indexes = ((("team", "day"), True),)
+
 
 class Override(BaseModel):
-    """An engineer on duty for a span, over whatever the plan says."""
+    """An engineer on duty for a team for a span, over whatever the plan says."""
 
     id = AutoField()
+    team = ForeignKeyField(Team, default=FIRST_TEAM, backref="overrides", index=False)
     engineer = ForeignKeyField(Engineer, backref="overrides")
     starts_at = UTCDateTimeField(index=True)
     ends_at = UTCDateTimeField(index=True)

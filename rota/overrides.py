@@ -4,7 +4,7 @@ from dutyline.db import database
 from dutyline.ids import as_id
 from rota.duty_changes import override_changes, queue_duty_changes
 from rota.engineers import RotaError, find_engineer
-from rota.models import DutyPeriod, Engineer, Override
+from rota.models import FIRST_TEAM, DutyPeriod, Engineer, Override
 from rota.seen import AlreadyDone, rota_write
 from rota.started import StartedPeriod, has_started, minute_of
 
@@ -67,14 +67,15 @@ def remove_override(override_id, settings, now, include_started=False):
     return early
 
 
-def overrides_in_force(at):
-    """The overrides in force at `at` whose engineer is active, the one that wins (the latest
-    made) first. `at` is an aware instant, or the slot of a compiled statement
+def overrides_in_force(at, team=FIRST_TEAM):
+    """The team's overrides in force at `at` whose engineer is active, the one that wins
+    (the latest made) first. `at` is an aware instant, or the slot of a compiled statement
     (rota.periods.on_duty composes this into the arrival's read)."""
     return (Override
             .select(Override, Engineer)
             .join(Engineer)
-            .where(Override.starts_at <= at,
+            .where(Override.team == team,
+                   Override.starts_at <= at,
                    Override.ends_at > at,
                    Engineer.active)
             .order_by(Override.created_at.desc(), Override.id.desc()))

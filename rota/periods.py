@@ -10,7 +10,7 @@ from dutyline.localtime import local_instant
 from dutyline.settings import WEEKDAYS
 from rota.duty_changes import period_changes, queue_duty_changes
 from rota.engineers import RotaError
-from rota.models import DutyPeriod, Engineer, Override
+from rota.models import FIRST_TEAM, DutyPeriod, Engineer, Override
 from rota.overrides import overrides_in_force
 from rota.seen import AlreadyDone, check_seen, rota_write
 from rota.started import StartedPeriod, has_started
@@ -34,8 +34,10 @@ def check_period_start(day, settings):
                         f"{day:%a %d %b %Y} is not one")
 
 
-def assign_period(day, primary, backup, settings, *, now, seen=None, include_started=True):
-    """Put `primary` (and `backup`) on duty from the handover on `day` to the next one.
+def assign_period(day, primary, backup, settings, *, now, seen=None, include_started=True,
+                  team=FIRST_TEAM):
+    """Put `primary` (and `backup`) on duty for the team `team` (its id) from the handover
+    on `day` to the next one.
     With `seen` (rota.seen.Seen, what the form showed), a second identical submit, or one
     finding those people there already, is AlreadyDone. With `include_started` False (the
     web's form, its box not ticked) a period that has started by `now` is refused."""
@@ -50,9 +52,9 @@ def assign_period(day, primary, backup, settings, *, now, seen=None, include_sta
     done = (f"{primary.name} is already on duty on {day:%a %d %b %Y}"
             + (f" with {backup.name} as backup" if backup is not None else ""))
     with rota_write():
-        period = DutyPeriod.get_or_none(DutyPeriod.day == day)
+        period = DutyPeriod.get_or_none(DutyPeriod.team == team, DutyPeriod.day == day)
         if period is None:
-            period = DutyPeriod(day=day)
+            period = DutyPeriod(team=team, day=day)
         check_seen(seen, [period], [wanted], done)
         unchanged = (period.id is not None
                      and (period.starts_at, period.ends_at) == (starts_at, ends_at)
@@ -99,18 +101,19 @@ class OnDuty(NamedTuple):
     override: object  # the engineer of the override in force, over the plan
 
 
-def on_duty(at):
+def on_duty(at, team=FIRST_TEAM):
     """The one query of who is on duty at `at`: the period in force names its primary and
     backup, each only while active (an engineer removed during the period is no longer on
     duty in what is left of it), and the override in force its engineer.
 
-    `at` is an aware instant, or the slot of a compiled statement: the arrival composes
-    these into its one read (telephony.arrival), duty_at runs them; either way
-    resolve_duty makes the pair on duty of the three.
+    `team` is a team's id and `at` an aware instant, or each the slot of a compiled
+    statement: the arrival composes these into its one read (telephony.arrival), duty_at
+    runs them; either way resolve_duty makes the pair on duty of the three.
     """
     in_force = (DutyPeriod
                 .select()
-                .where(DutyPeriod.starts_at <= at, DutyPeriod.ends_at > at)
+                .where(DutyPeriod.team == team, DutyPeriod.starts_at <= at,
+                       DutyPeriod.ends_at > at)
                 .order_by(DutyPeriod.starts_at.desc())
                 .limit(1))
 
@@ -119,13 +122,13 @@ def on_duty(at):
                 .join(Engineer, JOIN.LEFT_OUTER, on=(role == Engineer.id)))
 
     return OnDuty(planned(DutyPeriod.primary), planned(DutyPeriod.backup),
-                  overrides_in_force(at).select(Override.engineer).limit(1))
+                  overrides_in_force(at, team).select(Override.engineer).limit(1))
 
 
-def duty_at(now):
-    """(primary, backup) engineers on duty at `now` (on_duty), an override winning over the
-    plan."""
-    ids = database.execute(Select(columns=list(on_duty(now)))).fetchone()
+def duty_at(now, team=FIRST_TEAM):
+    """(primary, backup) engineers of the team (its id) on duty at `now` (on_duty), an
+    override winning over the plan."""
+    ids = database.execute(Select(columns=list(on_duty(now, team)))).fetchone()
     engineers = {e.id: e for e in Engineer.select().where(Engineer.id.in_(
         [i for i in ids if i is not None]))}
     return resolve_duty(*(engineers.get(i) for i in ids))

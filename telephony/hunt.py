@@ -11,6 +11,7 @@ time, telephony.overlap.decide_tick for the overlapped hunt (telephony.queue_hun
 from peewee import IntegrityError
 
 from dutyline.db import database
+from rota.models import FIRST_TEAM
 from telephony.models import Leg
 from telephony.position import claim
 from telephony.presence import free_engineers
@@ -40,7 +41,7 @@ def begin_leg(call, targets, index, now, only_new=False):
                 leg = Leg.create(call=call, step=index, engineer=target.engineer_id,
                                  number=target.number, role=target.role, started_at=now)
                 if target.role in (HUNT, COVER) and index > 0:
-                    claim([target.rotation])
+                    claim([target.rotation], call.team_id or FIRST_TEAM)
         except IntegrityError:  # a retried callback made it a moment ago
             if only_new:
                 return None

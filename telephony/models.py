@@ -9,7 +9,7 @@ from peewee import (AutoField, BooleanField, CharField, ForeignKeyField, Integer
 
 from customers.models import Customer
 from dutyline.db import BaseModel, UTCDateTimeField
-from rota.models import Engineer
+from rota.models import Engineer, Team
 
 CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")  # Twilio's "CA" and 32 hex digits
 
@@ -45,11 +45,24 @@ class LegOutcome(StrEnum):
 
 
 class HuntPosition(BaseModel):
-    """Round robin with memory: the rotation of the last engineer rung, shared by all calls."""
+    """Round robin with memory: the rotation of the last engineer rung, shared by all the
+    calls of a team; its id is the team's."""
 
     id = IntegerField(primary_key=True)
     last_rotation = IntegerField(default=0)
     version = IntegerField(default=0)
+
+
+class Line(BaseModel):
+    """A Twilio number the line answers: it belongs to a team, or offers the caller a short
+    choice first (`menu`, JSON, telephony.lines.Menu). A call to a number with no line goes
+    to the first team, as every call did before there were lines."""
+
+    id = AutoField()
+    number = CharField(unique=True)  # E.164
+    team = ForeignKeyField(Team, null=True, backref="lines")
+    menu = TextField(null=True)
+    created_at = UTCDateTimeField()
 
 
 class Call(BaseModel):
@@ -74,6 +87,8 @@ class Call(BaseModel):
     connected_at = UTCDateTimeField(null=True)  # the caller was put through to an engineer
     voicemail_at = UTCDateTimeField(null=True)  # the caller was sent to the voicemail prompt
     fallback_at = UTCDateTimeField(null=True)  # the fallback number was dialled
+    team = ForeignKeyField(Team, null=True, backref="calls", index=False)
+    line = ForeignKeyField(Line, null=True, backref="calls", index=False)
 
 
 class Leg(BaseModel):

@@ -1,6 +1,7 @@
 """The round robin's memory, and its one claim.
 
-The hunt position is the rotation of the engineer rung last, shared by every call. A leg
+The hunt position is the rotation of the engineer rung last, shared by every call of a
+team (the row's id is the team's: each team has its own round robin). A leg
 that rings a hunt (or cover) engineer claims it: `claim(rotations)` lets the database take
 the next of those rotations after the position as the row stands, and move the position
 there, in one statement. Simultaneous calls therefore never start with the same engineer,
@@ -30,12 +31,14 @@ def _following():
     return Select([rows], [fn.MIN(rotation)]).where(rotation > HuntPosition.last_rotation)
 
 
-@statement
-def _claim():
+def claim_query():
+    """The claim as a query, its slots `rotations` (a JSON list, ascending) and `lowest`;
+    it returns the rotation claimed. telephony.arrival_save composes it into the arrival's
+    one statement on PostgreSQL."""
     # the next one round the circle: the lowest above the position, else the lowest of all;
     # and the lowest of all when no call was ever rung
     return (HuntPosition
-            .insert(id=1, last_rotation=slot("lowest"), version=1)
+            .insert(id=slot("team"), last_rotation=slot("lowest"), version=1)
             .on_conflict(conflict_target=[HuntPosition.id],
                          update={HuntPosition.last_rotation:
                                  fn.COALESCE(_following(), slot("lowest")),
@@ -43,8 +46,16 @@ def _claim():
             .returning(HuntPosition.last_rotation))
 
 
-def claim(rotations):
-    """Move the hunt position to the next of `rotations` after it, as the database holds it
-    (the row locked, or SQLite's write lock); returns that rotation."""
+_claim = statement(claim_query)
+
+
+def claim_slots(rotations, team):
+    """The claim's slots for these candidates, in the round robin of the team (its id)."""
     candidates = sorted(set(rotations))
-    return _claim.value(rotations=json.dumps(candidates), lowest=candidates[0])
+    return {"rotations": json.dumps(candidates), "lowest": candidates[0], "team": team}
+
+
+def claim(rotations, team):
+    """Move the team's hunt position to the next of `rotations` after it, as the database
+    holds it (the row locked, or SQLite's write lock); returns that rotation."""
+    return _claim.value(**claim_slots(rotations, team))

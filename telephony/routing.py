@@ -116,6 +116,9 @@ class RouteState:
     seen: SeenCall | None = None
     withheld: bool = False  # the caller withheld the number
     block: Block | None = None  # the caller's number is on the block list
+    team_id: int = 1  # the team the call is for (rota.models.FIRST_TEAM unless a line says)
+    line_id: int | None = None  # the line called (telephony.lines), None for a number with none
+    menu_line: bool = False  # the line called offers a menu first: nothing else here counts
 
 
 @dataclass(frozen=True)

@@ -228,3 +228,25 @@ def caller_label(customer_name=None):
 
 def caller_label_default():
     return "Support call"
+
+
+def render_menu(menu, url, settings):
+    """A line's short choice (telephony.lines.Menu): the sentence, one key; silence goes on
+    to the menu's callback with no key, which takes the default."""
+    response = VoiceResponse()
+    gather = Gather(num_digits=1, timeout=menu.wait_seconds, action=url("menu"), method="POST")
+    _say(gather, menu.sentence, settings)
+    response.append(gather)
+    response.redirect(url("menu"), method="POST")
+    return response
+
+
+def render_forward(number, caller_id, url, settings):
+    """A menu key that leads to a plain number: dialled showing the caller's number when it
+    can be shown; not answered, the caller may leave a message as on the fallback."""
+    response = VoiceResponse()
+    dial = response.dial(action=url("fallback_result"), method="POST",
+                         timeout=dial_timeout(settings.ring_seconds * 2),
+                         **({"caller_id": caller_id} if caller_id else {}))
+    dial.number(number)
+    return response

@@ -77,6 +77,14 @@ def test_first_release_database_is_upgraded_and_keeps_its_rows(cli_env, twiml_sc
         ticket = Ticket.get()
         assert (ticket.number, ticket.recording_seconds, ticket.transcript) == (1001, 12, None)
         assert HuntPosition.get().version == 7
+        # one team, on every number: its engineers, its rota, its calls, its round robin
+        from rota.models import Team, TeamMember
+        from rota.teams import add_team
+
+        assert [(t.id, t.name) for t in Team.select()] == [(1, "Support")]
+        assert [m.engineer.name for m in TeamMember.select()] == ["Ben Smith"]
+        assert (DutyPeriod.get().team_id, call.team_id, HuntPosition.get().id) == (1, 1, 1)
+        assert add_team("Network", T0).id == 2
         if cli_env.startswith("sqlite"):
             assert database.execute_sql("PRAGMA foreign_key_check").fetchall() == []
         # the indexes an arrival needs are there, and those nothing reads are gone
@@ -91,6 +99,9 @@ def test_first_release_database_is_upgraded_and_keeps_its_rows(cli_env, twiml_sc
 
     outcome = Simulator(app).run(Scenario(at=at, others="ignore"))
     assert outcome.ticket_number == 1002
+    with database.connection_context():
+        newest = Call.select().order_by(Call.id.desc()).first()
+        assert (newest.team_id, newest.duty_engineer.name) == (1, "Ben Smith")
     assert all(status == 200 for _, status, _ in outcome.responses)
 
 
@@ -126,15 +137,17 @@ def todays_models():
     from accounts.models import (AuditEntry, SignInAttempt, SignInLink, User, WallboardLink,
                                  WebSession)
     from calendars.models import FeedToken, PublishedEvent, PublishedFeed
-    from rota.models import Absence, DutyPeriod, Engineer, Override, RingTest, SwapRequest
-    from telephony.models import Call, HuntPosition, Leg
+    from rota.models import (Absence, DutyPeriod, Engineer, Override, RingTest, SwapRequest,
+                             Team, TeamMember)
+    from telephony.models import Call, HuntPosition, Leg, Line
     from customers.models import BlockedNumber, Customer, CustomerNumber
     from inbox.models import InboundText
     from outbox.models import OutboxMessage
     from reports.models import ReportUnit, StatisticsStart
     from voicemail.models import CallBack, Ticket
 
-    return [Engineer, DutyPeriod, HuntPosition, Customer, CustomerNumber, Call, Leg, Ticket,
+    return [Team, Engineer, TeamMember, Line, DutyPeriod, HuntPosition, Customer, CustomerNumber,
+            Call, Leg, Ticket,
             Override, Absence, FeedToken, PublishedEvent, PublishedFeed, OutboxMessage,
             StatisticsStart, InboundText, User, SignInLink, WebSession, SignInAttempt, AuditEntry,
             ReportUnit, BlockedNumber, WallboardLink, SwapRequest, CallBack,

@@ -76,7 +76,7 @@ def test_unknown_keys_and_regions_are_named_with_what_would_do():
     with pytest.raises(SettingsError, match="the United Kingdom is GB"):
         parse_settings({"phone_region": "uk"})
     assert parse_settings({"phone_region": "ie"}).phone_region == "IE"
-    assert set(KNOWN_KEYS) == {field.name for field in fields(Settings)}
+    assert set(KNOWN_KEYS) | {"teams"} == {field.name for field in fields(Settings)}
 
 
 def test_bad_toml_and_missing_file(tmp_path):
@@ -140,7 +140,7 @@ def test_settings_made_directly_have_the_described_defaults():
     from dutyline.settings import KEYS
 
     assert Settings() == parse_settings({})
-    assert [field.name for field in fields(Settings)] == [key.name for key in KEYS]
+    assert [field.name for field in fields(Settings)] == [key.name for key in KEYS] + ["teams"]
     assert Settings().hours[4] == ((time(8), time(18)),)  # the default week, not an empty one
 
 
@@ -176,3 +176,27 @@ def test_the_settings_are_read_by_small_functions():
         complex_ = {node.name: decisions(node) for node in ast.walk(tree)
                     if isinstance(node, ast.FunctionDef) and decisions(node) > 8}
         assert complex_ == {}, module.__name__
+
+
+def test_a_team_s_table_sets_its_own_keys_over_the_top_level_ones():
+    settings = parse_settings({"greeting": "Support here.", "ring_seconds": 20,
+                               "teams": {"Network": {"greeting": "Network team.",
+                                                     "hours": {"sat": "09:00-12:00"}}}})
+    network = settings.for_team("NETWORK")
+    assert (network.greeting, network.ring_seconds) == ("Network team.", 20)
+    assert 5 in network.hours and 5 not in settings.hours
+    assert settings.for_team("Support") is settings  # no table: the top-level settings
+    assert settings.for_team(None) is settings
+
+
+@pytest.mark.parametrize("teams, message", [
+    ({"Network": {"ring_seconds": 2}}, "teams.Network.ring_seconds: must be between 5 and 120"),
+    ({"Network": {"ringing": 20}}, "teams.Network.ringing: unknown setting"),
+    ({"Network": "loud"}, "teams: a table for each team"),
+    ({"Network": {"teams": {}}}, "teams.Network: a team's table cannot hold teams"),
+])
+def test_a_bad_team_table_is_named_in_one_line(teams, message):
+    with pytest.raises(SettingsError) as error:
+        parse_settings({"teams": teams})
+    assert str(error.value).startswith(message)
+    assert "\n" not in str(error.value)

@@ -3,7 +3,8 @@
 The leg (or call) named in the URL must come with its token, and the form's CallSid or
 ParentCallSid must be that leg's call; else the callback is taken as naming nothing, and
 each handler answers as it does for a leg it never saw. The form's other fields are read
-by name only: an unknown name changes nothing.
+by name only: an unknown name changes nothing. A leg or call believed sets the request's
+settings to its team's (webhooks.runtime.use_team).
 """
 
 import logging
@@ -13,7 +14,7 @@ from flask import request
 from dutyline.plain_text import for_log
 from telephony import calls
 from webhooks.callback_tokens import TOKEN_PARAM
-from webhooks.runtime import runtime
+from webhooks.runtime import runtime, use_team
 from webhooks.twilio_form import call_sid
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def named_leg():
     if leg.call.sid not in sids and not (leg.child_sid and leg.child_sid in sids):
         _refused("leg", value, "another call")
         return None
+    use_team(leg.call.team_id)
     return leg
 
 
@@ -58,4 +60,5 @@ def named_call():
     if call.sid != call_sid(request.form):
         _refused("call", value, "another call")
         return None
+    use_team(call.team_id)
     return call

@@ -23,7 +23,7 @@ from telephony.models import Call, CallStatus, Leg, LegOutcome
 from telephony.steps import Step
 from telephony.target_tick import first_look_seconds
 from webhooks.callbacks import named_call, named_leg
-from webhooks.runtime import runtime
+from webhooks.runtime import call_settings, runtime
 from webhooks.signature import twilio_only
 from webhooks.voice_answers import answer as _answer
 from webhooks.voice_answers import hang_up as _hang_up
@@ -43,7 +43,7 @@ REST_RETRY = timedelta(seconds=30)
 def overlapping(step):
     """True when this Step's ring should start an overlapped hunt rather than a <Dial>."""
     rt = runtime()
-    if rt.settings.hunt not in ("overlap", "target") or rt.dialer is None or step.ring is None \
+    if call_settings().hunt not in ("overlap", "target") or rt.dialer is None or step.ring is None \
             or step.gate_call_id is not None:
         return False
     return not (rt.incidents_rest is not None
@@ -54,12 +54,12 @@ def answer_with_queue(step):
     """The caller's answer for the first ring of an overlapped hunt; the leg starts after it."""
     rt = runtime()
     call_id = Leg.select(Leg.call).where(Leg.id == step.ring.leg_id).scalar()
-    response = _xml(queue_twiml.render_enqueue(step.greeting, call_id, rt.url, rt.settings))
+    response = _xml(queue_twiml.render_enqueue(step.greeting, call_id, rt.url, call_settings()))
     more = ()
-    if rt.settings.hunt == "target":  # the phones the plan wants from the first moment
+    if call_settings().hunt == "target":  # the phones the plan wants from the first moment
         call = Call.get_by_id(call_id)
         queue_hunt.explain_first(call, hunt.targets_of(call), rt.settings)
-        more, _ = queue_hunt.further_starts(call, hunt.targets_of(call), rt.settings, rt.clock(),
+        more, _ = queue_hunt.further_starts(call, hunt.targets_of(call), call_settings(), rt.clock(),
                                             soon=first_look_seconds(step.greeting))
     return after_response(response, start=step.ring.leg_id, more=more)
 
@@ -78,7 +78,7 @@ def after_response(response, start=None, stop=(), more=()):
                 if stop:
                     queue_hunt.stop_legs(rt.dialer, stop)
                 for leg_id in ((start, *more) if start is not None else ()):
-                    error = queue_hunt.start_leg(leg_id, rt.dialer, rt.url, rt.settings,
+                    error = queue_hunt.start_leg(leg_id, rt.dialer, rt.url, call_settings(),
                                                  rt.clock())
                     if error is None:
                         rt.incidents_rest.succeeded()
@@ -116,7 +116,7 @@ def queue_wait():
     call = _call_of(request.form.get("CallSid", ""))
     if call is None:
         return _xml(queue_twiml.render_wait(rt.url, leave=True))
-    outcome = queue_hunt.tick(call, rt.settings, rt.clock())
+    outcome = queue_hunt.tick(call, call_settings(), rt.clock())
     waited = request.form.get("QueueTime", "0")
     response = _xml(queue_twiml.render_wait(rt.url, leave=outcome.leave,
                                             waited=int(waited) if waited.isascii()
@@ -149,7 +149,7 @@ def queue_result():
     if result != "leave":  # bridged (the conversation is over), redirected
         return _hang_up()
     if call.answered_at is not None:  # an engineer has the caller: back to the queue to meet
-        return _xml(queue_twiml.render_enqueue(None, call.id, rt.url, rt.settings))
+        return _xml(queue_twiml.render_enqueue(None, call.id, rt.url, call_settings()))
     ring = queue_hunt.resume_one_at_a_time(call, now)
     if ring is not None:  # the REST API let us down: one engineer at a time
         return _answer(Step(ring=ring))
@@ -196,8 +196,8 @@ QUEUE_FAULTS = ("error", "system-error", "queue-full")
 def _whisper(leg):
     rt = runtime()
     return _xml(twiml.render_whisper(calls.whisper_label(leg.call), leg.id, rt.url,
-                                     rt.settings, accept="leg_accept",
-                                     short=rt.settings.hunt == "target"))
+                                     call_settings(), accept="leg_accept",
+                                     short=call_settings().hunt == "target"))
 
 
 def _accept(leg):
@@ -216,7 +216,7 @@ def _join(leg):
 
 
 def _not_needed(acceptance):
-    return _xml(twiml.render_not_needed(acceptance, runtime().settings))
+    return _xml(twiml.render_not_needed(acceptance, call_settings()))
 
 
 @bp.post("/join-result")
@@ -231,7 +231,7 @@ def join_result():
     if gone:
         return _not_needed(Acceptance.CALLER_GONE)
     log.warning("webhooks.queue_voice: join failed, hunting on call=%s", leg.call_id)
-    return _xml(twiml.render_goodbye(queue_twiml.NOT_JOINED, rt.settings))
+    return _xml(twiml.render_goodbye(queue_twiml.NOT_JOINED, call_settings()))
 
 
 @bp.get("/ringback.wav")

@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
-from flask import current_app
+from flask import current_app, g
 from twilio.request_validator import RequestValidator
 
+from rota.models import Team
 from webhooks.callback_tokens import TOKEN_PARAM, callback_token, token_matches
 
 # Callback names used by telephony.twiml, and the paths they are served on.
@@ -37,6 +38,7 @@ PATHS = {
     "callback_dialled": "/voice/callback-dialled",
     "ring_test": "/voice/ring-test",
     "ring_test_key": "/voice/ring-test-key",
+    "menu": "/voice/menu",
 }
 
 
@@ -58,6 +60,14 @@ class Runtime:
     incidents_rest: object = None  # faults of the REST API, logged once per incident
     callback_secret: str | None = None  # what callback tokens are made with (the auth token)
     spool: object = None  # voicemail.spool.Spool: messages kept while the database is away
+
+    def team_settings(self, team_id):
+        """The settings of the team `team_id`: its own table in the settings file over the
+        top-level keys (dutyline.settings.Settings.for_team), else the top-level settings."""
+        if not self.settings.teams or team_id is None:
+            return self.settings  # one team, or none with a table of its own: no read
+        team = Team.get_or_none(Team.id == team_id)
+        return self.settings.for_team(team.name if team is not None else None)
 
     def url(self, name, **params):
         """The absolute URL Twilio should call for a callback name.
@@ -88,3 +98,21 @@ class Runtime:
 
 def runtime():
     return current_app.extensions["dutyline"]
+
+
+def use_team(team_id):
+    """This request is about a call of the team `team_id`: call_settings() gives its settings
+    from now on (webhooks.callbacks, once a callback's call is known)."""
+    use_settings(runtime().team_settings(team_id))
+
+
+def use_settings(settings):
+    """This request is about a call whose team's settings are `settings` (the arrival, which
+    read its team's name with everything else)."""
+    g.team_settings = settings
+
+
+def call_settings():
+    """The settings of the team of the call this request is about (use_team), else the
+    top-level settings."""
+    return g.get("team_settings") or runtime().settings

@@ -6,16 +6,18 @@ from flask import Blueprint, request
 
 from dutyline.phones import is_mobile
 from rota.managers import tell_nobody_on_duty
+from rota.models import FIRST_TEAM
 from telephony import bridging, call_events, calls, hunt, hunt_claims, twiml
 from telephony.arrival import load_arrival
 from telephony.arrival_save import Retry, save_arrival
 from telephony.hunt_claims import Acceptance
+from telephony.lines import route_for
 from telephony.routing import decide_route
-from telephony.steps import Step
+from telephony.steps import Step, shown_caller_id
 from voicemail.messages import RECORDED, RECORDING_STATUS, TRANSCRIPTION
 from webhooks import messages, queue_voice, twilio_form
 from webhooks.callbacks import named_call, named_leg
-from webhooks.runtime import runtime
+from webhooks.runtime import call_settings, runtime, use_settings
 from webhooks.signature import twilio_only
 from webhooks.voice_answers import answer, fallback_twiml, voice_webhook, xml
 
@@ -36,13 +38,42 @@ def answer_ring(step):
 @twilio_only
 @voice_webhook
 def incoming():
-    rt = runtime()
     arrival = twilio_form.arrival(request.form)
     if arrival is None:  # no call to log or to route: the caller still gets a path
         return fallback_twiml()
+    return _arrive(arrival)
+
+
+@bp.post("/menu")
+@twilio_only
+@voice_webhook
+def menu():
+    """The caller's key (or silence) on a line's menu: a team's hunt, or a plain number."""
+    rt = runtime()
+    arrival = twilio_form.arrival(request.form)
+    if arrival is None:
+        return fallback_twiml()
+    route = route_for(arrival.to_number)
+    if route.menu is None:  # the line lost its menu meanwhile: its team, as an arrival
+        return _arrive(arrival)
+    choice = route.menu.choice(request.form.get("Digits", "").strip())
+    if choice.number is not None:
+        return xml(twiml.render_forward(choice.number, shown_caller_id(arrival.from_number),
+                                        rt.url, rt.settings))
+    return _arrive(arrival, choice.team_id, chosen=True)
+
+
+def _arrive(arrival, team_id=FIRST_TEAM, chosen=False):
+    """A call for the team of the line called, else `team_id`: load, decide, save, render.
+    A line with a menu answers with it unless the caller has `chosen` already."""
+    rt = runtime()
     now = rt.clock()
     for _ in range(ATTEMPTS):
-        state = load_arrival(arrival, rt.settings, now, rt.fallback_number)
+        state = load_arrival(arrival, rt.settings, now, rt.fallback_number, team_id)
+        if state.menu_line and not chosen:  # the caller chooses first; nothing is logged
+            return xml(twiml.render_menu(route_for(arrival.to_number).menu, rt.url,
+                                         rt.settings))
+        use_settings(state.settings)
         decision = decide_route(state, now)
         step = save_arrival(arrival, state, decision, now)
         if not isinstance(step, Retry):
@@ -58,7 +89,7 @@ def incoming():
 def _report_nobody_on_duty(rt, now):
     """The rota's fault, told to the managers; never the caller's problem."""
     try:
-        tell_nobody_on_duty(rt.settings, rt.managers, now)
+        tell_nobody_on_duty(call_settings(), rt.managers, now)
     except Exception:  # the caller's path goes on whatever happens to the notice
         log.exception("webhooks.voice.incoming: could not tell the managers")
 
@@ -90,7 +121,7 @@ def dial_result():
                                                           request.form.get("CallStatus")), now)
     if ended.over:
         return answer(Step(hang_up=True))
-    return answer(hunt.ring_next(ended.leg.call, ended.leg.step, rt.settings, now))
+    return answer(hunt.ring_next(ended.leg.call, ended.leg.step, call_settings(), now))
 
 
 @bp.post("/whisper")
@@ -118,12 +149,12 @@ def accept():
     acceptance = hunt_claims.accept(leg, rt.clock())
     if acceptance in (Acceptance.WON, Acceptance.HELD):
         return xml(twiml.render_accepted())  # the caller is bridged to this engineer
-    return xml(twiml.render_not_needed(acceptance, rt.settings))
+    return xml(twiml.render_not_needed(acceptance, call_settings()))
 
 
 def _whisper(leg):
     rt = runtime()
-    return xml(twiml.render_whisper(calls.whisper_label(leg.call), leg.id, rt.url, rt.settings))
+    return xml(twiml.render_whisper(calls.whisper_label(leg.call), leg.id, rt.url, call_settings()))
 
 
 @bp.post("/leg-status")
@@ -156,7 +187,7 @@ def recorded():
     if not request.form.get("RecordingUrl"):
         return xml(twiml.render_hangup())
     taken = _message(RECORDED)
-    settings = runtime().settings
+    settings = call_settings()
     if taken is None:  # no call named: nothing to keep it under
         return xml(twiml.render_hangup())
     if taken.ticket is None:  # kept on disk: the reference follows by text, to a mobile

@@ -10,7 +10,7 @@ from flask import Response, request
 
 from telephony import call_events, twiml
 from webhooks.lifecycle import Lifecycle
-from webhooks.runtime import runtime
+from webhooks.runtime import call_settings, runtime
 
 
 def xml(response):
@@ -19,7 +19,7 @@ def xml(response):
 
 def fallback_twiml():
     rt = runtime()
-    return xml(twiml.render_fallback(rt.url, rt.settings, rt.fallback_number))
+    return xml(twiml.render_fallback(rt.url, call_settings(), rt.fallback_number))
 
 
 def hang_up():
@@ -30,7 +30,7 @@ def answer(step):
     """The TwiML of a Step; voicemail and the fallback number are noted for the statistics."""
     rt = runtime()
     call_events.record_destination(request.form.get("CallSid", ""), step, rt.clock())
-    return xml(twiml.render(step, rt.url, rt.settings))
+    return xml(twiml.render(step, rt.url, call_settings()))
 
 
 VERBS = re.compile(r"<(Dial|Record|Gather|Hangup|Say|Number)\b")

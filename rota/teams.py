@@ -1,0 +1,88 @@
+"""Teams and their engineers.
+
+Every installation has its first team (rota.models.FIRST_TEAM); a company with a second
+team (a network team, a second office) adds it here, gives it engineers (an engineer may
+belong to several teams), a rota of its own and a line (telephony.lines). With one team
+nothing here needs saying: every engineer added joins it.
+"""
+
+from peewee import IntegrityError
+
+from dutyline.db import database
+from dutyline.plain_text import plain
+from rota.engineers import RotaError
+from rota.models import FIRST_TEAM, Engineer, Team, TeamMember
+
+MAX_NAME = 40
+
+
+class UnknownTeam(RotaError):
+    """No team of that name; the message lists the teams there are."""
+
+
+def add_team(name, now):
+    """A new team, with no engineers yet."""
+    name = plain(" ".join((name or "").split()), "team name", RotaError)
+    if not name:
+        raise RotaError("a team needs a name")
+    if len(name) > MAX_NAME or not name[0].isalnum():
+        raise RotaError(f"a team's name starts with a letter or digit and has at most "
+                        f"{MAX_NAME} characters")
+    if any(t.name.casefold() == name.casefold() for t in Team.select()):
+        raise RotaError(f"a team named {name!r} already exists")
+    try:
+        with database.atomic():
+            return Team.create(name=name, created_at=now)
+    except IntegrityError as exc:
+        raise RotaError(f"a team named {name!r} already exists") from exc
+
+
+def list_teams():
+    """Every team, the first one first."""
+    return list(Team.select().order_by(Team.id))
+
+
+def team_named(name):
+    """The team called `name` (any case); None gives the first team. UnknownTeam otherwise."""
+    if name is None:
+        return Team.get_by_id(FIRST_TEAM)
+    for team in Team.select():
+        if team.name.casefold() == name.strip().casefold():
+            return team
+    raise UnknownTeam(f"no team named {name!r} (teams: "
+                      f"{', '.join(t.name for t in list_teams())})")
+
+
+def rename_team(team, name):
+    """Give a team a new name (its settings table follows its name: rename that too)."""
+    name = plain(" ".join((name or "").split()), "team name", RotaError)
+    if not name:
+        raise RotaError("a team needs a name")
+    if any(t.id != team.id and t.name.casefold() == name.casefold() for t in Team.select()):
+        raise RotaError(f"a team named {name!r} already exists")
+    Team.update(name=name).where(Team.id == team.id).execute()
+    return Team.get_by_id(team.id)
+
+
+def join_team(team, engineer):
+    """Make `engineer` one of `team`'s engineers (nothing happens when they are already)."""
+    TeamMember.insert(team=team.id, engineer=engineer.id).on_conflict_ignore().execute()
+
+
+def leave_team(team, engineer):
+    """Take `engineer` out of `team`; their other teams keep them."""
+    TeamMember.delete().where(TeamMember.team == team.id,
+                              TeamMember.engineer == engineer.id).execute()
+
+
+def members(team):
+    """The team's active engineers in rotation order."""
+    return list(Engineer.select().join(TeamMember)
+                .where(TeamMember.team == team.id, Engineer.active)
+                .order_by(Engineer.rotation))
+
+
+def teams_of(engineer):
+    """The teams `engineer` belongs to, the first one first."""
+    return list(Team.select().join(TeamMember)
+                .where(TeamMember.engineer == engineer.id).order_by(Team.id))

@@ -167,7 +167,7 @@ def test_no_page_scrolls_sideways_on_a_phone(live, browsers):
         for page in pages:
             driver.get(BASE + page)
             WebDriverWait(driver, 5).until(lambda d: d.find_element(By.TAG_NAME, "h1").text)
-            assert driver.execute_script("return window.innerWidth") == 360
+            assert driver.execute_script("return window.innerWidth") == 360, (role, page)
             assert driver.execute_script(SIDEWAYS) == [], (role, page)
         # the engineers' numbers and a manager's Edit are in reach, without scrolling
         driver.get(f"{BASE}/engineers")

@@ -13,9 +13,12 @@ def _people(period):
 
 
 def neighbours(period):
-    """(the stored period ending where `period` starts, the one starting where it ends)."""
-    before = DutyPeriod.get_or_none(DutyPeriod.ends_at == period.starts_at)
-    after = DutyPeriod.get_or_none(DutyPeriod.starts_at == period.ends_at)
+    """(the stored period of the same team ending where `period` starts, the one starting
+    where it ends)."""
+    before = DutyPeriod.get_or_none(DutyPeriod.team == period.team_id,
+                                    DutyPeriod.ends_at == period.starts_at)
+    after = DutyPeriod.get_or_none(DutyPeriod.team == period.team_id,
+                                   DutyPeriod.starts_at == period.ends_at)
     return before, after
 
 
@@ -84,7 +87,8 @@ def override_warnings(override, tz):
     engineer_id = override.engineer_id
     touched = list(DutyPeriod
                    .select()
-                   .where(DutyPeriod.starts_at < override.ends_at,
+                   .where(DutyPeriod.team == override.team_id,
+                          DutyPeriod.starts_at < override.ends_at,
                           DutyPeriod.ends_at > override.starts_at)
                    .order_by(DutyPeriod.starts_at))
     warnings = []

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from rota.absences import absences_between, is_absent
 from rota.change_warnings import back_to_back_pairs
-from rota.models import DutyPeriod, Engineer
+from rota.models import FIRST_TEAM, DutyPeriod, Engineer, TeamMember
 from rota.months import month_periods, month_span
 from rota.overrides import overrides_between
 from rota.spans import merge_spans, out_of_hours_spans, subtract_spans
@@ -48,40 +48,43 @@ class Problem:
                 "role": self.role, "text": self.describe(tz)}
 
 
-def check_month(year, month, settings):
-    """Every problem of the month's rota, in time order (empty when all is well)."""
+def check_month(year, month, settings, team=FIRST_TEAM):
+    """Every problem of the team's rota for the month, in time order (empty when all is
+    well); `settings` are the team's (its hours, handover and backup)."""
     start, end = month_span(year, month, settings)
-    overrides = overrides_between(start, end)
+    overrides = overrides_between(start, end, team)
     valid = [o for o in overrides if o.ends_at > o.starts_at]
     problems = [Problem(BAD_OVERRIDE, o.starts_at, o.ends_at, o.engineer.name)
                 for o in overrides if o.ends_at <= o.starts_at]
-    problems += _gaps(settings, start, end, valid)
-    problems += _absent_on_duty(month_periods(year, month), settings, valid)
-    problems += _back_to_back(year, month)
+    problems += _gaps(settings, start, end, valid, team)
+    problems += _absent_on_duty(month_periods(year, month, team), settings, valid)
+    problems += _back_to_back(year, month, team)
     return sorted(problems, key=lambda p: (p.starts_at, p.kind, p.engineer or ""))
 
 
-def check_span(start, end, settings):
-    """Gaps out of hours in [start, end), and absent engineers on the periods and overrides
-    overlapping it, in time order: what managers are warned about ahead."""
-    valid = [o for o in overrides_between(start, end) if o.ends_at > o.starts_at]
+def check_span(start, end, settings, team=FIRST_TEAM):
+    """Gaps out of the team's hours in [start, end), and absent engineers on its periods and
+    overrides overlapping it, in time order: what managers are warned about ahead."""
+    valid = [o for o in overrides_between(start, end, team) if o.ends_at > o.starts_at]
     periods = list(DutyPeriod
                    .select()
-                   .where(DutyPeriod.starts_at < end, DutyPeriod.ends_at > start)
+                   .where(DutyPeriod.team == team, DutyPeriod.starts_at < end,
+                          DutyPeriod.ends_at > start)
                    .order_by(DutyPeriod.starts_at))
-    problems = _gaps(settings, start, end, valid)
+    problems = _gaps(settings, start, end, valid, team)
     problems += [p for p in _absent_on_duty(periods, settings, valid) if p.kind == ABSENT]
     return sorted(problems, key=lambda p: (p.starts_at, p.kind, p.engineer or ""))
 
 
-def _gaps(settings, start, end, overrides):
+def _gaps(settings, start, end, overrides, team):
     # a removed (inactive) engineer's periods and overrides cover nothing: they are gaps
     covered = [(p.starts_at, p.ends_at) for p in (DutyPeriod
                                                   .select(DutyPeriod.starts_at,
                                                           DutyPeriod.ends_at)
                                                   .join(Engineer,
                                                         on=(DutyPeriod.primary == Engineer.id))
-                                                  .where(DutyPeriod.starts_at < end,
+                                                  .where(DutyPeriod.team == team,
+                                                         DutyPeriod.starts_at < end,
                                                          DutyPeriod.ends_at > start,
                                                          Engineer.active))]
     covered += [(o.starts_at, o.ends_at) for o in overrides if o.engineer.active]
@@ -120,16 +123,18 @@ def _absent_on_duty(periods, settings, overrides):
     return problems
 
 
-def _back_to_back(year, month):
-    """Engineers on two consecutive periods, the later of which starts in the month, where
-    the team could have avoided it (see `avoidable`)."""
-    periods = month_periods(year, month)
+def _back_to_back(year, month, team):
+    """Engineers on two consecutive periods of the team, the later of which starts in the
+    month, where the team could have avoided it (see `avoidable`)."""
+    periods = month_periods(year, month, team)
     if not periods:
         return []
-    before = DutyPeriod.get_or_none(DutyPeriod.ends_at == periods[0].starts_at)
+    before = DutyPeriod.get_or_none(DutyPeriod.team == team,
+                                    DutyPeriod.ends_at == periods[0].starts_at)
     engineers = list(Engineer.select(Engineer.id, Engineer.name, Engineer.active))
+    team_members = {m.engineer_id for m in TeamMember.select().where(TeamMember.team == team)}
     names = {e.id: e.name for e in engineers}
-    active = {e.id for e in engineers if e.active}
+    active = {e.id for e in engineers if e.active and e.id in team_members}
     pairs = back_to_back_pairs(periods, before)
     away = absences_between(pairs[0][1].starts_at, pairs[-1][2].ends_at) if pairs else {}
     return [Problem(BACK_TO_BACK, first.starts_at, second.ends_at, names[engineer_id])

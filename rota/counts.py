@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from hours.business_hours import is_closed_day
-from rota.models import Engineer
+from rota.models import FIRST_TEAM, Engineer
 from rota.months import month_periods
 from rota.spans import WEEKEND, period_kind
 
@@ -27,11 +27,12 @@ def report_kind(settings, start, end):
     return WEEKENDS
 
 
-def month_counts(year, month, settings):
-    """{engineer name: {role: {kind: count}}} over the periods starting in the month."""
+def month_counts(year, month, settings, team=FIRST_TEAM):
+    """{engineer name: {role: {kind: count}}} over the team's periods starting in the
+    month."""
     names = {e.id: e.name for e in Engineer.select(Engineer.id, Engineer.name)}
     counts = {}
-    for period in month_periods(year, month):
+    for period in month_periods(year, month, team):
         kind = report_kind(settings, period.starts_at, period.ends_at)
         for role, engineer_id in zip(ROLES, (period.primary_id, period.backup_id)):
             if engineer_id is None:

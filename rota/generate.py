@@ -8,13 +8,13 @@ from dutyline.db import database
 from dutyline.localtime import local_midnight
 from rota.absences import absences_between, is_absent
 from rota.duty_changes import period_changes, queue_duty_changes
-from rota.engineers import list_engineers
-from rota.models import DutyPeriod, Engineer
+from rota.models import FIRST_TEAM, DutyPeriod, Engineer, Team, team_id
 from rota.months import month_periods, month_slots
 from rota.overrides import overrides_between
 from rota.planner import BACKUP, PRIMARY, PlanInput, plan_month
 from rota.spans import out_of_hours_spans, period_kind, subtract_spans
 from rota.started import StartedPeriod, has_started
+from rota.teams import members
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +31,14 @@ class GenerationResult:
     started: int = 0  # periods of the month that had started, left as they were
 
 
-def earlier_counts(before_day, settings):
-    """{(engineer id, role, kind): count} over the stored periods starting before `before_day`."""
+def earlier_counts(before_day, settings, team=FIRST_TEAM):
+    """{(engineer id, role, kind): count} over the team's stored periods starting before
+    `before_day`."""
     counts = {}
     rows = (DutyPeriod
             .select(DutyPeriod.starts_at, DutyPeriod.ends_at, DutyPeriod.primary,
                     DutyPeriod.backup)
-            .where(DutyPeriod.day < before_day)
+            .where(DutyPeriod.team == team, DutyPeriod.day < before_day)
             .tuples())
     for starts_at, ends_at, primary, backup in rows:
         kind = period_kind(settings, starts_at, ends_at)
@@ -55,8 +56,9 @@ def _adjacent(period, instant):
     return frozenset(e for e in (period.primary_id, period.backup_id) if e is not None)
 
 
-def load_plan_input(year, month, settings, replace=False, after=None):
-    """The planner's input for a month from the database; kept cells are the valid ones.
+def load_plan_input(year, month, settings, replace=False, after=None, team=FIRST_TEAM):
+    """The planner's input for a month of the team's rota from the database: its members
+    are the engineers planned, `settings` the team's; kept cells are the valid ones.
     With `after` (an instant), only the periods starting after it are planned: those that
     have started are history, counted like the months before."""
     slots = [slot for slot in month_slots(year, month, settings)
@@ -64,9 +66,9 @@ def load_plan_input(year, month, settings, replace=False, after=None):
     if not slots:
         raise StartedPeriod(f"every duty period of {year}-{month:02d} has started, so there "
                             "is nothing to generate")
-    engineers = list_engineers()
+    engineers = members(_team(team))
     active = {e.id for e in engineers}
-    stored = {p.day: p for p in month_periods(year, month)}
+    stored = {p.day: p for p in month_periods(year, month, team)}
     absences = absences_between(slots[0].starts_at, slots[-1].ends_at)
     absent, fixed = {}, {}
     for index, slot in enumerate(slots):
@@ -81,32 +83,35 @@ def load_plan_input(year, month, settings, replace=False, after=None):
                 for e in (period.primary_id, period.backup_id)]
         fixed[index] = tuple(kept)
     first_day = slots[0].day
-    previous = (DutyPeriod.select().where(DutyPeriod.day < first_day)
+    previous = (DutyPeriod.select().where(DutyPeriod.team == team, DutyPeriod.day < first_day)
                 .order_by(DutyPeriod.day.desc()).first())
-    following = (DutyPeriod.select().where(DutyPeriod.day > slots[-1].day)
+    following = (DutyPeriod.select()
+                 .where(DutyPeriod.team == team, DutyPeriod.day > slots[-1].day)
                  .order_by(DutyPeriod.day).first())
     return PlanInput(slots=tuple(slots), engineers=tuple((e.id, e.name) for e in engineers),
                      fixed=fixed, absent=absent,
-                     history=earlier_counts(first_day, settings),
+                     history=earlier_counts(first_day, settings, team),
                      before=_adjacent(previous, slots[0].starts_at),
                      after=_adjacent(following, slots[-1].ends_at),
                      with_backup=settings.backup), stored
 
 
-def generate_month(year, month, settings, now, replace=False, include_started=False):
-    """Fill every open duty period of the month (all of them with `replace`); deterministic.
+def generate_month(year, month, settings, now, replace=False, include_started=False,
+                   team=FIRST_TEAM):
+    """Fill every open duty period of the team's month (all of them with `replace`) from its
+    members, with `settings` the team's (handover, period, backup); deterministic.
 
     Periods that have started by `now` are left as they were (the month's first ones, when
     generating the current month) unless `include_started`."""
     after = None if include_started else now
-    given, stored = load_plan_input(year, month, settings, replace, after)
+    given, stored = load_plan_input(year, month, settings, replace, after, team)
     every = month_slots(year, month, settings)
     plan = plan_month(given)
     filled = kept = empty = 0
     roles = 2 if settings.backup else 1
     changes = []
     with database.atomic():
-        _drop_stale(every, now, after)
+        _drop_stale(every, now, after, team)
         for index, slot in enumerate(given.slots):
             primary, backup = plan.assignments[index]
             was = given.fixed.get(index, (None, None))
@@ -120,7 +125,7 @@ def generate_month(year, month, settings, now, replace=False, include_started=Fa
                     filled += 1
             period = stored.get(slot.day)
             before = (period.primary_id, period.backup_id) if period else (None, None)
-            written = _store(period, slot, primary, backup, now)
+            written = _store(period, slot, primary, backup, now, team)
             if written is not None:
                 changes += period_changes(written, before, (primary, backup), now,
                                           new_fills=False)
@@ -128,7 +133,7 @@ def generate_month(year, month, settings, now, replace=False, include_started=Fa
     log.info("rota.generate_month: month=%04d-%02d filled=%d kept=%d empty=%d",
              year, month, filled, kept, empty)
     warnings = list(plan.warnings)
-    uncovered = uncovered_month_start(year, month, settings, every[0].starts_at)
+    uncovered = uncovered_month_start(year, month, settings, every[0].starts_at, team)
     if uncovered:
         tz = settings.tz
         a, b = uncovered[0][0].astimezone(tz), uncovered[-1][1].astimezone(tz)
@@ -138,7 +143,12 @@ def generate_month(year, month, settings, now, replace=False, include_started=Fa
                             warnings=warnings, started=len(every) - len(given.slots))
 
 
-def _drop_stale(slots, now, after=None):
+def _team(team):
+    """The Team given as a Team or its id."""
+    return team if isinstance(team, Team) else Team.get_by_id(team)
+
+
+def _drop_stale(slots, now, after=None, team=FIRST_TEAM):
     """Periods of another length (daily and weekly periods switched) give way to the slots.
 
     Stored periods starting in the month on a day with no slot, and those of the next
@@ -150,7 +160,8 @@ def _drop_stale(slots, now, after=None):
     days = [slot.day for slot in slots]
     stale = (DutyPeriod
              .delete()
-             .where(((DutyPeriod.day >= date(first.day.year, first.day.month, 1))
+             .where(DutyPeriod.team == team,
+                    ((DutyPeriod.day >= date(first.day.year, first.day.month, 1))
                      & (DutyPeriod.day <= last.day) & DutyPeriod.day.not_in(days))
                     | ((DutyPeriod.day > last.day) & (DutyPeriod.starts_at < last.ends_at))))
     if after is not None:
@@ -160,13 +171,14 @@ def _drop_stale(slots, now, after=None):
         return
     (DutyPeriod
      .update(ends_at=first.starts_at, updated_at=now)
-     .where(DutyPeriod.day < first.day, DutyPeriod.ends_at > first.starts_at)
+     .where(DutyPeriod.team == team, DutyPeriod.day < first.day,
+            DutyPeriod.ends_at > first.starts_at)
      .execute())
 
 
-def uncovered_month_start(year, month, settings, first_handover):
+def uncovered_month_start(year, month, settings, first_handover, team=FIRST_TEAM):
     """Out-of-hours spans from the month's first local midnight to its first handover that no
-    stored period (of an active engineer) or override covers."""
+    stored period of the team (of an active engineer) or override covers."""
     start = local_midnight(date(year, month, 1), settings.tz)
     if first_handover <= start:
         return []
@@ -175,10 +187,12 @@ def uncovered_month_start(year, month, settings, first_handover):
                                                           DutyPeriod.ends_at)
                                                   .join(Engineer,
                                                         on=(DutyPeriod.primary == Engineer.id))
-                                                  .where(DutyPeriod.starts_at < first_handover,
+                                                  .where(DutyPeriod.team == team,
+                                                         DutyPeriod.starts_at < first_handover,
                                                          DutyPeriod.ends_at > start,
                                                          Engineer.active))]
-    covered += [(o.starts_at, o.ends_at) for o in overrides_between(start, first_handover)
+    covered += [(o.starts_at, o.ends_at)
+                for o in overrides_between(start, first_handover, team)
                 if o.engineer.active and o.ends_at > o.starts_at]
     left = []
     for a, b in out_of_hours_spans(settings, start, first_handover):
@@ -186,11 +200,11 @@ def uncovered_month_start(year, month, settings, first_handover):
     return left
 
 
-def _store(period, slot, primary, backup, now):
-    """Write one period when anything about it changed, stamping updated_at; the period
-    written, or None."""
+def _store(period, slot, primary, backup, now, team):
+    """Write one period of the team when anything about it changed, stamping updated_at;
+    the period written, or None."""
     if period is None:
-        period = DutyPeriod(day=slot.day)
+        period = DutyPeriod(team=team_id(team), day=slot.day)
     elif (period.primary_id, period.backup_id, period.starts_at, period.ends_at) == (
             primary, backup, slot.starts_at, slot.ends_at):
         return None

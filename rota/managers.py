@@ -10,6 +10,7 @@ from dutyline.db import database
 from dutyline.phones import InvalidNumber, to_e164
 from rota.check import ABSENT, GAP, check_span
 from rota.engineers import RotaError
+from rota.models import FIRST_TEAM, Team, team_id
 from outbox.models import EMAIL, SMS
 from outbox.queue import enqueue
 
@@ -59,33 +60,47 @@ def tell_managers(managers, key, text, now, subject="dutyline: the rota needs yo
     return added
 
 
-def problem_key(problem):
-    """One key per gap (its start) or per absent engineer on a period or override."""
+def problem_key(problem, team=FIRST_TEAM):
+    """One key per gap (its start) or per absent engineer on a period or override, of a
+    team (the first team's as they were before there were teams)."""
     at = f"{problem.starts_at.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
     if problem.kind == GAP:
-        return f"rota.warn-gap:{at}"
-    return f"rota.warn-absent:{problem.role}:{at}:{problem.engineer}"
+        key = f"rota.warn-gap:{at}"
+    else:
+        key = f"rota.warn-absent:{problem.role}:{at}:{problem.engineer}"
+    return key if team_id(team) == FIRST_TEAM else f"{key}:team-{team_id(team)}"
 
 
-def problems_ahead(settings, now):
-    """Gaps and absent engineers from now to AHEAD, with their real bounds."""
+def rota_words(team):
+    """"Rota" where there is one team, "Rota (Network)" where there are several: how a
+    warning to the managers begins."""
+    if Team.select().count() < 2:
+        return "Rota"
+    return f"Rota ({Team.get_by_id(team_id(team)).name})"
+
+
+def problems_ahead(settings, now, team=FIRST_TEAM):
+    """Gaps and absent engineers in the team's rota (`settings` its own) from now to AHEAD,
+    with their real bounds."""
     start = now - LOOK_BACK
-    found = check_span(start, now + AHEAD + LOOK_PAST, settings)
+    found = check_span(start, now + AHEAD + LOOK_PAST, settings, team)
     return [p for p in found
             if p.kind in (GAP, ABSENT) and p.ends_at > now and p.starts_at < now + AHEAD
             and not (p.kind == GAP and p.starts_at <= start)]
 
 
-def queue_manager_warnings(settings, managers, now):
-    """Warn the managers of every gap and absence ahead not yet told; the problems newly told."""
+def queue_manager_warnings(settings, managers, now, team=FIRST_TEAM):
+    """Warn the managers of every gap and absence ahead in the team's rota not yet told; the
+    problems newly told."""
     if not managers:
         return []
     told = []
-    found = problems_ahead(settings, now)  # read before the writes (two clocks on SQLite)
+    found = problems_ahead(settings, now, team)  # read before the writes (two clocks on SQLite)
+    words = rota_words(team)
     with database.atomic():
         for problem in found:
             text = problem.describe(settings.tz)
-            if tell_managers(managers, problem_key(problem), f"Rota: {text}.", now):
+            if tell_managers(managers, problem_key(problem, team), f"{words}: {text}.", now):
                 told.append(problem)
     for problem in told:
         log.warning("rota.managers.queue_manager_warnings: kind=%s starts=%s engineer=%s",
@@ -93,20 +108,25 @@ def queue_manager_warnings(settings, managers, now):
     return told
 
 
-def tell_nobody_on_duty(settings, managers, now):
-    """A call out of hours found nobody on duty: log it and tell the managers, once per gap
-    (the same key as the clock's warning of that gap, so whichever comes first tells them)."""
-    log.warning("rota.managers.tell_nobody_on_duty: out of hours with nobody on duty at=%s",
-                now.isoformat())
+def tell_nobody_on_duty(settings, managers, now, team=FIRST_TEAM):
+    """A call to the team out of its hours found nobody on duty: log it and tell the
+    managers, once per gap (the same key as the clock's warning of that gap, so whichever
+    comes first tells them)."""
+    log.warning("rota.managers.tell_nobody_on_duty: out of hours with nobody on duty at=%s "
+                "team=%s", now.isoformat(), team_id(team))
     if not managers:
         return False
     start = now - LOOK_BACK
-    gaps = [p for p in check_span(start, now + timedelta(days=1), settings)
+    words = rota_words(team)
+    gaps = [p for p in check_span(start, now + timedelta(days=1), settings, team)
             if p.kind == GAP and p.starts_at <= now < p.ends_at]
     if gaps and gaps[0].starts_at > start:
-        key, text = problem_key(gaps[0]), f"Rota: {gaps[0].describe(settings.tz)}."
+        key = problem_key(gaps[0], team)
+        text = f"{words}: {gaps[0].describe(settings.tz)}."
     else:  # covered on paper (an engineer since removed), or under way for long
         key = f"rota.warn-nobody:{now.astimezone(timezone.utc):%Y-%m-%dT%H}"
-        text = "Rota: a call came in out of hours and nobody was on duty."
+        if team_id(team) != FIRST_TEAM:
+            key += f":team-{team_id(team)}"
+        text = f"{words}: a call came in out of hours and nobody was on duty."
     with database.atomic():
         return tell_managers(managers, key, text, now)

@@ -11,6 +11,12 @@ REMOTE = "remote"
 FIRST_TEAM = 1  # the team an installation starts with, and every single-team one has
 
 
+def team_id(team):
+    """The id of a team given as a Team or as its id (the rota's `team` parameters take
+    either)."""
+    return getattr(team, "id", team)
+
+
 class Team(BaseModel):
     """A team: its engineers (TeamMember), its duty rota and overrides, its own round robin
     (the hunt position whose id is the team's), its calls. Its hours, greeting and hunt come
@@ -104,12 +110,14 @@ class Absence(BaseModel):
 
 
 class SwapRequest(BaseModel):
-    """An engineer's request that a colleague swap days: the requester's duty period on
+    """An engineer's request that a colleague swap days in a team's rota: the requester's
+    duty period on
     `give_day` for the colleague's on `take_day`. Open while pending and before either
     period starts (`expires_at`); accepted, declined, withdrawn, or void when the rota
     changed under it."""
 
     id = AutoField()
+    team = ForeignKeyField(Team, default=FIRST_TEAM, backref="swap_requests", index=False)
     requester = ForeignKeyField(Engineer, backref="swaps_asked")
     colleague = ForeignKeyField(Engineer, backref="swaps_offered")
     give_day = DateField()  # the local date the requester's period starts on
@@ -121,10 +129,12 @@ class SwapRequest(BaseModel):
 
 
 class RingTest(BaseModel):
-    """A call to the incoming duty engineer's phone, at the handover or on demand: "Press 1
-    to confirm". Unconfirmed after the wait, the backup and the managers are told."""
+    """A call to a team's incoming duty engineer's phone, at the team's handover or on
+    demand: "Press 1 to confirm". Unconfirmed after the wait, the team's backup and the
+    managers are told."""
 
     id = AutoField()
+    team = ForeignKeyField(Team, default=FIRST_TEAM, backref="ring_tests", index=False)
     engineer = ForeignKeyField(Engineer, backref="ring_tests")
     duty_from = UTCDateTimeField()  # the handover the call is about ("on duty from 18:00")
     key = CharField(unique=True)  # its outbox row's dedupe key: one call per handover

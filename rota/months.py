@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rota.engineers import RotaError
-from rota.models import DutyPeriod, Engineer
+from rota.models import FIRST_TEAM, DutyPeriod, Engineer
 from rota.periods import period_bounds
 from rota.spans import period_kind
 
@@ -53,13 +53,13 @@ def month_span(year, month, settings):
     return period_bounds(days[0], settings)[0], period_bounds(days[-1], settings)[1]
 
 
-def month_periods(year, month):
-    """Stored periods starting in the month, in order, with their engineers."""
+def month_periods(year, month, team=FIRST_TEAM):
+    """The team's stored periods starting in the month, in order, with their engineers."""
     first = date(year, month, 1)
     last = date(year, month, monthrange(year, month)[1])
     return list(DutyPeriod
                 .select()
-                .where(DutyPeriod.day.between(first, last))
+                .where(DutyPeriod.team == team, DutyPeriod.day.between(first, last))
                 .order_by(DutyPeriod.day))
 
 

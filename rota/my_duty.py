@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from rota.cover import cover_span
+from rota.models import FIRST_TEAM
 from rota.overrides import override_at
 from rota.periods import duty_at, period_at
 from rota.take import NothingToTake, take_span
@@ -32,21 +33,21 @@ class MyDuty:
     ahead: bool  # in office hours: TAKE and COVER are for the coming out-of-hours stretch
 
 
-def _span_to_take(now, settings):
+def _span_to_take(now, settings, team):
     try:
         starts_at, limit, ahead = take_span(now, settings)
     except NothingToTake:
         return None, True
-    period = period_at(starts_at)
+    period = period_at(starts_at, team)
     if period is None:
         return None, ahead
     return (starts_at, period.ends_at if limit is None else min(limit, period.ends_at)), ahead
 
 
-def my_duty(engineer, now, settings):
-    """The MyDuty of `engineer` at `now`."""
-    primary, backup = duty_at(now)
-    period, override = period_at(now), override_at(now)
+def my_duty(engineer, now, settings, team=FIRST_TEAM):
+    """The MyDuty of `engineer` in the team's rota at `now`; `settings` are the team's."""
+    primary, backup = duty_at(now, team)
+    period, override = period_at(now, team), override_at(now, team)
     role = partner = until = None
     if primary is not None and primary.id == engineer.id:
         role, partner = ON_DUTY, backup
@@ -54,9 +55,9 @@ def my_duty(engineer, now, settings):
         until = override.ends_at if mine else period.ends_at
     elif backup is not None and backup.id == engineer.id:
         role, partner, until = BACKUP, primary, period.ends_at if period else None
-    duties = duties_of(engineer.id, now, now + AHEAD)
-    take, ahead = _span_to_take(now, settings)
-    holder = duty_at(take[0])[0] if take is not None else None
+    duties = duties_of(engineer.id, now, now + AHEAD, team)
+    take, ahead = _span_to_take(now, settings, team)
+    holder = duty_at(take[0], team)[0] if take is not None else None
     cover_until = engineer.cover_until if engineer.cover_until and engineer.cover_until > now \
         else None
     return MyDuty(role=role, until=until, partner=partner, on_duty=primary,

@@ -4,21 +4,25 @@ from dutyline.db import database
 from dutyline.ids import as_id
 from rota.duty_changes import override_changes, queue_duty_changes
 from rota.engineers import RotaError, find_engineer
-from rota.models import FIRST_TEAM, DutyPeriod, Engineer, Override
+from rota.models import FIRST_TEAM, DutyPeriod, Engineer, Override, team_id
 from rota.seen import AlreadyDone, rota_write
 from rota.started import StartedPeriod, has_started, minute_of
 
 
 def _touched(override):
+    """The override's team's periods it overlaps."""
     return list(DutyPeriod
                 .select()
-                .where(DutyPeriod.starts_at < override.ends_at,
+                .where(DutyPeriod.team == override.team_id,
+                       DutyPeriod.starts_at < override.ends_at,
                        DutyPeriod.ends_at > override.starts_at)
                 .order_by(DutyPeriod.starts_at))
 
 
-def add_override(name, starts_at, ends_at, settings, now, include_started=False, seen=None):
-    """Put the engineer called `name` on duty from `starts_at` to `ends_at` (aware instants);
+def add_override(name, starts_at, ends_at, settings, now, include_started=False, seen=None,
+                 team=FIRST_TEAM):
+    """Put the engineer called `name` on duty for the team `team` (a Team or its id) from
+    `starts_at` to `ends_at` (aware instants);
     the engineers concerned are texted. One starting before `now` (to the minute) would
     rewrite who was on duty: refused unless `include_started`. With `seen` (rota.seen.Seen,
     what the form showed), the same override made since the page was shown (a second
@@ -35,11 +39,12 @@ def add_override(name, starts_at, ends_at, settings, now, include_started=False,
     engineer = find_engineer(name)
     with rota_write():
         if seen is not None and Override.select().where(
-                Override.id > seen.last_override, Override.engineer == engineer.id,
+                Override.id > seen.last_override, Override.team == team,
+                Override.engineer == engineer.id,
                 Override.starts_at == starts_at, Override.ends_at == ends_at).exists():
             raise AlreadyDone(f"{engineer.name} was put on duty over that span already")
-        made = Override.create(engineer=engineer, starts_at=starts_at, ends_at=ends_at,
-                               created_at=now)
+        made = Override.create(team=team_id(team), engineer=engineer, starts_at=starts_at,
+                               ends_at=ends_at, created_at=now)
         queue_duty_changes(override_changes(made, _touched(made), now), settings, now)
     return made
 
@@ -81,17 +86,19 @@ def overrides_in_force(at, team=FIRST_TEAM):
             .order_by(Override.created_at.desc(), Override.id.desc()))
 
 
-def override_at(now):
-    """The override in force at the aware instant `now`, or None."""
-    return overrides_in_force(now).first()
+def override_at(now, team=FIRST_TEAM):
+    """The team's override in force at the aware instant `now`, or None."""
+    return overrides_in_force(now, team).first()
 
 
-def overrides_between(start, end):
-    """Overrides that touch the span [start, end), reversed ones included, by start."""
+def overrides_between(start, end, team=FIRST_TEAM):
+    """The team's overrides that touch the span [start, end), reversed ones included, by
+    start."""
     return list(Override
                 .select(Override, Engineer)
                 .join(Engineer)
-                .where(((Override.starts_at < end) & (Override.ends_at > start))
+                .where(Override.team == team,
+                       ((Override.starts_at < end) & (Override.ends_at > start))
                        | Override.starts_at.between(start, end)
                        | Override.ends_at.between(start, end))
                 .order_by(Override.starts_at, Override.id))

@@ -85,10 +85,11 @@ def _with_engineers():
             .join(backup, JOIN.LEFT_OUTER, on=(DutyPeriod.backup == backup.id), attr="backup"))
 
 
-def period_at(now):
-    """The duty period covering the aware instant `now`, with its engineers, or None."""
+def period_at(now, team=FIRST_TEAM):
+    """The team's duty period covering the aware instant `now`, with its engineers, or None."""
     return (_with_engineers()
-            .where(DutyPeriod.starts_at <= now, DutyPeriod.ends_at > now)
+            .where(DutyPeriod.team == team, DutyPeriod.starts_at <= now,
+                   DutyPeriod.ends_at > now)
             .order_by(DutyPeriod.starts_at.desc())
             .first())
 
@@ -148,9 +149,9 @@ def resolve_duty(primary, backup, override):
     return primary, backup
 
 
-def next_period_after(now):
-    """The first period that starts after `now`, with its engineers, or None."""
+def next_period_after(now, team=FIRST_TEAM):
+    """The team's first period that starts after `now`, with its engineers, or None."""
     return (_with_engineers()
-            .where(DutyPeriod.starts_at > now)
+            .where(DutyPeriod.team == team, DutyPeriod.starts_at > now)
             .order_by(DutyPeriod.starts_at)
             .first())

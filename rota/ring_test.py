@@ -17,7 +17,7 @@ from outbox.queue import enqueue
 from rota.handover import LATE_LIMIT, handover_of
 from rota.labels import relative_label
 from rota.managers import tell_managers
-from rota.models import DutyPeriod, Engineer, RingTest
+from rota.models import FIRST_TEAM, DutyPeriod, Engineer, RingTest, team_id
 from rota.periods import duty_at
 
 log = logging.getLogger(__name__)
@@ -34,32 +34,41 @@ def _stamp(instant):
     return f"{instant.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%S.%fZ}"
 
 
-def _queue(engineer, duty_from, key, now):
-    """The call and its row, in one transaction; the RingTest, or None when made before."""
+def _queue(engineer, duty_from, key, now, team):
+    """The call and its row (of the team), in one transaction; the RingTest, or None when
+    made before."""
     with database.atomic():
         if not enqueue(VOICE, engineer.mobile, f"Ring test: on duty from {_stamp(duty_from)}",
                        key, now):
             return None
-        test = RingTest.create(engineer=engineer.id, duty_from=duty_from, key=key,
-                               queued_at=now)
+        test = RingTest.create(team=team_id(team), engineer=engineer.id, duty_from=duty_from,
+                               key=key, queued_at=now)
     log.info("rota.ring_test: engineer=%s duty_from=%s queued", engineer.id,
              duty_from.isoformat())
     return test
 
 
-def queue_ring_tests(now):
-    """The clock's pass: the ring test of every handover that fell in the last LATE_LIMIT,
-    to the engineer on duty from it; the RingTests newly queued."""
+def handover_key(duty_from, team):
+    """The dedupe key of the ring test of a team's handover: one a handover and team (the
+    first team's as it was before there were teams)."""
+    key = f"{KEY_PREFIX}{_stamp(duty_from)}"
+    return key if team_id(team) == FIRST_TEAM else f"{key}:team-{team_id(team)}"
+
+
+def queue_ring_tests(now, team=FIRST_TEAM):
+    """The clock's pass for a team: the ring test of every handover of its rota that fell in
+    the last LATE_LIMIT, to its engineer on duty from it; the RingTests newly queued."""
     made = []
     for period in (DutyPeriod.select()
-                   .where(DutyPeriod.starts_at > now - LATE_LIMIT, DutyPeriod.starts_at <= now)
+                   .where(DutyPeriod.team == team, DutyPeriod.starts_at > now - LATE_LIMIT,
+                          DutyPeriod.starts_at <= now)
                    .order_by(DutyPeriod.starts_at)):
         handover, _outgoing = handover_of(period)
         if handover.primary is None or now >= handover.ends_at \
                 or not handover.primary.ring_test:
             continue
         test = _queue(handover.primary, handover.starts_at,
-                      f"{KEY_PREFIX}{_stamp(handover.starts_at)}", now)
+                      handover_key(handover.starts_at, team), now, team)
         if test is not None:
             made.append(test)
     return made
@@ -79,18 +88,22 @@ def set_ring_test(engineer, wanted, settings, now):
                 .where(Engineer.id == engineer.id, Engineer.ring_test != wanted).execute())
 
 
-def next_handover(now):
-    """The next duty period's start and its engineer on duty, or (None, None)."""
-    period = (DutyPeriod.select().where(DutyPeriod.starts_at > now)
+def next_handover(now, team=FIRST_TEAM):
+    """The start of the team's next duty period and its engineer on duty, or (None, None)."""
+    period = (DutyPeriod.select().where(DutyPeriod.team == team, DutyPeriod.starts_at > now)
               .order_by(DutyPeriod.starts_at).first())
     if period is None:
         return None, None
-    return period.starts_at, duty_at(period.starts_at)[0]
+    return period.starts_at, duty_at(period.starts_at, team)[0]
 
 
-def ring_test_now(engineer, duty_from, now):
-    """On demand (`dutyline rota ring-test`): call `engineer` about the duty from `duty_from`."""
-    return _queue(engineer, duty_from, f"{KEY_PREFIX}demand:{_stamp(now)}:{engineer.id}", now)
+def ring_test_now(engineer, duty_from, now, team=FIRST_TEAM):
+    """On demand (`dutyline rota ring-test`): call `engineer` about the team's duty from
+    `duty_from`."""
+    key = f"{KEY_PREFIX}demand:{_stamp(now)}:{engineer.id}"
+    if team_id(team) != FIRST_TEAM:
+        key += f":team-{team_id(team)}"
+    return _queue(engineer, duty_from, key, now, team)
 
 
 def ring_test_of(message):
@@ -111,10 +124,12 @@ def confirm(test, now):
                 .where(RingTest.id == test.id, RingTest.confirmed_at.is_null()).execute())
 
 
-def queue_unconfirmed_warnings(settings, managers, now):
-    """Tell the backup and the managers of every ring test not confirmed in time; once."""
+def queue_unconfirmed_warnings(settings, managers, now, team=FIRST_TEAM):
+    """Tell the team's backup and the managers of every ring test of the team not confirmed
+    in time (its `settings`' ring_test_minutes); once."""
     due = list(RingTest.select()
-               .where(RingTest.confirmed_at.is_null(), RingTest.warned_at.is_null(),
+               .where(RingTest.team == team, RingTest.confirmed_at.is_null(),
+                      RingTest.warned_at.is_null(),
                       RingTest.queued_at <= now - timedelta(minutes=settings.ring_test_minutes),
                       RingTest.queued_at > now - LOOK_BACK))
     for test in due:
@@ -123,7 +138,7 @@ def queue_unconfirmed_warnings(settings, managers, now):
                 f"({engineer.mobile}) for the duty from "
                 f"{relative_label(test.duty_from, now, settings.tz)}. Please check.")
         with database.atomic():
-            _primary, backup = duty_at(test.duty_from)
+            _primary, backup = duty_at(test.duty_from, team)
             if backup is not None and backup.id != engineer.id:
                 enqueue(SMS, backup.mobile, text, f"{test.key}:unconfirmed:{backup.id}", now)
             if managers:
@@ -135,9 +150,10 @@ def queue_unconfirmed_warnings(settings, managers, now):
     return due
 
 
-def unconfirmed_duty(now):
-    """The ring test of the duty in force at `now` when it went unconfirmed, or None."""
+def unconfirmed_duty(now, team=FIRST_TEAM):
+    """The ring test of the team's duty in force at `now` when it went unconfirmed, or None."""
     return (RingTest.select()
-            .where(RingTest.duty_from <= now, RingTest.duty_from > now - timedelta(days=8),
+            .where(RingTest.team == team, RingTest.duty_from <= now,
+                   RingTest.duty_from > now - timedelta(days=8),
                    RingTest.confirmed_at.is_null(), RingTest.warned_at.is_null(False))
             .order_by(RingTest.duty_from.desc()).first())

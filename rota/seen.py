@@ -17,7 +17,7 @@ from peewee import PostgresqlDatabase, fn
 
 from dutyline.db import database
 from rota.engineers import RotaError
-from rota.models import DutyPeriod, Override
+from rota.models import FIRST_TEAM, DutyPeriod, Override
 
 ROTA_LOCK = 0x526F7461  # PostgreSQL advisory lock of rota changes made from forms
 
@@ -48,12 +48,12 @@ class Seen:
         return self.periods.get(period_day, (None, None))
 
 
-def snapshot(year, month):
-    """The text a page puts in its forms: "2026-12/17/1:3:,2:1:2,…"."""
+def snapshot(year, month, team=FIRST_TEAM):
+    """The text a page puts in its forms about the team's month: "2026-12/17/1:3:,2:1:2,…"."""
     first, last = date(year, month, 1), date(year, month, monthrange(year, month)[1])
     rows = (DutyPeriod
             .select(DutyPeriod.day, DutyPeriod.primary, DutyPeriod.backup)
-            .where(DutyPeriod.day.between(first, last))
+            .where(DutyPeriod.team == team, DutyPeriod.day.between(first, last))
             .order_by(DutyPeriod.day)
             .tuples())
     last_override = Override.select(fn.MAX(Override.id)).scalar() or 0

@@ -15,7 +15,7 @@ from outbox.models import SMS
 from outbox.queue import enqueue
 from rota.engineers import RotaError
 from rota.labels import local_label
-from rota.models import DutyPeriod, Engineer, SwapRequest
+from rota.models import FIRST_TEAM, DutyPeriod, Engineer, SwapRequest, team_id
 from rota.seen import AlreadyDone, rota_write
 from rota.started import StartedPeriod, has_started
 from rota.swaps import period_on, swap_periods
@@ -37,18 +37,23 @@ def _label(period, tz):
     return local_label(period.starts_at, tz)
 
 
+def _period(request, day):
+    """The period of the request's team starting on `day`, or None."""
+    return DutyPeriod.get_or_none(DutyPeriod.team == request.team_id, DutyPeriod.day == day)
+
+
 def is_open(request, now):
     """Pending, and neither period has started by `now`."""
     return request.status == PENDING and request.expires_at > now
 
 
-def ask_swap(requester, give_day, take_day, settings, now):
-    """Record `requester`'s request to swap their period on `give_day` for the colleague's on
-    `take_day`, and text the colleague; returns the SwapRequest. The same request still open
-    is AlreadyDone (a form sent twice asks once)."""
+def ask_swap(requester, give_day, take_day, settings, now, team=FIRST_TEAM):
+    """Record `requester`'s request to swap their period of the team's rota on `give_day`
+    for the colleague's on `take_day`, and text the colleague; returns the SwapRequest. The
+    same request still open is AlreadyDone (a form sent twice asks once)."""
     tz = settings.tz
     with rota_write():
-        give, take = period_on(give_day, settings), period_on(take_day, settings)
+        give, take = period_on(give_day, settings, team), period_on(take_day, settings, team)
         if give.id == take.id:
             raise RotaError(f"{give_day} and {take_day} are the same duty period")
         if give.primary_id != requester.id:
@@ -65,15 +70,16 @@ def ask_swap(requester, give_day, take_day, settings, now):
                                     "it can no longer be swapped")
         asked = (SwapRequest
                  .select()
-                 .where(SwapRequest.requester == requester.id,
+                 .where(SwapRequest.team == team, SwapRequest.requester == requester.id,
                         SwapRequest.colleague == colleague.id,
                         SwapRequest.give_day == give.day, SwapRequest.take_day == take.day,
                         SwapRequest.status == PENDING, SwapRequest.expires_at > now)
                  .first())
         if asked is not None:
             raise AlreadyDone(f"you asked {colleague.name} already")
-        request = SwapRequest.create(requester=requester, colleague=colleague,
-                                     give_day=give.day, take_day=take.day, created_at=now,
+        request = SwapRequest.create(team=team_id(team), requester=requester,
+                                     colleague=colleague, give_day=give.day, take_day=take.day,
+                                     created_at=now,
                                      expires_at=min(give.starts_at, take.starts_at))
         answer = ("reply YES to accept, or answer on the web" if settings.text_commands
                   else "answer on the web")  # with text commands off, YES does nothing
@@ -85,12 +91,13 @@ def ask_swap(requester, give_day, take_day, settings, now):
     return request
 
 
-def coming_periods(now, ahead):
-    """Duty periods starting after `now` and before `now + ahead`, in order, with a primary:
-    the days a swap can be asked for."""
+def coming_periods(now, ahead, team=FIRST_TEAM):
+    """The team's duty periods starting after `now` and before `now + ahead`, in order, with
+    a primary: the days a swap can be asked for."""
     return list(DutyPeriod
                 .select()
-                .where(DutyPeriod.starts_at > now, DutyPeriod.starts_at < now + ahead,
+                .where(DutyPeriod.team == team, DutyPeriod.starts_at > now,
+                       DutyPeriod.starts_at < now + ahead,
                        DutyPeriod.primary.is_null(False))
                 .order_by(DutyPeriod.starts_at))
 
@@ -144,13 +151,14 @@ def accept(request_id, engineer, settings, now):
     tz = settings.tz
     with rota_write():
         request = _open_for(request_id, engineer, "colleague", now, ACCEPTED)
-        give = DutyPeriod.get_or_none(DutyPeriod.day == request.give_day)
-        take = DutyPeriod.get_or_none(DutyPeriod.day == request.take_day)
+        give = _period(request, request.give_day)
+        take = _period(request, request.take_day)
         changed = (give is None or take is None or give.primary_id != request.requester_id
                    or take.primary_id != request.colleague_id)
         if not changed:
             swap_periods(give.day, take.day, settings, now,
-                         told_apart={request.requester_id, request.colleague_id})
+                         told_apart={request.requester_id, request.colleague_id},
+                         team=request.team_id)
             request.status, request.answered_at = ACCEPTED, now
             request.save()
             requester = request.requester
@@ -204,7 +212,7 @@ def day_labels(request, settings):
     """("18:00 Tue 8 Dec", "18:00 Thu 10 Dec"): the requester's day, then the colleague's."""
     labels = []
     for day in (request.give_day, request.take_day):
-        period = DutyPeriod.get_or_none(DutyPeriod.day == day)
+        period = _period(request, day)
         labels.append(_label(period, settings.tz) if period is not None
                       else f"{day:%a} {day.day} {day:%b}")
     return tuple(labels)

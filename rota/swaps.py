@@ -2,16 +2,17 @@
 
 from rota.duty_changes import period_changes, queue_duty_changes
 from rota.engineers import RotaError
-from rota.models import DutyPeriod
+from rota.models import FIRST_TEAM, DutyPeriod
 from rota.seen import check_seen, rota_write
 from rota.started import StartedPeriod, has_started
 
 
-def period_on(day, settings):
-    """The stored period running on the local date `day` (the one starting that day first)."""
+def period_on(day, settings, team=FIRST_TEAM):
+    """The team's stored period running on the local date `day` (the one starting that day
+    first)."""
     period = (DutyPeriod
               .select()
-              .where(DutyPeriod.day <= day)
+              .where(DutyPeriod.team == team, DutyPeriod.day <= day)
               .order_by(DutyPeriod.day.desc())
               .first())
     if period is None or (day - period.day).days >= settings.period_days:
@@ -20,13 +21,14 @@ def period_on(day, settings):
 
 
 def swap_periods(first_day, second_day, settings, now, include_started=False, seen=None,
-                 told_apart=()):
-    """Exchange the primary and backup of the periods on two dates; returns both periods.
+                 told_apart=(), team=FIRST_TEAM):
+    """Exchange the primary and backup of the team's periods on two dates; returns both.
     A period that has started by `now` is refused unless `include_started`. With `seen`
     (rota.seen.Seen, what the form showed) a second identical submit is AlreadyDone. The
     engineers whose duties change are texted, but for those in `told_apart`."""
     with rota_write():
-        first, second = period_on(first_day, settings), period_on(second_day, settings)
+        first = period_on(first_day, settings, team)
+        second = period_on(second_day, settings, team)
         if first.id == second.id:
             raise RotaError(f"{first_day} and {second_day} are the same duty period")
         for period in (first, second):

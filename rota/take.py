@@ -21,7 +21,7 @@ from outbox.queue import enqueue
 from rota.cover import coming_out_of_hours
 from rota.engineers import RotaError
 from rota.labels import local_label
-from rota.models import DutyPeriod, Engineer, Override
+from rota.models import FIRST_TEAM, DutyPeriod, Engineer, Override, team_id
 from rota.periods import duty_at, period_at
 
 log = logging.getLogger(__name__)
@@ -65,16 +65,17 @@ def take_span(now, settings):
     return coming[0], coming[1], True
 
 
-def take_duty(engineer, now, settings):
-    """Put `engineer` on duty from now to the end of the period, or in office hours over the
-    coming out-of-hours stretch; tell whoever was on duty then."""
+def take_duty(engineer, now, settings, team=FIRST_TEAM):
+    """Put `engineer` on duty for the team from now to the end of its period, or in the
+    team's office hours over the coming out-of-hours stretch; tell whoever was on duty then.
+    `settings` are the team's."""
     starts_at, limit, ahead = take_span(now, settings)
     for _ in range(ATTEMPTS):
-        period = period_at(starts_at)
+        period = period_at(starts_at, team)
         if period is None:
             raise NothingToTake("no duty period covers that time", starts_at if ahead else None)
         ends_at = period.ends_at if limit is None else min(limit, period.ends_at)
-        previous, _backup = duty_at(starts_at)
+        previous, _backup = duty_at(starts_at, team)
         if previous is not None and previous.id == engineer.id:
             return Taken(period, None, True, starts_at, ends_at, ahead)
         with database.atomic():
@@ -84,8 +85,8 @@ def take_duty(engineer, now, settings):
                    .execute())
             if not won:
                 continue  # someone changed the period or took it meanwhile: look again
-            Override.create(engineer=engineer, starts_at=starts_at, ends_at=ends_at,
-                            created_at=now)
+            Override.create(team=team_id(team), engineer=engineer, starts_at=starts_at,
+                            ends_at=ends_at, created_at=now)
             if previous is not None:
                 enqueue(SMS, previous.mobile,
                         _previous_text(engineer, starts_at, ends_at, ahead, settings.tz),

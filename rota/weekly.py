@@ -14,7 +14,8 @@ from dutyline.localtime import local_instant
 from outbox.models import EMAIL, SMS
 from outbox.queue import enqueue
 from rota.labels import local_label
-from rota.models import DutyPeriod, Engineer, Override
+from rota.models import (FIRST_TEAM, DutyPeriod, Engineer, Override, Team, TeamMember,
+                         team_id)
 
 log = logging.getLogger(__name__)
 
@@ -33,19 +34,22 @@ def week_due_at(now, settings):
     return due
 
 
-def duties_of(engineer_id, start, end):
-    """(start, end, role) of the engineer's periods and overrides starting in [start, end)."""
+def duties_of(engineer_id, start, end, team=FIRST_TEAM):
+    """(start, end, role) of the engineer's periods and overrides in the team's rota starting
+    in [start, end)."""
     duties = []
     for period in (DutyPeriod
                    .select()
-                   .where(DutyPeriod.starts_at >= start, DutyPeriod.starts_at < end,
+                   .where(DutyPeriod.team == team, DutyPeriod.starts_at >= start,
+                          DutyPeriod.starts_at < end,
                           (DutyPeriod.primary == engineer_id)
                           | (DutyPeriod.backup == engineer_id))):
         role = "on duty" if period.primary_id == engineer_id else "backup"
         duties.append((period.starts_at, period.ends_at, role))
     for override in (Override
                      .select()
-                     .where(Override.engineer == engineer_id, Override.starts_at >= start,
+                     .where(Override.team == team, Override.engineer == engineer_id,
+                            Override.starts_at >= start,
                             Override.starts_at < end, Override.ends_at > Override.starts_at)):
         duties.append((override.starts_at, override.ends_at, "covering"))
     return sorted(duties)
@@ -61,23 +65,43 @@ def describe_duties(duties, tz):
     return "; ".join(parts) + (f"; and {more} more." if more > 0 else ".")
 
 
-def queue_weekly_notices(settings, now):
-    """Queue this week's duty list to every active engineer who wants one; the newly queued."""
+def weekly_key(due, engineer, team):
+    """The list's dedupe key: one a week an engineer and team (the first team's as it
+    always was)."""
+    key = f"rota.weekly:{due:%Y-%m-%dT%H:%M:%SZ}:{engineer.id}"
+    return key if team_id(team) == FIRST_TEAM else f"{key}:team-{team_id(team)}"
+
+
+def _team_words(team):
+    """"Network " where there are several teams (an engineer may be in more than one), else
+    nothing."""
+    if Team.select().count() < 2:
+        return ""
+    return f"{Team.get_by_id(team_id(team)).name} "
+
+
+def queue_weekly_notices(settings, now, team=FIRST_TEAM):
+    """Queue this week's duty list of the team's rota to every active engineer of the team
+    who wants one, due at the team's handover (its `settings`); the newly queued."""
     due = week_due_at(now, settings)
     if now >= due + LATE_LIMIT:
         return []
     # read first, write after: two clocks on SQLite must not both hold a read lock and wait
     # for the other's to end before writing
-    lists = [(engineer, describe_duties(duties_of(engineer.id, due, due + AHEAD), settings.tz))
+    lists = [(engineer, describe_duties(duties_of(engineer.id, due, due + AHEAD, team),
+                                        settings.tz))
              for engineer in (Engineer
                               .select()
-                              .where(Engineer.active, Engineer.weekly_notice)
+                              .join(TeamMember)
+                              .where(TeamMember.team == team, Engineer.active,
+                                     Engineer.weekly_notice)
                               .order_by(Engineer.rotation))]
+    whose = _team_words(team)
     added = []
     with database.atomic():
         for engineer, duties in lists:
-            key = f"rota.weekly:{due:%Y-%m-%dT%H:%M:%SZ}:{engineer.id}"
-            intro = f"Your duties from {local_label(due, settings.tz)}: "
+            key = weekly_key(due, engineer, team)
+            intro = f"Your {whose}duties from {local_label(due, settings.tz)}: "
             if engineer.email:
                 queued = enqueue(EMAIL, engineer.email,
                                         f"Hello {engineer.name},\n\n{intro}{duties}\n", key, now,

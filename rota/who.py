@@ -5,6 +5,7 @@ from datetime import timezone
 
 from hours.business_hours import mode_at
 from rota.cover import cover_at
+from rota.models import FIRST_TEAM
 from rota.overrides import override_at
 from rota.periods import next_period_after, period_at
 
@@ -68,8 +69,9 @@ class Duty:
         return lines
 
 
-def duty_at_instant(at, settings):
-    """The mode, the period in force and the next one, and any override, at `at`."""
-    return Duty(at=at, mode=mode_at(settings, at), current=period_at(at),
-                upcoming=next_period_after(at), override=override_at(at),
+def duty_at_instant(at, settings, team=FIRST_TEAM):
+    """The team's mode (from its `settings`), its period in force and the next one, and any
+    override of its, at `at`."""
+    return Duty(at=at, mode=mode_at(settings, at), current=period_at(at, team),
+                upcoming=next_period_after(at, team), override=override_at(at, team),
                 cover=tuple(cover_at(at)))

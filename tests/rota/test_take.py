@@ -31,8 +31,8 @@ def test_a_take_that_loses_a_race_tells_the_engineer_who_won(rota, team, setting
     stale = periods.period_at(WEDNESDAY_2100)  # read while Ben was on duty
     take.take_duty(team["Tobi"], WEDNESDAY_2100, settings)  # Tobi takes first
     reads = iter([stale])
-    monkeypatch.setattr(take, "period_at", lambda now: next(reads, None) or
-                        periods.period_at(now))
+    monkeypatch.setattr(take, "period_at", lambda now, team: next(reads, None) or
+                        periods.period_at(now, team))
     result = take.take_duty(team["Asha"], WEDNESDAY_2100, settings)
     assert result.previous.name == "Tobi Jones"
     assert periods.duty_at(WEDNESDAY_2100)[0].name == "Asha Patel"

@@ -5,6 +5,7 @@ import json
 import click
 
 from console.app import app_command
+from console.team_option import chosen_team, team_option
 from console.timeparse import asked_span
 from reports.reactions import reactions
 from reports.tables import text_table
@@ -73,14 +74,17 @@ def calls_back(ticket, name):
 @click.option("--from", "from_text", metavar="DATE", help="first local day (default: the 1st)")
 @click.option("--to", "to_text", metavar="DATE", help="last local day (default: today)")
 @click.option("--json", "as_json", is_flag=True)
+@team_option("the tickets of that team's calls only (default: every team's)")
 @app_command
-def report_reactions(from_text, to_text, as_json):
+def report_reactions(from_text, to_text, as_json, team_name):
     """Reaction time per customer against the contract: arrival to the first call-back
     that reached the customer, or to the ticket's acknowledgement where the contract says
     so; business minutes for an in-hours contract, minutes for a 24x7 one. The tickets that
     broke it listed."""
-    span = asked_span(from_text, to_text)
-    found = reactions(runtime().settings, span.start, span.end, runtime().clock())
+    team, settings = chosen_team(team_name)
+    span = asked_span(from_text, to_text, settings=settings)
+    found = reactions(settings, span.start, span.end, runtime().clock(),
+                      team=team.id if team else None)
     if as_json:
         click.echo(json.dumps([row.as_dict() for row in found], indent=2))
         return

@@ -62,15 +62,17 @@ def parse_span(starts_text, ends_text, parse, what):
     return starts, ends
 
 
-def asked_span(from_text, to_text, mode=None, default_days=None):
+def asked_span(from_text, to_text, mode=None, default_days=None, settings=None):
     """The local days --from … --to (both included) as a report span, made now: --to
-    defaults to today, --from to `default_days` before it or else the 1st of its month."""
+    defaults to today, --from to `default_days` before it or else the 1st of its month;
+    in the zone of `settings` (a team's), the top-level settings' by default."""
     rt = runtime()
     now = rt.clock()
+    settings = settings or rt.settings
     try:
-        first, last = asked_days(now.astimezone(rt.settings.tz).date(),
+        first, last = asked_days(now.astimezone(settings.tz).date(),
                                  parse_day(from_text) if from_text else None,
                                  parse_day(to_text) if to_text else None, default_days)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    return Span.days(rt.settings, first, last, mode=mode, now=now)
+    return Span.days(settings, first, last, mode=mode, now=now)

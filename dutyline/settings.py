@@ -115,6 +115,13 @@ class _Derived:
         top-level keys, or the top-level settings alone when it has none."""
         return self.teams.get(name.casefold(), self) if name else self
 
+    def of_team(self, name, first):
+        """A team's settings as its feeds, reports and pages show it: for_team(name), and
+        the team's own name as `team_name` unless it is the installation's first team
+        (`first`), whose name stays the settings' (its feed names unchanged by teams)."""
+        settings = self.for_team(name)
+        return settings if first or not name else replace(settings, team_name=name)
+
 
 def _field(key):
     value = None if key.default is None else key.value(key.default)

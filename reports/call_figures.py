@@ -7,6 +7,7 @@ from reports.measures import CallTally
 from reports.models import partial_until
 from reports.sql import (instant, is_postgres, local_day, local_hour, milliseconds_between,
                          seconds_between)
+from rota.models import FIRST_TEAM
 from telephony.models import Call, CallStatus
 
 # how a call ended, as the statistics count it (a call's outcome, not its status)
@@ -76,7 +77,17 @@ def in_span(query, span, column=Call.started_at):
     query = query.where(column >= span.start, column < span.end)
     if span.mode:
         query = query.where(Call.mode == span.mode)
+    if span.team is not None:
+        query = query.where(team_condition(span.team))
     return query
+
+
+def team_condition(team_id):
+    """The calls of the team `team_id`; the first team's include any call with no team
+    (every call logged before teams was given the first by the upgrade)."""
+    if team_id == FIRST_TEAM:
+        return (Call.team == team_id) | Call.team.is_null()
+    return Call.team == team_id
 
 
 def call_tallies(span, group, by_mode=False):

@@ -5,7 +5,8 @@ local hour, on that day's weekday, each closed hour of today on its own, and the
 counted from the call log. A call is counted once, at the local hour it arrived: on the
 day the clocks go back both 01:00 hours are hour 1, and the day they go forward has no
 hour 1 at all. Only the number of calls is read from each entry, so a year's map costs
-little more than reading its days.
+little more than reading its days. One team's map (`span.team`) is counted from the call
+log, as its report is (reports.report).
 """
 
 from dataclasses import replace
@@ -34,7 +35,7 @@ def weekday_hours(span, *, kept=True, budget=None):
         add(key, entry[0][CALLS])
 
     pieces = (units.read_kept(span, "weekday_hour", kept_entry, budget)
-              if kept and units.ready() else [(span.start, span.end)])
+              if kept and span.team is None and units.ready() else [(span.start, span.end)])
     for start, end in pieces:
         sub = replace(span, start=start, end=end, now=span.as_of)
         for (day, hour), tally in call_tallies(sub, ("day", "hour")).items():

@@ -63,9 +63,10 @@ def _too_long(first, last, since_first_call=False):
                           f"to {last} is {days:,} days")
 
 
-def report_span(settings, first, last, mode=None, now=None):
+def report_span(settings, first, last, mode=None, now=None, team=None):
     """The span of a report of the local days `first` to `last` (both included), as the web
-    page, the download and `dutyline report calls` ask it; ReportError when too long."""
+    page, the download and `dutyline report calls` ask it, of one team's calls with `team`
+    (an id); ReportError when too long."""
     if last < first:
         raise ReportError(f"the last day {last} is before the first {first}")
     since_first_call = False
@@ -75,7 +76,7 @@ def report_span(settings, first, last, mode=None, now=None):
         if day is not None and first < day <= last:
             first, since_first_call = day, True
     _too_long(first, last, since_first_call)
-    return Span.days(settings, first, last, mode=mode, now=now)
+    return Span.days(settings, first, last, mode=mode, now=now, team=team)
 
 
 def check_length(span):

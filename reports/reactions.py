@@ -20,6 +20,8 @@ from peewee import JOIN
 
 from customers.models import ALL_HOURS, CORE, ENDS_AT_ACKNOWLEDGEMENT, ENDS_AT_CALLBACK, Customer
 from hours.business_time import business_minutes_between
+from reports.call_figures import team_condition
+from telephony.models import Call
 from voicemail.callbacks import first_reached
 from voicemail.models import Ticket
 
@@ -86,13 +88,17 @@ def minutes_taken(settings, row, start, end):
     return business_minutes_between(settings, start, end)
 
 
-def reactions(settings, start, end, now):
-    """The CustomerReactions of the tickets whose call arrived in [start, end), by name."""
+def reactions(settings, start, end, now, team=None):
+    """The CustomerReactions of the tickets whose call arrived in [start, end), by name;
+    `team` (an id) keeps the tickets of that team's calls only."""
     rows = {}
     tickets = (Ticket.select(Ticket, Customer)
                .join(Customer, JOIN.LEFT_OUTER, on=(Ticket.customer == Customer.id))
                .where(Ticket.created_at >= start, Ticket.created_at < end)
                .order_by(Ticket.created_at, Ticket.id))
+    if team is not None:
+        tickets = (tickets.switch(Ticket).join(Call, on=(Ticket.call == Call.id))
+                   .where(team_condition(team)))
     for ticket in tickets:
         customer = ticket.customer if ticket.customer_id else None
         key = customer.id if customer else None

@@ -52,6 +52,10 @@ def report(span, group=None, *, kept=True, budget=None):
 
     The closed days and hours of the span come from their kept figures (reports.units),
     the rest is counted from the call log; `kept=False` counts everything from the log.
+    A span of one team (`span.team`) is always counted from the log: the kept figures are
+    of every team's calls together, and keeping them per team as well would double the
+    units and the triggers that drop them for a gain the span limit (reports.limits) makes
+    small; the log's index on arrival bounds the count to the span's own calls.
     Figures not yet kept are counted and kept while `budget` (reports.limits.Budget, a new
     one by default) lasts; StillCounting when some are missing after it. ReportError for
     a span longer than reports.limits.MAX_DAYS.
@@ -66,7 +70,7 @@ def report(span, group=None, *, kept=True, budget=None):
                 leg_tallies(sub) if group == "engineer" else {})
 
     calls, tickets, legs = (units.gather(span, by, live, budget or Budget())
-                            if kept and units.ready() else live(span))
+                            if kept and span.team is None and units.ready() else live(span))
     if by != group:
         calls, tickets = (day_groups.fold(found, group, span.week_start)
                           for found in (calls, tickets))

@@ -19,7 +19,8 @@ class Span:
     `mode` keeps only calls in hours ("in_hours") or out of hours ("out_of_hours");
     `now` is when the report is made (tickets not yet acknowledged count as late only once
     their deadline is before it); it defaults to `end`. `week_start` is the weekday a
-    report's weeks start on (0 = Monday, the settings' week_start).
+    report's weeks start on (0 = Monday, the settings' week_start). `team` keeps only the
+    calls (and their tickets and legs) of that team (its id); None counts every team's.
     """
 
     start: datetime
@@ -30,6 +31,7 @@ class Span:
     mode: str | None = None
     now: datetime | None = None
     week_start: int = 0
+    team: int | None = None
 
     def __post_init__(self):
         if self.start.tzinfo is None or self.end.tzinfo is None:
@@ -38,8 +40,9 @@ class Span:
             raise ValueError("a report span must end after it starts")
 
     @classmethod
-    def days(cls, settings, first, last, mode=None, now=None):
-        """Local midnight of `first` to local midnight after `last` (dates), in the team zone."""
+    def days(cls, settings, first, last, mode=None, now=None, team=None):
+        """Local midnight of `first` to local midnight after `last` (dates), in the team zone;
+        `team` (an id) keeps that team's calls only."""
         zone = settings.tz
         if last < first:
             raise ValueError("the last day of a report comes before its first")
@@ -47,7 +50,7 @@ class Span:
         return cls(start=start, end=end,
                    timezone=settings.timezone, threshold_seconds=settings.service_level_seconds,
                    short_abandon_seconds=settings.short_abandon_seconds, mode=mode, now=now,
-                   week_start=settings.week_start)
+                   week_start=settings.week_start, team=team)
 
     @property
     def tz(self):

@@ -3,7 +3,7 @@ acknowledgement) and whether the contract's deadline was met."""
 
 from peewee import JOIN, SQL, Case, fn
 
-from reports.call_figures import key_columns
+from reports.call_figures import key_columns, team_condition
 from reports.measures import TicketTally
 from reports.sql import instant, local_day, local_hour, milliseconds_between
 from telephony.models import Call
@@ -45,10 +45,12 @@ def ticket_tallies(span, group, by_mode=False):
                      _sum(has_deadline))
              .where(Ticket.created_at >= span.start, Ticket.created_at < span.end)
              .group_by(*[SQL(str(n)) for n in range(1, len(keys) + 1)]))
-    if span.mode or by_mode:
+    if span.mode or by_mode or span.team is not None:
         query = query.join(Call, JOIN.INNER, on=(Ticket.call == Call.id))
     if span.mode:
         query = query.where(Call.mode == span.mode)
+    if span.team is not None:
+        query = query.where(team_condition(span.team))
     tallies = {}
     width = len(keys)
     for values in query.tuples():
@@ -71,6 +73,8 @@ def open_deadlines(span, group, by_mode=False):
                     Ticket.acknowledged_at.is_null(), Ticket.deadline.is_null(False)))
     if span.mode:
         query = query.where(Call.mode == span.mode)
+    if span.team is not None:
+        query = query.where(team_condition(span.team))
     width = len(keys)
     field = Ticket.deadline
     return [(values[0] if width == 1 else values[:width], field.python_value(values[width]))

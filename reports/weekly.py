@@ -1,17 +1,22 @@
 """The weekly summary mail: last week's service level, speed of answer, missed calls, late
 tickets and calls from blocked numbers, queued in the outbox once per week (the week is the
-message's key)."""
+message's key). With several teams, one mail a team, each of its own calls, tickets and
+call-backs, with its own settings (zone, hours, service level)."""
 
 import logging
 from datetime import timedelta
 
+from reports.call_figures import team_condition
 from reports.call_log import OUTCOME_LABELS, logged_calls
 from reports.limits import StillCounting
 from reports.report import report
 from reports.span import Span
 from outbox import queue
 from outbox.models import EMAIL, OutboxMessage
+from telephony.models import Call
 from reports.reactions import reactions
+from rota.models import FIRST_TEAM
+from rota.teams import list_teams
 from voicemail.missed import callbacks_due, can_call_back
 
 log = logging.getLogger(__name__)
@@ -26,8 +31,9 @@ def last_full_week(settings, now):
     return monday, monday + timedelta(days=6)
 
 
-def summary_key(monday):
-    return f"report:week:{monday.isoformat()}"
+def summary_key(monday, team=None):
+    """The outbox key of a week's mail: of every call, or of one team's (an id)."""
+    return f"report:week:{monday.isoformat()}" + (f":team:{team}" if team is not None else "")
 
 
 def _percent(value):
@@ -38,15 +44,17 @@ def _seconds(value):
     return "-" if value is None else f"{value:g} s"
 
 
-def summary_mail(settings, monday, sunday, now):
-    """(subject, body) of the summary of the week Monday…Sunday."""
-    span = Span.days(settings, monday, sunday, now=now)
+def summary_mail(settings, monday, sunday, now, team=None):
+    """(subject, body) of the summary of the week Monday…Sunday; of one team's calls with
+    `team` (an id), whose settings `settings` are then."""
+    span = Span.days(settings, monday, sunday, now=now, team=team)
     total = report(span).total
     # a caller who hung up within short_abandon_seconds was never an offered call
     missed = [item for item in logged_calls(span, missed=True, limit=None)
               if not item.short_abandon]
     tz = settings.tz
-    subject = (f"[dutyline] Week of {monday:%d %b %Y}: service level "
+    whose = f"{settings.team_name}, week" if team is not None else "Week"
+    subject = (f"[dutyline] {whose} of {monday:%d %b %Y}: service level "
                f"{_percent(total['service_level'])}, {len(missed)} missed call(s)")
     lines = [
         f"{settings.team_name}: calls from {monday:%a %d %b} to {sunday:%a %d %b %Y} "
@@ -77,16 +85,22 @@ def summary_mail(settings, monday, sunday, now):
         if len(missed) > MISSED_LISTED:
             lines.append(f"  … and {len(missed) - MISSED_LISTED} more "
                          "(dutyline calls list --missed)")
-    lines += callback_lines(tz)
+    lines += callback_lines(tz, team)
     lines += reaction_lines(settings, span, now)
+    option = f' --team "{settings.team_name}"' if team is not None else ""
     lines += ["", "Definitions: docs/statistics.md; figures: dutyline report calls "
-              f"--from {monday} --to {sunday}."]
+              f"--from {monday} --to {sunday}{option}."]
     return subject, "\n".join(lines) + "\n"
 
 
-def callback_lines(tz):
-    """The call-backs still due as the mail is written (dutyline calls missed)."""
+def callback_lines(tz, team=None):
+    """The call-backs still due as the mail is written (dutyline calls missed), of the
+    team's calls only with `team` (an id)."""
     due = callbacks_due()
+    if team is not None:
+        theirs = set(Call.select(Call.id).where(Call.id.in_([t.call_id for t in due]),
+                                                team_condition(team)).tuples())
+        due = [ticket for ticket in due if (ticket.call_id,) in theirs]
     lines = ["", f"Call-backs due: {len(due)}"]
     for ticket in due[:MISSED_LISTED]:
         caller = ticket.caller if can_call_back(ticket) else "withheld"
@@ -101,7 +115,7 @@ def reaction_lines(settings, span, now):
     """Per customer: tickets, reacted to in time (a call-back that reached the customer, or
     the acknowledgement where the contract says so), and those that broke the contract's
     reaction time (dutyline report reactions)."""
-    found = reactions(settings, span.start, span.end, now)
+    found = reactions(settings, span.start, span.end, now, team=span.team)
     if not found:
         return []
     lines = ["", "Reaction (arrival to a call-back that reached the customer, or to the "
@@ -117,18 +131,29 @@ def reaction_lines(settings, span, now):
 
 def queue_weekly_summary(settings, recipient, now):
     """Queue last week's summary for `recipient` unless it was queued before; True if added.
+    With several teams, a summary a team (each in its own week and settings): True if any
+    was added.
 
     The clock calls this every pass: the outbox's key makes it once per week however often
     the process restarts, and the figures are only worked out when the week has no mail.
     A week whose days are still being counted (StillCounting) waits for a later pass,
     which goes on counting where this one stopped.
     """
+    teams = list_teams()
+    if len(teams) < 2:
+        return _queue_summary(settings, recipient, now, None)
+    added = [_queue_summary(settings.of_team(team.name, team.id == FIRST_TEAM), recipient, now,
+                            team.id) for team in teams]
+    return any(added)
+
+
+def _queue_summary(settings, recipient, now, team):
     monday, sunday = last_full_week(settings, now)
-    key = summary_key(monday)
+    key = summary_key(monday, team)
     if OutboxMessage.select().where(OutboxMessage.dedupe_key == key).exists():
         return False
     try:
-        subject, body = summary_mail(settings, monday, sunday, now)
+        subject, body = summary_mail(settings, monday, sunday, now, team)
     except StillCounting as exc:
         log.info("reports.weekly: the week of %s waits: %s", monday.isoformat(), exc)
         return False

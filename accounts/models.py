@@ -20,6 +20,14 @@ class User(BaseModel):
     engineer = ForeignKeyField(Engineer, null=True, backref="users")
     password_hash = TextField(null=True)  # argon2id; None: sign-in by e-mailed link only
     created_at = UTCDateTimeField()
+    # the teams a manager may see, as comma-separated ids; None: every team
+    teams = TextField(null=True)
+
+    def team_ids(self):
+        """The ids of the teams this user is limited to, or None for every team."""
+        if not self.teams:
+            return None
+        return [int(part) for part in self.teams.split(",") if part.strip().isdigit()]
 
     class Meta:
         table_name = "web_user"  # "user" is a reserved word in PostgreSQL

@@ -1,4 +1,10 @@
-"""The three feeds: who may read which, their window, their change marker, and building them."""
+"""The three feeds: who may read which, their window, their change marker, and building them.
+
+A token reads the feeds of one team (calendars.tokens): the first team's scopes are named as
+before teams ("rota", "handovers", "mine:<engineer id>"), so their published events, their
+sequences and their URLs carry on; another team's end in "@<team id>". Each feed reads only
+its team's duty periods and overrides, and is named after the team (its settings'
+team_name: Settings.of_team)."""
 
 import hashlib
 from dataclasses import dataclass
@@ -11,7 +17,7 @@ from calendars.models import ENGINEER, PublishedFeed
 from calendars.publish import Window, publish
 from calendars.render import render_calendar
 from dutyline.localtime import local_midnight
-from rota.models import DutyPeriod, Engineer, Override
+from rota.models import FIRST_TEAM, DutyPeriod, Engineer, Override
 
 FEED_NAMES = ("rota", "mine", "handovers")
 DAYS_BACK = 31
@@ -31,6 +37,7 @@ class FeedRequest:
     kind: str
     scope: str
     engineer_id: int | None
+    team_id: int = FIRST_TEAM
 
 
 @dataclass(frozen=True)
@@ -44,11 +51,14 @@ def feed_request(token, name):
     """The feed `name` for a live token, or FeedNotFound (mine.ics needs an engineer's token)."""
     if name not in FEED_NAMES:
         raise FeedNotFound(name)
+    team_id = token.team_id or FIRST_TEAM
+    suffix = "" if team_id == FIRST_TEAM else f"@{team_id}"
     if name == "mine":
         if token.kind != ENGINEER or token.engineer_id is None:
             raise FeedNotFound(name)
-        return FeedRequest("mine", f"mine:{token.engineer_id}", token.engineer_id)
-    return FeedRequest(name, name, None)
+        return FeedRequest("mine", f"mine:{token.engineer_id}{suffix}", token.engineer_id,
+                           team_id)
+    return FeedRequest(name, name + suffix, None, team_id)
 
 
 def feed_window(settings, now):
@@ -60,22 +70,23 @@ def feed_window(settings, now):
                   cancelled_since=since)
 
 
-def _period_days(window):
+def _period_days(window, team_id):
     # one day more at the start: the first handover needs the period before it
-    return ((DutyPeriod.day >= window.first_day - timedelta(days=1))
+    return ((DutyPeriod.team == team_id)
+            & (DutyPeriod.day >= window.first_day - timedelta(days=1))
             & (DutyPeriod.day <= window.last_day))
 
 
-def _override_span(window, settings):
+def _override_span(window, settings, team_id):
     # overrides touching the loaded periods: the day before the window to its last period's end
     start = local_midnight(window.first_day - timedelta(days=1), settings.tz)
     end = local_midnight(window.last_day + timedelta(days=2), settings.tz)
-    return (Override.starts_at < end) & (Override.ends_at > start)
+    return (Override.team == team_id) & (Override.starts_at < end) & (Override.ends_at > start)
 
 
 def rota_marker(request, settings, window):
     """A short text that changes whenever the feed's content may change; one cheap query."""
-    in_span = _override_span(window, settings)
+    in_span = _override_span(window, settings, request.team_id)
     count_covers = Override.select(fn.COUNT(Override.id)).where(in_span)
     latest_cover = Override.select(fn.MAX(Override.created_at)).where(in_span)
     latest_person = Engineer.select(fn.MAX(Engineer.updated_at))
@@ -83,7 +94,7 @@ def rota_marker(request, settings, window):
                                                  .select(fn.COUNT(DutyPeriod.id),
                                                          fn.MAX(DutyPeriod.updated_at),
                                                          count_covers, latest_cover, latest_person)
-                                                 .where(_period_days(window))
+                                                 .where(_period_days(window, request.team_id))
                                                  .tuples()
                                                  .get())
     return "|".join((FORMAT_VERSION, request.scope, window.first_day.isoformat(),
@@ -104,8 +115,8 @@ def published_last_modified(request, marker):
     return row.last_modified
 
 
-def load_periods(window):
-    """The duty periods the window needs, as plain values, in time order."""
+def load_periods(window, team_id=FIRST_TEAM):
+    """The duty periods of a team the window needs, as plain values, in time order."""
     primary, backup = Engineer.alias(), Engineer.alias()
     rows = (DutyPeriod
             .select(DutyPeriod.day, DutyPeriod.starts_at, DutyPeriod.ends_at, DutyPeriod.updated_at,
@@ -113,7 +124,7 @@ def load_periods(window):
                     backup.id, backup.name, backup.mobile, backup.desk)
             .join_from(DutyPeriod, primary, JOIN.LEFT_OUTER, on=(DutyPeriod.primary == primary.id))
             .join_from(DutyPeriod, backup, JOIN.LEFT_OUTER, on=(DutyPeriod.backup == backup.id))
-            .where(_period_days(window))
+            .where(_period_days(window, team_id))
             .order_by(DutyPeriod.starts_at)
             .tuples())
 
@@ -125,13 +136,14 @@ def load_periods(window):
             for row in rows]
 
 
-def load_covers(window, settings):
-    """The parts of the window's overrides still in force (those of inactive engineers ignored)."""
+def load_covers(window, settings, team_id=FIRST_TEAM):
+    """The parts of a team's overrides in the window still in force (those of inactive
+    engineers ignored)."""
     rows = (Override
             .select(Override.starts_at, Override.ends_at, Override.created_at,
                     Engineer.id, Engineer.name, Engineer.mobile, Engineer.desk)
             .join(Engineer)
-            .where(_override_span(window, settings), Engineer.active)
+            .where(_override_span(window, settings, team_id), Engineer.active)
             .order_by(Override.created_at, Override.id)
             .tuples())
     return feed_events.covers_in_force([
@@ -161,8 +173,9 @@ def build_feed(request, settings, generated_at):
     """Publish the feed's current events and render them; same rota and day give the same bytes."""
     window = feed_window(settings, generated_at)
     marker = rota_marker(request, settings, window)
-    periods = load_periods(window)
-    covers = load_covers(window, settings) if request.kind != "handovers" else ()
+    periods = load_periods(window, request.team_id)
+    covers = (load_covers(window, settings, request.team_id)
+              if request.kind != "handovers" else ())
     blocks, latest = publish(request.scope, feed_events_for(request, periods, settings, covers),
                              window, generated_at)
     body = render_calendar(calendar_name(request, settings), [block.encode() for block in blocks])

@@ -3,7 +3,7 @@
 from peewee import AutoField, CharField, DateField, ForeignKeyField, IntegerField, TextField
 
 from dutyline.db import BaseModel, UTCDateTimeField
-from rota.models import Engineer
+from rota.models import Engineer, Team
 
 ENGINEER = "engineer"
 MANAGER = "manager"
@@ -20,13 +20,16 @@ class FeedToken(BaseModel):
     label = CharField()
     created_at = UTCDateTimeField()
     revoked_at = UTCDateTimeField(null=True)
+    # the team whose feeds the token reads; None: the first team (every token made before
+    # teams, so its URLs keep reading what they read)
+    team = ForeignKeyField(Team, null=True, backref="feed_tokens", index=False)
 
 
 class PublishedEvent(BaseModel):
     """What a feed last published for one UID: its content, hash, sequence and change times."""
 
     id = AutoField()
-    scope = CharField()  # rota | handovers | mine:<engineer id>
+    scope = CharField()  # rota | handovers | mine:<engineer id>, then @<team id> but the first
     uid = CharField()
     day = DateField(index=True)  # local start date of the duty period
     starts_at = UTCDateTimeField()

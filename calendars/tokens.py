@@ -8,6 +8,7 @@ import secrets
 
 from calendars.models import ENGINEER, MANAGER, FeedToken
 from dutyline.plain_text import plain
+from rota.models import FIRST_TEAM
 
 TOKEN_BYTES = 25  # 200 random bits, 40 base32 characters
 TOKEN_LENGTH = 40
@@ -28,8 +29,10 @@ def new_token_text():
     return base64.b32encode(secrets.token_bytes(TOKEN_BYTES)).decode().lower()
 
 
-def issue_token(now, engineer=None, label=None):
-    """Create a token for an engineer or, with `label`, for a manager; return its text."""
+def issue_token(now, engineer=None, label=None, team=None):
+    """Create a token for an engineer or, with `label`, for a manager; return its text.
+    The token reads the feeds of `team` (a Team); None, or the first team, gives a token of
+    the first team's feeds, as every token made before teams."""
     if (engineer is None) == (label is None):
         raise TokenError("a token is for an engineer or a manager label, not both")
     if label is not None and not label.strip():
@@ -40,7 +43,8 @@ def issue_token(now, engineer=None, label=None):
     FeedToken.create(prefix=token[:PREFIX_LENGTH], token_hash=_hash(token),
                      kind=ENGINEER if engineer is not None else MANAGER, engineer=engineer,
                      label=engineer.name if engineer is not None else label.strip(),
-                     created_at=now)
+                     created_at=now,
+                     team=team.id if team is not None and team.id != FIRST_TEAM else None)
     return token
 
 
@@ -85,8 +89,14 @@ def revoke_token(prefix, now):
     return token
 
 
+def token_team_id(token):
+    """The id of the team whose feeds a token reads."""
+    return token.team_id or FIRST_TEAM
+
+
 def token_as_dict(token):
-    """A token's public facts: prefix, kind, owner, dates; never the secret."""
+    """A token's public facts: prefix, kind, owner, team, dates; never the secret."""
     return {"prefix": token.prefix, "kind": token.kind, "label": token.label,
+            "team": token.team.name if token.team_id else None,
             "created_at": token.created_at.isoformat(),
             "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None}

@@ -1,10 +1,13 @@
-"""`dutyline calendars`: feed tokens and their URLs."""
+"""`dutyline calendars`: feed tokens and their URLs. A token reads one team's feeds
+(`--team NAME`, the first team by default), named after that team."""
 
 import click
 
 from calendars import tokens
 from console.app import app_command, audited
 from console.tables import emit_table
+from console.team_option import chosen_team, team_option
+from rota.teams import list_teams
 from rota import engineers as engineer_service
 from webhooks.runtime import runtime
 
@@ -28,21 +31,25 @@ def calendars():
 @calendars.command("token")
 @click.argument("name")
 @click.option("--manager", is_flag=True, help="NAME is a label; the token reads rota and handovers")
+@team_option("the team whose feeds the token reads (default: the first team)")
 @app_command
-def calendars_token(name, manager):
+def calendars_token(name, manager, team_name):
     """Make a feed token for engineer NAME (or a manager labelled NAME) and print its URLs."""
     rt = runtime()
     if not rt.public_url:
         raise click.ClickException("PUBLIC_URL is not set; feed URLs need it")
+    team = chosen_team(team_name, default_first=True)[0] if team_name is not None else None
     if manager:
-        token = tokens.issue_token(rt.clock(), label=name)
+        token = tokens.issue_token(rt.clock(), label=name, team=team)
         names = MANAGER_FEEDS
     else:
-        token = tokens.issue_token(rt.clock(), engineer=engineer_service.find_engineer(name))
+        token = tokens.issue_token(rt.clock(), engineer=engineer_service.find_engineer(name),
+                                   team=team)
         names = ENGINEER_FEEDS
+    whose = f" of team {team.name}" if team is not None else ""
     audited("calendar link made", f"{'manager link' if manager else 'link'} "
-            f"{token[:tokens.PREFIX_LENGTH]} for {name}")
-    click.echo(f"token {token[:tokens.PREFIX_LENGTH]}… for {name}; it is shown only now")
+            f"{token[:tokens.PREFIX_LENGTH]} for {name}{whose}")
+    click.echo(f"token {token[:tokens.PREFIX_LENGTH]}… for {name}{whose}; it is shown only now")
     for https, webcal in feed_urls(rt.public_url, token, names):
         click.echo(f"  {https}\n  {webcal}")
 
@@ -51,10 +58,15 @@ def calendars_token(name, manager):
 @click.option("--json", "as_json", is_flag=True)
 @app_command
 def calendars_tokens(as_json):
-    """Every feed token: prefix, kind, owner, created, revoked."""
+    """Every feed token: prefix, kind, owner, created, revoked, and its team when there are
+    several (none named: the first)."""
     rows = [tokens.token_as_dict(token) for token in tokens.list_tokens()]
-    emit_table(rows, as_json, ["prefix", "kind", "for", "created", "revoked"],
-               lambda r: [r["prefix"], r["kind"], r["label"], r["created_at"][:16],
+    first = list_teams()[0].name
+    several = len(list_teams()) > 1
+    emit_table(rows, as_json, ["prefix", "kind", "for", *(["team"] if several else []),
+                               "created", "revoked"],
+               lambda r: [r["prefix"], r["kind"], r["label"],
+                          *([r["team"] or first] if several else []), r["created_at"][:16],
                           (r["revoked_at"] or "-")[:16]],
                "no feed tokens yet: dutyline calendars token NAME")
 

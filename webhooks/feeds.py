@@ -1,4 +1,5 @@
-"""The calendar feed endpoints: token check, 304 answers from a cheap marker, else the feed."""
+"""The calendar feed endpoints: token check, 304 answers from a cheap marker, else the feed,
+each of the token's team, with that team's settings (its zone and its name)."""
 
 from flask import Blueprint, Response, request
 from werkzeug.http import http_date
@@ -7,6 +8,7 @@ from calendars.feeds import (FeedNotFound, build_feed, etag_for, feed_request, f
                              published_last_modified, rota_marker)
 from calendars.tokens import resolve_token
 from webhooks.lifecycle import Lifecycle, note
+from rota.models import FIRST_TEAM, Team
 from webhooks.runtime import runtime
 
 bp = Blueprint("feeds", __name__)
@@ -35,6 +37,15 @@ def _headers(etag, last_modified):
     return headers
 
 
+def feed_settings(settings, team_id):
+    """The settings a team's feeds are made with (dutyline.settings.Settings.of_team): the
+    top-level ones for the first team when no team has a table of its own, as before teams."""
+    if team_id == FIRST_TEAM and not settings.teams:
+        return settings
+    team = Team.get_by_id(team_id)
+    return settings.of_team(team.name, team.id == FIRST_TEAM)
+
+
 feed_lifecycle = Lifecycle(
     "webhooks.feeds",
     describe=lambda response: f"status={response.status_code} bytes={response.content_length or 0}")
@@ -54,13 +65,14 @@ def feed(token, name):
     except FeedNotFound:
         return not_found()
     note(token=owner.prefix)
-    marker = rota_marker(wanted, rt.settings, feed_window(rt.settings, now))
+    settings = feed_settings(rt.settings, wanted.team_id)
+    marker = rota_marker(wanted, settings, feed_window(settings, now))
     etag = etag_for(marker)
     last_modified = None
     if not request.if_none_match and request.if_modified_since:
         last_modified = published_last_modified(wanted, marker)
     if _not_modified(etag, last_modified):
         return Response(status=304, headers=_headers(etag, last_modified))
-    built = build_feed(wanted, rt.settings, now)
+    built = build_feed(wanted, settings, now)
     return Response(built.body, status=200, content_type=CONTENT_TYPE,
                     headers=_headers(built.etag, built.last_modified))

@@ -52,6 +52,9 @@ def parse_steps(texts):
                                       "now when left out")
 @click.option("--from", "caller", help=f"the caller's number (a call: {DEFAULT_CALLER} when "
                                        "left out), or the engineer's mobile (a text)")
+@click.option("--to", "called", metavar="NUMBER",
+              help="the number called, a line (dutyline line list): its team, or its menu "
+                   "answered with --press; the first team's when left out")
 @click.option("--text", help='an engineer\'s text to the support number, e.g. "WHO"')
 @click.option("--answer", "answers", multiple=True, metavar="NAME=ACTION",
               help="what an engineer does: accept, ignore, voicemail or busy, optionally after "
@@ -68,7 +71,7 @@ def parse_steps(texts):
                    "rings the next handover's duty phone")
 @app_options(simulation=True)
 @app_command
-def simulate(at_text, caller, text, answers, others, caller_action, caller_presses,
+def simulate(at_text, caller, called, text, answers, others, caller_action, caller_presses,
              step_texts):
     """Play a call (or an engineer's text) through the app as Twilio would, printing every step,
     then any call-backs and ring tests asked for with --then.
@@ -88,12 +91,15 @@ def simulate(at_text, caller, text, answers, others, caller_action, caller_press
             raise click.ClickException("--text needs --from, the engineer's mobile")
         if step_texts:
             raise click.ClickException("--then plays after a call, not after a text")
+        if called:
+            raise click.ClickException("--to is the number a call is made to, not a text")
         simulate_text(app, to_e164(caller, settings.phone_region), text, at, echo=click.echo)
         return
     scenario = Scenario(at=at, caller=to_e164(caller or DEFAULT_CALLER, settings.phone_region),
                         answers=parse_answers(answers), others=others,
                         caller_action=caller_action, caller_presses=caller_presses,
-                        steps=parse_steps(step_texts))
+                        steps=parse_steps(step_texts),
+                        **({"to": to_e164(called, settings.phone_region)} if called else {}))
     outcome = Simulator(app, echo=click.echo).run(scenario)
     play_steps(app, scenario.steps, outcome.call_sid)
 

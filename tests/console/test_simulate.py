@@ -143,3 +143,34 @@ def test_outbox_folder_writes_texts_and_mails_instead_of_sending(cli, tmp_path, 
     assert body.startswith("To: helpdesk@example.com\nSubject: [dutyline #1001]")
     statuses = {m["status"] for m in json.loads(cli("outbox", "list", "--json").output)}
     assert statuses == {"sent"}
+
+
+def test_simulate_calls_the_line_given_and_answers_its_menu(cli):
+    cli("team", "add", "Network")
+    cli("engineer", "add", "Cara Nye", "--mobile", "07911 123403")
+    cli("team", "join", "Network", "Cara Nye")
+    cli("team", "leave", "Support", "Cara Nye")
+    cli("engineer", "sign-in", "Cara Nye")
+    cli("engineer", "sign-in", "Ben Smith")
+    cli("line", "add", "+442071838751", "--team", "Network")
+    cli("line", "add", "+442071838752", "--menu", "For network press 2, for support press 1.",
+        "--key", "2=Network", "--key", "1=Support", "--default", "1")
+    network = cli("simulate", "--at", "2026-12-01T10:00", "--to", "020 7183 8751",
+                  "--others", "accept")
+    assert network.exit_code == 0, network.output
+    assert "to +442071838751" in network.output
+    assert "Cara Nye" in network.output and "Ben Smith" not in network.output
+    menu = cli("simulate", "--at", "2026-12-01T11:00", "--to", "+442071838752", "--press", "2",
+               "--others", "accept")
+    assert menu.exit_code == 0, menu.output
+    assert "caller presses 2" in menu.output
+    assert "Cara Nye" in menu.output and "Ben Smith" not in menu.output
+    support = cli("simulate", "--at", "2026-12-01T12:00", "--to", "+442071838752", "--press",
+                  "1", "--others", "accept")
+    assert "Ben Smith" in support.output and "Cara Nye" not in support.output
+
+
+def test_simulate_refuses_a_malformed_called_number(cli):
+    result = cli("simulate", "--to", "not a number")
+    assert result.exit_code != 0
+    assert len(result.output.strip().splitlines()) == 1

@@ -4,8 +4,10 @@ import click
 
 from console.app import app_command, audited
 from console.tables import emit_table
+from console.team_choice import team_and_settings, team_choice
 from console.timeparse import parse_day_or_instant, parse_span
 from rota import absences
+from rota.teams import team_engineers
 from webhooks.runtime import runtime
 
 
@@ -37,12 +39,20 @@ def absence_add(name, starts, ends, reason):
 @absence.command("list")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--all", "show_all", is_flag=True, help="past absences too")
+@team_choice("only the absences of this team's engineers")
 @app_command
-def absence_list(as_json, show_all):
-    """Absences not yet over (all of them with --all)."""
+def absence_list(as_json, show_all, team_name):
+    """Absences not yet over (all of them with --all); an absence is an engineer's, in every
+    team they are in: --team only narrows the list."""
     rt = runtime()
-    rows = [absences.absence_as_dict(a, rt.settings.tz)
-            for a in absences.list_absences(None if show_all else rt.clock())]
+    tz = rt.settings.tz
+    listed = absences.list_absences(None if show_all else rt.clock())
+    if team_name is not None:
+        team, settings = team_and_settings(team_name)
+        tz = settings.tz
+        in_team = {e.id for e in team_engineers(team)}
+        listed = [a for a in listed if a.engineer_id in in_team]
+    rows = [absences.absence_as_dict(a, tz) for a in listed]
     emit_table(rows, as_json, ["id", "engineer", "away", "reason"],
                lambda r: [str(r["id"]), r["engineer"], r["local"], r["reason"] or "-"],
                "no absences" + ("" if show_all else " now or to come (--all: past ones too)"),

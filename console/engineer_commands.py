@@ -7,8 +7,10 @@ import click
 
 from console.app import app_command, audited
 from console.tables import table
+from console.team_choice import team_choice
 from rota import engineers as engineer_service
 from rota.cover import on_leave_until, set_cover
+from rota.teams import team_engineers, team_named
 from rota.weekly import set_weekly_notice
 from webhooks.runtime import runtime
 
@@ -23,26 +25,36 @@ def engineer():
 @click.option("--mobile", required=True)
 @click.option("--desk")
 @click.option("--email")
+@team_choice("the team the engineer joins (default: the first team)")
 @app_command
-def engineer_add(name, mobile, desk, email):
-    """Add an engineer at the end of the rotation."""
+def engineer_add(name, mobile, desk, email, team_name):
+    """Add an engineer at the end of the rotation, in the first team or --team."""
+    team = team_named(team_name)
     added = engineer_service.add_engineer(name, mobile, desk, email,
                                           region=runtime().settings.phone_region,
-                                          now=runtime().clock())
-    audited("engineer added", f"{added.name} (mobile {added.mobile})")
-    click.echo(f"added {added.name} (mobile {added.mobile}, rotation {added.rotation})")
+                                          now=runtime().clock(), team_id=team.id)
+    audited("engineer added", f"{added.name} (mobile {added.mobile})"
+            + (f", team {team.name}" if team_name else ""))
+    click.echo(f"added {added.name} (mobile {added.mobile}, rotation {added.rotation}"
+               + (f", team {team.name})" if team_name else ")"))
 
 
 @engineer.command("list")
 @click.option("--all", "show_all", is_flag=True, help="removed engineers too")
 @click.option("--json", "as_json", is_flag=True)
+@team_choice("only the engineers of this team")
 @app_command
-def engineer_list(show_all, as_json):
-    """Engineers in rotation order (and, with --all, the removed ones after them)."""
+def engineer_list(show_all, as_json, team_name):
+    """Engineers in rotation order (and, with --all, the removed ones after them); with
+    --team, that team's."""
     rt = runtime()
     now = rt.clock()
     away, rows = on_leave_until(now), []
-    for person in engineer_service.list_engineers(include_removed=show_all):
+    people = engineer_service.list_engineers(include_removed=show_all)
+    if team_name is not None:
+        in_team = {e.id for e in team_engineers(team_named(team_name))}
+        people = [e for e in people if e.id in in_team]
+    for person in people:
         row = engineer_service.engineer_as_dict(person)
         row["on_leave_until"] = away[person.id].isoformat() if person.id in away else None
         row["cover_until"] = (person.cover_until.isoformat()
@@ -75,6 +87,9 @@ def engineer_list(show_all, as_json):
         click.echo(table(["#", "name", "presence", "where", "mobile", "desk", "notes"],
                          [[str(r["rotation"]), r["name"], presence(r), r["location"], r["mobile"],
                            desk_cell(r), note(r)] for r in rows], right=(0,)))
+    elif team_name is not None:
+        click.echo(f"no engineers in team {team_named(team_name).name}: dutyline team join "
+                   "TEAM ENGINEER")
     else:
         click.echo("no engineers yet: dutyline engineer add NAME --mobile NUMBER")
 

@@ -25,6 +25,7 @@ from outbox.webhook import WebhookPoster
 from reports import units, weekly
 from rota import handover, managers, ring_test
 from rota import weekly as duty_lists
+from rota.teams import list_teams
 from voicemail import escalation, missed, notify
 from webhooks import callback_voice
 from webhooks.messages import replay_kept
@@ -200,6 +201,20 @@ def outbox_retry(ids, all_failed):
     click.echo(f"queued {count} message(s) again")
 
 
+def rota_pass(rt, now):
+    """Every team's handover notices, weekly duty lists, managers' warnings and ring tests,
+    each at the team's own times (its settings); how many were queued."""
+    added = 0
+    for team in list_teams():
+        settings = rt.team_settings(team.id)
+        added += len(handover.queue_handover_notices(settings, now, team.id))
+        added += len(duty_lists.queue_weekly_notices(settings, now, team.id))
+        added += len(managers.queue_manager_warnings(settings, rt.managers, now, team.id))
+        added += len(ring_test.queue_ring_tests(now, team.id))
+        added += len(ring_test.queue_unconfirmed_warnings(settings, rt.managers, now, team.id))
+    return added
+
+
 @click.command("clock")
 @click.option("--once", is_flag=True, help="one pass, then exit")
 @click.option("--interval", default=60.0, show_default=True, type=INTERVAL,
@@ -207,7 +222,8 @@ def outbox_retry(ids, all_failed):
 @service()
 @with_appcontext
 def clock(once, interval):
-    """Queue handover texts and reminders, weekly duty lists, managers' warnings, the
+    """Queue every team's handover texts and reminders, weekly duty lists, managers' warnings
+    and ring tests, the
     escalation calls of tickets nobody acknowledged, the tickets of missed calls and the
     weekly call summary as they fall due; keep the call figures of closed hours and days."""
     rt = runtime()
@@ -218,13 +234,9 @@ def clock(once, interval):
     def work():
         replay_kept(rt)  # callers' messages kept on disk while the database was away
         now = rt.clock()
-        added = len(handover.queue_handover_notices(rt.settings, now))
-        added += len(duty_lists.queue_weekly_notices(rt.settings, now))
-        added += len(managers.queue_manager_warnings(rt.settings, rt.managers, now))
+        added = rota_pass(rt, now)
         added += len(escalation.queue_escalations(rt.settings, rt.managers, now))
         added += missed.queue_missed_calls(rt.settings, now, rt.delivery)
-        added += len(ring_test.queue_ring_tests(now))
-        added += len(ring_test.queue_unconfirmed_warnings(rt.settings, rt.managers, now))
         if report_email and weekly.queue_weekly_summary(rt.settings, report_email, now):
             added += 1
         units.keep_recent(rt.settings, now)

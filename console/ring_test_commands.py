@@ -3,6 +3,7 @@
 import click
 
 from console.app import app_command, audited
+from console.team_choice import team_and_settings, team_choice
 from rota import ring_test
 from rota.engineers import find_engineer
 from rota.labels import local_label
@@ -11,22 +12,23 @@ from webhooks.runtime import runtime
 
 @click.command("ring-test")
 @click.option("--engineer", "name", help="ring this engineer (default: the next handover's)")
+@team_choice("the team whose next handover it is (default: the first team)")
 @app_command
-def rota_ring_test(name):
+def rota_ring_test(name, team_name):
     """Call the duty phone of the next handover now: "Press 1 to confirm". Unconfirmed, the
     backup and the managers are told by the clock."""
-    rt = runtime()
-    now = rt.clock()
-    duty_from, engineer = ring_test.next_handover(now)
+    team, settings = team_and_settings(team_name)
+    now = runtime().clock()
+    duty_from, engineer = ring_test.next_handover(now, team.id)
     if name:
         engineer = find_engineer(name)
     if engineer is None or duty_from is None:
         raise click.ClickException("nobody is on duty at the next handover: nothing to ring")
-    made = ring_test.ring_test_now(engineer, duty_from, now)
+    made = ring_test.ring_test_now(engineer, duty_from, now, team.id)
     if made is None:
         raise click.ClickException("a ring test was queued this very moment already")
     click.echo(f"ringing {engineer.name} now about the duty from "
-               f"{local_label(duty_from, rt.settings.tz)}")
+               f"{local_label(duty_from, settings.tz)}")
 
 
 @click.command("ring-test")

@@ -8,6 +8,7 @@ import click
 
 from console.app import app_command, audited
 from console.tables import table
+from console.team_choice import team_and_settings, team_choice
 from console.timeparse import parse_day, parse_instant, parse_span
 from rota import (change_warnings, check, counts, generate, months, overrides, periods, swaps,
                   who)
@@ -26,15 +27,16 @@ def rota():
 @click.argument("day")
 @click.argument("primary")
 @click.option("--backup")
+@team_choice()
 @app_command
-def rota_assign(day, primary, backup):
+def rota_assign(day, primary, backup, team_name):
     """Put PRIMARY on duty from the handover on DAY to the next day's handover."""
-    settings = runtime().settings
+    team, settings = team_and_settings(team_name)
     day = parse_day(day)
     first = engineer_service.find_engineer(primary)
     second = engineer_service.find_engineer(backup) if backup else None
     now = runtime().clock()
-    period = periods.assign_period(day, first, second, settings, now=now)
+    period = periods.assign_period(day, first, second, settings, now=now, team=team.id)
     audited("assigned", f"{day}: {first.name}" + (f", backup {second.name}" if second else ""),
             now)
     click.echo(f"{who.describe_period(period, settings.tz)}: {first.name}"
@@ -44,16 +46,17 @@ def rota_assign(day, primary, backup):
 @rota.command("who")
 @click.option("--at", "at_text", help="ISO-8601 instant; local time when no offset")
 @click.option("--json", "as_json", is_flag=True)
+@team_choice()
 @app_command
-def rota_who(at_text, as_json):
+def rota_who(at_text, as_json, team_name):
     """Who is on duty now (or at --at), and who is next."""
-    rt = runtime()
-    at = parse_instant(at_text, rt.settings.tz) if at_text else rt.clock()
-    duty = who.duty_at_instant(at, rt.settings)
+    team, settings = team_and_settings(team_name)
+    at = parse_instant(at_text, settings.tz) if at_text else runtime().clock()
+    duty = who.duty_at_instant(at, settings, team.id)
     if as_json:
         click.echo(json.dumps(duty.as_dict(), indent=2))
     else:
-        click.echo("\n".join(duty.lines(rt.settings.tz)))
+        click.echo("\n".join(duty.lines(settings.tz)))
 
 
 INCLUDE_STARTED = click.option(
@@ -75,19 +78,20 @@ def started_hint():
 @click.argument("month")
 @click.option("--replace", is_flag=True, help="regenerate the whole month, manual entries too")
 @INCLUDE_STARTED
+@team_choice()
 @app_command
-def rota_generate(month, replace, include_started):
-    """Fill every open duty period of MONTH (YYYY-MM) fairly; periods that have started are
-    left as they were unless --include-started."""
-    rt = runtime()
+def rota_generate(month, replace, include_started, team_name):
+    """Fill every open duty period of MONTH (YYYY-MM) fairly from the team's engineers;
+    periods that have started are left as they were unless --include-started."""
+    team, settings = team_and_settings(team_name)
     year, number = months.parse_month(month)
-    now = rt.clock()
+    now = runtime().clock()
     with started_hint():
-        result = generate.generate_month(year, number, rt.settings, now, replace=replace,
-                                         include_started=include_started)
+        result = generate.generate_month(year, number, settings, now, replace=replace,
+                                         include_started=include_started, team=team.id)
     left = (f"; {result.started} that had started left as they were" if result.started
             else "")
-    audited(f"generated {year}-{number:02d}",
+    audited(f"generated {year}-{number:02d}" + (f" for {team.name}" if team_name else ""),
             f"{result.periods} periods, {result.filled} places filled, {result.kept} kept, "
             f"{result.empty} left empty" + ("; manual entries replaced" if replace else "")
             + (STARTED_NOTE if include_started else left), now)
@@ -95,7 +99,7 @@ def rota_generate(month, replace, include_started):
         click.echo(f"warning: {warning}")
     click.echo(f"{month}: {result.periods} periods, {result.filled} places filled, "
                f"{result.kept} kept, {result.empty} left empty{left}")
-    _print_counts(year, number, rt.settings)
+    _print_counts(year, number, settings, team.id)
     if result.empty:
         raise click.ClickException(f"{result.empty} places could not be filled")
 
@@ -106,14 +110,17 @@ LEGEND = "* a weekend or public holiday period   - nobody (a gap, see rota check
 @rota.command("show")
 @click.argument("month")
 @click.option("--json", "as_json", is_flag=True)
+@team_choice()
 @app_command
-def rota_show(month, as_json):
+def rota_show(month, as_json, team_name):
     """The duty periods and overrides of MONTH (YYYY-MM)."""
-    settings = runtime().settings
+    team, settings = team_and_settings(team_name)
     year, number = months.parse_month(month)
-    rows = [months.period_as_dict(p, settings) for p in months.month_periods(year, number)]
+    rows = [months.period_as_dict(p, settings)
+            for p in months.month_periods(year, number, team.id)]
     start, end = months.month_span(year, number, settings)
-    extra = [overrides.override_as_dict(o) for o in overrides.overrides_between(start, end)]
+    extra = [overrides.override_as_dict(o)
+             for o in overrides.overrides_between(start, end, team.id)]
 
     def local(text):
         return f"{parse_instant(text, settings.tz).astimezone(settings.tz):%a %d %b %H:%M}"
@@ -139,12 +146,13 @@ def rota_show(month, as_json):
 @rota.command("check")
 @click.argument("month")
 @click.option("--json", "as_json", is_flag=True)
+@team_choice()
 @app_command
-def rota_check(month, as_json):
+def rota_check(month, as_json, team_name):
     """Gaps out of hours, absent engineers on duty, bad overrides; exit 1 when any."""
-    settings = runtime().settings
+    team, settings = team_and_settings(team_name)
     year, number = months.parse_month(month)
-    problems = check.check_month(year, number, settings)
+    problems = check.check_month(year, number, settings, team.id)
     if as_json:
         click.echo(json.dumps({"month": month, "ok": not problems,
                                "problems": [p.as_dict(settings.tz) for p in problems]},
@@ -161,22 +169,23 @@ def rota_check(month, as_json):
 @click.argument("first")
 @click.argument("second")
 @INCLUDE_STARTED
+@team_choice()
 @app_command
-def rota_swap(first, second, include_started):
+def rota_swap(first, second, include_started, team_name):
     """Exchange the engineers of the periods on the dates FIRST and SECOND (periods that have
     started only with --include-started)."""
-    rt = runtime()
-    now = rt.clock()
+    team, settings = team_and_settings(team_name)
+    now = runtime().clock()
     with started_hint():
-        one, two = swaps.swap_periods(parse_day(first), parse_day(second), rt.settings, now,
-                                      include_started=include_started)
+        one, two = swaps.swap_periods(parse_day(first), parse_day(second), settings, now,
+                                      include_started=include_started, team=team.id)
     audited("swapped", f"{one.day} and {two.day}" + (STARTED_NOTE if include_started else ""),
             now)
     for period in (one, two):
-        row = months.period_as_dict(period, rt.settings)
+        row = months.period_as_dict(period, settings)
         click.echo(f"{row['local']}: {row['primary'] or '-'}"
                    + (f", backup {row['backup']}" if row["backup"] else ""))
-    for warning in change_warnings.swap_warnings(one, two, rt.settings.tz):
+    for warning in change_warnings.swap_warnings(one, two, settings.tz):
         click.echo(f"warning: {warning}")
 
 
@@ -185,18 +194,19 @@ def rota_swap(first, second, include_started):
 @click.option("--from", "starts", required=True, help="ISO-8601; local time when no offset")
 @click.option("--to", "ends", required=True, help="ISO-8601; local time when no offset")
 @INCLUDE_STARTED
+@team_choice()
 @app_command
-def rota_override(name, starts, ends, include_started):
+def rota_override(name, starts, ends, include_started, team_name):
     """Put NAME on duty from --from to --to, over the plan (from a time already past only
     with --include-started)."""
-    rt = runtime()
-    tz = rt.settings.tz
+    team, settings = team_and_settings(team_name)
+    tz = settings.tz
     starts_at, ends_at = parse_span(starts, ends, lambda text: parse_instant(text, tz),
                                     "override")
-    now = rt.clock()
+    now = runtime().clock()
     with started_hint():
-        made = overrides.add_override(name, starts_at, ends_at, rt.settings, now,
-                                      include_started=include_started)
+        made = overrides.add_override(name, starts_at, ends_at, settings, now,
+                                      include_started=include_started, team=team.id)
     starts_at, ends_at = made.starts_at.astimezone(tz), made.ends_at.astimezone(tz)
     audited("override added", f"{made.engineer.name} on duty from "
             f"{starts_at:%a %d %b %Y %H:%M} to {ends_at:%a %d %b %Y %H:%M}"
@@ -225,7 +235,7 @@ def rota_override_remove(override_id, include_started):
     click.echo(f"override {override_id} {done}")
 
 
-def _print_counts(year, month, settings):
+def _print_counts(year, month, settings, team):
     """Per engineer: primary and backup duties this month, weeknights, weekends and holidays."""
-    for name, person in counts.month_counts(year, month, settings).items():
+    for name, person in counts.month_counts(year, month, settings, team).items():
         click.echo(f"  {name:<20} {counts.describe_counts(person)}")

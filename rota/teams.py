@@ -82,6 +82,12 @@ def members(team):
                 .order_by(Engineer.rotation))
 
 
+def team_engineers(team):
+    """The team's engineers, removed ones too, in rotation order."""
+    return list(Engineer.select().join(TeamMember)
+                .where(TeamMember.team == team.id).order_by(Engineer.rotation))
+
+
 def teams_of(engineer):
     """The teams `engineer` belongs to, the first one first."""
     return list(Team.select().join(TeamMember)

@@ -17,11 +17,11 @@ from accounts import audit
 from dutyline.phones import InvalidNumber, masked, to_e164
 from rota.cover import cover_span, set_cover
 from rota.engineers import RotaError, set_signed_in
+from inbox.team_texts import (named_team, not_in_team, sender_teams, team_names, which_team,
+                              who_reply)
 from rota.labels import local_label, relative_label
 from rota.models import Engineer
-from rota.overrides import override_at
-from rota.periods import next_period_after, period_at
-from rota.swap_requests import NoSwapWaiting, accept_only, day_labels
+from rota.swap_requests import NoSwapWaiting, accept_only, day_labels, waiting_for
 from rota.take import NothingToTake, take_duty
 from voicemail.callbacks import request_callback
 from voicemail.models import PRIORITIES
@@ -72,20 +72,30 @@ class Command:
     name: str
     ticket: str | None = None
     priority: str | None = None
+    team: str | None = None  # for TAKE: the team named after it, as the team is called
 
 
-def parse_text(text):
+def parse_text(text, teams=()):
     """The Command the whole text is, or None. Case, runs of spaces and punctuation at the
-    end are forgiven ("take", " TAKE. ", "ack 1042 a"); anything more is not a command."""
+    end are forgiven ("take", " TAKE. ", "ack 1042 a"); anything more is not a command,
+    but for the name of one of `teams` after TAKE ("TAKE NETWORK")."""
     cleaned = " ".join((text or "").split()).rstrip(_TRAILING).upper()
     match = _COMMAND.fullmatch(cleaned)
     if match is None:
-        return None
+        first, _, rest = cleaned.partition(" ")
+        named = named_team_name(teams, rest) if first == "TAKE" and rest else None
+        return Command("TAKE", team=named) if named is not None else None
     if match.group(1):
         return Command(match.group(1))
     if match.group(4):
         return Command("CALL", match.group(4))
     return Command("ACK", match.group(2), match.group(3))
+
+
+def named_team_name(teams, text):
+    """The one of the team names `teams` that `text` is (any case), or None."""
+    wanted = text.casefold()
+    return next((name for name in teams if " ".join(name.split()).casefold() == wanted), None)
 
 
 def parse_command(text):
@@ -94,35 +104,24 @@ def parse_command(text):
     return command.name if command is not None else ""
 
 
-def _names(period):
-    name = period.primary.name if period.primary is not None else "nobody"
-    if period.backup is not None:
-        name += f" (backup {period.backup.name})"
-    return name
-
-
-def who_text(now, tz):
-    """Who is on duty now and next, with local times."""
-    current = period_at(now)
-    upcoming = next_period_after(now)
-    override = override_at(now)
-    if override is not None:
-        parts = [f"On duty now: {override.engineer.name} (covering) until "
-                 f"{local_label(override.ends_at, tz)}."]
-    elif current is None:
-        parts = ["On duty now: nobody."]
+def _take_in_team(engineer, command, now, settings):
+    """TAKE in the sender's team: the one they are in, the one they named, or a question."""
+    teams = sender_teams(engineer)
+    if command.team is not None:
+        team = named_team(teams, command.team)
+        if team is None:
+            return not_in_team(command.team, teams)
+    elif len(teams) > 1:
+        return which_team(teams, "TAKE")
     else:
-        parts = [f"On duty now: {_names(current)} until {local_label(current.ends_at, tz)}."]
-    if upcoming is not None:
-        parts.append(f"Next: {_names(upcoming)} from {local_label(upcoming.starts_at, tz)} "
-                     f"to {local_label(upcoming.ends_at, tz)}.")
-    return " ".join(parts)
+        team = teams[0]
+    return _take(engineer, now, settings.for_team(team.name), team.id)
 
 
-def _take(engineer, now, settings):
+def _take(engineer, now, settings, team):
     tz = settings.tz
     try:
-        taken = take_duty(engineer, now, settings)
+        taken = take_duty(engineer, now, settings, team)
     except NothingToTake as exc:
         if exc.ahead_from is None:
             return "There is no duty period now, so there is nothing to take."
@@ -195,7 +194,11 @@ def _cover(engineer, off, now, settings):
 
 
 def _yes(engineer, now, settings):
-    """YES: accept the one swap request waiting for the engineer."""
+    """YES: accept the one swap request waiting for the engineer, in its team's rota (with
+    the team's settings)."""
+    waiting = waiting_for(engineer, now)
+    if len(waiting) == 1:
+        settings = settings.for_team(waiting[0].team.name)
     try:
         request = accept_only(engineer, settings, now)
     except NoSwapWaiting:
@@ -219,7 +222,7 @@ def _audit(engineer, action, detail, now):
 def handle_text(sender, text, now, settings, delivery=None):
     """Carry out an engineer's text command and return the reply to send back; `delivery`
     says where ticket notices go (the helpdesk hears of a priority set by ACK)."""
-    command = parse_text(text)
+    command = parse_text(text, team_names())
     name = command.name if command is not None else ""
     if not settings.text_commands:
         log.warning("rota.text_commands.handle_text: turned off, refused sender=%s command=%s",
@@ -233,7 +236,7 @@ def handle_text(sender, text, now, settings, delivery=None):
     if command is None:
         return NOT_A_COMMAND
     if name == "WHO":
-        return who_text(now, settings.tz)
+        return who_reply(sender_teams(engineer), now, settings)
     if name == "ON":
         set_signed_in(engineer.name, True, now=now)
         _audit(engineer, "presence", f"{engineer.name} signed in", now)
@@ -246,7 +249,7 @@ def handle_text(sender, text, now, settings, delivery=None):
     if name in ("COVER", "COVER OFF"):
         return _cover(engineer, name == "COVER OFF", now, settings)
     if name == "TAKE":
-        return _take(engineer, now, settings)
+        return _take_in_team(engineer, command, now, settings)
     if name == "ACK":
         return _ack(engineer, command, now, delivery)
     if name == "YES":

@@ -24,6 +24,7 @@ from outbox.models import VOICE, OutboxMessage
 from outbox.queue import enqueue
 from rota.managers import tell_managers
 from rota.models import Engineer
+from rota.models import FIRST_TEAM
 from rota.periods import duty_at
 from telephony.models import Call
 from voicemail.models import Ticket, escalation_prefix
@@ -60,12 +61,13 @@ def prompt_text(ticket):
 
 
 def ladder(ticket, managers):
-    """The steps for this ticket: its duty engineer, the backup at the time, the managers."""
+    """The steps for this ticket: its duty engineer, the backup of its call's team at the
+    time, the managers."""
     rungs = []
     duty = ticket.engineer if ticket.engineer_id else None
     if duty is not None and duty.active:
         rungs.append(Rung("duty", duty.name, (duty.mobile,)))
-    _primary, backup = duty_at(ticket.created_at)
+    _primary, backup = duty_at(ticket.created_at, ticket.call.team_id or FIRST_TEAM)
     if backup is not None and (duty is None or backup.id != duty.id):
         rungs.append(Rung("backup", backup.name, (backup.mobile,)))
     called = {number for rung in rungs for number in rung.numbers}

@@ -16,7 +16,9 @@ from peewee import IntegrityError
 
 from customers.directory import customer_for_number
 from hours.business_hours import OUT_OF_HOURS, mode_at
+from rota.models import FIRST_TEAM
 from rota.periods import duty_at
+from telephony.lines import route_for
 from telephony.models import Call, CallStatus
 from voicemail import tickets
 
@@ -62,18 +64,22 @@ class MessageEvent:
 def call_for_message(event, settings):
     """The call the event names: the logged one, or one made now from what Twilio signed.
 
-    A made call is dated when the message arrived, in the mode of that moment, with the
-    duty engineer of that moment out of hours, so the ticket reaches whom it would have.
+    A made call is of the team the number called reaches (the first team for a number with
+    no line, or one with a menu: the caller's choice is not known), dated when the message
+    arrived, in the team's mode of that moment, with its duty engineer of that moment out of
+    hours, so the ticket reaches whom it would have.
     """
     call = tickets.find_call(event.call_sid)
     if call is not None:
         return call
     at = event.received_at
-    mode = mode_at(settings, at)
-    duty = duty_at(at)[0] if mode == OUT_OF_HOURS else None
+    route = route_for(event.to_number)
+    team = route.team_id or FIRST_TEAM
+    mode = mode_at(settings.for_team(route.team_name), at)
+    duty = duty_at(at, team)[0] if mode == OUT_OF_HOURS else None
     try:
         with tickets.write_transaction():  # the write lock first, as a ticket takes it
-            call = Call.create(sid=event.call_sid, from_number=event.from_number,
+            call = Call.create(sid=event.call_sid, team=team, from_number=event.from_number,
                                to_number=event.to_number, started_at=at, mode=mode,
                                customer=customer_for_number(event.from_number),
                                duty_engineer=duty, status=CallStatus.VOICEMAIL, voicemail_at=at)

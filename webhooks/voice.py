@@ -82,14 +82,14 @@ def _arrive(arrival, team_id=FIRST_TEAM, chosen=False):
     else:
         raise RuntimeError("could not log the arriving call")
     if decision.nobody_on_duty:
-        _report_nobody_on_duty(rt, now)
+        _report_nobody_on_duty(rt, now, state.team_id)
     return answer_ring(step)
 
 
-def _report_nobody_on_duty(rt, now):
-    """The rota's fault, told to the managers; never the caller's problem."""
+def _report_nobody_on_duty(rt, now, team_id):
+    """The team's rota's fault, told to the managers; never the caller's problem."""
     try:
-        tell_nobody_on_duty(call_settings(), rt.managers, now)
+        tell_nobody_on_duty(call_settings(), rt.managers, now, team_id)
     except Exception:  # the caller's path goes on whatever happens to the notice
         log.exception("webhooks.voice.incoming: could not tell the managers")
 

@@ -17,7 +17,7 @@ no key that ends its ring early, and legs that fail to start.
 
 from dataclasses import dataclass
 
-from rota.models import OFFICE, Absence, Engineer
+from rota.models import FIRST_TEAM, OFFICE, Absence, Engineer, TeamMember
 from telephony.answering_log import learned_for
 from telephony.queue_hunt import TONE_WHISPER
 from telephony.routing import Person
@@ -105,13 +105,15 @@ def forecast_share(answerings, settings):
     return sum(shares) / len(shares)
 
 
-def presence_forecast(settings, now):
-    """The Forecast for a call arriving at `now` in hours, from the engineers signed in and
-    not on leave, each on the number the hunt rings them on, answering as learned."""
+def presence_forecast(settings, now, team=FIRST_TEAM):
+    """The Forecast for a call to the team (its id) arriving at `now` in hours, from its
+    engineers signed in and not on leave, each on the number the hunt rings them on,
+    answering as learned; `settings` are the team's."""
     away = (Absence.select(Absence.engineer)
             .where(Absence.starts_at <= now, Absence.ends_at > now))
-    engineers = (Engineer.select()
-                 .where(Engineer.active, Engineer.signed_in, Engineer.id.not_in(away))
+    engineers = (Engineer.select().join(TeamMember)
+                 .where(TeamMember.team == team, Engineer.active, Engineer.signed_in,
+                        Engineer.id.not_in(away))
                  .order_by(Engineer.rotation, Engineer.id))
     answerings = []
     for engineer in engineers:

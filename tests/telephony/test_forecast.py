@@ -74,3 +74,20 @@ def test_forecast_share(answerings, changes, share):
 ])
 def test_forecast_words(forecast, words):
     assert forecast.words() == words
+
+
+def test_a_team_s_forecast_counts_its_own_engineers_only(app, db, make_engineer, settings):
+    from datetime import datetime, timezone
+
+    from rota.models import FIRST_TEAM
+    from rota.teams import add_team, join_team
+    from telephony.forecast import presence_forecast
+
+    now = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
+    make_engineer("Ann Lee"), make_engineer("Ben Ode")
+    network = add_team("Network", now)
+    join_team(network, make_engineer("Cara Nye"))  # in the first team too, as every new one
+    solo = add_team("Solo", now)
+    assert presence_forecast(settings, now, FIRST_TEAM).engineers == 3
+    assert presence_forecast(settings, now, network.id).engineers == 1
+    assert presence_forecast(settings, now, solo.id).engineers == 0

@@ -34,8 +34,9 @@ def normal_email(email):
     return email
 
 
-def add_user(email, role, engineer_name=None, *, now):
-    """A new user; an engineer user names the engineer they are."""
+def add_user(email, role, engineer_name=None, *, now, teams=()):
+    """A new user; an engineer user names the engineer they are. `teams` (Team rows) limits
+    a manager to those teams' pages; none: every team."""
     email = normal_email(email)
     if role not in ROLES:
         raise AccountError(f"role must be {MANAGER} or {ENGINEER}, not {role!r}")
@@ -50,7 +51,8 @@ def add_user(email, role, engineer_name=None, *, now):
         if User.select().where(User.email == email).exists():
             raise AccountError(f"a user {email} already exists")
         try:
-            return User.create(email=email, role=role, engineer=engineer, created_at=now)
+            return User.create(email=email, role=role, engineer=engineer, created_at=now,
+                               teams=",".join(str(team.id) for team in teams) or None)
         except IntegrityError as exc:
             raise AccountError(f"a user {email} already exists") from exc
 

@@ -8,6 +8,7 @@ from accounts.models import ROLES
 from console.app import app_command
 from console.tables import emit_table
 from dutyline.db import database
+from rota.teams import team_named
 from webhooks.runtime import runtime
 
 
@@ -35,18 +36,22 @@ def user():
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--engineer", "engineer_name", help="the engineer this user is (engineers)")
+@click.option("--team", "team_names", multiple=True, metavar="NAME",
+              help="a team the user may see (repeatable); none: every team")
 @app_command
-def user_add(email, role, engineer_name):
+def user_add(email, role, engineer_name, team_names):
     """Add a user and print a one-time sign-in link (15 minutes)."""
     _public_url()  # before anything is added: all or nothing
     now = runtime().clock()
+    teams = [team_named(name) for name in team_names]
     with database.atomic():
-        added = users.add_user(email, role, engineer_name, now=now)
+        added = users.add_user(email, role, engineer_name, now=now, teams=teams)
         audit.record(audit.command_line_actor(), "user added",
                      f"{added.email} ({added.role})", now)
         link = _link(added)
     click.echo(f"added {added.email} ({added.role}"
-               + (f", engineer {added.engineer.name}" if added.engineer_id else "") + ")")
+               + (f", engineer {added.engineer.name}" if added.engineer_id else "")
+               + (f", teams {', '.join(team.name for team in teams)}" if teams else "") + ")")
     click.echo(f"sign-in link (works once, for 15 minutes): {link}")
 
 

@@ -10,6 +10,7 @@ from dutyline.ids import MAX_ID
 from web.context import runtime
 from web.filters import register_filters
 from web.protect import csrf
+from web.team_choice import choose_team
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/assets")
@@ -45,4 +46,5 @@ def load_user():
             return redirect(url_for("web.sign_in", next=request.full_path.rstrip("?")))
     if request.method == "POST":
         csrf.protect()  # a form without its token is refused (400) before anything changes
+    choose_team()
     return None

@@ -1,6 +1,7 @@
 """The Calendars page: subscribe links (https and webcal), a QR code, revoke and make new.
 
-Tokens are stored hashed, so a link is shown once, right after it is made."""
+Tokens are stored hashed, so a link is shown once, right after it is made. With several
+teams, the page lists and makes the links of the chosen team's feeds (web.team_choice)."""
 
 import io
 
@@ -13,6 +14,7 @@ from calendars import tokens
 from calendars.models import ENGINEER, MANAGER, FeedToken
 from web.access import is_manager
 from web.blueprint import bp
+from rota.models import FIRST_TEAM
 from web.context import runtime
 
 ENGINEER_FEEDS = (("mine", "My duty"), ("handovers", "Handovers"), ("rota", "The whole rota"))
@@ -35,7 +37,13 @@ def feed_links(token, names):
 
 
 def _live(query):
-    return list(query.where(FeedToken.revoked_at.is_null()).order_by(FeedToken.created_at.desc()))
+    """The live tokens of the query, of the chosen team's feeds when there are several."""
+    query = query.where(FeedToken.revoked_at.is_null())
+    team = g.get("team")
+    if team is not None:
+        query = query.where((FeedToken.team == team.id) if team.id != FIRST_TEAM
+                            else FeedToken.team.is_null() | (FeedToken.team == FIRST_TEAM))
+    return list(query.order_by(FeedToken.created_at.desc()))
 
 
 @bp.get("/calendars")
@@ -57,7 +65,7 @@ def calendar_new():
             abort(403)
         label = request.form.get("label", "").strip() or g.user.email
         try:
-            token = tokens.issue_token(g.now, label=label)
+            token = tokens.issue_token(g.now, label=label, team=g.get("team"))
         except tokens.TokenError as exc:
             flash(str(exc), "warning")
             return redirect(url_for("web.calendars"))
@@ -69,7 +77,7 @@ def calendar_new():
         # a new link replaces the old ones: whoever still has those loses the feed
         for old in _live(FeedToken.select().where(FeedToken.engineer == engineer.id)):
             tokens.revoke_token(old.prefix, g.now)
-        token = tokens.issue_token(g.now, engineer=engineer)
+        token = tokens.issue_token(g.now, engineer=engineer, team=g.get("team"))
         names, detail = ENGINEER_FEEDS, f"link {token[:tokens.PREFIX_LENGTH]} for {engineer.name}"
     audit.record(g.user.email, "calendar link made", detail, g.now)
     return render_template("calendars.html", made=feed_links(token, names), mine=[],

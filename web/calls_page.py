@@ -2,18 +2,20 @@
 
 from datetime import date, timedelta
 
-from flask import abort, render_template, request
+from flask import abort, g, render_template, request
 from peewee import JOIN, fn
 
 from customers.models import Customer
 from dutyline.ids import MAX_ID
 from dutyline.localtime import local_day_span
+from reports.call_figures import team_condition
 from rota.engineers import list_engineers
 from rota.models import Engineer
+from rota.teams import members
 from telephony.models import Call, CallStatus, Leg
 from voicemail.models import CallBack, Ticket
 from web.blueprint import bp
-from web.context import runtime
+from web.team_choice import calls_team, team_settings
 
 PAGE = 100
 LOOK_BACK = timedelta(days=7)
@@ -36,10 +38,10 @@ def _int(text):
 
 
 def filtered_calls(tz, now, day=None, missed=False, engineer_id=None, customer_id=None,
-                   limit=PAGE):
+                   limit=PAGE, team=None):
     """The newest calls matching the filters: a local day, missed only, an engineer rung or
-    answering, a customer. Without a day, the engineer and customer filters look back
-    LOOK_BACK (a bounded read of the started_at index, however long the log)."""
+    answering, a customer, a team (its id). Without a day, the engineer and customer filters
+    look back LOOK_BACK (a bounded read of the started_at index, however long the log)."""
     answered = Engineer.alias()
     query = (Call
              .select(Call.id, Call.started_at, Call.from_number, Call.mode, Call.status,
@@ -64,23 +66,24 @@ def filtered_calls(tz, now, day=None, missed=False, engineer_id=None, customer_i
         query = query.where((Call.answered_by == engineer_id) | fn.EXISTS(rung))
     if customer_id is not None:
         query = query.where(Call.customer == customer_id)
+    if team is not None:
+        query = query.where(team_condition(team))
     return list(query.objects())
 
 
 @bp.get("/calls")
 def calls():
-    tz = runtime().settings.tz
+    tz = team_settings().tz
     args = request.args
     chosen = {"day": _day(args.get("day")), "missed": args.get("missed") == "1",
               "engineer_id": _int(args.get("engineer")), "customer_id": _int(args.get("customer"))}
-    from flask import g
-
-    rows = filtered_calls(tz, g.now, **chosen)
+    rows = filtered_calls(tz, g.now, **chosen, team=calls_team())
     if g.user.engineer_id is not None:  # an engineer's own calls first
         rows.sort(key=lambda call: call.answered_by_id != g.user.engineer_id)
     customers = list(Customer.select(Customer.id, Customer.name).order_by(Customer.name))
     return render_template("calls.html", calls=rows, chosen=chosen, args=args,
-                           engineers=list_engineers(), customers=customers, page=PAGE,
+                           engineers=members(g.team) if g.team else list_engineers(),
+                           customers=customers, page=PAGE,
                            look_back=LOOK_BACK.days)
 
 

@@ -1,4 +1,5 @@
-"""Template filters: instants in the team's time zone, with the zone named."""
+"""Template filters: instants in the team's time zone (the chosen team's: web.team_choice),
+with the zone named."""
 
 from flask import current_app, g
 
@@ -10,8 +11,12 @@ def local(value, fmt="%a %d %b %Y %H:%M"):
     """An aware instant as local time in the team's zone, the zone's abbreviation appended."""
     if value is None:
         return "–"
-    here = value.astimezone(runtime().settings.tz)
+    here = value.astimezone(_zone())
     return f"{here.strftime(fmt)} {here.tzname()}"
+
+
+def _zone():
+    return (g.get("team_settings") or runtime().settings).tz
 
 
 def local_time(value):
@@ -36,7 +41,7 @@ def register_filters(bp):
 
     @bp.app_template_filter("clock")
     def _clock(value):  # where the page names the zone once (the grid)
-        return value.astimezone(runtime().settings.tz).strftime("%H:%M")
+        return value.astimezone(_zone()).strftime("%H:%M")
 
     @bp.app_template_filter("seconds")
     def _seconds(value):
@@ -44,8 +49,9 @@ def register_filters(bp):
 
     @bp.app_context_processor
     def team_zone():
-        settings = runtime().settings
+        settings = g.get("team_settings") or runtime().settings
         return {"zone_name": settings.timezone,
                 "current_user": g.get("user"), "endpoints": current_app.view_functions,
                 "manager": is_manager() if g.get("user") else False,
-                "ring_test_opt_out": settings.ring_test_opt_out}
+                "ring_test_opt_out": settings.ring_test_opt_out,
+                "chosen_team": g.get("team"), "switch_teams": g.get("teams") or []}

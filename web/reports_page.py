@@ -3,7 +3,8 @@ tables and a CSV download: the service level per day, week or month against the 
 target, the waits, the engineers, calls by weekday and hour (reports.heat), and the reaction
 time per customer against the contract (reports.reactions, as `dutyline report reactions`);
 beside the service level, the one the engineers signed in now are forecast to give
-(telephony.forecast).
+(telephony.forecast). With several teams, the chosen team's calls alone, with its settings
+(web.team_choice; reports.report counts one team's from the call log).
 
 A span longer than reports.limits allows is refused with a 400 and nothing counted; a
 report whose closed days are still being counted (reports.limits.StillCounting) says so
@@ -23,7 +24,7 @@ from reports.tables import ENGINEER_COLUMNS, cell, report_csv
 from telephony.forecast import presence_forecast
 from web.blueprint import bp
 from web.charts import heat_map, service_level_chart, wait_buckets, wait_chart
-from web.context import runtime
+from web.team_choice import calls_team, team_settings
 
 MODES = {"in": IN_HOURS, "out": OUT_OF_HOURS}
 PERIODS = ("day", "week", "month")  # how the page's chart and table group the days
@@ -39,7 +40,7 @@ def default_period(span):
 def _asked():
     """(span or None, error, values typed): the local days asked for, as `report calls`
     reads them; no span when they cannot be reported."""
-    settings = runtime().settings
+    settings = team_settings()
     args = request.args
     typed = {"from": args.get("from", ""), "to": args.get("to", ""), "mode": args.get("mode", ""),
              "by": args.get("by", "")}
@@ -51,7 +52,8 @@ def _asked():
     today = g.now.astimezone(settings.tz).date()
     try:
         first, last = asked_days(today, first, last)
-        span = report_span(settings, first, last, mode=MODES.get(typed["mode"]), now=g.now)
+        span = report_span(settings, first, last, mode=MODES.get(typed["mode"]), now=g.now,
+                           team=calls_team())
     except ValueError as exc:  # reports.ReportError among them
         return None, str(exc), typed
     return span, None, typed
@@ -71,11 +73,11 @@ def reports():
     except StillCounting as exc:
         return render_template("reports.html", error=str(exc), typed=typed), 503, RETRY
     buckets = wait_buckets(periods.waits)
-    settings = runtime().settings
+    settings = team_settings()
     target = settings.service_level_target
     return render_template(
         "reports.html", span=span, error=None, typed=typed, periods=periods, period=period,
-        reactions=reactions(settings, span.start, span.end, g.now),
+        reactions=reactions(settings, span.start, span.end, g.now, team=span.team),
         forecast=presence_forecast(settings, g.now).words(),
         engineers=engineers, columns=ENGINEER_COLUMNS, cell=cell, target=target,
         sl_chart=service_level_chart(periods.rows, target, period),

@@ -14,7 +14,7 @@ from rota.engineers import list_engineers
 from rota.months import month_periods
 from rota.overrides import overrides_between
 from rota.periods import local_handover
-from rota.models import Engineer
+from rota.models import FIRST_TEAM, Engineer
 
 
 @dataclass
@@ -75,15 +75,16 @@ def _of_periods(problem):
         problem.kind == ABSENT and problem.role in ("primary", "backup"))
 
 
-def month_grid(year, month, settings, now):
+def month_grid(year, month, settings, now, team=FIRST_TEAM, engineers=None):
     """(weeks of Day or None, problems, overrides, absences, the month's duties per engineer)
-    for the month, in the team's zone; a day whose period has started by `now` is locked."""
+    of the team's (its id) month, in its zone; a day whose period has started by `now` is
+    locked. `engineers` are those the forms offer (every active engineer by default)."""
     tz = settings.tz
     first = date(year, month, 1)
     last = date(year, month, monthrange(year, month)[1])
     days = {first + timedelta(days=n): Day(first + timedelta(days=n)) for n in range(last.day)}
     names = {e.id: e.name for e in Engineer.select(Engineer.id, Engineer.name)}
-    periods = month_periods(year, month)
+    periods = month_periods(year, month, team)
     for cell in days.values():
         cell.closed = is_closed_day(settings, cell.day)
         cell.weekend = cell.day.weekday() >= 5
@@ -97,7 +98,7 @@ def month_grid(year, month, settings, now):
                 cell.started = period.starts_at <= now
     start = _local_day_bounds(first, tz)[0]
     end = _local_day_bounds(last, tz)[1]
-    overrides = overrides_between(start, end)
+    overrides = overrides_between(start, end, team)
     for item in overrides:
         for day in _days_touched(item.starts_at, item.ends_at, tz, first, last):
             days[day].overrides.append(item)
@@ -105,7 +106,7 @@ def month_grid(year, month, settings, now):
     for item in absences:
         for day in _days_touched(item.starts_at, item.ends_at, tz, first, last):
             days[day].absent.append(names.get(item.engineer_id, "?"))
-    problems = check_month(year, month, settings)
+    problems = check_month(year, month, settings, team)
     for problem in problems:
         touched = _period_days if _of_periods(problem) else _days_touched
         for day in touched(problem.starts_at, problem.ends_at, tz, first, last):
@@ -116,8 +117,9 @@ def month_grid(year, month, settings, now):
     cells += [None] * (-len(cells) % 7)
     weeks = [cells[n:n + 7] for n in range(0, len(cells), 7)]
     return {"weeks": weeks, "problems": problems, "overrides": overrides,
-            "absences": absences, "names": names, "engineers": list_engineers(),
-            "days": days, "counts": month_counts(year, month, settings)}
+            "absences": absences, "names": names,
+            "engineers": list_engineers() if engineers is None else engineers,
+            "days": days, "counts": month_counts(year, month, settings, team)}
 
 
 def month_of(text, now, tz):

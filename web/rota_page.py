@@ -1,5 +1,6 @@
 """The Rota page: the month's grid, and the manager's changes through the rota's own functions
-(the same validation and messages as the command line)."""
+(the same validation and messages as the command line). With several teams, the chosen
+team's rota (web.team_choice), changed with its settings."""
 
 from flask import flash, g, redirect, render_template, request, url_for
 
@@ -8,7 +9,8 @@ from rota import absences, change_warnings, generate, overrides, periods, swaps
 from rota.engineers import RotaError, find_engineer
 from web.access import manager_only
 from web.blueprint import bp
-from web.context import runtime
+from rota.teams import members
+from web.team_choice import team_id, team_settings
 from web.parse import parse_day, parse_instant
 from rota.seen import AlreadyDone, parse_seen, snapshot
 from rota.started import StartedPeriod
@@ -19,7 +21,7 @@ STARTED_NOTE = "; periods that had started included"
 
 
 def _page(month_text, status=200, error=None, action=None):
-    settings = runtime().settings
+    settings = team_settings()
     try:
         year, month = month_of(month_text, g.now, settings.tz)
     except RotaError as exc:
@@ -27,13 +29,14 @@ def _page(month_text, status=200, error=None, action=None):
             return render_template("error.html", title="Not a month", text=str(exc),
                                    code=404), 404
         year, month = month_of(None, g.now, settings.tz)
-    data = month_grid(year, month, settings, g.now)
+    data = month_grid(year, month, settings, g.now, team_id(),
+                      members(g.team) if g.team is not None else None)
     picked = picked_day(request.values.get("day") if request.method == "GET"
                         else request.form.get("picked"), data["days"], data["names"], settings,
                         g.now)
     before, after = neighbours(year, month)
     return render_template("rota.html", year=year, month=month, month_text=f"{year}-{month:02d}",
-                           seen=snapshot(year, month), picked=picked,
+                           seen=snapshot(year, month, team_id()), picked=picked,
                            before=before, after=after, today=g.now.astimezone(settings.tz).date(),
                            error=error, action=action, form=request.form, tz=settings.tz,
                            **data), status
@@ -62,7 +65,7 @@ def _done(message, detail=None, warnings=()):
 def _change(action, apply):
     manager_only()
     try:
-        return apply(runtime().settings)
+        return apply(team_settings())
     except AlreadyDone as exc:  # a form sent twice: the first did it, the second does nothing
         flash(f"already done: {exc}")
         return _back()
@@ -98,7 +101,8 @@ def rota_generate():
         year, month = parse_month(request.form.get("month", ""))
         result = generate.generate_month(year, month, settings, g.now,
                                          replace=bool(request.form.get("replace")),
-                                         include_started=_include_started())
+                                         include_started=_include_started(),
+                                         team=team_id())
         text = (f"{result.periods} periods, {result.filled} places filled, {result.kept} kept, "
                 f"{result.empty} left empty"
                 + (f"; {result.started} that had started left as they were" if result.started
@@ -115,7 +119,7 @@ def rota_assign():
         primary = _engineer("primary")
         backup = _engineer("backup", required=False)
         periods.assign_period(day, primary, backup, settings, now=g.now, seen=_seen(),
-                              include_started=_include_started())
+                              include_started=_include_started(), team=team_id())
         return _done("assigned", f"{day}: {primary.name}"
                      + (f", backup {backup.name}" if backup else "")
                      + (STARTED_NOTE if _include_started() else ""))
@@ -128,7 +132,8 @@ def rota_swap():
     def apply(settings):
         first, second = parse_day(request.form.get("first")), parse_day(request.form.get("second"))
         one, two = swaps.swap_periods(first, second, settings, g.now,
-                                      include_started=_include_started(), seen=_seen())
+                                      include_started=_include_started(), seen=_seen(),
+                                      team=team_id())
         return _done("swapped", f"{first} and {second}"
                      + (STARTED_NOTE if _include_started() else ""),
                      change_warnings.swap_warnings(one, two, settings.tz))
@@ -144,7 +149,7 @@ def rota_override():
         made = overrides.add_override(name, parse_instant(request.form.get("starts"), tz),
                                       parse_instant(request.form.get("ends"), tz), settings,
                                       g.now, include_started=_include_started(),
-                                      seen=_seen())
+                                      seen=_seen(), team=team_id())
         starts_at, ends_at = made.starts_at.astimezone(tz), made.ends_at.astimezone(tz)
         return _done("override added", f"{made.engineer.name} on duty from "
                      f"{starts_at:%a %d %b %Y %H:%M} to {ends_at:%a %d %b %Y %H:%M}"

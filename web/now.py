@@ -63,7 +63,7 @@ def now_view(now):
         "busy": busy,
         "ringing": ringing,
         "today": today_figures(now, settings, calls_team()),
-        "forecast": presence_forecast(settings, now).words(),
+        "forecast": presence_forecast(settings, now, team).words(),
         "day": now.astimezone(settings.tz).date().isoformat(),
     }
 

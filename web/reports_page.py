@@ -24,7 +24,7 @@ from reports.tables import ENGINEER_COLUMNS, cell, report_csv
 from telephony.forecast import presence_forecast
 from web.blueprint import bp
 from web.charts import heat_map, service_level_chart, wait_buckets, wait_chart
-from web.team_choice import calls_team, team_settings
+from web.team_choice import calls_team, team_id, team_settings
 
 MODES = {"in": IN_HOURS, "out": OUT_OF_HOURS}
 PERIODS = ("day", "week", "month")  # how the page's chart and table group the days
@@ -78,7 +78,7 @@ def reports():
     return render_template(
         "reports.html", span=span, error=None, typed=typed, periods=periods, period=period,
         reactions=reactions(settings, span.start, span.end, g.now, team=span.team),
-        forecast=presence_forecast(settings, g.now).words(),
+        forecast=presence_forecast(settings, g.now, team_id()).words(),
         engineers=engineers, columns=ENGINEER_COLUMNS, cell=cell, target=target,
         sl_chart=service_level_chart(periods.rows, target, period),
         wait_chart=wait_chart(buckets), buckets=buckets, heat_chart=heat_map(heat),

@@ -1,6 +1,8 @@
-"""On-call pay of a month from the tables: the duty periods, the overrides and the call log
-handed to rota.pay (which says what each figure is), one line an engineer, and CSV for
-payroll."""
+"""On-call pay of a month from the tables: a team's duty periods, overrides and calls handed
+to rota.pay (which says what each figure is), one line an engineer, and CSV for payroll.
+
+Each team's month is its own, in its own settings (handover, zone, holidays): an engineer in
+two teams has a line in each, for the duty held in that team."""
 
 import csv
 import io
@@ -8,7 +10,9 @@ from dataclasses import dataclass
 
 from dutyline.spreadsheet import safe_cell
 from hours.business_hours import OUT_OF_HOURS
-from rota.models import DutyPeriod, Engineer, Override
+from reports.call_figures import team_condition
+from rota.models import FIRST_TEAM, DutyPeriod, Engineer, Override, TeamMember
+from rota.models import team_id as id_of
 from rota.pay import DutyPay, duty_pay, month_window
 from telephony.models import Call
 
@@ -47,29 +51,35 @@ class MonthPay:
                         [line for line in self.lines if line.engineer_id == engineer_id])
 
 
-def month_pay(year, month, settings):
-    """MonthPay: every active engineer, and anyone else who held duty or answered an
-    out-of-hours call in the month, by name."""
+def month_pay(year, month, settings, team=FIRST_TEAM):
+    """MonthPay of `team` (a Team or its id; `settings` are its own): every active engineer of
+    the team, and anyone else who held its duty or answered one of its out-of-hours calls in
+    the month, by name."""
+    team = id_of(team)
     start, end = month_window(year, month, settings)
     plan = (DutyPeriod
             .select(DutyPeriod.starts_at, DutyPeriod.ends_at, DutyPeriod.primary)
-            .where(DutyPeriod.starts_at < end, DutyPeriod.ends_at > start)
+            .where(DutyPeriod.team == team, DutyPeriod.starts_at < end,
+                   DutyPeriod.ends_at > start)
             .tuples())
     overrides = (Override
                  .select(Override.starts_at, Override.ends_at, Override.engineer)
-                 .where(Override.starts_at < end, Override.ends_at > start)
+                 .where(Override.team == team, Override.starts_at < end,
+                        Override.ends_at > start)
                  .order_by(Override.created_at, Override.id)  # the one made last wins
                  .tuples())
     calls = (Call
              .select(Call.answered_by, Call.started_at)
-             .where(Call.started_at >= start, Call.started_at < end,
+             .where(team_condition(team), Call.started_at >= start, Call.started_at < end,
                     Call.answered_at.is_null(False), Call.answered_by.is_null(False),
                     Call.mode == OUT_OF_HOURS)
              .tuples())
     pay = duty_pay(year, month, settings, list(plan), list(overrides), list(calls))
+    members = TeamMember.select(TeamMember.engineer).where(TeamMember.team == team)
     people = (Engineer
               .select(Engineer.id, Engineer.name)
-              .where(Engineer.active | Engineer.id.in_(list(pay) or [0]))
+              .where((Engineer.active & Engineer.id.in_(members))
+                     | Engineer.id.in_(list(pay) or [0]))
               .tuples())
     lines = sorted((PayLine(name, engineer_id, pay.get(engineer_id) or DutyPay(engineer_id))
                     for engineer_id, name in people), key=lambda line: line.name.lower())

@@ -1,5 +1,6 @@
 """The On-call pay page: a month's duty per engineer as payroll asks for it (rota.pay), and
-its CSV. Managers see everyone; an engineer sees their own line."""
+its CSV. Managers see everyone; an engineer sees their own line. With several teams, the
+chosen team's duty in its own settings (web.team_choice)."""
 
 from flask import Response, g, render_template, request
 
@@ -8,12 +9,12 @@ from rota.engineers import RotaError
 from rota.months import parse_month
 from web.access import is_manager
 from web.blueprint import bp
-from web.context import runtime
+from web.team_choice import team_id, team_settings
 
 
 def _asked():
     """(the MonthPay the user may see, or None, and the error)."""
-    settings = runtime().settings
+    settings = team_settings()
     text = request.args.get("month", "").strip()
     try:
         if text:
@@ -23,7 +24,7 @@ def _asked():
             year, month = here.year, here.month
     except RotaError as exc:
         return None, str(exc)
-    pay = month_pay(year, month, settings)
+    pay = month_pay(year, month, settings, team_id())
     return (pay if is_manager() else pay.only(g.user.engineer_id)), None
 
 
@@ -41,7 +42,7 @@ def pay():
                                typed=request.args.get("month", "")), 400
     before, after = _neighbours(month.year, month.month)
     return render_template("pay.html", month=month, error=None, before=before, after=after,
-                           typed=month.label, tz=runtime().settings.tz)
+                           typed=month.label, tz=team_settings().tz)
 
 
 @bp.get("/rota/pay.csv")

@@ -1,6 +1,7 @@
 """Two teams on one installation: each number reaches its own team, in its own hours, with
 its own round robin and duty rota; a line's menu lets the caller choose."""
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,7 @@ def settings_data():
     weekdays = {day: "08:00-18:00" for day in ("mon", "tue", "wed", "thu", "fri")}
     return {"hunt": "sequential",
             "teams": {"Network": {"greeting": "Network team, connecting you.",
+                                  "ring_seconds": 25,
                                   "hours": {**weekdays, "sat": "09:00-12:00"}}}}
 
 
@@ -80,6 +82,20 @@ def test_each_team_keeps_its_own_hours_and_greeting(simulate, teams, db):
     assert Call.get(Call.sid == network.call_sid).mode == "in_hours"
     support = simulate(Scenario(at=SATURDAY_10, to=SUPPORT_LINE, others="accept"))
     assert Call.get(Call.sid == support.call_sid).mode == "out_of_hours"
+
+
+def dial_timeouts(outcome):
+    return [re.search(r'<Dial [^>]*timeout="(\d+)"', body).group(1)
+            for _, _, body in outcome.responses if "<Dial" in body]
+
+
+def test_every_leg_of_a_call_rings_as_long_as_its_team_says(simulate, teams, db):
+    network = simulate(Scenario(at=TUESDAY_10, to=NETWORK_LINE, others="ignore"))
+    support = simulate(Scenario(at=TUESDAY_10, to=SUPPORT_LINE, others="ignore"))
+    # ring_seconds 25 for the network (Twilio rings 5 s past a timeout), 15 by default;
+    # the second leg is rung from the first's dial result, a callback of the call's team
+    assert dial_timeouts(network) == ["20", "20"]
+    assert dial_timeouts(support) == ["10", "10", "10"]
 
 
 def test_each_team_has_its_own_duty_rota(simulate, teams, settings, db):

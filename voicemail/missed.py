@@ -18,6 +18,7 @@ from peewee import JOIN
 from customers.models import Customer
 from dutyline.db import database
 from dutyline.phones import is_withheld
+from voicemail.ticket_teams import of_team
 from telephony.models import Call, CallStatus
 from voicemail.models import MISSED_KIND, Ticket
 from voicemail import notify
@@ -80,14 +81,18 @@ def queue_missed_calls(settings, now, delivery=None):
                for call in missed_without_ticket(settings, now))
 
 
-def callbacks_due(limit=500):
-    """The tickets whose call-back is due, the oldest call first."""
-    return list(Ticket
-                .select(Ticket, Customer)
-                .join(Customer, JOIN.LEFT_OUTER, on=(Ticket.customer == Customer.id))
-                .where(Ticket.callback_done_at.is_null())
-                .order_by(Ticket.created_at, Ticket.id)
-                .limit(limit))
+def callbacks_due(limit=500, team=None):
+    """The tickets whose call-back is due, the oldest call first; of the team whose id is
+    `team`, when given."""
+    query = (Ticket
+             .select(Ticket, Customer)
+             .join(Customer, JOIN.LEFT_OUTER, on=(Ticket.customer == Customer.id))
+             .where(Ticket.callback_done_at.is_null())
+             .order_by(Ticket.created_at, Ticket.id)
+             .limit(limit))
+    if team is not None:
+        query = query.where(of_team(team))
+    return list(query)
 
 
 def can_call_back(ticket):

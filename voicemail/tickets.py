@@ -19,6 +19,7 @@ from outbox.queue import cancel_queued
 from voicemail.models import (MISSED_KIND, PRIORITIES, TICKET_BASE, VOICEMAIL_KIND, Ticket,
                               engineer_text_prefix, escalation_prefix, ticket_id)
 from voicemail.notify import Delivery
+from voicemail.ticket_teams import of_team
 
 log = logging.getLogger(__name__)
 
@@ -193,9 +194,9 @@ def close(number, now):
     return Ticket.get_by_id(ticket.id)
 
 
-def list_tickets(status=None, limit=200, before=None):
+def list_tickets(status=None, limit=200, before=None, team=None):
     """The most recent tickets (those numbered below `before`, when given), newest first,
-    with their customer and engineer."""
+    with their customer and engineer; of the team whose id is `team`, when given."""
     if status is not None and status not in STATUSES:
         raise TicketError(f"status must be one of {', '.join(STATUSES)}")
     query = (Ticket
@@ -209,4 +210,6 @@ def list_tickets(status=None, limit=200, before=None):
         query = query.where(Ticket.status == status)
     if before is not None:  # every ticket is below a number past the keys' range
         query = query.where(Ticket.id < min(before - TICKET_BASE, MAX_ID + 1))
+    if team is not None:
+        query = query.where(of_team(team))
     return list(query)

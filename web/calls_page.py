@@ -1,4 +1,5 @@
-"""The Calls page: the call log with filters, and one call's legs on a timeline."""
+"""The Calls page: the call log with filters, and one call's legs on a timeline. With several
+teams the log is the chosen team's, and a call of a team the user may not see is not found."""
 
 from datetime import date, timedelta
 
@@ -15,7 +16,7 @@ from rota.teams import members
 from telephony.models import Call, CallStatus, Leg
 from voicemail.models import CallBack, Ticket
 from web.blueprint import bp
-from web.team_choice import calls_team, team_settings
+from web.team_choice import calls_team, seen_or_404, team_settings
 
 PAGE = 100
 LOOK_BACK = timedelta(days=7)
@@ -112,8 +113,6 @@ def timeline(call, legs, now):
 
 @bp.get("/calls/<int:call_id>")
 def call_detail(call_id):
-    from flask import g
-
     call = (Call
             .select(Call, Customer)
             .join(Customer, JOIN.LEFT_OUTER, on=(Call.customer == Customer.id))
@@ -121,6 +120,7 @@ def call_detail(call_id):
             .first())
     if call is None:
         abort(404)
+    seen_or_404(call.team_id)
     legs = list(Leg
                 .select(Leg, Engineer)
                 .join(Engineer, JOIN.LEFT_OUTER, on=(Leg.engineer == Engineer.id))

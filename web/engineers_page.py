@@ -2,7 +2,11 @@
 test, add, edit, remove.
 
 Engineers change their own presence, and their own ring test where the managers allow it
-(the setting ring_test_opt_out); everything else is for managers."""
+(the setting ring_test_opt_out); everything else is for managers.
+
+With several teams the page lists the chosen team's engineers only, and says how many more
+are in the user's other teams; an engineer added here joins the chosen team. An engineer in
+none of the teams the user may see is not found (404), and nothing changes."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
@@ -12,24 +16,39 @@ from rota import engineers as service
 from rota.engineers import RotaError
 from rota.models import Engineer
 from rota.ring_test import RingTestRefused, set_ring_test
+from rota.teams import members
 from telephony.presence import engineers_on_a_call
 from web.access import is_manager, manager_only, may_change_engineer
 from web.blueprint import bp
 from web.context import runtime
 from web.local_paths import safe_target
+from web.team_choice import may_see_engineer, team_id
 
 ERRORS = (RotaError, InvalidNumber, ValueError)
 
 
+def _shown():
+    """(the engineers listed, how many more are in the user's other teams): every engineer
+    with one team, else the chosen team's."""
+    if g.get("team") is None:
+        return service.list_engineers(), 0
+    shown = members(g.team)
+    others = {engineer.id for team in g.teams if team.id != g.team.id
+              for engineer in members(team)} - {engineer.id for engineer in shown}
+    return shown, len(others)
+
+
 def _page(status=200, error=None, form=None, editing=None):
-    return render_template("engineers.html", engineers=service.list_engineers(),
+    shown, elsewhere = _shown()
+    return render_template("engineers.html", engineers=shown, elsewhere=elsewhere,
                            busy=engineers_on_a_call(g.now), error=error, form=form or {},
                            editing=editing), status
 
 
 def _engineer(engineer_id):
+    """The active engineer with this id, in a team the user may see (else 404)."""
     engineer = Engineer.get_or_none(Engineer.id == engineer_id, Engineer.active)
-    if engineer is None:
+    if engineer is None or not may_see_engineer(engineer):
         abort(404)
     return engineer
 
@@ -52,7 +71,8 @@ def engineer_add():
     try:
         added = service.add_engineer(form.get("name", ""), form.get("mobile", ""),
                                      form.get("desk") or None, form.get("email") or None,
-                                     region=runtime().settings.phone_region, now=g.now)
+                                     region=runtime().settings.phone_region, now=g.now,
+                                     team_id=team_id())
     except ERRORS as exc:
         return _page(400, error=str(exc), form=form, editing="new")
     return _done("engineer added", f"{added.name} (mobile {added.mobile})")
@@ -79,7 +99,8 @@ def engineer_remove(engineer_id):
     """Asks first: the confirmation page; the removal only when its form says so."""
     manager_only()
     gone = Engineer.get_or_none(Engineer.id == engineer_id, ~Engineer.active)
-    if gone is not None and request.method == "POST":  # the confirmation sent twice
+    # the confirmation sent twice
+    if gone is not None and request.method == "POST" and may_see_engineer(gone):
         flash(f"already done: {gone.name} was removed")
         return redirect(url_for("web.engineers"))
     engineer = _engineer(engineer_id)

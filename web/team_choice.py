@@ -11,7 +11,7 @@ does not exist or is not the user's is refused (404) and changes nothing.
 from flask import abort, g, request, session
 
 from rota.models import FIRST_TEAM
-from rota.teams import list_teams
+from rota.teams import list_teams, teams_of
 from web.context import runtime
 
 SESSION_KEY = "team"
@@ -53,3 +53,30 @@ def calls_team():
 def team_settings():
     """The chosen team's settings (the top-level settings with one team)."""
     return g.get("team_settings") or runtime().settings
+
+
+def may_see(team):
+    """Whether the user may see what belongs to the team whose id is `team` (None: the first
+    team, as for a call logged before teams): always with one team, else when it is one of
+    the teams they may choose."""
+    if g.get("team") is None:
+        return True
+    return (team or FIRST_TEAM) in {allowed.id for allowed in g.teams}
+
+
+def seen_or_404(team):
+    """Stop (404) when the user may not see what belongs to the team whose id is `team`: a
+    page or an action on it is as if it did not exist, and nothing changes."""
+    if not may_see(team):
+        abort(404)
+
+
+def may_see_engineer(engineer):
+    """Whether the user may see `engineer`: always with one team; else when the engineer is
+    in a team the user may see (an engineer in no team: only for a user limited to none)."""
+    if g.get("team") is None:
+        return True
+    teams = [team.id for team in teams_of(engineer)]
+    if not teams:
+        return g.user.team_ids() is None
+    return any(may_see(team) for team in teams)

@@ -1,4 +1,6 @@
-"""The Tickets page: voicemail tickets with deadline and status; acknowledge and close."""
+"""The Tickets page: voicemail tickets with deadline and status; acknowledge and close. With
+several teams the list is the chosen team's (a ticket is of its call's team), and a ticket of
+a team the user may not see is not found (404), to read or to act on."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
@@ -8,10 +10,12 @@ from voicemail.callbacks import callbacks_of
 from voicemail.escalation import escalation_calls
 from voicemail.missed import can_call_back
 from voicemail.models import PRIORITIES
+from voicemail.ticket_teams import ticket_team
 from voicemail.tickets import TicketError
 from web.access import is_manager
 from web.blueprint import bp
 from web.context import runtime
+from web.team_choice import calls_team, seen_or_404
 
 
 PAGE = 50  # tickets a page; older ones a link away
@@ -25,6 +29,16 @@ def mine_first(found):
     return sorted(found, key=lambda t: me not in (t.engineer_id, t.acknowledged_by_id))
 
 
+def of_a_team_seen(number):
+    """Stop (404) when ticket `number` is of a team the user may not see; a ticket not found
+    is left to the action, which says so."""
+    try:
+        found = service.get_ticket(number)
+    except TicketError:
+        return
+    seen_or_404(ticket_team(found))
+
+
 @bp.get("/tickets")
 def tickets():
     status = request.args.get("status") or None
@@ -34,7 +48,8 @@ def tickets():
     # ASCII digits only ("²" is a digit to isdigit, not to int); a number past any ticket
     # leaves none out, as no limit does
     before = int(before) if before.isascii() and before.isdigit() and len(before) < 19 else None
-    found = service.list_tickets(status, limit=PAGE + 1, before=before)
+    found = service.list_tickets(status, limit=PAGE + 1, before=before,
+                                 team=calls_team())
     older = found[PAGE - 1].number if len(found) > PAGE else None
     return render_template("tickets.html", tickets=mine_first(found[:PAGE]), status=status,
                            statuses=service.STATUSES, priorities=PRIORITIES, before=before,
@@ -47,6 +62,7 @@ def ticket(number):
         found = service.get_ticket(number)
     except TicketError:
         abort(404)
+    seen_or_404(ticket_team(found))
     return render_template("ticket.html", ticket=found, priorities=PRIORITIES,
                            escalation=escalation_calls(found), callbacks=callbacks_of(found),
                            can_call_back=can_call_back)
@@ -58,6 +74,7 @@ def ticket_change(number, action):
     # closing is for managers
     if action not in ("ack", "close", "priority") or (action == "close" and not is_manager()):
         abort(403 if action == "close" else 404)
+    of_a_team_seen(number)
     engineer = g.user.engineer if g.user.engineer_id else None
     delivery = runtime().delivery
     try:

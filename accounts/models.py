@@ -4,7 +4,7 @@ the wallboard's read-only links."""
 from peewee import AutoField, CharField, ForeignKeyField, TextField
 
 from dutyline.db import BaseModel, UTCDateTimeField
-from rota.models import Engineer
+from rota.models import Engineer, Team
 
 MANAGER = "manager"
 ENGINEER = "engineer"
@@ -87,3 +87,5 @@ class WallboardLink(BaseModel):
     created_at = UTCDateTimeField()
     created_by = CharField()  # the audit log's actor
     revoked_at = UTCDateTimeField(null=True)
+    # the team whose figures it shows; None: the first team's (every call with one team)
+    team = ForeignKeyField(Team, null=True, backref="wallboard_links", index=False)

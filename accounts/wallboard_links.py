@@ -13,6 +13,7 @@ import secrets
 from accounts.models import WallboardLink
 from accounts.tokens import digest
 from dutyline.plain_text import plain
+from rota.models import FIRST_TEAM, Team
 
 SECRET_BYTES = 25  # 200 random bits, 40 base32 characters
 SECRET_LENGTH = 40
@@ -30,9 +31,10 @@ def _new_secret():
     return base64.b32encode(secrets.token_bytes(SECRET_BYTES)).decode().lower()
 
 
-def make_link(label, actor, now):
-    """A new link for the screen called `label`; returns (the link, its secret). The secret
-    is shown once: only its hash is kept."""
+def make_link(label, actor, now, team=None):
+    """A new link for the screen called `label`, showing the figures of `team` (a Team, or
+    None for the first team); returns (the link, its secret). The secret is shown once: only
+    its hash is kept."""
     label = (label or "").strip()
     if not label:
         raise WallboardLinkError("a wallboard link needs a label (where the screen is)")
@@ -41,7 +43,8 @@ def make_link(label, actor, now):
         raise WallboardLinkError(f"a wallboard link's label is at most {MAX_LABEL} characters")
     secret = _new_secret()
     link = WallboardLink.create(prefix=secret[:PREFIX_LENGTH], token_hash=digest(secret),
-                                label=label, created_at=now, created_by=actor)
+                                label=label, created_at=now, created_by=actor,
+                                 team=team.id if team is not None else None)
     return link, secret
 
 
@@ -61,12 +64,19 @@ def link_for(secret):
     return found
 
 
-def live_links():
-    """The links not revoked, newest first."""
-    return list(WallboardLink
-                .select()
-                .where(WallboardLink.revoked_at.is_null())
-                .order_by(WallboardLink.created_at.desc(), WallboardLink.id.desc()))
+def live_links(team=None):
+    """The links not revoked, newest first; those showing the team `team` (an id), when given
+    (a link of no team shows the first team's)."""
+    query = WallboardLink.select().where(WallboardLink.revoked_at.is_null())
+    if team is not None:
+        query = query.where(WallboardLink.team == team if team != FIRST_TEAM
+                            else WallboardLink.team.is_null() | (WallboardLink.team == team))
+    return list(query.order_by(WallboardLink.created_at.desc(), WallboardLink.id.desc()))
+
+
+def link_team(link):
+    """The id of the team whose figures a link shows."""
+    return link.team_id or FIRST_TEAM
 
 
 def _revoke(link, now):
@@ -111,4 +121,5 @@ def link_as_dict(link):
     """A link's public facts: prefix, label, who made it and when; never the secret."""
     return {"prefix": link.prefix, "label": link.label, "created_by": link.created_by,
             "created_at": link.created_at.isoformat(),
-            "revoked_at": link.revoked_at.isoformat() if link.revoked_at else None}
+            "revoked_at": link.revoked_at.isoformat() if link.revoked_at else None,
+            "team": Team.get_by_id(link_team(link)).name}

@@ -10,6 +10,9 @@ the fallback number, abandoned; a short abandon and a blocked number are not mis
 number no answered call came from after them. One line a number, with how many such calls
 and the last one's time, the oldest first. A withheld number cannot be called back: those
 calls are only counted.
+
+With several teams a wallboard shows one team's: its calls, its engineers, its figures in its
+own settings (`team`, an id); without one, every call and engineer, as with one team.
 """
 
 from dataclasses import dataclass
@@ -18,12 +21,14 @@ from datetime import timedelta
 from customers.models import Customer
 from dutyline.localtime import local_day_span
 from dutyline.phones import is_withheld
-from reports.call_figures import ABANDONED, FALLBACK, VOICEMAIL, outcome_case
+from reports.call_figures import ABANDONED, FALLBACK, VOICEMAIL, outcome_case, team_condition
 from reports.limits import StillCounting
 from reports.report import report
 from reports.span import Span
 from reports.sql import seconds_between
 from rota.engineers import list_engineers
+from rota.models import Team
+from rota.teams import members
 from telephony.presence import engineers_on_a_call
 from telephony.models import Call
 
@@ -81,12 +86,18 @@ def _customers(ids):
     return dict(Customer.select(Customer.id, Customer.name).where(Customer.id.in_(ids)).tuples())
 
 
-def waiting_calls(now):
+def _of(team):
+    """The conditions keeping the calls of `team` (an id): none for None, every call."""
+    return [team_condition(team)] if team is not None else []
+
+
+def waiting_calls(now, team=None):
     """The callers waiting now (a call ringing for its hunt), the longest waiting first."""
     rows = list(Call
                 .select(Call.started_at, Call.from_number, Call.customer, Call.mode)
                 .where(Call.status == "ringing", Call.ended_at.is_null(),
-                       Call.started_at > now - RINGING_STALE, Call.started_at <= now)
+                       Call.started_at > now - RINGING_STALE, Call.started_at <= now,
+                       *_of(team))
                 .order_by(Call.started_at)
                 .tuples())
     names = _customers(row[2] for row in rows)
@@ -95,8 +106,9 @@ def waiting_calls(now):
             for started, number, customer, mode in rows]
 
 
-def callbacks_due(settings, now):
-    """(the CallBacks of today up to `now`, calls from withheld numbers that reached nobody)."""
+def callbacks_due(settings, now, team=None):
+    """(the CallBacks of today up to `now`, calls from withheld numbers that reached nobody);
+    of the calls of `team` (an id) when given."""
     today = now.astimezone(settings.tz).date()
     start, _ = local_day_span(today, today, settings.tz)
     unanswered = (Call
@@ -104,7 +116,7 @@ def callbacks_due(settings, now):
                           outcome_case().alias("outcome"),
                           seconds_between(Call.ended_at, Call.started_at).alias("held"))
                   .where(Call.started_at >= start, Call.started_at <= now,
-                         Call.answered_at.is_null())
+                         Call.answered_at.is_null(), *_of(team))
                   .order_by(Call.started_at, Call.id)
                   .tuples())
     misses, withheld = [], 0
@@ -125,7 +137,7 @@ def callbacks_due(settings, now):
                                 .select(Call.from_number, Call.started_at)
                                 .where(Call.started_at >= start, Call.started_at <= now,
                                        Call.answered_at.is_null(False),
-                                       Call.from_number.in_(numbers))
+                                       Call.from_number.in_(numbers), *_of(team))
                                 .tuples()):
             answered[number] = max(started, answered.get(number, started))
     due = {}
@@ -141,25 +153,27 @@ def callbacks_due(settings, now):
     return sorted(callbacks, key=lambda callback: callback.last_at), withheld
 
 
-def today_total(settings, now):
+def today_total(settings, now, team=None):
     """(today's report total, the answered calls' waits in whole seconds), or (None, {})
-    while the figures of its closed hours are still being counted."""
+    while the figures of its closed hours are still being counted; of `team`'s calls (an id)
+    when given."""
     today = now.astimezone(settings.tz).date()
     try:
-        result = report(Span.days(settings, today, today, now=now))
+        result = report(Span.days(settings, today, today, now=now, team=team))
     except StillCounting:
         return None, {}
     return result.total, result.waits
 
 
-def board(settings, now):
-    """Everything the wallboard shows at `now`."""
-    waiting = waiting_calls(now)
-    today, waits = today_total(settings, now)
+def board(settings, now, team=None):
+    """Everything the wallboard shows at `now`: of `team` (an id, with `settings` its own),
+    or of every call and engineer for None."""
+    waiting = waiting_calls(now, team)
+    today, waits = today_total(settings, now, team)
     longest = max([*waits, *(call.waited for call in waiting)], default=None)
-    engineers = list_engineers()
+    engineers = list_engineers() if team is None else members(Team.get_by_id(team))
     busy = engineers_on_a_call(now)
-    callbacks, withheld = callbacks_due(settings, now)
+    callbacks, withheld = callbacks_due(settings, now, team)
     return Board(now=now, waiting=waiting, longest_wait=longest,
                  signed_in=[engineer for engineer in engineers if engineer.signed_in],
                  on_a_call=[engineer for engineer in engineers if engineer.id in busy],

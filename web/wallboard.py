@@ -6,13 +6,17 @@ session, so it sets no cookie, and its answers are never stored (`Cache-Control:
 no-store`). The page fetches its live part every few seconds (htmx, as the Now page does);
 once the link is revoked that answer makes the page load again, and it says the link no
 longer works.
+
+With several teams a link shows one team's figures, in its settings: the team it was made for
+(a link made before there were teams: the first team's). With one team, every call's.
 """
 
 from flask import Blueprint, g, render_template
 
-from accounts.wallboard_links import link_for
+from accounts.wallboard_links import link_for, link_team
 from dutyline.db import database
 from reports.board import board
+from rota.models import Team
 from web.context import runtime
 
 board_bp = Blueprint("wallboard", __name__, template_folder="templates")
@@ -39,24 +43,32 @@ def _gone():
     return render_template("wallboard_gone.html"), 404
 
 
-def _view(secret):
-    settings = runtime().settings
-    return {"board": board(settings, g.now), "secret": secret, "team_name": settings.team_name,
+def _view(secret, link):
+    """What the page shows for `link`: its team's board where there are several teams."""
+    rt = runtime()
+    settings, team, name = rt.settings, None, rt.settings.team_name
+    if Team.select().limit(2).count() > 1:
+        found = Team.get_by_id(link_team(link))
+        team, settings, name = found.id, rt.team_settings(found.id), found.name
+        g.team_settings = settings  # the clock and times in the team's zone (web.filters)
+    return {"board": board(settings, g.now, team), "secret": secret, "team_name": name,
             "poll_seconds": POLL_SECONDS, "shown_waiting": SHOWN_WAITING,
             "shown_callbacks": SHOWN_CALLBACKS, "shown_people": SHOWN_PEOPLE}
 
 
 @board_bp.get("/wallboard/<secret>")
 def board_page(secret):
-    if link_for(secret) is None:
+    link = link_for(secret)
+    if link is None:
         return _gone()
-    return render_template("wallboard.html", **_view(secret))
+    return render_template("wallboard.html", **_view(secret, link))
 
 
 @board_bp.get("/wallboard/<secret>/live")
 def board_live(secret):
-    if link_for(secret) is None:
+    link = link_for(secret)
+    if link is None:
         # revoked while the screen shows it: the whole page loads again and says so (a 2xx
         # answer, as the Now page's, so that the browser reports no failed request)
         return "", 204, {"HX-Refresh": "true"}
-    return render_template("wallboard_live.html", **_view(secret))
+    return render_template("wallboard_live.html", **_view(secret, link))

@@ -1,14 +1,18 @@
 """The Wallboard page (managers): the wallboard's read-only links for screens without an
-account, made (the link shown once) and revoked; every change audited."""
+account, made (the link shown once) and revoked; every change audited. With several teams
+the page lists and makes the chosen team's links (web.team_choice); a link of a team the
+manager may not see is not found (404) and stays as it was."""
 
 from flask import flash, g, redirect, render_template, request, url_for
 
 from accounts import audit
-from accounts.wallboard_links import (PREFIX_LENGTH, WallboardLinkError, live_links, make_link,
-                                      revoke_link)
+from accounts.models import WallboardLink
+from accounts.wallboard_links import (PREFIX_LENGTH, WallboardLinkError, link_team, live_links,
+                                      make_link, revoke_link)
 from web.access import manager_only
 from web.blueprint import bp
 from web.context import runtime
+from web.team_choice import calls_team, seen_or_404
 
 
 def board_url(secret):
@@ -19,7 +23,7 @@ def board_url(secret):
 
 def _page(status=200, error=None, made=None, label=""):
     manager_only()
-    return render_template("wallboard_links.html", links=live_links(), error=error, made=made,
+    return render_template("wallboard_links.html", links=live_links(calls_team()), error=error, made=made,
                            label=label), status
 
 
@@ -33,7 +37,7 @@ def wallboard_make():
     manager_only()
     label = request.form.get("label", "")
     try:
-        link, secret = make_link(label, g.user.email, g.now)
+        link, secret = make_link(label, g.user.email, g.now, g.get("team"))
     except WallboardLinkError as exc:
         return _page(400, error=str(exc), label=label)
     audit.record(g.user.email, "wallboard link made", f"{secret[:PREFIX_LENGTH]} ({link.label})",
@@ -44,6 +48,9 @@ def wallboard_make():
 @bp.post("/wallboard/revoke/<int:link_id>")
 def wallboard_revoke(link_id):
     manager_only()
+    asked = WallboardLink.get_or_none(WallboardLink.id == link_id)
+    if asked is not None:
+        seen_or_404(link_team(asked))
     try:
         link = revoke_link(link_id, g.now)
     except WallboardLinkError as exc:

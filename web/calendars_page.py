@@ -1,7 +1,8 @@
 """The Calendars page: subscribe links (https and webcal), a QR code, revoke and make new.
 
 Tokens are stored hashed, so a link is shown once, right after it is made. With several
-teams, the page lists and makes the links of the chosen team's feeds (web.team_choice)."""
+teams, the page lists and makes the links of the chosen team's feeds (web.team_choice), and
+a manager revokes only the links of the teams they may see."""
 
 import io
 
@@ -16,6 +17,7 @@ from web.access import is_manager
 from web.blueprint import bp
 from rota.models import FIRST_TEAM
 from web.context import runtime
+from web.team_choice import seen_or_404
 
 ENGINEER_FEEDS = (("mine", "My duty"), ("handovers", "Handovers"), ("rota", "The whole rota"))
 MANAGER_FEEDS = (("rota", "The whole rota"), ("handovers", "Handovers"))
@@ -92,6 +94,8 @@ def calendar_revoke(prefix):
     own = g.user.engineer_id is not None and found.engineer_id == g.user.engineer_id
     if not (own or is_manager()):
         abort(403)
+    if not own:  # another's link of a team the manager may not see: not found, kept
+        seen_or_404(found.team_id)
     try:
         tokens.revoke_token(prefix, g.now)
     except tokens.TokenError as exc:

@@ -2,15 +2,18 @@
 (the same validation and messages as the command line). With several teams, the chosen
 team's rota (web.team_choice), changed with its settings."""
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from accounts import audit
 from rota import absences, change_warnings, generate, overrides, periods, swaps
+from dutyline.ids import MAX_ID
 from rota.engineers import RotaError, find_engineer
+from rota.models import Absence, Engineer, Override
 from web.access import manager_only
 from web.blueprint import bp
 from rota.teams import members
-from web.team_choice import team_id, team_settings
+from web.context import runtime
+from web.team_choice import may_see_engineer, seen_or_404, team_id, team_settings
 from web.parse import parse_day, parse_instant
 from rota.seen import AlreadyDone, parse_seen, snapshot
 from rota.started import StartedPeriod
@@ -161,7 +164,15 @@ def rota_override():
 
 @bp.post("/rota/override/<int:override_id>/remove")
 def rota_override_remove(override_id):
+    """Remove an override by id: one of a team the user may not see is not found (404),
+    and the engineers concerned are told in its own team's settings."""
+    team = (Override.select(Override.team).where(Override.id == override_id).scalar()
+            if override_id <= MAX_ID else None)
+    if team is not None:
+        seen_or_404(team)
+
     def apply(settings):
+        settings = runtime().team_settings(team) if team is not None else settings
         early = overrides.remove_override(override_id, settings, g.now)
         return _done("override removed", f"override {override_id}"
                      + (" ended now (what has passed is kept)" if early else ""))
@@ -184,6 +195,13 @@ def rota_absence_add():
 
 @bp.post("/rota/absence/<int:absence_id>/remove")
 def rota_absence_remove(absence_id):
+    """Remove an absence by id: one of an engineer in no team the user may see is not found
+    (404)."""
+    found = (Engineer.select().join(Absence).where(Absence.id == absence_id).first()
+             if absence_id <= MAX_ID else None)
+    if found is not None and not may_see_engineer(found):
+        abort(404)
+
     def apply(settings):
         removed = absences.remove_absence(absence_id)
         return _done("absence removed", f"{removed.engineer.name}: "

@@ -9,6 +9,7 @@ from peewee import IntegrityError, fn
 from accounts.models import ENGINEER, MANAGER, ROLES, SignInLink, User, WebSession
 from dutyline.db import database
 from rota.engineers import find_engineer
+from rota.models import Team
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MIN_PASSWORD = 10
@@ -86,6 +87,23 @@ def remove_user(email):
     return user
 
 
+def set_teams(user, teams):
+    """Limit the user to `teams` (Team rows) from now on; none: every team. Returns the user
+    as stored."""
+    ids = sorted({team.id for team in teams})
+    User.update(teams=",".join(str(team) for team in ids) or None).where(
+        User.id == user.id).execute()
+    return User.get_by_id(user.id)
+
+
+def team_names(user):
+    """The names of the teams the user is limited to, the first team first; None: every team."""
+    ids = user.team_ids()
+    if ids is None:
+        return None
+    return [team.name for team in Team.select().where(Team.id.in_(ids)).order_by(Team.id)]
+
+
 def set_password(user, password):
     """Give the user a password (argon2id); None or "" removes it."""
     if password and len(password) < MIN_PASSWORD:
@@ -107,5 +125,5 @@ def check_password(user, password):
 def user_as_dict(user):
     return {"email": user.email, "role": user.role,
             "engineer": user.engineer.name if user.engineer_id else None,
-            "password": user.password_hash is not None,
+            "password": user.password_hash is not None, "teams": team_names(user),
             "created_at": user.created_at.isoformat()}

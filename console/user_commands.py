@@ -67,12 +67,33 @@ def user_link(email):
 @click.option("--json", "as_json", is_flag=True)
 @app_command
 def user_list(as_json):
-    """Every user: address, role, engineer, whether they have a password."""
+    """Every user: address, role, engineer, whether they have a password, the teams they
+    may see (all: every team)."""
     rows = [users.user_as_dict(u) for u in users.list_users()]
-    emit_table(rows, as_json, ["email", "role", "engineer", "sign-in"],
+    emit_table(rows, as_json, ["email", "role", "engineer", "sign-in", "teams"],
                lambda r: [r["email"], r["role"], r["engineer"] or "-",
-                          "password" if r["password"] else "link only"],
+                          "password" if r["password"] else "link only",
+                          ", ".join(r["teams"]) if r["teams"] is not None else "all"],
                "no users yet: dutyline user add EMAIL --role manager")
+
+
+@user.command("teams")
+@click.argument("email")
+@click.option("--team", "team_names", multiple=True, metavar="NAME",
+              help="a team the user may see (repeatable); none: every team")
+@app_command
+def user_teams(email, team_names):
+    """Change the teams EMAIL may see in the web interface: those named, or every team when
+    none is named. Their next page shows the change."""
+    found = users.find_user(email)
+    teams = [team_named(name) for name in team_names]  # every name checked before a change
+    now = runtime().clock()
+    with database.atomic():
+        changed = users.set_teams(found, teams)
+        names = users.team_names(changed)
+        shown = ", ".join(names) if names is not None else "every team"
+        audit.record(audit.command_line_actor(), "user teams", f"{changed.email}: {shown}", now)
+    click.echo(f"{changed.email} sees {shown}")
 
 
 @user.command("remove")

@@ -54,12 +54,13 @@ def answer_with_queue(step):
     """The caller's answer for the first ring of an overlapped hunt; the leg starts after it."""
     rt = runtime()
     call_id = Leg.select(Leg.call).where(Leg.id == step.ring.leg_id).scalar()
-    response = _xml(queue_twiml.render_enqueue(step.greeting, call_id, rt.url, call_settings()))
+    settings = call_settings()
+    response = _xml(queue_twiml.render_enqueue(step.greeting, call_id, rt.url, settings))
     more = ()
-    if call_settings().hunt == "target":  # the phones the plan wants from the first moment
+    if settings.hunt == "target":  # the phones the plan wants from the first moment
         call = Call.get_by_id(call_id)
-        queue_hunt.explain_first(call, hunt.targets_of(call), rt.settings)
-        more, _ = queue_hunt.further_starts(call, hunt.targets_of(call), call_settings(), rt.clock(),
+        queue_hunt.explain_first(call, hunt.targets_of(call), settings)
+        more, _ = queue_hunt.further_starts(call, hunt.targets_of(call), settings, rt.clock(),
                                             soon=first_look_seconds(step.greeting))
     return after_response(response, start=step.ring.leg_id, more=more)
 
@@ -70,6 +71,7 @@ def after_response(response, start=None, stop=(), more=()):
     if start is None and not stop:
         return response
     app = current_app._get_current_object()
+    settings = call_settings()  # the call's team's: run() has an app context of its own
 
     def run():
         with app.app_context():
@@ -78,7 +80,7 @@ def after_response(response, start=None, stop=(), more=()):
                 if stop:
                     queue_hunt.stop_legs(rt.dialer, stop)
                 for leg_id in ((start, *more) if start is not None else ()):
-                    error = queue_hunt.start_leg(leg_id, rt.dialer, rt.url, call_settings(),
+                    error = queue_hunt.start_leg(leg_id, rt.dialer, rt.url, settings,
                                                  rt.clock())
                     if error is None:
                         rt.incidents_rest.succeeded()

@@ -19,7 +19,7 @@ from hours.business_hours import OUT_OF_HOURS
 from hours.durations import format_duration
 from outbox.models import EMAIL, SMS, WEBHOOK
 from outbox.queue import amend_queued, enqueue
-from rota.models import Engineer
+from rota.models import FIRST_TEAM, Engineer, TeamMember
 from voicemail.models import (MISSED_KIND, PRIORITIES, TICKET_BASE, Ticket,
                               engineer_text_prefix, ticket_as_dict)
 
@@ -104,11 +104,15 @@ def event_body(event, ticket):
 
 
 def _engineers_for(ticket, call):
+    """Out of hours the duty engineer the call was routed to; in hours the engineers of the
+    call's team signed in."""
     if call.mode == OUT_OF_HOURS:
         return [ticket.engineer] if ticket.engineer_id else []
     return list(Engineer
                 .select()
-                .where(Engineer.active, Engineer.signed_in)
+                .join(TeamMember)
+                .where(TeamMember.team == (call.team_id or FIRST_TEAM), Engineer.active,
+                       Engineer.signed_in)
                 .order_by(Engineer.rotation))
 
 

@@ -143,3 +143,14 @@ def test_a_number_with_no_line_reaches_the_first_team(simulate, teams, db):
     outcome = simulate(Scenario(at=TUESDAY_10, to="+442071838700", others="accept"))
     assert outcome.answered_by == "Ann Lee"
     assert Call.get(Call.sid == outcome.call_sid).team_id == 1
+
+
+def test_a_message_left_for_a_team_in_hours_is_texted_to_that_team_only(simulate, teams, db):
+    from outbox.models import OutboxMessage
+
+    outcome = simulate(Scenario(at=TUESDAY_10, to=NETWORK_LINE, others="ignore"))
+    assert outcome.ticket_number is not None
+    engineers = {teams[name].mobile: teams[name].name for name in ("ann", "ben", "cara", "dev")}
+    texted = {engineers[m.recipient] for m in OutboxMessage.select()
+              if m.channel == "sms" and m.recipient in engineers}
+    assert texted == {"Cara Nye", "Dev Rao"}

@@ -92,3 +92,13 @@ def teams_of(engineer):
     """The teams `engineer` belongs to, the first one first."""
     return list(Team.select().join(TeamMember)
                 .where(TeamMember.engineer == engineer.id).order_by(Team.id))
+
+
+def settings_of(settings, team_id):
+    """The settings of the team `team_id` (dutyline.settings.Settings.for_team): its table in
+    the settings file over the top-level keys; the top-level settings when no team has a
+    table of its own (no read then), or for no team."""
+    if not settings.teams or team_id is None:
+        return settings
+    team = Team.get_or_none(Team.id == team_id)
+    return settings.for_team(team.name if team is not None else None)

@@ -18,6 +18,7 @@ from customers.directory import customer_for_number
 from hours.business_hours import OUT_OF_HOURS, mode_at
 from rota.models import FIRST_TEAM
 from rota.periods import duty_at
+from rota.teams import settings_of
 from telephony.lines import route_for
 from telephony.models import Call, CallStatus
 from voicemail import tickets
@@ -92,12 +93,14 @@ def call_for_message(event, settings):
 
 def record_message(event, settings, delivery):
     """The ticket for the event's message (made on the first callback, completed by later
-    ones), its notices queued in the same transaction; None when there is nothing to keep."""
+    ones), its notices queued in the same transaction; None when there is nothing to keep.
+    `settings` are the top-level ones: the ticket is made with its call's team's."""
     if event.kind == RECORDED and not event.recording_url:
         return None
     # the call first, in a transaction of its own: a failure after it leaves a logged call,
     # which the callback's retry or the replay finds
     call = call_for_message(event, settings)
+    settings = settings_of(settings, call.team_id)  # the call's team's: its hours, its zone
     fields = {"recording_url": event.recording_url}
     if event.kind in (RECORDED, RECORDING_STATUS):
         fields["seconds"] = event.seconds

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import current_app, g
 from twilio.request_validator import RequestValidator
 
-from rota.models import Team
+from rota.teams import settings_of
 from webhooks.callback_tokens import TOKEN_PARAM, callback_token, token_matches
 
 # Callback names used by telephony.twiml, and the paths they are served on.
@@ -62,12 +62,8 @@ class Runtime:
     spool: object = None  # voicemail.spool.Spool: messages kept while the database is away
 
     def team_settings(self, team_id):
-        """The settings of the team `team_id`: its own table in the settings file over the
-        top-level keys (dutyline.settings.Settings.for_team), else the top-level settings."""
-        if not self.settings.teams or team_id is None:
-            return self.settings  # one team, or none with a table of its own: no read
-        team = Team.get_or_none(Team.id == team_id)
-        return self.settings.for_team(team.name if team is not None else None)
+        """The settings of the team `team_id` (rota.teams.settings_of)."""
+        return settings_of(self.settings, team_id)
 
     def url(self, name, **params):
         """The absolute URL Twilio should call for a callback name.

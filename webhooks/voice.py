@@ -17,7 +17,7 @@ from telephony.steps import Step, shown_caller_id
 from voicemail.messages import RECORDED, RECORDING_STATUS, TRANSCRIPTION
 from webhooks import messages, queue_voice, twilio_form
 from webhooks.callbacks import named_call, named_leg
-from webhooks.runtime import call_settings, runtime, use_settings
+from webhooks.runtime import call_settings, runtime, use_settings, use_team
 from webhooks.signature import twilio_only
 from webhooks.voice_answers import answer, fallback_twiml, voice_webhook, xml
 
@@ -187,13 +187,13 @@ def recorded():
     if not request.form.get("RecordingUrl"):
         return xml(twiml.render_hangup())
     taken = _message(RECORDED)
-    settings = call_settings()
     if taken is None:  # no call named: nothing to keep it under
         return xml(twiml.render_hangup())
     if taken.ticket is None:  # kept on disk: the reference follows by text, to a mobile
         caller = twilio_form.number(request.form, "From")
-        return xml(twiml.render_message_kept(is_mobile(caller), settings))
-    return xml(twiml.render_ticket_confirmation(taken.ticket.number, settings))
+        return xml(twiml.render_message_kept(is_mobile(caller), call_settings()))
+    use_team(taken.ticket.call.team_id)  # the confirmation in the voice of the call's team
+    return xml(twiml.render_ticket_confirmation(taken.ticket.number, call_settings()))
 
 
 @bp.post("/recording-status")

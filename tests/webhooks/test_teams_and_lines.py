@@ -2,7 +2,7 @@
 its own round robin and duty rota; a line's menu lets the caller choose."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,7 +31,7 @@ def settings_data():
     weekdays = {day: "08:00-18:00" for day in ("mon", "tue", "wed", "thu", "fri")}
     return {"hunt": "sequential",
             "teams": {"Network": {"greeting": "Network team, connecting you.",
-                                  "ring_seconds": 25,
+                                  "ring_seconds": 25, "voice": "Polly.Brian",
                                   "hours": {**weekdays, "sat": "09:00-12:00"}}}}
 
 
@@ -154,3 +154,29 @@ def test_a_message_left_for_a_team_in_hours_is_texted_to_that_team_only(simulate
     texted = {engineers[m.recipient] for m in OutboxMessage.select()
               if m.channel == "sms" and m.recipient in engineers}
     assert texted == {"Cara Nye", "Dev Rao"}
+
+
+def test_the_ticket_confirmation_is_spoken_in_the_voice_of_the_call_s_team(simulate, teams, db):
+    for to, voice in ((NETWORK_LINE, "Polly.Brian"), (SUPPORT_LINE, "Polly.Amy")):
+        outcome = simulate(Scenario(at=TUESDAY_10, to=to, others="ignore"))
+        confirmation = [body for path, _, body in outcome.responses
+                        if path.startswith("/voice/recorded")]
+        assert "your ticket number is" in confirmation[0]
+        assert f'voice="{voice}"' in confirmation[0]
+
+
+def test_a_ticket_s_reaction_deadline_counts_the_business_hours_of_the_call_s_team(simulate,
+                                                                                   teams, db):
+    from voicemail.models import Ticket
+
+    outcome = simulate(Scenario(at=SATURDAY_10, to=NETWORK_LINE, others="ignore"))
+    assert outcome.ticket_number is not None
+    ticket = Ticket.get()
+    # four business hours from the message (left a minute and a half after 10:00): Saturday
+    # to 12:00 (the network's hours), then Monday from 08:00; the top-level hours would have
+    # counted all four from Monday 08:00, to 12:00
+    left = ticket.created_at.astimezone(LONDON)
+    due = ticket.deadline.astimezone(LONDON)
+    assert (left.date(), left.hour) == (date(2026, 12, 5), 10)
+    on_saturday = left.replace(hour=12, minute=0, second=0, microsecond=0) - left
+    assert due == datetime(2026, 12, 7, 8, 0, tzinfo=LONDON) + timedelta(hours=4) - on_saturday

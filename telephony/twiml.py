@@ -241,11 +241,15 @@ def render_menu(menu, url, settings):
     return response
 
 
+FORWARD_NOT_ANSWERED = "Sorry, nobody could take your call. Please call again later. Goodbye."
+
+
 def render_forward(number, caller_id, url, settings):
     """A menu key that leads to a plain number: dialled showing the caller's number when it
-    can be shown; not answered, the caller may leave a message as on the fallback."""
+    can be shown. Its result (`forward_result`) hangs up, or says nobody answered: not a
+    support call, so no support voicemail."""
     response = VoiceResponse()
-    dial = response.dial(action=url("fallback_result"), method="POST",
+    dial = response.dial(action=url("forward_result"), method="POST",
                          timeout=dial_timeout(settings.ring_seconds * 2),
                          **({"caller_id": caller_id} if caller_id else {}))
     dial.number(number)

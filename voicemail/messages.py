@@ -80,7 +80,8 @@ def call_for_message(event, settings):
     duty = duty_at(at, team)[0] if mode == OUT_OF_HOURS else None
     try:
         with tickets.write_transaction():  # the write lock first, as a ticket takes it
-            call = Call.create(sid=event.call_sid, team=team, from_number=event.from_number,
+            call = Call.create(sid=event.call_sid, team=team, line=route.line_id,
+                               from_number=event.from_number,
                                to_number=event.to_number, started_at=at, mode=mode,
                                customer=customer_for_number(event.from_number),
                                duty_engineer=duty, status=CallStatus.VOICEMAIL, voicemail_at=at)

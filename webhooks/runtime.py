@@ -39,6 +39,7 @@ PATHS = {
     "ring_test": "/voice/ring-test",
     "ring_test_key": "/voice/ring-test-key",
     "menu": "/voice/menu",
+    "forward_result": "/voice/forward-result",
 }
 
 

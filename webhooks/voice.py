@@ -238,6 +238,16 @@ def fallback_result():
     return answer(Step(hang_up=request.form.get("DialCallStatus") == "completed"))
 
 
+@bp.post("/forward-result")
+@twilio_only
+@voice_webhook
+def forward_result():
+    """A menu's plain number has ended: hang up after a conversation, else say so."""
+    if request.form.get("DialCallStatus") == "completed":
+        return xml(twiml.render_hangup())
+    return xml(twiml.render_goodbye(twiml.FORWARD_NOT_ANSWERED, runtime().settings))
+
+
 @bp.post("/fallback")
 @twilio_only
 @voice_webhook

@@ -127,6 +127,13 @@ def test_a_menu_key_to_a_plain_number_dials_it_and_logs_no_support_call(twilio, 
     forward = twilio.post("/voice/menu", {**params, "Digits": "1"}).get_data(as_text=True)
     assert f"<Number>{ACCOUNTS}</Number>" in forward
     assert 'callerId="+447400123456"' in forward
+    assert 'action="https://support.example.com/voice/forward-result"' in forward
+    # not answered: the caller is told, and no support voicemail takes a message for it
+    missed = twilio.post("/voice/forward-result", {**params, "DialCallStatus": "no-answer"})
+    assert "nobody could take your call" in missed.get_data(as_text=True)
+    assert "<Record" not in missed.get_data(as_text=True)
+    talked = twilio.post("/voice/forward-result", {**params, "DialCallStatus": "completed"})
+    assert talked.get_data(as_text=True).endswith("<Response><Hangup /></Response>")
     assert Call.select().count() == 0
 
 

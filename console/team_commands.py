@@ -7,7 +7,7 @@ from console.app import app_command, audited
 from console.tables import emit_table
 from rota.engineers import find_engineer
 from rota.teams import (add_team, join_team, leave_team, list_teams, members, rename_team,
-                        team_named)
+                        tables_naming_no_team, team_named)
 from telephony import lines
 from webhooks.runtime import runtime
 
@@ -37,6 +37,13 @@ def team_list(as_json):
     rows = [{"team": t.name, "engineers": [e.name for e in members(t)]} for t in list_teams()]
     emit_table(rows, as_json, ["team", "engineers"],
                lambda r: [r["team"], ", ".join(r["engineers"]) or "-"], "no teams")
+    _warn_of_lost_tables()
+
+
+def _warn_of_lost_tables():
+    for name in tables_naming_no_team(runtime().settings):
+        click.echo(f'warning: the settings file\'s table [teams."{name}"] names no team: its '
+                   "settings are used by nobody (dutyline team list shows the names)", err=True)
 
 
 @team_group.command("rename")
@@ -45,9 +52,14 @@ def team_list(as_json):
 @app_command
 def team_rename(name, new_name):
     """Call the team NAME NEW_NAME (its table in the settings file is named after it)."""
-    team = rename_team(team_named(name), new_name)
-    audited("team renamed", f"{name} -> {team.name}")
-    click.echo(f"team {name} is now {team.name}")
+    old = team_named(name)
+    team = rename_team(old, new_name)
+    audited("team renamed", f"{old.name} -> {team.name}")
+    click.echo(f"team {old.name} is now {team.name}")
+    if old.name.casefold() in runtime().settings.teams:
+        click.echo(f'rename its table in the settings file too, [teams."{old.name}"] to '
+                   f'[teams."{team.name}"]: until then the team has the top-level settings',
+                   err=True)
 
 
 @team_group.command("join")

@@ -102,3 +102,10 @@ def settings_of(settings, team_id):
         return settings
     team = Team.get_or_none(Team.id == team_id)
     return settings.for_team(team.name if team is not None else None)
+
+
+def tables_naming_no_team(settings):
+    """The settings file's team tables (their names case folded) that name no team: their
+    keys are used by nobody, a misspelt or renamed team's own settings silently lost."""
+    names = {team.name.casefold() for team in Team.select()}
+    return sorted(name for name in settings.teams if name not in names)

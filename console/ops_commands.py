@@ -235,6 +235,7 @@ def clock(once, interval):
         replay_kept(rt)  # callers' messages kept on disk while the database was away
         now = rt.clock()
         added = rota_pass(rt, now)
+        # the top-level settings: each ticket and call is taken in its own team's
         added += len(escalation.queue_escalations(rt.settings, rt.managers, now))
         added += missed.queue_missed_calls(rt.settings, now, rt.delivery)
         if report_email and weekly.queue_weekly_summary(rt.settings, report_email, now):

@@ -8,7 +8,9 @@ often and in however many processes the clock runs, and made by the outbox worke
 retries. Acknowledging the ticket (the call's key press, ACK by text, the command line, the
 web) cancels the calls not yet made and stops the ladder. In office hours nothing is
 called: the ticket is the helpdesk's, as every ticket is. After the last step the managers
-are told once by text or mail that nobody acknowledged it, and the ladder ends there.
+are told once by text or mail that nobody acknowledged it, and the ladder ends there. The
+office hours and the minutes are those of the ticket's call's team (its table in the
+settings file over the top-level keys).
 """
 
 import logging
@@ -26,6 +28,7 @@ from rota.managers import tell_managers
 from rota.models import Engineer
 from rota.models import FIRST_TEAM
 from rota.periods import duty_at
+from rota.teams import settings_of
 from telephony.models import Call
 from voicemail.models import Ticket, escalation_prefix
 from voicemail.tickets import acknowledge, get_ticket
@@ -133,14 +136,21 @@ def _ended_text(ticket):
 
 
 def queue_escalations(settings, managers, now):
-    """Queue every escalation step now due; the (ticket number, step) pairs newly queued."""
-    if not settings.escalate_after_minutes or is_in_hours(settings, now):
-        return []
-    after = timedelta(minutes=settings.escalate_after_minutes)
+    """Queue every escalation step now due; the (ticket number, step) pairs newly queued.
+    `settings` are the top-level ones: a ticket is escalated in its call's team's hours and
+    after its team's `escalate_after_minutes` (none there: that team's tickets ring nobody)."""
+    teams = {}  # team id -> its settings, read once a pass
     plans = []
     # everything is read before the first write: on SQLite a transaction that read first
     # cannot write once another clock has written meanwhile ("database is locked")
     for ticket in _waiting_tickets(now):
+        team_id = ticket.call.team_id or FIRST_TEAM
+        if team_id not in teams:
+            teams[team_id] = settings_of(settings, team_id)
+        own = teams[team_id]
+        if not own.escalate_after_minutes or is_in_hours(own, now):
+            continue
+        after = timedelta(minutes=own.escalate_after_minutes)
         rungs = ladder(ticket, managers)
         step = next_step(ticket, rungs, steps_queued(ticket), after, now)
         if step is not None:

@@ -7,6 +7,10 @@ that left a message has its voicemail ticket already; the others get a ticket of
 kind "missed", made by the clock once the call has ended (and a little later for a call
 sent to voicemail, whose recording may still come), delivered like a voicemail ticket.
 
+Each call is judged and its ticket made with its team's settings (its short abandon, its
+hours and zone for the reaction deadline, its texts); a call logged before there were teams
+is the first team's.
+
 The call-back list is the tickets whose call-back is still due: until an engineer's
 call-back reaches the caller, or an engineer marks it done with the reason.
 """
@@ -18,6 +22,8 @@ from peewee import JOIN
 from customers.models import Customer
 from dutyline.db import database
 from dutyline.phones import is_withheld
+from rota.models import FIRST_TEAM
+from rota.teams import settings_of
 from voicemail.ticket_teams import of_team
 from telephony.models import Call, CallStatus
 from voicemail.models import MISSED_KIND, Ticket
@@ -41,8 +47,14 @@ def _is_miss(call, settings):
     return held > settings.short_abandon_seconds
 
 
+def team_settings(settings, call):
+    """The settings of the call's team, from the top-level `settings`."""
+    return settings_of(settings, call.team_id or FIRST_TEAM)
+
+
 def missed_without_ticket(settings, now):
-    """The ended calls of the last LOOKBACK that reached nobody and have no ticket."""
+    """The ended calls of the last LOOKBACK that reached nobody and have no ticket, each
+    judged by its team's short abandon (`settings` are the top-level ones)."""
     calls = (Call
              .select(Call)
              .join(Ticket, JOIN.LEFT_OUTER, on=(Ticket.call == Call.id))
@@ -50,13 +62,19 @@ def missed_without_ticket(settings, now):
                     Call.ended_at.is_null(False), Call.ended_at <= now - ENDED_GRACE,
                     Call.started_at >= now - LOOKBACK)
              .order_by(Call.started_at, Call.id))
-    return [call for call in calls if _is_miss(call, settings)]
+    teams = {}  # team id -> its settings, read once a pass
+    for call in calls:
+        if call.team_id not in teams:
+            teams[call.team_id] = team_settings(settings, call)
+    return [call for call in calls if _is_miss(call, teams[call.team_id])]
 
 
 def record_missed(call, settings, now, delivery=None):
     """The missed-call ticket of one call, made once however often the clock passes;
-    True when this pass made it. Its notices are queued in the same transaction."""
+    True when this pass made it. Its notices are queued in the same transaction. `settings`
+    are the top-level ones: the ticket is made with its call's team's."""
     delivery = delivery or Delivery()
+    settings = team_settings(settings, call)
     customer = Customer.get_or_none(Customer.id == call.customer_id) \
         if call.customer_id else None
     with database.atomic():

@@ -110,22 +110,23 @@ def get_request(request_id):
     return request
 
 
-def waiting_for(engineer, now):
-    """Open requests that `engineer` is asked to answer, oldest first."""
-    return list(SwapRequest
-                .select()
-                .where(SwapRequest.colleague == engineer.id, SwapRequest.status == PENDING,
-                       SwapRequest.expires_at > now)
-                .order_by(SwapRequest.created_at, SwapRequest.id))
+def _open(who, now, team):
+    query = (SwapRequest
+             .select()
+             .where(who, SwapRequest.status == PENDING, SwapRequest.expires_at > now)
+             .order_by(SwapRequest.created_at, SwapRequest.id))
+    return list(query if team is None else query.where(SwapRequest.team == team_id(team)))
 
 
-def asked_by(engineer, now):
-    """Open requests `engineer` made, oldest first."""
-    return list(SwapRequest
-                .select()
-                .where(SwapRequest.requester == engineer.id, SwapRequest.status == PENDING,
-                       SwapRequest.expires_at > now)
-                .order_by(SwapRequest.created_at, SwapRequest.id))
+def waiting_for(engineer, now, team=None):
+    """Open requests that `engineer` is asked to answer, oldest first: of every team, or of
+    `team` when given."""
+    return _open(SwapRequest.colleague == engineer.id, now, team)
+
+
+def asked_by(engineer, now, team=None):
+    """Open requests `engineer` made, oldest first: of every team, or of `team` when given."""
+    return _open(SwapRequest.requester == engineer.id, now, team)
 
 
 def _open_for(request_id, engineer, role, now, done):

@@ -1,5 +1,6 @@
 """An engineer's buttons on the Now page: take tonight's duty (TAKE) and cover tonight (COVER),
-through the same functions as the texts, audited in the user's name."""
+through the same functions as the texts, audited in the user's name. With several teams they
+act on the chosen team's rota, in its settings (its hours, handover and zone)."""
 
 from flask import flash, g, redirect, request, url_for
 
@@ -9,17 +10,17 @@ from rota.engineers import RotaError
 from rota.labels import local_label, relative_label
 from rota.take import NothingToTake, take_duty
 from web.blueprint import bp
-from web.context import runtime
 from web.swaps_page import my_engineer
+from web.team_choice import team_id, team_settings
 
 
 @bp.post("/now/take")
 def take_tonight():
     me = my_engineer()
-    settings = runtime().settings
+    settings = team_settings()
     tz = settings.tz
     try:
-        taken = take_duty(me, g.now, settings)
+        taken = take_duty(me, g.now, settings, team_id())
     except NothingToTake as exc:
         when = relative_label(exc.ahead_from, g.now, tz) if exc.ahead_from else "now"
         flash(f"There is no duty period from {when}, so there is nothing to take.", "warning")
@@ -43,7 +44,7 @@ def take_tonight():
 @bp.post("/now/cover")
 def cover_tonight():
     me = my_engineer()
-    settings = runtime().settings
+    settings = team_settings()
     tz = settings.tz
     on = request.form.get("on") == "1"
     until = set_cover(me, on, settings, g.now)

@@ -52,7 +52,7 @@ def now_view(now):
     return {
         "mine": mine,
         "mine_text": mine_text(mine, now, settings.tz) if mine else {},
-        "waiting": request_rows(waiting_for(me, now), settings) if mine else [],
+        "waiting": request_rows(waiting_for(me, now, team), settings) if mine else [],
         "now": now,
         "in_hours": mode_at(settings, now) == IN_HOURS,
         "current": periods.period_at(now, team),

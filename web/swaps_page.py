@@ -1,6 +1,8 @@
 """Swap requests on the web: an engineer asks a colleague to swap days; the colleague accepts or
 declines (as by texting YES), the requester may withdraw. The same functions and messages as
-the text (rota.swap_requests); managers see the open requests."""
+the text (rota.swap_requests); managers see the open requests. With several teams, the chosen
+team's rota and requests (web.team_choice); a request of a team the user may not see is not
+found (404) and nothing changes."""
 
 from datetime import timedelta
 
@@ -11,10 +13,12 @@ from rota import swap_requests as service
 from rota.engineers import RotaError
 from rota.models import Engineer, SwapRequest
 from rota.seen import AlreadyDone
+from rota.teams import settings_of
 from web.blueprint import bp
 from web.context import runtime
 from web.local_paths import safe_target
 from web.parse import parse_day
+from web.team_choice import seen_or_404, team_id, team_settings
 
 AHEAD = timedelta(days=62)  # how far ahead the form offers days
 ANSWERS = ("accept", "decline", "withdraw")
@@ -41,17 +45,17 @@ def request_rows(requests, settings):
 
 
 def _page(status=200, error=None):
-    settings = runtime().settings
-    if g.user.engineer_id is None:  # a manager: every open request, to read
+    settings, team = team_settings(), team_id()
+    if g.user.engineer_id is None:  # a manager: the team's open requests, to read
         everyone = (SwapRequest
                     .select()
-                    .where(SwapRequest.status == service.PENDING,
+                    .where(SwapRequest.status == service.PENDING, SwapRequest.team == team,
                            SwapRequest.expires_at > g.now)
                     .order_by(SwapRequest.expires_at))
         return render_template("swaps.html", everyone=request_rows(everyone, settings),
                                error=error), status
     me = my_engineer()
-    periods = service.coming_periods(g.now, AHEAD)
+    periods = service.coming_periods(g.now, AHEAD, team)
     names = {e.id: e.name for e in Engineer.select(Engineer.id, Engineer.name)}
     mine = [p for p in periods if p.primary_id == me.id]
     theirs = [p for p in periods if p.primary_id != me.id]
@@ -59,8 +63,8 @@ def _page(status=200, error=None):
     return render_template(
         "swaps.html", me=me, mine=mine, theirs=theirs, names=names,
         give=chosen.get("give", ""), take=chosen.get("take", ""),
-        waiting=request_rows(service.waiting_for(me, g.now), settings),
-        asked=request_rows(service.asked_by(me, g.now), settings), error=error), status
+        waiting=request_rows(service.waiting_for(me, g.now, team), settings),
+        asked=request_rows(service.asked_by(me, g.now, team), settings), error=error), status
 
 
 @bp.get("/swaps")
@@ -71,10 +75,11 @@ def swaps():
 @bp.post("/swaps")
 def swap_ask():
     me = my_engineer()
-    settings = runtime().settings
+    settings = team_settings()
     try:
         made = service.ask_swap(me, parse_day(request.form.get("give")),
-                                parse_day(request.form.get("take")), settings, g.now)
+                                parse_day(request.form.get("take")), settings, g.now,
+                                team_id())
     except AlreadyDone as exc:
         flash(f"already done: {exc}")
         return redirect(url_for("web.swaps"))
@@ -91,9 +96,13 @@ def swap_answer(request_id, answer):
     if answer not in ANSWERS:
         abort(404)
     me = my_engineer()
-    settings = runtime().settings
     try:
         item = service.get_request(request_id)
+    except RotaError:
+        abort(404)
+    seen_or_404(item.team_id)
+    settings = settings_of(runtime().settings, item.team_id)  # the request's team's
+    try:
         role = "requester" if answer == "withdraw" else "colleague"
         if getattr(item, f"{role}_id") != me.id:
             abort(403)

@@ -19,6 +19,7 @@ from telephony.forecast import presence_forecast
 from telephony.presence import engineers_on_a_call
 from hours.business_hours import IN_HOURS, mode_at
 from telephony.models import Call, CallStatus
+from reports.call_figures import team_condition
 from web.blueprint import bp
 from web.swaps_page import request_rows
 from web.team_choice import calls_team, team_id, team_settings
@@ -43,8 +44,8 @@ def now_view(now):
                .where(Call.status == CallStatus.RINGING, Call.ended_at.is_null(),
                       Call.started_at > now - RINGING_STALE)
                .order_by(Call.started_at))
-    if calls_team() is not None:
-        ringing = ringing.where(Call.team == calls_team())
+    if calls_team() is not None:  # a call with no team is the first team's
+        ringing = ringing.where(team_condition(calls_team()))
     ringing = list(ringing)
     user = g.get("user")
     me = user.engineer if user is not None and user.engineer_id else None

@@ -1,4 +1,5 @@
-"""`dutyline calls`: the call log, as the statistics read it (reports.call_log)."""
+"""`dutyline calls`: the call log, as the statistics read it (reports.call_log); every team's
+calls, or with `--team NAME` that team's, in its zone."""
 
 import json
 from datetime import datetime
@@ -6,6 +7,7 @@ from datetime import datetime
 import click
 
 from console.app import app_command
+from console.team_option import chosen_team, team_option
 from console.timeparse import asked_span
 from reports.call_log import OUTCOME_LABELS, CallNotFound, call_detail, logged_calls
 from reports.tables import text_table
@@ -19,12 +21,12 @@ def calls_group():
     """The call log."""
 
 
-def _local(value, fmt="%Y-%m-%d %H:%M:%S"):
+def _local(value, fmt="%Y-%m-%d %H:%M:%S", tz=None):
     if not value:
         return "-"
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.astimezone(runtime().settings.tz).strftime(fmt)
+    return value.astimezone(tz or runtime().settings.tz).strftime(fmt)
 
 
 @calls_group.command("list")
@@ -33,16 +35,19 @@ def _local(value, fmt="%Y-%m-%d %H:%M:%S"):
 @click.option("--from", "from_text", metavar="DATE", help="first local day")
 @click.option("--to", "to_text", metavar="DATE", help="last local day")
 @click.option("--json", "as_json", is_flag=True)
+@team_option("that team's calls only, its days and times in its zone (default: every team's)")
 @app_command
-def calls_list(missed, from_text, to_text, as_json):
+def calls_list(missed, from_text, to_text, as_json, team_name):
     """Calls, newest first (the latest 200 unless --from or --to is given)."""
-    span = asked_span(from_text, to_text, default_days=ALL_DAYS) if from_text or to_text \
-        else None
-    found = logged_calls(span, missed=missed, limit=None if span else 200)
+    team, settings = chosen_team(team_name)
+    span = asked_span(from_text, to_text, default_days=ALL_DAYS, settings=settings) \
+        if from_text or to_text else None
+    found = logged_calls(span, missed=missed, limit=None if span else 200,
+                         team=team.id if team else None)
     if as_json:
         click.echo(json.dumps([item.as_dict() for item in found], indent=2))
         return
-    rows = [[_local(item.call.started_at), item.call.from_number, item.call.mode,
+    rows = [[_local(item.call.started_at, tz=settings.tz), item.call.from_number, item.call.mode,
              OUTCOME_LABELS.get(item.outcome, item.outcome),
              item.call.answered_by.name if item.call.answered_by_id else "",
              ", ".join(item.rung) or "-"] for item in found]

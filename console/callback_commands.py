@@ -14,8 +14,8 @@ from voicemail import callbacks, missed
 from webhooks.runtime import runtime
 
 
-def _local(value):
-    return value.astimezone(runtime().settings.tz).strftime("%Y-%m-%d %H:%M") if value else "-"
+def _local(value, tz):
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
 def _row(ticket):
@@ -29,19 +29,22 @@ def _row(ticket):
 
 @click.command("missed")
 @click.option("--json", "as_json", is_flag=True)
+@team_option("the call-backs of that team's calls only, in its zone (default: every team's)")
 @app_command
-def calls_missed(as_json):
+def calls_missed(as_json, team_name):
     """The calls due a call-back (missed calls and voicemails), the oldest first."""
-    due = missed.callbacks_due()
+    team, settings = chosen_team(team_name)
+    due = missed.callbacks_due(team=team.id if team else None)
     if as_json:
         click.echo(json.dumps([_row(ticket) for ticket in due], indent=2))
         return
     if not due:
         click.echo("no call-backs due")
         return
-    rows = [[f"#{t.number}", _local(t.created_at), t.kind,
+    tz = settings.tz
+    rows = [[f"#{t.number}", _local(t.created_at, tz), t.kind,
              t.caller if missed.can_call_back(t) else "withheld: cannot be called back",
-             t.customer.name if t.customer_id else "-", _local(t.deadline)] for t in due]
+             t.customer.name if t.customer_id else "-", _local(t.deadline, tz)] for t in due]
     click.echo(text_table(["ticket", "arrived", "kind", "call back", "customer",
                            "reaction due"], rows))
 

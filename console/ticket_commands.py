@@ -1,4 +1,5 @@
-"""`dutyline tickets`: voicemail tickets."""
+"""`dutyline tickets`: voicemail tickets; `tickets list --team NAME` lists one team's (a
+ticket is its call's team's), in that team's zone."""
 
 import json
 
@@ -6,6 +7,7 @@ import click
 
 from console.app import app_command, audited
 from console.tables import table
+from console.team_option import chosen_team, team_option
 from console.timeparse import parse_instant
 from rota import engineers as engineer_service
 from voicemail import tickets
@@ -22,17 +24,20 @@ def tickets_group():
 @tickets_group.command("list")
 @click.option("--status", type=click.Choice(tickets.STATUSES))
 @click.option("--json", "as_json", is_flag=True)
+@team_option("the tickets of that team's calls only, in its zone (default: every team's)")
 @app_command
-def tickets_list(status, as_json):
+def tickets_list(status, as_json, team_name):
     """Recent tickets, newest first."""
-    rows = [ticket_as_dict(t) for t in tickets.list_tickets(status)]
+    team, settings = chosen_team(team_name)
+    rows = [ticket_as_dict(t)
+            for t in tickets.list_tickets(status, team=team.id if team else None)]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
     if not rows:
         click.echo("no tickets")
         return
-    tz = runtime().settings.tz
+    tz = settings.tz
 
     def local(value):
         return parse_instant(value, tz).astimezone(tz).strftime("%a %d %b %H:%M") if value else "-"

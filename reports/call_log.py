@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
-from reports.call_figures import ABANDONED, in_span, outcome_case
+from reports.call_figures import ABANDONED, in_span, outcome_case, team_condition
 from reports.models import partial_until
 from rota.models import Engineer
 from telephony.models import Call, CallStatus, Leg, LegOutcome
@@ -56,10 +56,11 @@ def _seconds(start, end):
     return round((end - start).total_seconds(), 1) if start and end else None
 
 
-def logged_calls(span=None, missed=False, limit=200):
+def logged_calls(span=None, missed=False, limit=200, team=None):
     """The calls of `span` (all when None), newest first; `missed` keeps those nobody
     accepted (voicemail, fallback, abandoned, still ringing), not those from blocked numbers,
-    which were never offered."""
+    which were never offered; `team` (an id) keeps that team's (the first team's with the
+    calls of no team)."""
     outcome = outcome_case().alias("outcome")
     query = (Call
              .select(Call, Engineer, outcome)
@@ -70,6 +71,8 @@ def logged_calls(span=None, missed=False, limit=200):
         query = in_span(query, span)
     if missed:
         query = query.where(Call.answered_at.is_null(), Call.status != CallStatus.BLOCKED)
+    if team is not None:
+        query = query.where(team_condition(team))
     found = list(query)
     rung = _rung([call.id for call in found])
     short = span.short_abandon_seconds if span is not None else None

@@ -265,3 +265,20 @@ def simulate(app, twiml_schema):
 def app_info(app):
     """What a dutyline command invoked by a test runs in: this app (Flask's ScriptInfo)."""
     return ScriptInfo(create_app=lambda: app)
+
+
+def command_line(app):
+    """run("team", "list"): a dutyline command on this app, its database and its clock."""
+    from click.testing import CliRunner
+
+    from console.main import main
+
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, list(args), obj=app_info(app),
+                                       catch_exceptions=False)
+
+
+@pytest.fixture
+def cli(app):
+    """A dutyline command on the test's app (command_line); a module may define its own."""
+    return command_line(app)

@@ -4,24 +4,10 @@ import json
 import re
 
 import pytest
-from click.testing import CliRunner
 
 from calendars import tokens as token_service
 from calendars.models import FeedToken
-from console.main import main
 from dutyline.db import database
-from tests.conftest import app_info
-
-
-@pytest.fixture
-def cli(app):
-    runner = CliRunner()
-
-    def run(*args):
-        result = runner.invoke(main, list(args), obj=app_info(app), catch_exceptions=False)
-        return result
-
-    return run
 
 
 def test_token_is_random_long_and_stored_only_hashed(app, team, clock):

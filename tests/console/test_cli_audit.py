@@ -3,23 +3,16 @@
 import getpass
 
 import pytest
-from click.testing import CliRunner
+
+from tests.conftest import command_line
 
 from accounts.models import AuditEntry
-from console.main import main
-from tests.conftest import app_info
 
 
 @pytest.fixture
 def cli(app, monkeypatch):
     monkeypatch.setattr(getpass, "getuser", lambda: "ops")
-    runner = CliRunner()
-
-    def run(*args):
-        result = runner.invoke(main, list(args), obj=app_info(app), catch_exceptions=False)
-        return result
-
-    return run
+    return command_line(app)
 
 
 def entries(db):

@@ -5,12 +5,11 @@ import getpass
 import json
 
 import pytest
-from click.testing import CliRunner
+
+from tests.conftest import command_line
 
 from accounts.models import AuditEntry
-from console.main import main
 from dutyline.db import database
-from tests.conftest import app_info
 
 NUISANCE = "+447400999888"
 
@@ -20,12 +19,7 @@ def cli(app, monkeypatch):
     """The command on the test's app: its database and its clock (Tuesday 1 December 2026,
     10:00 in London)."""
     monkeypatch.setattr(getpass, "getuser", lambda: "ops")
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(main, list(args), obj=app_info(app), catch_exceptions=False)
-
-    return run
+    return command_line(app)
 
 
 def listed(cli):

@@ -4,23 +4,10 @@ import json
 from datetime import timedelta
 
 import pytest
-from click.testing import CliRunner
 
-from console.main import main
 from dutyline.db import database
 from telephony.models import Call, CallStatus
-from tests.conftest import app_info
 from voicemail import missed
-
-
-@pytest.fixture
-def cli(app):
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(main, list(args), obj=app_info(app), catch_exceptions=False)
-
-    return run
 
 
 @pytest.fixture

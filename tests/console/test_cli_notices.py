@@ -4,14 +4,12 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner
 
-from console.main import main
 
 from dutyline.settings import parse_settings
 from rota import periods
 from rota.models import Engineer
-from tests.conftest import AUTH_TOKEN, PUBLIC_URL, app_info
+from tests.conftest import AUTH_TOKEN, PUBLIC_URL
 from outbox.models import OutboxMessage
 from webhooks import ConfigError, create_app
 
@@ -26,16 +24,6 @@ def app_config():
 @pytest.fixture
 def team(make_engineer):
     return {"Ben": make_engineer("Ben Smith"), "Tobi": make_engineer("Tobi Jones")}
-
-
-@pytest.fixture
-def cli(app):
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(main, list(args), obj=app_info(app), catch_exceptions=False)
-
-    return run
 
 
 def test_the_clock_warns_each_manager_once_of_a_gap(cli, app, clock, db, team, settings):

@@ -7,12 +7,9 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner
 
-from console.main import main
 from outbox.models import OutboxMessage
 from rota.models import FIRST_TEAM, DutyPeriod, Engineer, Override, RingTest, TeamMember
-from tests.conftest import app_info
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -20,16 +17,6 @@ NEW_YORK = ZoneInfo("America/New_York")
 @pytest.fixture
 def settings_data():
     return {"teams": {"Network": {"timezone": "America/New_York", "handover": "13:00"}}}
-
-
-@pytest.fixture
-def cli(app):
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(main, list(args), obj=app_info(app), catch_exceptions=False)
-
-    return run
 
 
 @pytest.fixture

@@ -4,12 +4,11 @@ numbers; a mistake is one line and changes nothing."""
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from console.main import main
+from tests.conftest import command_line
+
 from rota.models import Team, TeamMember
 from telephony.models import Line
-from tests.conftest import app_info
 
 
 @pytest.fixture
@@ -20,11 +19,7 @@ def settings_data():
 
 @pytest.fixture
 def cli(app, db):
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(main, list(args), obj=app_info(app), catch_exceptions=False)
-
+    run = command_line(app)
     run("engineer", "add", "Ann Lee", "--mobile", "07911000001")
     return run
 

@@ -5,29 +5,16 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner
 
-from console.main import main
 from console.scenario import Scenario
 from customers.directory import customer_for_number
 from inbox.commands import REFUSAL, handle_text
 from rota.handover import queue_handover_notices
 from rota.models import DutyPeriod
 from rota.periods import duty_at
-from tests.conftest import app_info
 
 LONDON = ZoneInfo("Europe/London")
 BEN, TOBI = "+447911123401", "+447911123402"
-
-
-@pytest.fixture
-def cli(app):
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(main, list(args), obj=app_info(app), catch_exceptions=False)
-
-    return run
 
 
 @pytest.fixture

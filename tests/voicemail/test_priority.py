@@ -6,15 +6,13 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner
 
-from console.main import main
 from console.scenario import Scenario
 from customers.directory import add_customer
 from dutyline.db import database
 from outbox.models import EMAIL, OutboxMessage
 from rota import periods
-from tests.conftest import ADDED_AT, app_info
+from tests.conftest import ADDED_AT, command_line
 from tests.webhooks.test_sms_commands import text
 from voicemail.models import Ticket
 
@@ -101,10 +99,7 @@ def test_ack_without_a_priority_keeps_the_one_set(twilio, ticket):
 
 
 def test_the_command_line_sets_and_lists_priorities(app, ticket):
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(main, list(args), obj=app_info(app), catch_exceptions=False)
+    run = command_line(app)
 
     result = run("tickets", "priority", "1001", "b", "--by", "Tobi Jones")
     assert (result.exit_code, result.output) == (0, "#1001 priority B important\n")

@@ -8,14 +8,13 @@ from datetime import date, datetime, timezone
 from html import unescape
 
 import pytest
-from click.testing import CliRunner
 
-from console.main import main
+from tests.conftest import command_line
+
 from dutyline.db import database
 from rota import engineers as engineer_service
 from rota import overrides, periods
 from telephony.models import Call
-from tests.conftest import app_info
 
 UTC = timezone.utc
 
@@ -91,10 +90,7 @@ def test_the_month_shown_by_default_and_a_wrong_month(manager, december):
 
 
 def test_the_command_line_prints_the_month_and_its_csv(app, december):
-    runner = CliRunner()
-
-    def cli(*args):
-        return runner.invoke(main, list(args), obj=app_info(app), catch_exceptions=False)
+    cli = command_line(app)
 
     shown = cli("rota", "pay", "2026-12")
     assert shown.exit_code == 0, shown.output

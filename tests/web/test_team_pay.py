@@ -7,14 +7,12 @@ from datetime import datetime, timezone
 from html import unescape
 
 import pytest
-from click.testing import CliRunner
 
 from accounts.users import add_user
-from console.main import main
 from dutyline.db import database
 from rota.models import Team
 from telephony.models import Call
-from tests.conftest import ADDED_AT, app_info
+from tests.conftest import ADDED_AT
 from tests.web.test_pay_page import lines_shown
 
 UTC = timezone.utc
@@ -23,16 +21,6 @@ UTC = timezone.utc
 @pytest.fixture
 def settings_data():
     return {"teams": {"Network": {"timezone": "America/New_York", "handover": "13:00"}}}
-
-
-@pytest.fixture
-def cli(app):
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(main, list(args), obj=app_info(app), catch_exceptions=False)
-
-    return run
 
 
 def _answered(n, name, at, team):

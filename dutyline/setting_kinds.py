@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 
 from dutyline.holidays import UnknownRegion, check_region
+from dutyline.phones import InvalidNumber, to_e164
+from dutyline.plain_text import first_unprintable
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -160,6 +162,43 @@ class PhoneRegion(Kind):
             raise SettingsError(f"{key}: unknown region {region!r}{hint}; expected "
                                 f"{self.accepts}")
         return region
+
+
+class Contacts(Kind):
+    """A list of phone numbers and e-mail addresses, such as a team's managers: an entry
+    holding "@" is an address, any other a number. `read` checks the list and the addresses;
+    the numbers are read by `in_region`, once the settings' phone_region is known."""
+
+    python_type = tuple
+    accepts = 'a list of phone numbers and e-mail addresses such as ["+447911123499", ' \
+              '"mia@example.com"]'
+    ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+    def read(self, raw, key):
+        if not isinstance(raw, list):
+            raise self.refuse(raw, key)
+        entries = []
+        for item in raw:
+            text = item.strip() if isinstance(item, str) else None
+            if not text or first_unprintable(text):
+                raise SettingsError(f"{key}: not a phone number or e-mail address: {item!r}")
+            if "@" in text and not self.ADDRESS.fullmatch(text):
+                raise SettingsError(f"{key}: not an e-mail address: {text!r}")
+            entries.append(text)
+        return tuple(entries)
+
+    @staticmethod
+    def in_region(entries, region, key):
+        """`entries` with every number in E.164, read as in `region` (the phone_region of
+        the same settings), each entry once; SettingsError naming a number that is not
+        one."""
+        read = []
+        for entry in entries:
+            try:
+                read.append(entry if "@" in entry else to_e164(entry, region))
+            except InvalidNumber as exc:
+                raise SettingsError(f"{key}: {exc}") from exc
+        return tuple(dict.fromkeys(read))
 
 
 def read_clock(text, key):

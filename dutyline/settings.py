@@ -11,9 +11,9 @@ import tomllib
 from dataclasses import dataclass, field, make_dataclass, replace
 from zoneinfo import ZoneInfo
 
-from dutyline.setting_kinds import (WEEKDAYS, Choice, Clock, Dates, Flag, HolidayRegion,
-                                    PhoneRegion, SettingsError, Share, Text, Whole, WeeklyHours,
-                                    Zone)
+from dutyline.setting_kinds import (WEEKDAYS, Choice, Clock, Contacts, Dates, Flag,
+                                    HolidayRegion, PhoneRegion, SettingsError, Share, Text,
+                                    Whole, WeeklyHours, Zone)
 
 __all__ = ("KEYS", "KNOWN_KEYS", "WEEKDAYS", "Key", "Settings", "SettingsError",
            "load_settings", "parse_settings", "settings_file")
@@ -89,6 +89,10 @@ KEYS = (
         "long, the backup and the managers are told"),
     Key("ring_test_opt_out", Flag(), False, "engineers may turn the handover's ring test off "
         "for themselves"),
+    Key("managers", Contacts(), [], "the numbers and addresses warned of the team's rota gaps "
+        "and absences, a call finding nobody on duty, a ring test not confirmed and a ticket "
+        "nobody acknowledged after every escalation call (its last step rings the numbers); "
+        "[]: MANAGER_NUMBERS and MANAGER_EMAILS"),
     Key("hours", WeeklyHours(), {day: "08:00-18:00" for day in WEEKDAYS[:5]},
         "office hours; a missing day is closed; a day may have several windows, "
         "\"08:00-12:00, 13:00-15:00\""),
@@ -100,6 +104,12 @@ KNOWN_KEYS = tuple(KEY)
 
 class _Derived:
     """What Settings work out from their values."""
+
+    def __post_init__(self):
+        # the managers' numbers are read in these settings' own phone_region (a team's table
+        # may name either), so only once every key is known
+        managers = Contacts.in_region(self.managers, self.phone_region, "managers")
+        object.__setattr__(self, "managers", managers)
 
     @property
     def period_days(self):
@@ -148,17 +158,22 @@ def parse_settings(data):
     """Build Settings from a mapping as read from TOML; raise SettingsError naming the bad key.
 
     A table `teams` holds a table for each team that differs: its keys over the top-level
-    ones (a team's greeting, hours, hunt); the team is named as in `dutyline team add`."""
+    ones (a team's greeting, hours, hunt, managers); the team is named as in `dutyline team
+    add`. A team's own managers' numbers are read in its phone_region, the top-level ones in
+    the top-level phone_region."""
     data = dict(data)
     tables = data.pop(TEAMS, {})
     top = _parse(data, "")
     if not isinstance(tables, dict) or any(not isinstance(t, dict) for t in tables.values()):
         raise SettingsError('teams: a table for each team, e.g. [teams."Network"]')
+    # numbers are read where they are written: the top-level managers in the top-level
+    # phone_region, even for a team with a region of its own
+    inherited = {**data, "managers": list(top.managers)} if "managers" in data else data
     teams = {}
     for name, table in tables.items():
         if TEAMS in table:
             raise SettingsError(f"teams.{name}: a team's table cannot hold teams of its own")
-        teams[name.casefold()] = _parse({**data, **table}, f"teams.{name}.")
+        teams[name.casefold()] = _parse({**inherited, **table}, f"teams.{name}.")
     return replace(top, teams=teams)
 
 

@@ -52,9 +52,11 @@ SECTIONS = (
         V("DUTYLINE_SETTINGS", "path of the team settings file (TOML)",
           ("/etc/dutyline/dutyline.toml",), unset="`dutyline.toml` when present"),
         V("MANAGER_NUMBERS", "comma-separated; the managers warned of gaps and absent engineers "
-          "in the next 14 days, and the last step of a ticket's escalation calls",
+          "in the next 14 days, and the last step of a ticket's escalation calls, for every "
+          "team whose settings name no `managers` of its own",
           ("+447911123499,+447911123498",), unset="none (nobody warned)"),
-        V("MANAGER_EMAILS", "comma-separated; the managers warned by mail",
+        V("MANAGER_EMAILS", "comma-separated; the managers warned by mail, for every team "
+          "whose settings name no `managers` of its own",
           ("manager@example.com,deputy@example.com",), unset="none (nobody warned)"),
     )),
     ("Mail, notices and the outbox", (

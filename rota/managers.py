@@ -1,5 +1,6 @@
-"""The managers: who is warned about gaps and faults (MANAGER_NUMBERS, MANAGER_EMAILS), and
-the warnings themselves, each queued once per gap or absence, however often the clock runs.
+"""The managers: who is warned about a team's gaps and faults (the team's setting `managers`,
+else the installation's MANAGER_NUMBERS and MANAGER_EMAILS: managers_of), and the warnings
+themselves, each queued once per gap or absence, however often the clock runs.
 """
 
 import logging
@@ -49,6 +50,16 @@ def parse_managers(numbers, emails, region):
     return Managers(tuple(dict.fromkeys(parsed)), tuple(dict.fromkeys(addresses)))
 
 
+def managers_of(settings, installation):
+    """The managers of the team whose settings are `settings`: its setting `managers` when
+    it names any (in place of the installation's, not beside them), else `installation`,
+    the Managers of MANAGER_NUMBERS and MANAGER_EMAILS (None: nobody)."""
+    own = settings.managers
+    if not own:
+        return installation or Managers()
+    return Managers(tuple(e for e in own if "@" not in e), tuple(e for e in own if "@" in e))
+
+
 def tell_managers(managers, key, text, now, subject="dutyline: the rota needs you"):
     """Queue `text` to every manager once (key per recipient); True when any was new."""
     added = False
@@ -90,8 +101,10 @@ def problems_ahead(settings, now, team=FIRST_TEAM):
 
 
 def queue_manager_warnings(settings, managers, now, team=FIRST_TEAM):
-    """Warn the managers of every gap and absence ahead in the team's rota not yet told; the
-    problems newly told."""
+    """Warn the team's managers (managers_of its `settings` and the installation's
+    `managers`) of every gap and absence ahead in its rota not yet told; the problems newly
+    told."""
+    managers = managers_of(settings, managers)
     if not managers:
         return []
     told = []
@@ -109,11 +122,12 @@ def queue_manager_warnings(settings, managers, now, team=FIRST_TEAM):
 
 
 def tell_nobody_on_duty(settings, managers, now, team=FIRST_TEAM):
-    """A call to the team out of its hours found nobody on duty: log it and tell the
-    managers, once per gap (the same key as the clock's warning of that gap, so whichever
-    comes first tells them)."""
+    """A call to the team out of its hours found nobody on duty: log it and tell the team's
+    managers (managers_of its `settings` and the installation's `managers`), once per gap
+    (the same key as the clock's warning of that gap, so whichever comes first tells them)."""
     log.warning("rota.managers.tell_nobody_on_duty: out of hours with nobody on duty at=%s "
                 "team=%s", now.isoformat(), team_id(team))
+    managers = managers_of(settings, managers)
     if not managers:
         return False
     start = now - LOOK_BACK

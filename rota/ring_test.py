@@ -16,7 +16,7 @@ from outbox.models import SMS, VOICE
 from outbox.queue import enqueue
 from rota.handover import LATE_LIMIT, handover_of
 from rota.labels import relative_label
-from rota.managers import tell_managers
+from rota.managers import managers_of, tell_managers
 from rota.models import FIRST_TEAM, DutyPeriod, Engineer, RingTest, team_id
 from rota.periods import duty_at
 
@@ -125,8 +125,10 @@ def confirm(test, now):
 
 
 def queue_unconfirmed_warnings(settings, managers, now, team=FIRST_TEAM):
-    """Tell the team's backup and the managers of every ring test of the team not confirmed
-    in time (its `settings`' ring_test_minutes); once."""
+    """Tell the team's backup and its managers (rota.managers.managers_of its `settings` and
+    the installation's `managers`) of every ring test of the team not confirmed in time (its
+    `settings`' ring_test_minutes); once."""
+    managers = managers_of(settings, managers)
     due = list(RingTest.select()
                .where(RingTest.team == team, RingTest.confirmed_at.is_null(),
                       RingTest.warned_at.is_null(),

@@ -1,7 +1,7 @@
 """A voicemail ticket left out of hours is called through until somebody acknowledges it.
 
-The ladder: the duty engineer the call went to, then the period's backup, then the managers
-(MANAGER_NUMBERS, all at once), one step each `escalate_after_minutes` after the step before
+The ladder: the duty engineer the call went to, then the period's backup, then the managers'
+numbers (all at once), one step each `escalate_after_minutes` after the step before
 (the first that long after the ticket was made). Each step is one outbox row per number,
 channel `voice`, under a key of the ticket, the step and the number: queued once however
 often and in however many processes the clock runs, and made by the outbox worker with its
@@ -9,8 +9,8 @@ retries. Acknowledging the ticket (the call's key press, ACK by text, the comman
 web) cancels the calls not yet made and stops the ladder. In office hours nothing is
 called: the ticket is the helpdesk's, as every ticket is. After the last step the managers
 are told once by text or mail that nobody acknowledged it, and the ladder ends there. The
-office hours and the minutes are those of the ticket's call's team (its table in the
-settings file over the top-level keys).
+office hours, the minutes and the managers are those of the ticket's call's team (its table
+in the settings file over the top-level keys; its managers rota.managers.managers_of).
 """
 
 import logging
@@ -24,7 +24,7 @@ from dutyline.phones import masked
 from hours.business_hours import OUT_OF_HOURS, is_in_hours
 from outbox.models import VOICE, OutboxMessage
 from outbox.queue import enqueue
-from rota.managers import tell_managers
+from rota.managers import managers_of, tell_managers
 from rota.models import Engineer
 from rota.models import FIRST_TEAM
 from rota.periods import duty_at
@@ -65,7 +65,7 @@ def prompt_text(ticket):
 
 def ladder(ticket, managers):
     """The steps for this ticket: its duty engineer, the backup of its call's team at the
-    time, the managers."""
+    time, the numbers of `managers` (that team's)."""
     rungs = []
     duty = ticket.engineer if ticket.engineer_id else None
     if duty is not None and duty.active:
@@ -138,7 +138,9 @@ def _ended_text(ticket):
 def queue_escalations(settings, managers, now):
     """Queue every escalation step now due; the (ticket number, step) pairs newly queued.
     `settings` are the top-level ones: a ticket is escalated in its call's team's hours and
-    after its team's `escalate_after_minutes` (none there: that team's tickets ring nobody)."""
+    after its team's `escalate_after_minutes` (none there: that team's tickets ring nobody),
+    its last step to that team's managers (managers_of its settings and the installation's
+    `managers`)."""
     teams = {}  # team id -> its settings, read once a pass
     plans = []
     # everything is read before the first write: on SQLite a transaction that read first
@@ -151,16 +153,17 @@ def queue_escalations(settings, managers, now):
         if not own.escalate_after_minutes or is_in_hours(own, now):
             continue
         after = timedelta(minutes=own.escalate_after_minutes)
-        rungs = ladder(ticket, managers)
+        told = managers_of(own, managers)
+        rungs = ladder(ticket, told)
         step = next_step(ticket, rungs, steps_queued(ticket), after, now)
         if step is not None:
             text = _ended_text(ticket) if step == len(rungs) else prompt_text(ticket)
-            plans.append((ticket, rungs, step, text))
+            plans.append((ticket, rungs, step, text, told))
     added = []
     with database.atomic():
-        for ticket, rungs, step, text in plans:
+        for ticket, rungs, step, text, told in plans:
             if step == len(rungs):
-                _ended(ticket, text, managers, now)
+                _ended(ticket, text, told, now)
                 continue
             rung = rungs[step]
             new = [enqueue(VOICE, number, text, step_key(ticket, step, number), now)

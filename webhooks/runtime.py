@@ -56,7 +56,9 @@ class Runtime:
     fallback_number: str | None
     incidents: object = None
     delivery: object = None  # voicemail.notify.Delivery: where ticket notices go
-    managers: object = None  # rota.managers.Managers: who is warned of gaps and faults
+    # rota.managers.Managers of MANAGER_NUMBERS and MANAGER_EMAILS: who is warned of a team's
+    # gaps and faults unless its settings name managers of its own (rota.managers.managers_of)
+    managers: object = None
     dialer: object = None  # telephony.dialer: engineer legs through the REST API (overlap)
     incidents_rest: object = None  # faults of the REST API, logged once per incident
     callback_secret: str | None = None  # what callback tokens are made with (the auth token)

@@ -87,7 +87,7 @@ def _arrive(arrival, team_id=FIRST_TEAM, chosen=False):
 
 
 def _report_nobody_on_duty(rt, now, team_id):
-    """The team's rota's fault, told to the managers; never the caller's problem."""
+    """The team's rota's fault, told to the team's managers; never the caller's problem."""
     try:
         tell_nobody_on_duty(call_settings(), rt.managers, now, team_id)
     except Exception:  # the caller's path goes on whatever happens to the notice

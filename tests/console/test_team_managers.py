@@ -8,9 +8,6 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner
-
-from console.main import main
 from console.scenario import Scenario
 from hours.business_hours import OUT_OF_HOURS
 from outbox.models import VOICE, OutboxMessage
@@ -19,7 +16,7 @@ from rota.models import FIRST_TEAM, Team
 from rota.teams import add_team, join_team, leave_team
 from telephony import lines
 from telephony.models import Call, CallStatus
-from tests.conftest import ADDED_AT, app_info
+from tests.conftest import ADDED_AT
 from voicemail.models import Ticket
 
 LONDON = ZoneInfo("Europe/London")
@@ -37,13 +34,6 @@ def app_config():
 @pytest.fixture
 def settings_data():
     return {"teams": {"Network": {"managers": ["07911 000777", "mia@example.com"]}}}
-
-
-@pytest.fixture
-def cli(app):
-    runner = CliRunner()
-    return lambda *args: runner.invoke(main, list(args), obj=app_info(app),
-                                       catch_exceptions=False)
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ from console.team_option import chosen_team, team_option
 from console.timeparse import asked_span
 from reports.call_log import OUTCOME_LABELS, CallNotFound, call_detail, logged_calls
 from reports.tables import text_table
+from rota.models import FIRST_TEAM
+from rota.teams import settings_of
 from webhooks.runtime import runtime
 
 ALL_DAYS = 36500  # --to without --from: every call up to that day
@@ -63,12 +65,13 @@ def calls_show(reference):
         detail = call_detail(reference)
     except CallNotFound as exc:
         raise click.ClickException(str(exc)) from exc
+    tz = settings_of(runtime().settings, detail["team_id"] or FIRST_TEAM).tz  # its team's
     click.echo(f"call {detail['sid']} from {detail['from']} ({detail['mode']})")
     for label, key in (("arrived", "started_at"), ("first ringing", "ringing_at"),
                        ("connected", "connected_at"), ("voicemail", "voicemail_at"),
                        ("fallback", "fallback_at"), ("ended", "ended_at")):
         if detail[key]:
-            click.echo(f"  {label:<14} {_local(detail[key])}")
+            click.echo(f"  {label:<14} {_local(detail[key], tz=tz)}")
     wait = detail["wait_seconds"]
     click.echo(f"  {'outcome':<14} {OUTCOME_LABELS.get(detail['outcome'], detail['outcome'])}"
                + (f" by {detail['answered_by']}" if detail["answered_by"] else "")
@@ -79,7 +82,7 @@ def calls_show(reference):
         click.echo("  logged before call statistics: when phones rang, a voicemail prompt "
                    "left without a message and a fallback dial are not known")
     rows = [[str(leg["step"] + 1), leg["engineer"] or "-", leg["number"],
-             _local(leg["ringing_at"] or leg["dialled_at"], "%H:%M:%S"),
+             _local(leg["ringing_at"] or leg["dialled_at"], "%H:%M:%S", tz),
              "-" if leg["rang_seconds"] is None else f"{leg['rang_seconds']:g}",
              leg["ended"]] for leg in detail["legs"]]
     click.echo("")

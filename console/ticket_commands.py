@@ -10,6 +10,8 @@ from console.tables import table
 from console.team_option import chosen_team, team_option
 from console.timeparse import parse_instant
 from rota import engineers as engineer_service
+from rota.models import FIRST_TEAM
+from rota.teams import settings_of
 from voicemail import tickets
 from voicemail.escalation import escalation_calls
 from voicemail.models import ticket_as_dict
@@ -55,9 +57,9 @@ def tickets_list(status, as_json, team_name):
 @click.argument("number")
 @app_command
 def tickets_show(number):
-    """Everything about one ticket."""
-    tz = runtime().settings.tz
+    """Everything about one ticket, its times in its team's zone."""
     ticket = tickets.get_ticket(number)
+    tz = settings_of(runtime().settings, ticket.call.team_id or FIRST_TEAM).tz
     row = ticket_as_dict(ticket)
     for key, value in row.items():
         if value and (key.endswith("_at") or key == "deadline"):

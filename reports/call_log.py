@@ -134,7 +134,7 @@ def call_detail(reference):
                                                if leg.engineer_id)).as_dict(),
         "ringing_at": _stamp(call.ringing_at), "connected_at": _stamp(call.connected_at),
         "voicemail_at": _stamp(call.voicemail_at), "fallback_at": _stamp(call.fallback_at),
-        "ticket": ticket.number if ticket else None,
+        "ticket": ticket.number if ticket else None, "team_id": call.team_id,
         "logged_in_part": until is not None and call.started_at <= until,
         "legs": [_leg(leg, call) for leg in legs]}
 

@@ -103,3 +103,13 @@ def test_a_team_that_does_not_exist_is_one_line(cli, calls, command):
     assert result.exit_code != 0
     assert result.output.strip().splitlines() == [
         "Error: no team named 'Accounts' (teams: Support, Network)"]
+
+
+def test_a_ticket_and_a_call_are_shown_in_their_team_s_zone(cli, calls):
+    network_ticket = cli("tickets", "show", "1003").output
+    support_ticket = cli("tickets", "show", "1002").output
+    assert "04:50 EST" in network_ticket and "09:50 GMT" not in network_ticket
+    assert "09:40 GMT" in support_ticket
+    network_call = cli("calls", "show", "1003").output
+    assert re.search(r"arrived\s+2026-12-01 04:50:00", network_call), network_call
+    assert re.search(r"arrived\s+2026-12-01 09:40:00", cli("calls", "show", "1002").output)

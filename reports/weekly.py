@@ -6,16 +6,14 @@ call-backs, with its own settings (zone, hours, service level)."""
 import logging
 from datetime import timedelta
 
-from reports.call_figures import team_condition
 from reports.call_log import OUTCOME_LABELS, logged_calls
 from reports.limits import StillCounting
 from reports.report import report
 from reports.span import Span
 from outbox import queue
 from outbox.models import EMAIL, OutboxMessage
-from telephony.models import Call
 from reports.reactions import reactions
-from rota.models import FIRST_TEAM
+from rota.models import FIRST_TEAM, Team
 from rota.teams import list_teams
 from voicemail.missed import callbacks_due, can_call_back
 
@@ -32,8 +30,10 @@ def last_full_week(settings, now):
 
 
 def summary_key(monday, team=None):
-    """The outbox key of a week's mail: of every call, or of one team's (an id)."""
-    return f"report:week:{monday.isoformat()}" + (f":team:{team}" if team is not None else "")
+    """The outbox key of a week's mail: of every call, or of one team's (an id). The first
+    team's is the key of every call's, so adding a second team never mails a week again."""
+    return f"report:week:{monday.isoformat()}" + (
+        f":team:{team}" if team not in (None, FIRST_TEAM) else "")
 
 
 def _percent(value):
@@ -87,7 +87,7 @@ def summary_mail(settings, monday, sunday, now, team=None):
                          "(dutyline calls list --missed)")
     lines += callback_lines(tz, team)
     lines += reaction_lines(settings, span, now)
-    option = f' --team "{settings.team_name}"' if team is not None else ""
+    option = f' --team "{Team.get_by_id(team).name}"' if team is not None else ""
     lines += ["", "Definitions: docs/statistics.md; figures: dutyline report calls "
               f"--from {monday} --to {sunday}{option}."]
     return subject, "\n".join(lines) + "\n"
@@ -96,11 +96,7 @@ def summary_mail(settings, monday, sunday, now, team=None):
 def callback_lines(tz, team=None):
     """The call-backs still due as the mail is written (dutyline calls missed), of the
     team's calls only with `team` (an id)."""
-    due = callbacks_due()
-    if team is not None:
-        theirs = set(Call.select(Call.id).where(Call.id.in_([t.call_id for t in due]),
-                                                team_condition(team)).tuples())
-        due = [ticket for ticket in due if (ticket.call_id,) in theirs]
+    due = callbacks_due(team=team)
     lines = ["", f"Call-backs due: {len(due)}"]
     for ticket in due[:MISSED_LISTED]:
         caller = ticket.caller if can_call_back(ticket) else "withheld"

@@ -9,14 +9,27 @@ from rota.cover import cover_span, set_cover
 from rota.engineers import RotaError
 from rota.labels import local_label, relative_label
 from rota.take import NothingToTake, take_duty
+from rota.teams import teams_of
 from web.blueprint import bp
 from web.swaps_page import my_engineer
 from web.team_choice import team_id, team_settings
 
 
+def _in_chosen_team(me):
+    """True when `me` is in the team the page acts on (always with one team); else a warning
+    is flashed: an engineer takes or covers only their own teams' duty, as by text."""
+    if g.get("team") is None or team_id() in {team.id for team in teams_of(me)}:
+        return True
+    flash(f"You are not in team {g.team.name}: choose one of your teams to take or cover "
+          "its duty.", "warning")
+    return False
+
+
 @bp.post("/now/take")
 def take_tonight():
     me = my_engineer()
+    if not _in_chosen_team(me):
+        return redirect(url_for("web.now"))
     settings = team_settings()
     tz = settings.tz
     try:
@@ -44,6 +57,8 @@ def take_tonight():
 @bp.post("/now/cover")
 def cover_tonight():
     me = my_engineer()
+    if not _in_chosen_team(me):
+        return redirect(url_for("web.now"))
     settings = team_settings()
     tz = settings.tz
     on = request.form.get("on") == "1"

@@ -3,7 +3,7 @@ with the zone named."""
 
 from flask import current_app, g
 
-from web.access import is_manager
+from web.access import is_manager, is_manager_of_every_team
 from web.context import runtime
 
 
@@ -53,5 +53,6 @@ def register_filters(bp):
         return {"zone_name": settings.timezone,
                 "current_user": g.get("user"), "endpoints": current_app.view_functions,
                 "manager": is_manager() if g.get("user") else False,
+                "every_team_manager": is_manager_of_every_team() if g.get("user") else False,
                 "ring_test_opt_out": settings.ring_test_opt_out,
                 "chosen_team": g.get("team"), "switch_teams": g.get("teams") or []}

@@ -14,7 +14,7 @@ from rota.engineers import list_engineers
 from rota.months import month_periods
 from rota.overrides import overrides_between
 from rota.periods import local_handover
-from rota.models import FIRST_TEAM, Engineer
+from rota.models import FIRST_TEAM, Engineer, TeamMember
 
 
 @dataclass
@@ -102,7 +102,9 @@ def month_grid(year, month, settings, now, team=FIRST_TEAM, engineers=None):
     for item in overrides:
         for day in _days_touched(item.starts_at, item.ends_at, tz, first, last):
             days[day].overrides.append(item)
-    absences = [a for a in list_absences(start) if a.starts_at < end]
+    in_team = {m.engineer_id for m in TeamMember.select().where(TeamMember.team == team)}
+    absences = [a for a in list_absences(start)  # the team's engineers' only
+                if a.starts_at < end and a.engineer_id in in_team]
     for item in absences:
         for day in _days_touched(item.starts_at, item.ends_at, tz, first, last):
             days[day].absent.append(names.get(item.engineer_id, "?"))

@@ -182,6 +182,14 @@ def rota_override_remove(override_id):
 
 @bp.post("/rota/absence")
 def rota_absence_add():
+    """Add an absence: one for an engineer in no team the user may see is not found (404)."""
+    try:
+        found = find_engineer(request.form.get("engineer", ""))
+    except RotaError:  # add_absence says so, in the page
+        found = None
+    if found is not None and not may_see_engineer(found):
+        abort(404)
+
     def apply(settings):
         made = absences.add_absence(request.form.get("engineer", ""),
                                     parse_day(request.form.get("starts")),

@@ -1,4 +1,5 @@
-"""Users (managers): who may sign in, with which role; and the audit log."""
+"""Users (managers): who may sign in, with which role; and the audit log. Both are the
+whole installation's: for managers of every team only."""
 
 from flask import flash, g, redirect, render_template, request, url_for
 
@@ -7,13 +8,13 @@ from accounts.links import issue_link
 from accounts.models import ROLES, AuditEntry, User
 from dutyline.ids import as_id
 from rota.engineers import RotaError, list_engineers
-from web.access import manager_only
+from web.access import every_team_manager_only
 from web.blueprint import bp
 from web.context import runtime
 
 
 def _page(status=200, error=None, form=None, link=None):
-    manager_only()
+    every_team_manager_only()
     return render_template("users.html", users=users.list_users(), roles=ROLES,
                            engineers=list_engineers(), error=error, form=form or {},
                            link=link), status
@@ -26,7 +27,7 @@ def users_list():
 
 @bp.post("/users")
 def user_add():
-    manager_only()
+    every_team_manager_only()
     form = request.form
     try:
         added = users.add_user(form.get("email", ""), form.get("role", ""),
@@ -42,7 +43,7 @@ def user_add():
 
 @bp.post("/users/<int:user_id>/remove")
 def user_remove(user_id):
-    manager_only()
+    every_team_manager_only()
     found = User.get_or_none(User.id == user_id)
     if found is None:
         return _page(404, error="no such user")
@@ -56,7 +57,7 @@ def user_remove(user_id):
 
 @bp.get("/audit")
 def audit_log():
-    manager_only()
+    every_team_manager_only()
     before = as_id(request.args.get("before"))  # past the keys' range: every entry is older
     entries = audit.recent_entries(200, before)
     return render_template("audit.html", entries=entries,

@@ -81,3 +81,54 @@ def test_a_manager_of_every_team_changes_any_teams(made, manager):
         for path in paths(things[team]):
             assert manager.post(path, token_from="/rota").status_code == 302, path
     assert state() == ([], [], [], [])
+
+
+def test_a_manager_limited_to_a_team_has_no_users_or_audit_pages(made, browser, manager):
+    from accounts.models import User
+
+    nia = browser().sign_in("nia@example.com")
+    before = sorted(u.email for u in User.select())
+    assert nia.get("/users").status_code == 403
+    assert nia.get("/audit").status_code == 403
+    # no user who would see every team, with a sign-in link on the page, and nobody removed
+    assert nia.post("/users", {"email": "nia2@example.com", "role": "manager"},
+                    token_from="/rota").status_code == 403
+    mia = User.get(User.email == "mia@example.com")
+    assert nia.post(f"/users/{mia.id}/remove", token_from="/rota").status_code == 403
+    assert sorted(u.email for u in User.select()) == before
+    assert "Users</a>" not in nia.get("/rota").get_data(as_text=True)
+    assert manager.get("/users").status_code == 200  # a manager of every team, as before
+    assert "Users</a>" in manager.get("/rota").get_data(as_text=True)
+
+
+def test_a_limited_manager_adds_no_absence_to_another_team_s_engineer(made, browser):
+    things, network = made
+    nia = browser().sign_in("nia@example.com")
+    before = state()
+    refused = nia.post(f"/rota/absence?team={network}",
+                       {"engineer": "Ben Smith", "starts": "2026-12-21", "ends": "2026-12-22",
+                        "reason": "dentist"}, token_from="/rota")
+    assert refused.status_code == 404
+    assert state() == before
+    # and the network's rota shows only its own engineers' absences
+    page = nia.get(f"/rota?team={network}&month=2026-12").get_data(as_text=True)
+    assert "Tobi Jones" in page and "Ben Smith away" not in page
+
+
+def test_an_engineer_takes_or_covers_only_a_team_they_are_in(made, app, browser, clock):
+    from accounts.users import add_user
+    from rota.models import Override
+
+    things, network = made
+    with database.connection_context():
+        add_user("ben@example.com", "engineer", "Ben Smith", now=ADDED_AT)
+    ben = browser().sign_in("ben@example.com")
+    overrides_before = sorted(o.id for o in Override.select())
+    for path in ("/now/take", "/now/cover"):
+        answer = ben.post(f"{path}?team={network}", {"on": "1"}, token_from="/now",
+                          follow_redirects=True)
+        assert "You are not in team Network" in answer.get_data(as_text=True)
+    assert sorted(o.id for o in Override.select()) == overrides_before
+    from rota.models import Engineer
+
+    assert Engineer.get(Engineer.name == "Ben Smith").cover_until is None

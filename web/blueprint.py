@@ -10,11 +10,12 @@ from dutyline.ids import MAX_ID
 from web.context import runtime
 from web.filters import register_filters
 from web.protect import csrf
-from web.team_choice import choose_team
+from web.team_choice import choose_team, team_url
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/assets")
 register_filters(bp)
+bp.add_app_template_global(team_url)  # a form's action, for the team its page shows
 
 
 class IdConverter(IntegerConverter):

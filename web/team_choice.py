@@ -8,7 +8,7 @@ teams (accounts.models.User.teams): they see and choose only those. A team asked
 does not exist or is not the user's is refused (404) and changes nothing.
 """
 
-from flask import abort, g, request, session
+from flask import abort, g, request, session, url_for
 
 from rota.models import FIRST_TEAM
 from rota.teams import list_teams, teams_of
@@ -38,6 +38,16 @@ def choose_team():
     team = by_id.get(session.get(SESSION_KEY)) or allowed[0]
     g.team, g.teams = team, allowed
     g.team_settings = runtime().settings.of_team(team.name, team.id == FIRST_TEAM)
+
+
+def team_url(endpoint, **values):
+    """The URL of `endpoint`, as url_for gives it, with `team=ID` of the team the page shows
+    when there are several: a form that acts on a team's data carries it, so the action
+    (choose_team reads it on the POST too) lands on the team its page showed, whatever
+    another tab has chosen since."""
+    if g.get("team") is not None:
+        values.setdefault("team", g.team.id)
+    return url_for(endpoint, **values)
 
 
 def team_id():

@@ -22,7 +22,7 @@ from web.access import is_manager, manager_only, may_change_engineer
 from web.blueprint import bp
 from web.context import runtime
 from web.local_paths import safe_target
-from web.team_choice import may_see_engineer, team_id
+from web.team_choice import may_see_engineer, team_id, team_settings
 
 ERRORS = (RotaError, InvalidNumber, ValueError)
 
@@ -139,10 +139,11 @@ def engineer_presence(engineer_id):
 @bp.post("/engineers/<int:engineer_id>/ring-test")
 def engineer_ring_test(engineer_id):
     """The handover's ring test on or off, as the form says (sent twice: the second finds it
-    done). A manager sets anyone's; an engineer their own, only where ring_test_opt_out
-    allows; off for anyone only where it allows (rota.ring_test.set_ring_test)."""
+    done). A manager sets anyone's; an engineer their own, only where ring_test_opt_out of
+    the chosen team (the one the form's page showed) allows; off for anyone only where it
+    allows (rota.ring_test.set_ring_test)."""
     engineer = _engineer(engineer_id)
-    settings = runtime().settings
+    settings = team_settings()  # the team the form's page showed (its ring_test_opt_out)
     if not may_change_engineer(engineer):
         abort(403)
     if not is_manager() and not settings.ring_test_opt_out:

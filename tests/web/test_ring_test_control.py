@@ -7,7 +7,9 @@ import pytest
 from accounts.models import AuditEntry
 from dutyline.db import database
 from dutyline.settings import parse_settings
-from rota.models import Engineer
+from rota.models import Engineer, Team
+from rota.teams import add_team, join_team
+from tests.conftest import ADDED_AT
 from webhooks.runtime import runtime
 
 
@@ -114,3 +116,22 @@ def test_a_form_without_its_token_is_refused(engineer, ben, allow):
     response = engineer.client.post(f"/engineers/{ben.id}/ring-test", data={"ring_test": "0"})
     assert response.status_code == 400
     assert rung("Ben Smith") is True
+
+
+@pytest.mark.parametrize("team, answer, ring_test", [("Network", 302, False),
+                                                     ("Support", 403, True)])
+def test_an_engineer_turns_it_off_where_the_team_shown_allows_it(app, engineer, ben, team,
+                                                                 answer, ring_test):
+    """Network allows it (its own ring_test_opt_out), the top-level settings do not: Ben, in
+    both, turns his off from Network's Engineers page and not from Support's."""
+    with app.app_context():
+        runtime().settings = parse_settings(
+            {"teams": {"Network": {"timezone": "America/New_York", "ring_test_opt_out": True}}})
+    with database.connection_context():
+        join_team(add_team("Network", ADDED_AT), Engineer.get_by_id(ben.id))
+        chosen = Team.get(Team.name == team).id
+    shown = page(engineer, f"/engineers?team={chosen}")
+    assert ("Turn off the ring test of Ben Smith" in shown) is (team == "Network")
+    sent = engineer.post(f"/engineers/{ben.id}/ring-test?team={chosen}", {"ring_test": "0"})
+    assert sent.status_code == answer
+    assert rung("Ben Smith") is ring_test

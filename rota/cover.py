@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from dutyline.localtime import local_instant, local_midnight
 from hours.business_hours import is_in_hours
-from rota.models import Absence, Engineer
+from rota.models import FIRST_TEAM, Absence, Engineer, TeamMember
 from rota.spans import in_hours_windows, out_of_hours_spans
 
 
@@ -54,11 +54,13 @@ def set_cover(engineer, on, settings, now):
     return until
 
 
-def cover_at(now):
-    """Active engineers signed in as cover at `now`, in rotation order."""
+def cover_at(now, team=FIRST_TEAM):
+    """The team's active engineers signed in as cover at `now`, in rotation order: those the
+    team's calls ring as cover (an engineer's cover holds in each team they are in)."""
     return list(Engineer
                 .select()
-                .where(Engineer.active, Engineer.cover_until > now)
+                .join(TeamMember, on=(TeamMember.engineer == Engineer.id))
+                .where(TeamMember.team == team, Engineer.active, Engineer.cover_until > now)
                 .order_by(Engineer.rotation, Engineer.id))
 
 

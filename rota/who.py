@@ -70,8 +70,8 @@ class Duty:
 
 
 def duty_at_instant(at, settings, team=FIRST_TEAM):
-    """The team's mode (from its `settings`), its period in force and the next one, and any
-    override of its, at `at`."""
+    """The team's mode (from its `settings`), its period in force and the next one, any
+    override of its, and its engineers signed in as cover, at `at`."""
     return Duty(at=at, mode=mode_at(settings, at), current=period_at(at, team),
                 upcoming=next_period_after(at, team), override=override_at(at, team),
-                cover=tuple(cover_at(at)))
+                cover=tuple(cover_at(at, team)))

@@ -128,3 +128,14 @@ def test_ring_test_on_demand_rings_the_teams_next_handover(cli, two, clock):
     result = cli("rota", "ring-test", "--team", "Network")
     assert result.output == "ringing Cara Nye now about the duty from 13:00 Mon 7 Dec\n"
     assert RingTest.get().team.name == "Network"
+
+
+def test_who_lists_the_cover_of_the_team_named_alone(cli, two):
+    """Ann (Support) and Cara (Network) are signed in as cover: each team's who names its own."""
+    until = datetime(2026, 12, 9, 8, 0, tzinfo=timezone.utc)
+    Engineer.update(cover_until=until).where(Engineer.name.in_(["Ann Lee", "Cara Nye"])).execute()
+    at = "2026-12-08T23:30:00+00:00"
+    network = cli("rota", "who", "--at", at, "--team", "Network").output
+    support = cli("rota", "who", "--at", at).output
+    assert "cover: Cara Nye" in network and "Ann Lee" not in network
+    assert "cover: Ann Lee" in support and "Cara Nye" not in support

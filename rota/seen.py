@@ -1,8 +1,8 @@
 """What a form saw: the rota as a page showed it, carried back by the form that changes it.
 
-A form sent twice (a double click) must do what it said once. The page puts the month's
-duty periods (day, primary, backup) and the newest override's id into the form; the change
-compares them with the rota under the rota's write lock. The same state: the change is
+A form sent twice (a double click) must do what it said once. The page puts the team's
+month's duty periods (day, primary, backup) and its newest override's id into the form; the
+change compares them with the rota under the rota's write lock. The same state: the change is
 made. The change already made (the second of two identical submits): AlreadyDone, nothing
 changes, nobody is texted. Anything else: RotaChanged, the page is to be read again.
 """
@@ -33,7 +33,7 @@ class RotaChanged(RotaError):
 @dataclass(frozen=True)
 class Seen:
     """The month a page showed: {day: (primary id, backup id)} of the periods starting in
-    it, and the newest override's id then (0 when none)."""
+    it, and the newest override's id of the team then (0 when none)."""
 
     year: int
     month: int
@@ -56,7 +56,8 @@ def snapshot(year, month, team=FIRST_TEAM):
             .where(DutyPeriod.team == team, DutyPeriod.day.between(first, last))
             .order_by(DutyPeriod.day)
             .tuples())
-    last_override = Override.select(fn.MAX(Override.id)).scalar() or 0
+    last_override = (Override.select(fn.MAX(Override.id)).where(Override.team == team)
+                     .scalar() or 0)
     cells = ",".join(f"{day.day}:{p or ''}:{b or ''}" for day, p, b in rows)
     return f"{year:04d}-{month:02d}/{last_override}/{cells}"
 

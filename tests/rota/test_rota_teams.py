@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from outbox.models import OutboxMessage
-from rota import check, generate, handover, managers, periods, ring_test, swaps, take, weekly, who
+from rota import (check, generate, handover, managers, overrides, periods, ring_test, seen,
+                  swaps, take, weekly, who)
 from rota.engineers import RotaError
 from rota.models import FIRST_TEAM, DutyPeriod, Override, RingTest, Team
 from rota.teams import add_team, join_team, leave_team
@@ -172,3 +173,13 @@ def test_dedupe_keys_of_the_first_team_are_unchanged(team, suffix):
     assert managers.problem_key(gap, team) == "rota.warn-gap:2026-12-07T18:00:00Z" + suffix
     assert weekly.weekly_key(at, SimpleNamespace(id=5), team) == \
         "rota.weekly:2026-12-07T18:00:00Z:5" + suffix
+
+
+def test_what_a_teams_rota_page_saw_is_not_moved_by_another_teams_override(two, settings):
+    """The rota page's forms carry what the team's month looked like: an override made in
+    Support since leaves Network's as it was."""
+    shown = {team: seen.snapshot(2026, 12, team) for team in (FIRST_TEAM, two.network.id)}
+    overrides.add_override("Ann Lee", datetime(2026, 12, 10, 20, tzinfo=LONDON),
+                           datetime(2026, 12, 10, 22, tzinfo=LONDON), settings, ADDED_AT)
+    assert seen.snapshot(2026, 12, two.network.id) == shown[two.network.id]
+    assert seen.snapshot(2026, 12, FIRST_TEAM) != shown[FIRST_TEAM]

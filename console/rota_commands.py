@@ -10,9 +10,11 @@ from console.app import app_command, audited
 from console.tables import table
 from console.team_choice import team_and_settings, team_choice
 from console.timeparse import parse_day, parse_instant, parse_span
+from dutyline.ids import as_id
 from rota import (change_warnings, check, counts, generate, months, overrides, periods, swaps,
                   who)
 from rota import engineers as engineer_service
+from rota.models import Override
 from rota.spans import WEEKEND
 from rota.started import StartedPeriod
 from webhooks.runtime import runtime
@@ -226,8 +228,11 @@ def rota_override_remove(override_id, include_started):
     one that has started ends now, its past kept, unless --include-started."""
     rt = runtime()
     now = rt.clock()
-    with started_hint():
-        early = overrides.remove_override(override_id, rt.settings, now,
+    key = as_id(override_id)  # a number past the keys' range names no override
+    found = Override.get_or_none(Override.id == key) if key else None
+    settings = rt.team_settings(found.team_id) if found is not None else rt.settings
+    with started_hint():  # the engineers are texted in the override's team's settings
+        early = overrides.remove_override(override_id, settings, now,
                                           include_started=include_started)
     done = "ended now (what has passed is kept)" if early else "removed"
     audited("override removed", f"override {override_id} {done}"

@@ -139,3 +139,13 @@ def test_who_lists_the_cover_of_the_team_named_alone(cli, two):
     support = cli("rota", "who", "--at", at).output
     assert "cover: Cara Nye" in network and "Ann Lee" not in network
     assert "cover: Ann Lee" in support and "Cara Nye" not in support
+
+
+def test_override_remove_texts_in_the_overrides_teams_zone(cli, two):
+    """Cara's Network override, 20:00 to 22:00 in New York, removed: she is told in its times."""
+    assert cli("rota", "override", "Cara Nye", "--from", "2026-12-10T20:00", "--to",
+               "2026-12-10T22:00", "--team", "Network").exit_code == 0
+    OutboxMessage.delete().execute()
+    assert cli("rota", "override-remove", str(Override.get().id)).exit_code == 0
+    told = [m.body for m in OutboxMessage.select() if m.recipient == "+447911000003"]
+    assert told == ["Rota change: no longer covering 20:00 Thu 10 Dec to 22:00 Thu 10 Dec."]

@@ -29,8 +29,12 @@ def xml(response):
     return Response(str(response), mimetype="text/xml")
 
 
-def goodbye(text):
-    return xml(twiml.render_goodbye(text, runtime().settings))
+def goodbye(text, test=None):
+    """Say `text` and hang up, in the voice of the ring test's team (the top-level settings'
+    when there is no test)."""
+    rt = runtime()
+    settings = rt.team_settings(test.team_id) if test is not None else rt.settings
+    return xml(twiml.render_goodbye(text, settings))
 
 
 ring_test_webhook = Lifecycle(
@@ -39,8 +43,9 @@ ring_test_webhook = Lifecycle(
 
 
 def _prompt(test, message):
+    """"You are on duty from …" in the team's zone and voice; 1 confirms."""
     rt = runtime()
-    settings = rt.settings
+    settings = rt.team_settings(test.team_id)
     response = VoiceResponse()
     gather = response.gather(num_digits=1, action=rt.url("ring_test_key", esc=message.id),
                              method="POST", timeout=KEY_WAIT_SECONDS)
@@ -62,7 +67,7 @@ def ring_test_answered():
     if test is None:
         return goodbye(NOTHING_WAITING)
     if test.confirmed_at is not None:
-        return goodbye(CONFIRMED)
+        return goodbye(CONFIRMED, test)
     return _prompt(test, message)
 
 
@@ -77,4 +82,4 @@ def ring_test_key():
     if request.form.get("Digits", "").strip() != "1":
         return _prompt(test, message)
     ring_test.confirm(test, runtime().clock())
-    return goodbye(CONFIRMED)
+    return goodbye(CONFIRMED, test)

@@ -26,7 +26,8 @@ MANAGERS = managers.Managers(numbers=("+447700900001",))
 @pytest.fixture
 def settings_data():
     return {"teams": {"Network": {"timezone": "America/New_York", "handover": "13:00",
-                                  "period": "week", "backup": True, "holidays": ""}}}
+                                  "period": "week", "backup": True, "holidays": "",
+                                  "voice": "Polly.Joanna"}}}
 
 
 @pytest.fixture
@@ -119,6 +120,21 @@ def test_both_teams_handing_over_at_the_same_instant_are_each_told(two, settings
     again = (handover.queue_handover_notices(settings, now)
              + handover.queue_handover_notices(two.net, now, two.network.id))
     assert again == []  # each once, however often the clock runs
+
+
+def test_a_ring_test_call_speaks_in_its_team_s_zone_and_voice(two, settings, clock, twilio,
+                                                             callback_url):
+    from outbox.models import VOICE
+
+    periods.assign_period(date(2026, 12, 7), two.cara, two.dev, two.net, now=ADDED_AT,
+                          team=two.network.id)
+    clock.set(MONDAY_1800_LONDON + timedelta(minutes=1))
+    ring_test.queue_ring_tests(clock.now, two.network.id)
+    call = OutboxMessage.get(OutboxMessage.channel == VOICE)
+    prompt = twilio.post(callback_url("ring_test", esc=call.id), {"CallSid": "CA" + "5" * 32})
+    text = prompt.get_data(as_text=True)
+    # 13:00 in New York is 18:00 in London: the engineer hears their own team's time
+    assert "You are on duty from 13:00 today" in text and 'voice="Polly.Joanna"' in text
 
 
 def test_each_team_rings_its_own_incoming_duty_engineer(two, settings):

@@ -72,19 +72,19 @@ class Command:
     name: str
     ticket: str | None = None
     priority: str | None = None
-    team: str | None = None  # for TAKE: the team named after it, as the team is called
+    team: str | None = None  # for TAKE and COVER: the team named after it, as it is called
 
 
 def parse_text(text, teams=()):
     """The Command the whole text is, or None. Case, runs of spaces and punctuation at the
     end are forgiven ("take", " TAKE. ", "ack 1042 a"); anything more is not a command,
-    but for the name of one of `teams` after TAKE ("TAKE NETWORK")."""
+    but for the name of one of `teams` after TAKE or COVER ("TAKE NETWORK")."""
     cleaned = " ".join((text or "").split()).rstrip(_TRAILING).upper()
     match = _COMMAND.fullmatch(cleaned)
     if match is None:
         first, _, rest = cleaned.partition(" ")
-        named = named_team_name(teams, rest) if first == "TAKE" and rest else None
-        return Command("TAKE", team=named) if named is not None else None
+        named = named_team_name(teams, rest) if first in ("TAKE", "COVER") and rest else None
+        return Command(first, team=named) if named is not None else None
     if match.group(1):
         return Command(match.group(1))
     if match.group(4):
@@ -104,17 +104,23 @@ def parse_command(text):
     return command.name if command is not None else ""
 
 
-def _take_in_team(engineer, command, now, settings):
-    """TAKE in the sender's team: the one they are in, the one they named, or a question."""
+def _sender_team(engineer, command):
+    """The team a TAKE or COVER acts in: (team, None), or (None, the reply that says why
+    not): the sender's one team, the one they named, or a question which of theirs."""
     teams = sender_teams(engineer)
     if command.team is not None:
         team = named_team(teams, command.team)
-        if team is None:
-            return not_in_team(command.team, teams)
-    elif len(teams) > 1:
-        return which_team(teams, "TAKE")
-    else:
-        team = teams[0]
+        return (team, None) if team is not None else (None, not_in_team(command.team, teams))
+    if len(teams) > 1:
+        return None, which_team(teams, command.name)
+    return teams[0], None
+
+
+def _take_in_team(engineer, command, now, settings):
+    """TAKE in the sender's team: the one they are in, the one they named, or a question."""
+    team, reply = _sender_team(engineer, command)
+    if team is None:
+        return reply
     return _take(engineer, now, settings.for_team(team.name), team.id)
 
 
@@ -246,8 +252,12 @@ def handle_text(sender, text, now, settings, delivery=None):
         _audit(engineer, "presence", f"{engineer.name} signed out", now)
         return ("You are signed out: in-hours calls will not ring you."
                 + NOT_YOU.format(undo="ON"))
-    if name in ("COVER", "COVER OFF"):
-        return _cover(engineer, name == "COVER OFF", now, settings)
+    if name == "COVER OFF":  # cover is the engineer's, whatever the team
+        return _cover(engineer, True, now, settings)
+    if name == "COVER":  # until the next handover of the sender's team, in its zone
+        team, reply = _sender_team(engineer, command)
+        return reply if team is None else _cover(engineer, False, now,
+                                                 settings.for_team(team.name))
     if name == "TAKE":
         return _take_in_team(engineer, command, now, settings)
     if name == "ACK":

@@ -105,3 +105,15 @@ def test_who_answers_for_each_of_the_senders_teams_in_its_own_zone(twilio, two):
         "Network: On duty now: Cara Nye until 13:00 Wed 9 Dec.")
     assert text(twilio, ANN, "WHO") == "On duty now: Ann Lee until 18:00 Wed 9 Dec."
     assert text(twilio, DEV, "WHO") == "On duty now: Cara Nye until 13:00 Wed 9 Dec."
+
+
+def test_cover_lasts_until_the_sender_s_team_hands_over_or_asks_which_team(twilio, two):
+    assert text(twilio, DEV, "COVER") == (
+        "You are cover until 13:00 Wed 9 Dec: out-of-hours calls ring you after the duty "
+        "engineer and the backup. COVER OFF ends it.")
+    assert text(twilio, ANN, "COVER").startswith("You are cover until 18:00 Wed 9 Dec")
+    asked = text(twilio, BEN, "COVER")
+    assert asked == ("You are in Support and Network: reply COVER SUPPORT or COVER NETWORK; "
+                     "nothing was changed.")
+    assert text(twilio, BEN, "cover network").startswith("You are cover until 13:00 Wed 9 Dec")
+    assert text(twilio, BEN, "COVER OFF").startswith("Cover off")

@@ -90,10 +90,4 @@ def ringback_wav():
         value = (math.sin(2 * math.pi * 400 * t) + math.sin(2 * math.pi * 450 * t)) * 6000 \
             if sound else 0.0
         frames += struct.pack("<h", int(value))
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(bytes(frames))
-    return buffer.getvalue()
+    return _wav(rate, frames)

@@ -15,13 +15,16 @@ from telephony.routing import BACKUP, HUNT
 
 @dataclass(frozen=True)
 class LegView:
-    """What a tick needs of one leg already started for the call."""
+    """What a tick needs of one leg already started for the call (either queued hunt's: the
+    target hunt reads when it was picked up and rang too)."""
 
     step: int
     engineer_id: int | None
     started_at: object  # aware datetime
     ended_at: object = None
     accepted_at: object = None
+    picked_up_at: object = None
+    ringing_at: object = None
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from telephony.presence import free_engineers
 from telephony.routing import dial_timeout
 from telephony.steps import Ring, shown_caller_id
 from telephony.target_hunt import Timing
-from telephony.target_tick import TargetLeg, decide_target
+from telephony.target_tick import decide_target
 
 # the short whisper: its document, the 0.3 s tone, the key 0.8 s after, the accept's answer
 TONE_WHISPER = Timing(accept_after=1.6)
@@ -52,13 +52,8 @@ class TickOutcome:
 
 
 def _views(call):
-    return [LegView(leg.step, leg.engineer_id, leg.started_at, leg.ended_at, leg.accepted_at)
-            for leg in Leg.select().where(Leg.call == call).order_by(Leg.step)]
-
-
-def _target_views(call):
-    return [TargetLeg(leg.step, leg.engineer_id, leg.started_at, leg.ended_at, leg.accepted_at,
-                      leg.picked_up_at, leg.ringing_at)
+    return [LegView(leg.step, leg.engineer_id, leg.started_at, leg.ended_at, leg.accepted_at,
+                    leg.picked_up_at, leg.ringing_at)
             for leg in Leg.select().where(Leg.call == call).order_by(Leg.step)]
 
 
@@ -88,7 +83,7 @@ def tick(call, settings, now):
         stop += release_accept(leg, now)
     targets = targets_of(call)
     if settings.hunt == "target":
-        decision = decide_target(targets, _target_views(call), call.started_at, now, settings,
+        decision = decide_target(targets, _views(call), call.started_at, now, settings,
                                  free_engineers(now), answering_of(call, now),
                                  timing=TONE_WHISPER, out_of_hours=call.mode == OUT_OF_HOURS)
     else:
@@ -119,7 +114,7 @@ def further_starts(call, targets, settings, now, soon=None):
     until it looks again."""
     more = ()
     while True:
-        decision = decide_target(targets, _target_views(call), call.started_at, now, settings,
+        decision = decide_target(targets, _views(call), call.started_at, now, settings,
                                  free_engineers(now), answering_of(call, now),
                                  timing=TONE_WHISPER, out_of_hours=call.mode == OUT_OF_HOURS,
                                  soon=soon)

@@ -18,19 +18,6 @@ SOON = 0.5
 
 
 @dataclass(frozen=True)
-class TargetLeg:
-    """What a decision needs of one leg already started for the call."""
-
-    step: int
-    engineer_id: int | None
-    started_at: object  # aware datetime
-    ended_at: object = None
-    accepted_at: object = None
-    picked_up_at: object = None
-    ringing_at: object = None
-
-
-@dataclass(frozen=True)
 class TargetTick:
     start: int | None = None  # the step to ring now
     leave: bool = False

@@ -58,10 +58,20 @@ def support_number(callback):
 @callback_webhook
 def callback_answered():
     callback = callbacks.callback_of(named_message(strict=False))
+    return _over(callback) or _whisper(callback)
+
+
+def _over(callback):
+    """The goodbye for a call-back no longer waiting for the engineer's 1, else None."""
     if callback is None:
         return goodbye(words.NOTHING_WAITING)
     if callback.connected_at is not None:
         return goodbye(words.ALREADY_MADE)
+    return None
+
+
+def _whisper(callback):
+    """Whom the engineer is calling back, and "press 1", the key coming back to us."""
     rt = runtime()
     return xml(words.render_whisper(callback, rt.url("callback_key", esc=callback.message_id),
                                     rt.settings))
@@ -73,14 +83,11 @@ def callback_answered():
 def callback_key():
     rt = runtime()
     callback = callbacks.callback_of(named_message(strict=True))
-    if callback is None:
-        return goodbye(words.NOTHING_WAITING)
-    if callback.connected_at is not None:
-        return goodbye(words.ALREADY_MADE)
+    over = _over(callback)
+    if over is not None:
+        return over
     if request.form.get("Digits", "").strip() != "1":
-        return xml(words.render_whisper(callback, rt.url("callback_key",
-                                                         esc=callback.message_id),
-                                        rt.settings))
+        return _whisper(callback)
     support = support_number(callback)
     if support is None:
         log.warning("webhooks.callback: no support number to show esc=%s",

@@ -148,6 +148,15 @@ def app_config():
 
 
 @pytest.fixture
+def dialer():
+    """The fake REST dialer: engineer legs a queued hunt starts are kept, not rung. A module
+    hands it to the app with app_config, {"DIALER": dialer}."""
+    from telephony.dialer import RecordingDialer
+
+    return RecordingDialer()
+
+
+@pytest.fixture
 def app(request, database_url, clock, settings_data, app_config, tmp_path):
     # a SQLite file not there yet is the test's fresh database: a copy of the migrated one
     fresh_file = sqlite_path(database_url)

@@ -10,16 +10,10 @@ import pytest
 from console.scenario import Scenario
 from rota import engineers as engineer_service
 from dutyline.db import database
-from telephony.dialer import RecordingDialer
 from telephony.models import Call, Leg
 from tests.conftest import ADDED_AT
 
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/London"))
-
-
-@pytest.fixture
-def dialer():
-    return RecordingDialer()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 
 from reports import Span, report
 from reports.call_log import call_detail
-from telephony.dialer import RecordingDialer
 from telephony.models import Call, Leg
 from tests.webhooks.line import Line
 
@@ -18,11 +17,6 @@ GONE = "The caller has hung up"
 @pytest.fixture
 def settings_data():
     return {"hunt": "target", "max_phones": 2}
-
-
-@pytest.fixture
-def dialer():
-    return RecordingDialer()
 
 
 @pytest.fixture

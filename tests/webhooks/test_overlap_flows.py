@@ -11,7 +11,6 @@ import pytest
 
 from console.scenario import Scenario
 from rota import periods
-from telephony.dialer import RecordingDialer
 from telephony.models import Call, HuntPosition, Leg
 from tests.conftest import ADDED_AT
 
@@ -23,11 +22,6 @@ WEDNESDAY_03 = datetime(2026, 12, 2, 3, 0, tzinfo=LONDON)
 @pytest.fixture
 def settings_data():
     return {"hunt": "overlap", "overlap_seconds": 9}
-
-
-@pytest.fixture
-def dialer():
-    return RecordingDialer()
 
 
 @pytest.fixture

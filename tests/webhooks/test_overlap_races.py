@@ -10,7 +10,6 @@ from twilio.request_validator import RequestValidator
 from reports.call_log import call_detail
 from rota import periods
 from telephony.presence import engineers_on_a_call
-from telephony.dialer import RecordingDialer
 from telephony.models import Leg
 from tests.conftest import ADDED_AT, AUTH_TOKEN, PUBLIC_URL
 from tests.webhooks.line import Line
@@ -22,11 +21,6 @@ GONE = "The caller has hung up"
 @pytest.fixture
 def settings_data():
     return {"hunt": "overlap", "overlap_seconds": 6, "max_wait_seconds": 60}
-
-
-@pytest.fixture
-def dialer():
-    return RecordingDialer()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from console.scenario import Scenario
-from telephony.dialer import RecordingDialer
 from telephony.models import Call, Leg
 
 LONDON = ZoneInfo("Europe/London")
@@ -21,11 +20,6 @@ TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)
 @pytest.fixture
 def settings_data():
     return {"hunt": "target", "max_phones": 2}
-
-
-@pytest.fixture
-def dialer():
-    return RecordingDialer()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import pytest
 from console.scenario import Scenario
 from rota.teams import add_team, join_team
 from telephony import lines
-from telephony.dialer import RecordingDialer
 from tests.conftest import ADDED_AT
 
 LONDON = ZoneInfo("Europe/London")
@@ -20,11 +19,6 @@ NETWORK_LINE = "+442071838751"
 @pytest.fixture
 def settings_data():
     return {"hunt": "target", "max_phones": 2, "teams": {"Network": {"ring_seconds": 25}}}
-
-
-@pytest.fixture
-def dialer():
-    return RecordingDialer()
 
 
 @pytest.fixture

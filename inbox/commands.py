@@ -17,10 +17,11 @@ from accounts import audit
 from dutyline.phones import InvalidNumber, masked, to_e164
 from rota.cover import cover_span, set_cover
 from rota.engineers import RotaError, set_signed_in
-from inbox.team_texts import (named_team, not_in_team, sender_teams, team_names, which_team,
+from inbox.team_texts import (not_in_team, sender_teams, team_names, which_team,
                               who_reply)
 from rota.labels import local_label, relative_label
 from rota.models import Engineer
+from rota.teams import named_team
 from rota.swap_requests import NoSwapWaiting, accept_only, day_labels, waiting_for
 from rota.take import NothingToTake, take_duty
 from voicemail.callbacks import request_callback

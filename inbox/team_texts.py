@@ -24,12 +24,6 @@ def team_names():
     return [team.name for team in list_teams()]
 
 
-def named_team(teams, name):
-    """The team of `teams` called `name` (any case), or None."""
-    wanted = " ".join(name.split()).casefold()
-    return next((t for t in teams if " ".join(t.name.split()).casefold() == wanted), None)
-
-
 def which_team(teams, command):
     """The reply that asks an engineer in several teams which one they mean: "You are in
     Support and Network: reply TAKE SUPPORT or TAKE NETWORK"."""

@@ -42,13 +42,19 @@ def list_teams():
     return list(Team.select().order_by(Team.id))
 
 
+def named_team(teams, name):
+    """The team of `teams` called `name` (any case, any runs of spaces), or None."""
+    wanted = " ".join(name.split()).casefold()
+    return next((t for t in teams if " ".join(t.name.split()).casefold() == wanted), None)
+
+
 def team_named(name):
     """The team called `name` (any case); None gives the first team. UnknownTeam otherwise."""
     if name is None:
         return Team.get_by_id(FIRST_TEAM)
-    for team in Team.select():
-        if team.name.casefold() == name.strip().casefold():
-            return team
+    found = named_team(Team.select(), name)
+    if found is not None:
+        return found
     raise UnknownTeam(f"no team named {name!r} (teams: "
                       f"{', '.join(t.name for t in list_teams())})")
 

@@ -52,19 +52,22 @@ _FIRST_LEG = statement(lambda: Leg.insert({f: slot(f.name) for f in LEG_VALUES})
                        .returning(Leg.id))
 
 
-def save_arrival(arrival, state, decision, now):
-    """Write what was decided, all or nothing; the Step the caller hears next, or a Retry."""
+def save_arrival(arrival, state, decision, now, arrived_at=None):
+    """Write what was decided, all or nothing; the Step the caller hears next, or a Retry.
+    The call arrived at `arrived_at` (a menu's caller, who chose a moment ago), else `now`;
+    its first leg starts `now`."""
     if isinstance(decision, Replay):
         return _replayed(arrival, decision, now)
     try:
         if (decision.first_rotation is not None and not decision.gate
                 and isinstance(database.obj, PostgresqlDatabase)):
-            decision, call_id, leg_id = _claim_and_log(arrival, state, decision, now)
+            decision, call_id, leg_id = _claim_and_log(arrival, state, decision, now,
+                                                       arrived_at or now)
         else:
             with _write_transaction():
                 if decision.first_rotation is not None:
                     decision = decision.starting_at(claim(decision.rotations, state.team_id))
-                call_id, leg_id = _log(arrival, state, decision, now)
+                call_id, leg_id = _log(arrival, state, decision, now, arrived_at or now)
     except IntegrityError:
         return Retry()
     if isinstance(decision, Blocked):
@@ -84,9 +87,9 @@ def _write_transaction():
     return database.atomic("IMMEDIATE")
 
 
-def _log(arrival, state, decision, now):
+def _log(arrival, state, decision, now, arrived_at):
     """The call, and its first leg unless nobody is rung yet: (call id, leg id or None)."""
-    started_at = Call.started_at.db_value(now)
+    started_at = Call.started_at.db_value(arrived_at)
     status = CallStatus.BLOCKED if isinstance(decision, Blocked) else CallStatus.RINGING
     call_id = _NEW_CALL.value(
         sid=arrival.sid, from_number=arrival.from_number, to_number=arrival.to_number,
@@ -98,7 +101,8 @@ def _log(arrival, state, decision, now):
         return call_id, None
     first = decision.targets[0]
     leg_id = _FIRST_LEG.value(call=call_id, step=0, engineer=first.engineer_id,
-                              number=first.number, role=first.role, started_at=started_at,
+                              number=first.number, role=first.role,
+                              started_at=Leg.started_at.db_value(now),
                               outcome=LegOutcome.RINGING)
     return call_id, leg_id
 
@@ -123,7 +127,7 @@ def _claimed_call_and_leg():
     new_leg = (Leg.insert_from(
         Select([new_call, claimed],
                [new_call.c.id, 0, Cast(_choice(claimed, "engineer"), "integer"),
-                _choice(claimed, "number"), _choice(claimed, "role"), slot("started_at"),
+                _choice(claimed, "number"), _choice(claimed, "role"), slot("leg_started_at"),
                 slot("outcome")]),
         LEG_VALUES).returning(Leg.id).cte("new_leg"))
     return (Select([new_call, new_leg, claimed],
@@ -131,7 +135,7 @@ def _claimed_call_and_leg():
             .with_cte(claimed, new_call, new_leg))
 
 
-def _claim_and_log(arrival, state, decision, now):
+def _claim_and_log(arrival, state, decision, now, arrived_at):
     """The PostgreSQL write of a hunting call: (decision as claimed, call id, leg id)."""
     choices = {}
     for rotation in decision.rotations:
@@ -142,7 +146,8 @@ def _claim_and_log(arrival, state, decision, now):
     call_id, leg_id, rotation = _claimed_call_and_leg.run(
         **claim_slots(decision.rotations, state.team_id), choices=json.dumps(choices),
         sid=arrival.sid, from_number=arrival.from_number, to_number=arrival.to_number,
-        customer=state.customer_id, started_at=Call.started_at.db_value(now),
+        customer=state.customer_id, started_at=Call.started_at.db_value(arrived_at),
+        leg_started_at=Leg.started_at.db_value(now),
         mode=decision.mode, gated=decision.gate, duty_engineer=decision.duty_engineer_id,
         status=CallStatus.RINGING, line=state.line_id,  # the team: the claim's own slot
         outcome=LegOutcome.RINGING).fetchone()

@@ -230,14 +230,17 @@ def caller_label_default():
     return "Support call"
 
 
-def render_menu(menu, url, settings):
+def render_menu(menu, url, settings, arrived_ms):
     """A line's short choice (telephony.lines.Menu): the sentence, one key; silence goes on
-    to the menu's callback with no key, which takes the default."""
+    to the menu's callback with no key, which takes the default. The callback carries the
+    call's arrival (`arrived_ms`, milliseconds since the epoch): the caller's wait counts
+    from there, the menu included."""
     response = VoiceResponse()
-    gather = Gather(num_digits=1, timeout=menu.wait_seconds, action=url("menu"), method="POST")
+    action = url("menu", at=arrived_ms)
+    gather = Gather(num_digits=1, timeout=menu.wait_seconds, action=action, method="POST")
     _say(gather, menu.sentence, settings)
     response.append(gather)
-    response.redirect(url("menu"), method="POST")
+    response.redirect(action, method="POST")
     return response
 
 

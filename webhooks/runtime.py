@@ -71,12 +71,13 @@ class Runtime:
     def url(self, name, **params):
         """The absolute URL Twilio should call for a callback name.
 
-        A URL naming a leg, a call or an escalation call (`esc`, its outbox row) carries
-        that one's token (webhooks.callback_tokens).
+        A URL naming a leg, a call or an escalation call (`esc`, its outbox row), or the
+        instant a call arrived (`at`, a menu's), carries that one's token
+        (webhooks.callback_tokens).
         """
         base = (self.public_url or "").rstrip("/")
         if self.callback_secret:
-            for kind in ("leg", "call", "esc"):
+            for kind in ("leg", "call", "esc", "at"):
                 if kind in params:
                     params[TOKEN_PARAM] = callback_token(self.callback_secret, kind, params[kind])
         query = f"?{urlencode(params)}" if params else ""

@@ -1,6 +1,7 @@
 """The Twilio voice webhooks: thin handlers around telephony and voicemail."""
 
 import logging
+from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, request
 
@@ -16,6 +17,7 @@ from telephony.routing import decide_route
 from telephony.steps import Step, shown_caller_id
 from voicemail.messages import RECORDED, RECORDING_STATUS, TRANSCRIPTION
 from webhooks import messages, queue_voice, twilio_form
+from webhooks.callback_tokens import TOKEN_PARAM
 from webhooks.callbacks import named_call, named_leg
 from webhooks.runtime import call_settings, runtime, use_settings, use_team
 from webhooks.signature import twilio_only
@@ -60,22 +62,37 @@ def menu():
     if choice.number is not None:
         return xml(twiml.render_forward(choice.number, shown_caller_id(arrival.from_number),
                                         rt.url, rt.settings))
-    return _arrive(arrival, choice.team_id, chosen=True)
+    return _arrive(arrival, choice.team_id, chosen=True, arrived_at=_menu_arrival(rt))
 
 
-def _arrive(arrival, team_id=FIRST_TEAM, chosen=False):
+MENU_LONGEST = timedelta(minutes=5)  # a menu's arrival further back is not believed
+
+
+def _menu_arrival(rt):
+    """When the call reached the menu, as its callback URL says (with that URL's token), or
+    None: the call is then taken to have arrived now."""
+    value = request.args.get("at", "")
+    if not (value.isascii() and value.isdigit() and len(value) < 16) \
+            or not rt.callback_matches("at", value, request.args.get(TOKEN_PARAM)):
+        return None
+    arrived = datetime.fromtimestamp(int(value) / 1000, timezone.utc)
+    return arrived if timedelta(0) <= rt.clock() - arrived <= MENU_LONGEST else None
+
+
+def _arrive(arrival, team_id=FIRST_TEAM, chosen=False, arrived_at=None):
     """A call for the team of the line called, else `team_id`: load, decide, save, render.
-    A line with a menu answers with it unless the caller has `chosen` already."""
+    A line with a menu answers with it unless the caller has `chosen` already; the call
+    arrived at `arrived_at` (its menu), else now."""
     rt = runtime()
     now = rt.clock()
     for _ in range(ATTEMPTS):
         state = load_arrival(arrival, rt.settings, now, rt.fallback_number, team_id)
         if state.menu_line and not chosen:  # the caller chooses first; nothing is logged
             return xml(twiml.render_menu(route_for(arrival.to_number).menu, rt.url,
-                                         rt.settings))
+                                         rt.settings, int(now.timestamp() * 1000)))
         use_settings(state.settings)
         decision = decide_route(state, now)
-        step = save_arrival(arrival, state, decision, now)
+        step = save_arrival(arrival, state, decision, now, arrived_at=arrived_at)
         if not isinstance(step, Retry):
             break
         # the same CallSid was logged first (Twilio retried): the next load replays it

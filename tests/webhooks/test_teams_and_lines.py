@@ -123,7 +123,7 @@ def test_a_menu_key_or_silence_reaches_its_team(simulate, teams, db, presses, an
 def test_a_menu_key_to_a_plain_number_dials_it_and_logs_no_support_call(twilio, teams, db):
     params = {"CallSid": "CA" + "7" * 32, "From": "+447400123456", "To": MENU_LINE}
     menu = twilio.post("/voice/incoming", params).get_data(as_text=True)
-    assert "<Gather" in menu and 'action="https://support.example.com/voice/menu"' in menu
+    assert "<Gather" in menu and 'action="https://support.example.com/voice/menu?at=' in menu
     forward = twilio.post("/voice/menu", {**params, "Digits": "1"}).get_data(as_text=True)
     assert f"<Number>{ACCOUNTS}</Number>" in forward
     assert 'callerId="+447400123456"' in forward
@@ -187,3 +187,25 @@ def test_a_ticket_s_reaction_deadline_counts_the_business_hours_of_the_call_s_te
     assert (left.date(), left.hour) == (date(2026, 12, 5), 10)
     on_saturday = left.replace(hour=12, minute=0, second=0, microsecond=0) - left
     assert due == datetime(2026, 12, 7, 8, 0, tzinfo=LONDON) + timedelta(hours=4) - on_saturday
+
+
+def test_a_menu_caller_s_wait_counts_from_the_arrival_the_menu_included(twilio, teams, db,
+                                                                          clock):
+    from urllib.parse import urlsplit
+
+    params = {"CallSid": "CA" + "6" * 32, "From": "+447400123456", "To": MENU_LINE}
+    clock.set(TUESDAY_10)
+    menu = twilio.post("/voice/incoming", params).get_data(as_text=True)
+    action = re.search(r'<Gather [^>]*action="([^"]+)"', menu).group(1).replace("&amp;", "&")
+    clock.set(TUESDAY_10 + timedelta(seconds=6))  # the sentence, then the key
+    twilio.post(action, {**params, "Digits": "2"})
+    call = Call.get(Call.sid == params["CallSid"])
+    leg = Leg.get(Leg.call == call)
+    assert call.started_at == TUESDAY_10  # the caller's wait began at the menu
+    assert leg.started_at == TUESDAY_10 + timedelta(seconds=6)
+    # an arrival instant whose token does not match is not believed: the call arrives now
+    forged = {**params, "CallSid": "CA" + "4" * 32, "Digits": "2"}
+    path = urlsplit(action)
+    twilio.post(f"{path.path}?at=1&t=0", forged)
+    forged_call = Call.get(Call.sid == forged["CallSid"])
+    assert forged_call.started_at == TUESDAY_10 + timedelta(seconds=6)
